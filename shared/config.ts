@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Every setting the processes read, validated once at start-up. Defaults are listed in the README. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+  LINE_CHANNEL_SECRET: z.string().min(1, 'is required (Messaging API channel secret)'),
+  LINE_CHANNEL_ACCESS_TOKEN: z.string().min(1, 'is required (Messaging API channel access token)'),
+  LINE_API_BASE_URL: z.url().default('https://api.line.me'),
+  LINE_DATA_API_BASE_URL: z.url().default('https://api-data.line.me'),
+  /** LINE Login channel id: the audience of LIFF ID tokens. */
+  LINE_LOGIN_CHANNEL_ID: z.string().default(''),
+  LIFF_ID: z.string().default(''),
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Prefix of every BullMQ key, so several deployments (or test files) can share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('rongrian'),
+  /** Webhook events are spread over this many queues by chat, each processed in order. */
+  EVENT_SHARDS: z.coerce.number().int().min(1).max(64).default(4),
+  /** Time zone used for every date shown to people. */
+  TZ_DISPLAY: z.string().default('Asia/Bangkok'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment; throws one ConfigError whose message names each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => {
+    const name = String(i.path[0] ?? '?');
+    const message = i.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : i.message;
+    return `${name} ${message}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}

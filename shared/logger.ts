@@ -1,0 +1,23 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Structured JSON logs. Secrets and personal data are redacted by key wherever they appear,
+ * so a careless `log.info({ event })` cannot leak a reply token or a citizen's phone.
+ */
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'rongrian'): Logger {
+  return pino({
+    name,
+    level,
+    redact: {
+      paths: [
+        '*.channelSecret', '*.channelAccessToken', '*.LINE_CHANNEL_SECRET', '*.LINE_CHANNEL_ACCESS_TOKEN',
+        '*.authorization', '*.Authorization', 'req.headers.authorization', '*.replyToken', '*.idToken',
+        '*.phone', '*.text', '*.description', '*.displayName', '*.address', '*.latitude', '*.longitude',
+        '*.*.text', '*.*.phone', '*.*.displayName', '*.*.address',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
