@@ -30,8 +30,18 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; throws one ConfigError whose message names each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  return parseWith(schema, env);
+}
+
+/** For tools that need only some settings (the CLI needs the database, not LINE). */
+export function loadConfigPart<K extends keyof Config>(keys: K[], env: Record<string, string | undefined> = process.env): Pick<Config, K> {
+  const part = z.object(Object.fromEntries(keys.map((k) => [k, schema.shape[k]])));
+  return parseWith(part, env) as unknown as Pick<Config, K>;
+}
+
+function parseWith<T>(s: z.ZodType<T>, env: Record<string, string | undefined>): T {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = s.safeParse(cleaned);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => {
     const name = String(i.path[0] ?? '?');

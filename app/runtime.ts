@@ -1,0 +1,79 @@
+import type { Server } from 'node:http';
+import { createWebApp } from '../bot/app.ts';
+import type { BotDeps } from '../bot/handlers/index.ts';
+import { imageStore } from '../bot/media.ts';
+import { ensureRichMenu } from '../bot/richMenu.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import type { Config } from '../shared/config.ts';
+import { createLineClient, type LineClient } from '../shared/line/client.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { connectDb, type Models } from '../shared/models/index.ts';
+import { createQueues, publisherFor, type Queues } from '../shared/queues.ts';
+import { seedUnits } from '../shared/units/seed.ts';
+import { startWorkers, type RunningWorkers } from '../workers/index.ts';
+
+/** Everything a process needs, wired once from the validated config (the composition root). */
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  models: Models;
+  queues: Queues;
+  line: LineClient;
+  clock: Clock;
+  bot: BotDeps;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, opts: { clock?: Clock; log?: Logger; dbName?: string } = {}): Promise<Runtime> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const models = await connectDb(config.MONGODB_URI, opts.dbName);
+  const queues = createQueues(config.REDIS_URL, config.QUEUE_PREFIX, config.EVENT_SHARDS);
+  const line = createLineClient(config);
+  let richMenu: Promise<string | undefined> | undefined;
+  const bot: BotDeps = {
+    models, clock, log, line,
+    publish: publisherFor(queues),
+    storeImage: imageStore(models, line),
+    // Created on first need, not at start-up: the worker should not fail to start because LINE is slow.
+    richMenuId: () => (richMenu ??= ensureRichMenu(line, log).catch((err) => { richMenu = undefined; log.warn({ err: err.message }, 'rich menu unavailable'); return undefined; })),
+  };
+  return {
+    config, log, models, queues, line, clock, bot,
+    async close() {
+      await queues.close();
+      await models.conn.close();
+    },
+  };
+}
+
+export async function prepareDatabase(rt: Runtime): Promise<void> {
+  const n = await seedUnits(rt.models);
+  if (n) rt.log.info({ units: n }, 'seeded complaint-centre units');
+}
+
+export interface RunningWeb {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0'): Promise<RunningWeb> {
+  const app = createWebApp({ channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log });
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => {
+      if (err) return reject(err);
+      const addr = server.address();
+      const actual = typeof addr === 'object' && addr ? addr.port : port;
+      resolve({
+        server,
+        url: `http://127.0.0.1:${actual}`,
+        close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+      });
+    });
+  });
+}
+
+export function startWorker(rt: Runtime): Promise<RunningWorkers> {
+  return startWorkers(rt.bot, { redisUrl: rt.config.REDIS_URL, prefix: rt.config.QUEUE_PREFIX, queues: rt.queues, log: rt.log });
+}

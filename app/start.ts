@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { startLineSimulator, type LineSimulator } from '../simulator/server.ts';
+import { loadConfig } from '../shared/config.ts';
+import { startLocalServices } from '../shared/infra/launcher.ts';
+import { onShutdown, runMain } from './main.ts';
+import { createRuntime, prepareDatabase, startWeb, startWorker, type Runtime } from './runtime.ts';
+
+/** Demo officers so the alert card has someone to reach: one district centre, and the ministry for everywhere else. */
+async function seedDemoOfficers(rt: Runtime, sim: LineSimulator) {
+  const people = [
+    { displayName: 'จนท. ศูนย์ดำรงธรรม อ.เมืองเชียงใหม่', unitCode: '5001', role: 'officer' as const },
+    { displayName: 'จนท. ศูนย์ดำรงธรรม จ.เชียงใหม่', unitCode: '50', role: 'head' as const },
+    { displayName: 'จนท. ศูนย์ดำรงธรรม กระทรวงมหาดไทย', unitCode: 'MOI', role: 'officer' as const },
+  ];
+  for (const p of people) {
+    const user = sim.addUser({ displayName: p.displayName, language: 'th' });
+    await rt.models.Officer.updateOne({ lineUserId: user.userId }, { $set: { unitCode: p.unitCode, role: p.role, name: p.displayName, active: true } }, { upsert: true });
+  }
+}
+
+/**
+ * The README's first command: Redis, a MongoDB-compatible store, the bot, the workers and — with no
+ * LINE credentials — the built-in LINE simulator with its chat page, all in one process.
+ */
+runMain(async () => {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) throw Object.assign(new Error(`Node ${process.versions.node} is too old: install Node 24 LTS (or run: bash scripts/install-deps.sh)`), { name: 'MissingDependencyError' });
+
+  const services = await startLocalServices();
+  const env: Record<string, string | undefined> = { ...process.env, REDIS_URL: services.redisUrl, MONGODB_URI: services.mongoUri };
+  let sim: LineSimulator | undefined;
+  if (!env.LINE_CHANNEL_SECRET || !env.LINE_CHANNEL_ACCESS_TOKEN) {
+    const secret = randomBytes(16).toString('hex');
+    const token = randomBytes(32).toString('base64url');
+    sim = await startLineSimulator({ channelSecret: secret, channelAccessToken: token, port: Number(env.SIMULATOR_PORT ?? 3001) });
+    Object.assign(env, { LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: token, LINE_API_BASE_URL: sim.url, LINE_DATA_API_BASE_URL: sim.url });
+  }
+  const config = loadConfig(env);
+  const rt = await createRuntime(config);
+  await prepareDatabase(rt);
+  const web = await startWeb(rt);
+  const workers = await startWorker(rt);
+  if (sim) {
+    sim.setWebhookUrl(`${web.url}/webhook`);
+    await seedDemoOfficers(rt, sim);
+  }
+
+  const lines = [
+    '',
+    'Rongrian is running (ร้องเรียน พร้อมใช้งาน)',
+    `  Web / webhook:    http://localhost:${config.PORT}/webhook   (health: http://localhost:${config.PORT}/healthz)`,
+    `  Redis:            ${services.describe.redis}`,
+    `  Database:         ${services.describe.mongo}`,
+    sim
+      ? `  LINE simulator:   ${sim.url.replace('127.0.0.1', 'localhost')}/   ← open this: chat as a citizen, switch to an officer to see the alert`
+      : `  LINE:             real channel (${config.LINE_API_BASE_URL}); set the webhook URL to ${config.PUBLIC_BASE_URL}/webhook`,
+    '  Stop with Ctrl+C.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+  onShutdown(async () => {
+    await workers.close();
+    await web.close();
+    await rt.close();
+    await sim?.close();
+    await services.stop();
+  }, rt.log);
+});

@@ -1,0 +1,41 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Logger } from '../shared/logger.ts';
+import type { Models } from '../shared/models/index.ts';
+import type { Queues } from '../shared/queues.ts';
+import { webhookRouter } from './webhook.ts';
+
+export interface WebAppDeps {
+  channelSecret: string;
+  queues: Queues;
+  models: Models;
+  log: Logger;
+}
+
+/** The `web` process: LINE webhook, health checks (and, later, the LIFF API and pages). */
+export function createWebApp(deps: WebAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(webhookRouter(deps));
+
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/readyz', async (_req, res) => {
+    const [redis, db] = await Promise.all([
+      deps.queues.connection.ping().then(() => true, () => false),
+      deps.models.conn.db ? deps.models.conn.db.admin().ping().then(() => true, () => false) : Promise.resolve(false),
+    ]);
+    res.status(redis && db ? 200 : 503).json({ ok: redis && db, redis, db });
+  });
+
+  app.use((_req, res) => void res.status(404).json({ message: 'Not found (ไม่พบหน้านี้)' }));
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    const status = typeof err?.status === 'number' ? err.status : 500;
+    if (status === 413) return void res.status(413).json({ message: 'Body too large: the limit is 1 MB (ข้อมูลใหญ่เกิน 1 MB)' });
+    if (status >= 400 && status < 500) return void res.status(status).json({ message: err.expose ? String(err.message) : 'Bad request (คำขอไม่ถูกต้อง)' });
+    deps.log.error({ err }, 'unhandled error');
+    res.status(500).json({ message: 'Internal error (เกิดข้อผิดพลาดภายใน)' });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,72 @@
+import type { Clock } from '../../shared/clock.ts';
+import type { PublishEvents } from '../../shared/cases/events.ts';
+import type { Copy, Lang } from '../../shared/i18n/index.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { Models } from '../../shared/models/index.ts';
+import type { Message } from '../messages/build.ts';
+
+/** What the bot is waiting for from this person (one handler file per state). */
+export type StateName =
+  | 'idle' | 'askingCategory' | 'askingDescription' | 'askingLocation' | 'askingDistrict'
+  | 'confirmingLocation' | 'askingPhotos' | 'askingConsent' | 'confirming';
+
+export interface DraftLocation {
+  provinceCode: string; provinceName: string;
+  districtCode?: string; districtName?: string;
+  subdistrictCode?: string; subdistrictName?: string;
+  address?: string; lat?: number; lng?: number;
+}
+
+export interface DraftPhoto { fileId: string; contentType: string; size: number; lineMessageId: string }
+
+/** The complaint being built, kept in MongoDB between messages so a worker restart loses nothing. */
+export interface Draft {
+  category?: string;
+  description?: string;
+  location?: DraftLocation;
+  photos?: DraftPhoto[];
+  consent?: { version: string; at: string };
+}
+
+/** A LINE event reduced to what the conversation cares about. */
+export type Input =
+  | { kind: 'text'; text: string }
+  | { kind: 'postback'; data: string; step?: string; action?: string; value?: string }
+  | { kind: 'location'; latitude: number; longitude: number; title?: string; address?: string }
+  | { kind: 'image'; messageId: string }
+  | { kind: 'follow' }
+  | { kind: 'other'; what: string };
+
+export interface Ctx {
+  userId: string;
+  displayName: string;
+  lang: Lang;
+  t: Copy;
+  state: StateName;
+  draft: Draft;
+  /** The webhook event being handled: makes case creation idempotent. */
+  eventId: string;
+}
+
+export interface StepResult {
+  replies: Message[];
+  state: StateName;
+  draft: Draft;
+}
+
+export interface ConversationDeps {
+  models: Models;
+  clock: Clock;
+  publish: PublishEvents;
+  log: Logger;
+  /** Downloads a LINE image and stores it; the same message id always gives the same stored file. */
+  storeImage(messageId: string, userId: string): Promise<DraftPhoto>;
+}
+
+export type StateHandler = (input: Input, ctx: Ctx, deps: ConversationDeps) => Promise<StepResult> | StepResult;
+
+/** PDPA notice version shown at consent and stored on the case. Bump it whenever the notice text changes. */
+export const PDPA_NOTICE_VERSION = '2569.1';
+export const MAX_PHOTOS = 5;
+/** An unfinished complaint older than this is dropped (personal data is not kept for nothing). */
+export const DRAFT_TTL_MS = 24 * 3600 * 1000;

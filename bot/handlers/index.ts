@@ -1,0 +1,116 @@
+import type { webhook } from '@line/bot-sdk';
+import { copy, langFrom, type Lang } from '../../shared/i18n/index.ts';
+import type { LineClient } from '../../shared/line/client.ts';
+import type { LineEventJob } from '../../shared/queues.ts';
+import { step } from '../conversation/step.ts';
+import { DRAFT_TTL_MS, type ConversationDeps, type Ctx, type Draft, type Input, type StateName } from '../conversation/types.ts';
+import { text, type Message } from '../messages/build.ts';
+import { accept, register, REGISTER_PATTERN, view } from './officer.ts';
+
+export interface BotDeps extends ConversationDeps {
+  line: LineClient;
+  /** The citizen rich menu, linked on follow. */
+  richMenuId?: () => Promise<string | undefined>;
+}
+
+function toInput(event: webhook.Event): Input {
+  if (event.type === 'follow') return { kind: 'follow' };
+  if (event.type === 'postback') {
+    const data = event.postback.data;
+    const p = new URLSearchParams(data);
+    return { kind: 'postback', data, step: p.get('s') ?? undefined, action: p.get('a') ?? undefined, value: p.get('v') ?? p.get('c') ?? undefined };
+  }
+  if (event.type === 'message') {
+    const m = event.message;
+    if (m.type === 'text') return { kind: 'text', text: m.text };
+    if (m.type === 'image') return { kind: 'image', messageId: m.id };
+    if (m.type === 'location') return { kind: 'location', latitude: m.latitude, longitude: m.longitude, title: m.title ?? undefined, address: m.address ?? undefined };
+    return { kind: 'other', what: m.type };
+  }
+  return { kind: 'other', what: event.type };
+}
+
+/** Officer actions (registration, alert-card buttons) do not touch the citizen conversation state. */
+async function officerAction(input: Input, ctx: Ctx, deps: BotDeps): Promise<Message[] | undefined> {
+  if (input.kind === 'text') {
+    const m = REGISTER_PATTERN.exec(input.text.trim());
+    if (m) return register(m[1], ctx, deps);
+    if (/^(ลงทะเบียน|register)$/i.test(input.text.trim())) return [text(ctx.t.registerUsage)];
+  }
+  if (input.kind === 'postback' && !input.step && input.value) {
+    if (input.action === 'accept') return accept(input.value, ctx, deps);
+    if (input.action === 'view') return view(input.value, ctx, deps);
+  }
+  return undefined;
+}
+
+/**
+ * Handles one webhook event (in the worker). The turn's result — next state and replies — is saved
+ * with the event id before anything is sent: a job retried after a crash resends those replies
+ * instead of applying the event a second time.
+ */
+export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise<void> {
+  const { event } = job;
+  if (event.type === 'unfollow' || !event.source || event.source.type !== 'user' || !event.source.userId) return;
+  if (!['follow', 'message', 'postback'].includes(event.type)) return;
+  const userId = event.source.userId;
+  const eventId = event.webhookEventId;
+  const replyToken = 'replyToken' in event ? (event.replyToken as string | undefined) : undefined;
+
+  const conv = await deps.models.Conversation.findById(userId).lean();
+  if (conv?.lastEventId === eventId) {
+    // Applied before a crash; the replies may not have gone out. The retry key keeps a resend single.
+    if (Array.isArray(conv.outbox) && conv.outbox.length) {
+      await deps.line.replyOrPush(userId, replyToken, conv.outbox as Message[], `reply:${eventId}`);
+      await deps.models.Conversation.updateOne({ _id: userId, lastEventId: eventId }, { $set: { outbox: null } });
+    }
+    return;
+  }
+
+  let lang = (conv?.lang as Lang | undefined) ?? 'th';
+  let displayName = conv?.displayName ?? '';
+  if (!conv || event.type === 'follow') {
+    // Language and name come from LINE, not from what the user types.
+    const profile = await deps.line.api.getProfile(userId).catch(() => undefined);
+    if (profile) { lang = langFrom(profile.language); displayName = profile.displayName; }
+  }
+
+  let state = (conv?.state as StateName | undefined) ?? 'idle';
+  let draft = (conv?.draft as Draft | undefined) ?? {};
+  const before: Message[] = [];
+  const updatedAt = conv?.updatedAt ? new Date(conv.updatedAt as Date).getTime() : 0;
+  if (state !== 'idle' && deps.clock.now().getTime() - updatedAt > DRAFT_TTL_MS) {
+    state = 'idle'; draft = {};
+    before.push(text(copy(lang).expiredDraft));
+  }
+  const ctx: Ctx = { userId, displayName, lang, t: copy(lang), state, draft, eventId };
+  const input = toInput(event);
+
+  let replies: Message[];
+  const officerReplies = await officerAction(input, ctx, deps);
+  if (officerReplies) {
+    replies = officerReplies;
+  } else {
+    if (state === 'confirming' && input.kind === 'postback' && input.action === 'yes') {
+      // Creating the case takes a moment: show LINE's typing indicator meanwhile.
+      deps.line.api.showLoadingAnimation({ chatId: userId, loadingSeconds: 5 }).catch(() => undefined);
+    }
+    const result = await step(input, ctx, deps);
+    replies = [...before, ...result.replies].slice(0, 5);
+    state = result.state;
+    draft = result.draft;
+  }
+
+  await deps.models.Conversation.updateOne(
+    { _id: userId },
+    { $set: { state, draft, lang, displayName, lastEventId: eventId, outbox: replies } },
+    { upsert: true },
+  );
+  if (event.type === 'follow' && deps.richMenuId) {
+    const menuId = await deps.richMenuId();
+    if (menuId) await deps.line.api.linkRichMenuIdToUser(userId, menuId);
+  }
+  if (replies.length) await deps.line.replyOrPush(userId, replyToken, replies, `reply:${eventId}`);
+  // Sent: a retry of this job (after a crash past this point) must not send again.
+  await deps.models.Conversation.updateOne({ _id: userId, lastEventId: eventId }, { $set: { outbox: null } });
+}

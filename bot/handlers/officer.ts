@@ -1,0 +1,65 @@
+import { STATUS_LABELS } from '../../shared/categories.ts';
+import { assignCase } from '../../shared/cases/commands/assignCase.ts';
+import type { Copy } from '../../shared/i18n/index.ts';
+import type { CaseDoc } from '../../shared/models/index.ts';
+import { redeemOfficerInvite } from '../../shared/officers/invites.ts';
+import { formatDateTime } from '../../shared/thaiDate.ts';
+import { areaText, categoryLabel } from '../conversation/prompts.ts';
+import type { ConversationDeps, Ctx } from '../conversation/types.ts';
+import { text, type Message } from '../messages/build.ts';
+
+export const REGISTER_PATTERN = /^(?:ลงทะเบียน|register)\s+([A-Za-z0-9-]{4,20})$/i;
+
+/** `ลงทะเบียน <code>`: links this LINE account as an officer of the invite's unit. */
+export async function register(code: string, ctx: Ctx, deps: ConversationDeps): Promise<Message[]> {
+  const officer = await redeemOfficerInvite(deps.models, deps.clock, { code, lineUserId: ctx.userId, name: ctx.displayName });
+  if (!officer) return [text(ctx.t.registerFailed)];
+  const unit = await deps.models.Unit.findById(officer.unitCode).lean();
+  return [text(ctx.t.registered(unit?.nameTh ?? officer.unitCode, ctx.t.roles[officer.role]))];
+}
+
+async function officerOf(ctx: Ctx, deps: ConversationDeps) {
+  return deps.models.Officer.findOne({ lineUserId: ctx.userId, active: true }).lean();
+}
+
+/** รับเรื่อง from the alert card. */
+export async function accept(caseId: string, ctx: Ctx, deps: ConversationDeps): Promise<Message[]> {
+  const officer = await officerOf(ctx, deps);
+  if (!officer) return [text(ctx.t.notYourUnit)];
+  const result = await assignCase(deps, { caseId, officer: { id: String(officer._id), name: officer.name || ctx.displayName, unitCode: officer.unitCode } });
+  if (result.ok) return [text(ctx.t.acceptedByYou(result.case.trackingNo))];
+  if (result.reason === 'taken' && result.case) {
+    // Pressing twice is not an error for the one who has it.
+    if (result.case.assignee?.officerId === String(officer._id)) return [text(ctx.t.acceptedByYou(result.case.trackingNo))];
+    return [text(ctx.t.alreadyTaken(result.case.trackingNo, result.case.assignee?.name ?? '-'))];
+  }
+  if (result.reason === 'not_open' && result.case) return [text(`${result.case.trackingNo}: ${STATUS_LABELS[result.case.status].th}`)];
+  return [text(result.reason === 'not_found' ? ctx.t.caseNotFound : ctx.t.notYourUnit)];
+}
+
+export function caseDetails(c: CaseDoc, ctx: Ctx, t: Copy): string {
+  const who = c.complainant?.anonymous ? t.anonymous : (c.complainant?.name || '-');
+  const lines = [
+    `${c.trackingNo}`,
+    `${t.fieldCategory}: ${categoryLabel(c.category, ctx)}`,
+    `${t.fieldStatus}: ${STATUS_LABELS[c.status][ctx.lang]}`,
+    `${t.fieldArea}: ${areaText(c.location as never, ctx)}`,
+    `${t.fieldReceived}: ${formatDateTime(c.createdAt as Date, ctx.lang)}`,
+    `${t.complainant}: ${who}`,
+    c.assignee?.name ? `${t.fieldAssignee}: ${c.assignee.name}` : '',
+    c.attachments?.length ? t.attachments(c.attachments.length) : '',
+    '',
+    c.description,
+  ];
+  return lines.filter((l, i) => l !== '' || i === 8).join('\n');
+}
+
+/** ดูรายละเอียด: personal data only to officers of the case's unit, and every look is audited. */
+export async function view(caseId: string, ctx: Ctx, deps: ConversationDeps): Promise<Message[]> {
+  const officer = await officerOf(ctx, deps);
+  if (!officer || !/^[0-9a-f]{24}$/.test(caseId)) return [text(ctx.t.notYourUnit)];
+  const c = await deps.models.Case.findOne({ _id: caseId, unitCode: officer.unitCode }).lean<CaseDoc>();
+  if (!c) return [text(ctx.t.notYourUnit)];
+  await deps.models.Audit.create({ at: deps.clock.now(), officerId: String(officer._id), lineUserId: ctx.userId, caseId, action: 'view_case' });
+  return [text(caseDetails(c, ctx, ctx.t))];
+}

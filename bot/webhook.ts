@@ -1,0 +1,63 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { validateSignature, type webhook } from '@line/bot-sdk';
+import type { Logger } from '../shared/logger.ts';
+import { chatIdOf, LINE_EVENT_JOB_OPTIONS, QUEUE_NAMES, shardOf, type LineEventJob, type Queues } from '../shared/queues.ts';
+
+export const WEBHOOK_BODY_LIMIT = '1mb';
+const EVENT_ID = /^[0-9A-Za-z_-]{1,64}$/;
+
+export interface WebhookDeps {
+  channelSecret: string;
+  queues: Queues;
+  log: Logger;
+}
+
+/**
+ * POST /webhook: verify LINE's signature on the raw bytes, then queue every event and answer 200 only
+ * once Redis has them. No work happens here: a slow handler would make LINE time out and redeliver.
+ */
+export function webhookRouter(deps: WebhookDeps): Router {
+  const router = express.Router();
+  const shards = deps.queues.lineEvents.length;
+
+  router.post('/webhook', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
+    const signature = req.get('x-line-signature');
+    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!signature) return void res.status(401).json({ message: 'Missing x-line-signature header (ไม่มีลายเซ็น)' });
+    if (!validateSignature(raw, deps.channelSecret, signature)) {
+      deps.log.warn({ ip: req.ip }, 'webhook signature mismatch');
+      return void res.status(401).json({ message: 'Invalid x-line-signature (ลายเซ็นไม่ถูกต้อง)' });
+    }
+    let body: { destination?: unknown; events?: unknown };
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return void res.status(400).json({ message: 'Body is not valid JSON (ข้อมูลไม่ใช่ JSON)' });
+    }
+    if (!body || typeof body !== 'object' || !Array.isArray(body.events) || typeof body.destination !== 'string') {
+      return void res.status(400).json({ message: 'Body must be {"destination": string, "events": [...]} (รูปแบบข้อมูลไม่ถูกต้อง)' });
+    }
+    const events = body.events as webhook.Event[];
+    const bad = events.findIndex((e) => !e || typeof e !== 'object' || typeof e.type !== 'string' || typeof e.webhookEventId !== 'string' || !EVENT_ID.test(e.webhookEventId));
+    if (bad >= 0) return void res.status(400).json({ message: `events[${bad}] needs a type and a webhookEventId (เหตุการณ์ไม่ถูกต้อง)` });
+
+    const byShard = new Map<number, { name: string; data: LineEventJob; opts: typeof LINE_EVENT_JOB_OPTIONS }[]>();
+    for (const event of events) {
+      const shard = shardOf(chatIdOf(event), shards);
+      const list = byShard.get(shard) ?? [];
+      // Job id = webhookEventId: a redelivered event finds its job already there and is dropped.
+      list.push({ name: event.type, data: { destination: body.destination as string, event }, opts: { ...LINE_EVENT_JOB_OPTIONS, jobId: event.webhookEventId } });
+      byShard.set(shard, list);
+    }
+    try {
+      await Promise.all([...byShard].map(([shard, jobs]) => deps.queues.lineEvents[shard].addBulk(jobs)));
+    } catch (err) {
+      // Not durable, so not acknowledged: LINE will redeliver.
+      deps.log.error({ err }, 'could not queue webhook events');
+      return void res.status(503).json({ message: 'Temporarily unavailable, please retry (ระบบไม่พร้อมชั่วคราว)' });
+    }
+    res.status(200).json({});
+  });
+
+  return router;
+}

@@ -1,0 +1,76 @@
+import type { ChannelCode, SubjectCategoryCode } from '../../categories.ts';
+import type { Clock } from '../../clock.ts';
+import type { CaseDoc, Models } from '../../models/index.ts';
+import type { Actor } from '../actor.ts';
+import { newEvent, type PublishEvents } from '../events.ts';
+import { fromStored, publishAndClear, toStored } from '../publish.ts';
+import { routeCase } from '../routing.ts';
+import { nextTrackingNo } from '../trackingNo.ts';
+
+export interface OpenCaseProps {
+  /** Unique per intake (e.g. `line:<webhookEventId>`): a retried job gets the case it already created. */
+  idempotencyKey: string;
+  channel: ChannelCode;
+  category: SubjectCategoryCode;
+  /** What happened, in the complainant's words. */
+  description: string;
+  location: {
+    provinceCode?: string; provinceName?: string;
+    districtCode?: string; districtName?: string;
+    subdistrictCode?: string; subdistrictName?: string;
+    address?: string; lat?: number; lng?: number;
+  };
+  attachments?: { fileId: string; contentType: string; size: number; lineMessageId?: string }[];
+  complainant: { lineUserId?: string; name?: string; phone?: string; anonymous?: boolean; lang?: 'th' | 'en' };
+  /** PDPA consent: the notice version the person agreed to, and when. */
+  consent: { version: string; at: Date };
+  by: Actor;
+}
+
+export interface DomainDeps {
+  models: Models;
+  clock: Clock;
+  publish: PublishEvents;
+}
+
+/** Registers a complaint, routes it to the responsible unit, and announces `case.opened`. */
+export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<CaseDoc> {
+  const { models, clock } = deps;
+  const existing = await models.Case.findOne({ idempotencyKey: props.idempotencyKey }).lean<CaseDoc>();
+  if (existing) {
+    await publishAndClear(models, deps.publish, existing._id, (existing.pendingEvents ?? []).map(fromStored));
+    return existing;
+  }
+  const now = clock.now();
+  const route = routeCase({ category: props.category, area: props.location });
+  const trackingNo = await nextTrackingNo(models, now);
+  const doc = new models.Case({
+    trackingNo,
+    idempotencyKey: props.idempotencyKey,
+    channel: props.channel,
+    category: props.category,
+    description: props.description,
+    location: props.location,
+    attachments: props.attachments ?? [],
+    complainant: props.complainant,
+    consent: props.consent,
+    status: 'received',
+    unitCode: route.unitCode,
+    concernedUnitCode: route.concernedUnitCode,
+    timeline: [{ at: now, by: props.by, action: 'opened', toStatus: 'received', unitCode: route.unitCode }],
+  });
+  const event = newEvent('case.opened', { caseId: String(doc._id), trackingNo, unitCode: route.unitCode }, now);
+  doc.set('pendingEvents', [toStored(event)]);
+  try {
+    await doc.save();
+  } catch (err) {
+    // Two deliveries racing on the same intake: the other one won, use its case.
+    if ((err as { code?: number }).code === 11000) {
+      const winner = await models.Case.findOne({ idempotencyKey: props.idempotencyKey }).lean<CaseDoc>();
+      if (winner) return winner;
+    }
+    throw err;
+  }
+  await publishAndClear(models, deps.publish, doc._id, [event]);
+  return doc.toObject() as CaseDoc;
+}

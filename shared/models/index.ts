@@ -1,0 +1,160 @@
+import mongoose, { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+import { CASE_STATUSES, CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../categories.ts';
+
+/*
+ * Stays inside what FerretDB v1 supports (see ENVIRONMENT.md): no transactions, no TTL or partial
+ * indexes, no $lookup. Each command changes one document in one update, so nothing is half-written.
+ */
+
+const actorSchema = new Schema({
+  kind: { type: String, enum: ['citizen', 'officer', 'system'], required: true },
+  /** Officer id or LINE user id; absent for the system. */
+  id: String,
+  name: String,
+}, { _id: false });
+
+const timelineEntrySchema = new Schema({
+  at: { type: Date, required: true },
+  by: { type: actorSchema, required: true },
+  /** What happened: opened, assigned, note, forwarded, closed, rejected, … */
+  action: { type: String, required: true },
+  note: String,
+  fromStatus: String,
+  toStatus: String,
+  unitCode: String,
+}, { _id: false });
+
+const domainEventSchema = new Schema({
+  id: { type: String, required: true },
+  type: { type: String, required: true },
+  at: { type: Date, required: true },
+  data: { type: Schema.Types.Mixed, default: {} },
+}, { _id: false });
+
+const caseSchema = new Schema({
+  /** เลขรับเรื่อง: BE year + sequence, e.g. 2569-000042 */
+  trackingNo: { type: String, required: true, unique: true },
+  /** Makes creation idempotent: a retried job finds the case it already created. */
+  idempotencyKey: { type: String, required: true, unique: true },
+  channel: { type: String, enum: CHANNEL_CODES, required: true },
+  category: { type: String, enum: SUBJECT_CATEGORY_CODES, required: true },
+  description: { type: String, required: true, maxlength: 5000 },
+  location: {
+    provinceCode: String, provinceName: String,
+    districtCode: String, districtName: String,
+    subdistrictCode: String, subdistrictName: String,
+    address: String, lat: Number, lng: Number,
+  },
+  attachments: [{
+    _id: false,
+    fileId: { type: Schema.Types.ObjectId, required: true },
+    contentType: String,
+    size: Number,
+    lineMessageId: String,
+  }],
+  complainant: {
+    lineUserId: String,
+    name: String,
+    phone: String,
+    anonymous: { type: Boolean, default: false },
+    lang: { type: String, default: 'th' },
+  },
+  consent: { version: String, at: Date },
+  status: { type: String, enum: CASE_STATUSES, required: true, default: 'received' },
+  /** Why it was closed (ยุติเรื่อง) or rejected. */
+  resolution: { reason: String, at: Date },
+  /** The unit that must act. */
+  unitCode: { type: String, required: true },
+  /** For complaints against officials: the unit complained about, which must never handle it. */
+  concernedUnitCode: String,
+  assignee: { officerId: String, name: String },
+  timeline: { type: [timelineEntrySchema], default: [] },
+  /** Outbox: events written with the change and removed once queued, so a crash cannot lose one. */
+  pendingEvents: { type: [domainEventSchema], default: [] },
+}, { timestamps: true });
+caseSchema.index({ unitCode: 1, status: 1, createdAt: -1 });
+caseSchema.index({ 'complainant.lineUserId': 1, createdAt: -1 });
+caseSchema.index({ 'pendingEvents.id': 1 });
+
+const unitSchema = new Schema({
+  _id: { type: String },
+  nameTh: { type: String, required: true },
+  nameEn: { type: String, required: true },
+  level: { type: String, enum: ['ministry', 'province', 'district', 'partner'], required: true },
+  parentCode: { type: String, default: null },
+  provinceCode: String,
+}, { timestamps: true });
+unitSchema.index({ parentCode: 1 });
+
+const officerSchema = new Schema({
+  lineUserId: { type: String, required: true, unique: true },
+  unitCode: { type: String, required: true },
+  role: { type: String, enum: ['officer', 'head', 'executive', 'admin'], required: true },
+  name: { type: String, default: '' },
+  active: { type: Boolean, default: true },
+}, { timestamps: true });
+officerSchema.index({ unitCode: 1, active: 1 });
+
+const officerInviteSchema = new Schema({
+  /** sha256 of the one-time code: a leaked database does not leak usable codes. */
+  codeHash: { type: String, required: true, unique: true },
+  unitCode: { type: String, required: true },
+  role: { type: String, enum: ['officer', 'head', 'executive', 'admin'], required: true },
+  expiresAt: { type: Date, required: true },
+  usedAt: { type: Date, default: null },
+  usedBy: String,
+}, { timestamps: true });
+
+const counterSchema = new Schema({ _id: String, seq: { type: Number, default: 0 } });
+
+const conversationSchema = new Schema({
+  /** LINE user id. */
+  _id: String,
+  state: { type: String, required: true, default: 'idle' },
+  draft: { type: Schema.Types.Mixed, default: {} },
+  lang: { type: String, default: 'th' },
+  displayName: String,
+  /** The last webhook event applied, and the replies it produced: a retried job resends, never re-applies. */
+  lastEventId: String,
+  outbox: { type: Schema.Types.Mixed, default: null },
+}, { timestamps: true, minimize: false });
+
+const auditSchema = new Schema({
+  at: { type: Date, required: true },
+  officerId: String,
+  lineUserId: String,
+  caseId: String,
+  action: { type: String, required: true },
+});
+auditSchema.index({ caseId: 1, at: -1 });
+
+export type CaseDoc = InferSchemaType<typeof caseSchema> & { _id: Types.ObjectId };
+export type UnitDoc = InferSchemaType<typeof unitSchema>;
+export type OfficerDoc = InferSchemaType<typeof officerSchema> & { _id: Types.ObjectId };
+export type ConversationDoc = InferSchemaType<typeof conversationSchema>;
+export type TimelineEntry = InferSchemaType<typeof timelineEntrySchema>;
+export type StoredDomainEvent = InferSchemaType<typeof domainEventSchema>;
+
+/** Models bound to one connection, so tests (and tools) can work on separate databases side by side. */
+export function bindModels(conn: Connection) {
+  return {
+    conn,
+    Case: conn.model('Case', caseSchema),
+    Unit: conn.model('Unit', unitSchema),
+    Officer: conn.model('Officer', officerSchema),
+    OfficerInvite: conn.model('OfficerInvite', officerInviteSchema),
+    Counter: conn.model('Counter', counterSchema),
+    Conversation: conn.model('Conversation', conversationSchema),
+    Audit: conn.model('Audit', auditSchema, 'audit'),
+  };
+}
+
+export type Models = ReturnType<typeof bindModels>;
+
+export async function connectDb(uri: string, dbName?: string): Promise<Models> {
+  const conn = await mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 10_000 }).asPromise();
+  const models = bindModels(conn);
+  const { conn: _c, ...all } = models;
+  await Promise.all(Object.values(all).map((m) => (m as Model<unknown>).init()));
+  return models;
+}

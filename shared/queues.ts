@@ -1,0 +1,91 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { webhook } from '@line/bot-sdk';
+import type { CaseEvent } from './cases/events.ts';
+
+/**
+ * Queue names and job payloads, in one place. Webhook events are spread over `EVENT_SHARDS` queues by
+ * chat (user or group id): each shard runs one job at a time across all workers, so one person's
+ * messages are handled in the order they were sent while different people are served in parallel.
+ */
+export const QUEUE_NAMES = {
+  lineEvents: (shard: number) => `line-events-${shard}`,
+  domainEvents: 'domain-events',
+} as const;
+
+export interface LineEventJob {
+  /** The bot's user id the webhook was addressed to. */
+  destination: string;
+  event: webhook.Event;
+}
+
+export type DomainEventJob = CaseEvent;
+
+/** LINE may redeliver an event long after the first try: keep its id (the job id) for two days. */
+export const LINE_EVENT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 2 * 24 * 3600 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+export const DOMAIN_EVENT_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 2 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+/** FNV-1a: stable across processes and restarts, unlike anything seeded. */
+export function shardOf(chatId: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < chatId.length; i++) {
+    h ^= chatId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
+}
+
+/** The chat an event belongs to: what its order is kept within. */
+export function chatIdOf(event: webhook.Event): string {
+  const s = event.source;
+  if (!s) return 'none';
+  if (s.type === 'group') return s.groupId;
+  if (s.type === 'room') return s.roomId;
+  return s.userId ?? 'none';
+}
+
+/** Workers need `maxRetriesPerRequest: null` (blocking commands); producers fail fast instead. */
+export function redisConnection(url: string, forWorker: boolean): Redis {
+  return new Redis(url, { maxRetriesPerRequest: forWorker ? null : 2, enableReadyCheck: true, lazyConnect: false });
+}
+
+export interface Queues {
+  lineEvents: Queue<LineEventJob>[];
+  domainEvents: Queue<DomainEventJob>;
+  connection: Redis;
+  close(): Promise<void>;
+}
+
+export function createQueues(redisUrl: string, prefix: string, shards: number): Queues {
+  const connection = redisConnection(redisUrl, false);
+  const opts = { connection: connection as ConnectionOptions, prefix };
+  const lineEvents = Array.from({ length: shards }, (_, i) => new Queue<LineEventJob>(QUEUE_NAMES.lineEvents(i), opts));
+  const domainEvents = new Queue<DomainEventJob>(QUEUE_NAMES.domainEvents, opts);
+  return {
+    lineEvents,
+    domainEvents,
+    connection,
+    async close() {
+      await Promise.all([...lineEvents, domainEvents].map((q) => q.close()));
+      connection.disconnect();
+    },
+  };
+}
+
+/** Publishes domain events; the event id is the job id, so publishing twice queues once. */
+export function publisherFor(queues: Queues) {
+  return async (events: CaseEvent[]) => {
+    await queues.domainEvents.addBulk(events.map((e) => ({ name: e.type, data: e, opts: { ...DOMAIN_EVENT_JOB_OPTIONS, jobId: e.id } })));
+  };
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { createRuntime, prepareDatabase, startWeb, startWorker, type Runtime, type RunningWeb } from '../../app/runtime.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { loadConfig, type Config } from '../../shared/config.ts';
+import type { RunningWorkers } from '../../workers/index.ts';
+import { startLineSimulator, type LineSimulator, type SimUser } from '../../simulator/server.ts';
+
+export interface Stack {
+  sim: LineSimulator;
+  rt: Runtime;
+  web: RunningWeb;
+  workers?: RunningWorkers;
+  config: Config;
+  /** Env for a child process (e.g. `node app/worker.ts`) pointed at this stack. */
+  env: Record<string, string>;
+  startWorkers(): Promise<RunningWorkers>;
+  /** A simulated LINE user registered as an officer of `unitCode`. */
+  officer(unitCode: string, role?: 'officer' | 'head', displayName?: string): Promise<SimUser>;
+  citizen(displayName?: string, language?: string): Promise<SimUser>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on the real services (Redis, FerretDB from the global setup) talking to the LINE
+ * simulator; each stack gets its own database and queue prefix so test files run side by side.
+ */
+export async function startStack(opts: { worker?: boolean; clock?: Clock } = {}): Promise<Stack> {
+  const id = randomBytes(4).toString('hex');
+  const secret = randomBytes(16).toString('hex');
+  const token = randomBytes(24).toString('base64url');
+  const sim = await startLineSimulator({ channelSecret: secret, channelAccessToken: token, now: opts.clock ? () => opts.clock!.now().getTime() : undefined });
+  const env = {
+    MONGODB_URI: inject('mongoUri'),
+    REDIS_URL: inject('redisUrl'),
+    LINE_CHANNEL_SECRET: secret,
+    LINE_CHANNEL_ACCESS_TOKEN: token,
+    LINE_API_BASE_URL: sim.url,
+    LINE_DATA_API_BASE_URL: sim.url,
+    QUEUE_PREFIX: `t${id}`,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+  };
+  const dbName = `rongrian_t${id}`;
+  const config = loadConfig(env);
+  const rt = await createRuntime(config, { dbName, clock: opts.clock });
+  await prepareDatabase(rt);
+  const web = await startWeb(rt, 0, '127.0.0.1');
+  sim.setWebhookUrl(`${web.url}/webhook`);
+  const stack: Stack = {
+    sim, rt, web, config,
+    env: { ...env, MONGODB_URI: `${env.MONGODB_URI.replace(/\/$/, '')}/${dbName}` },
+    async startWorkers() {
+      stack.workers = await startWorker(rt);
+      return stack.workers;
+    },
+    async officer(unitCode, role = 'officer', displayName = `จนท. ${unitCode}`) {
+      const user = sim.addUser({ displayName, language: 'th' });
+      await rt.models.Officer.create({ lineUserId: user.userId, unitCode, role, name: displayName });
+      return user;
+    },
+    async citizen(displayName = 'สมชาย ใจดี', language = 'th') {
+      return sim.addUser({ displayName, language });
+    },
+    async close() {
+      await stack.workers?.close();
+      await web.close();
+      await rt.models.conn.dropDatabase().catch(() => undefined);
+      await rt.queues.connection.eval(`for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end`, 0, `t${id}:*`).catch(() => undefined);
+      await rt.close();
+      await sim.close();
+    },
+  };
+  if (opts.worker !== false) await stack.startWorkers();
+  return stack;
+}
+
+/** The texts of everything a user received, flattened, in order. */
+export function textsOf(sim: LineSimulator, userId: string): string[] {
+  return sim.messagesFor(userId).flatMap((r) => r.messages.map((m) => (m.type === 'text' ? m.text : m.type === 'flex' ? `[flex] ${m.altText}` : `[${m.type}]`)));
+}
+
+/** The last message a user received. */
+export function lastMessage(sim: LineSimulator, userId: string): any {
+  const all = sim.messagesFor(userId);
+  const last = all[all.length - 1];
+  return last?.messages[last.messages.length - 1];
+}
+
+/** Sends something and waits until the bot has answered it (one more received entry). */
+export async function converse(sim: LineSimulator, userId: string, send: () => Promise<{ status: number }>): Promise<any> {
+  const before = sim.messagesFor(userId).length;
+  const res = await send();
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+  await sim.waitForMessages(userId, before + 1, 15_000);
+  return lastMessage(sim, userId);
+}
+
+/** The postback data of the quick-reply button whose label matches. */
+export function quickPostback(msg: any, label: string | RegExp): string {
+  const item = msg?.quickReply?.items?.find((i: any) => (typeof label === 'string' ? i.action.label === label : label.test(i.action.label)));
+  if (!item) throw new Error(`no quick reply "${label}" in ${JSON.stringify(msg?.quickReply?.items?.map((i: any) => i.action.label))}`);
+  return item.action.data;
+}

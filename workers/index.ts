@@ -1,0 +1,57 @@
+import { Worker, type ConnectionOptions } from 'bullmq';
+import { handleLineEvent, type BotDeps } from '../bot/handlers/index.ts';
+import { republishPendingEvents } from '../shared/cases/publish.ts';
+import type { Logger } from '../shared/logger.ts';
+import { publisherFor, QUEUE_NAMES, redisConnection, type DomainEventJob, type LineEventJob, type Queues } from '../shared/queues.ts';
+import { processDomainEvent } from './notify.ts';
+
+export interface WorkerOptions {
+  redisUrl: string;
+  prefix: string;
+  queues: Queues;
+  log: Logger;
+  /** Domain events are independent of each other, so several run at once. */
+  notifyConcurrency?: number;
+}
+
+export interface RunningWorkers {
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the BullMQ workers: one per webhook shard, each limited to one job at a time across every
+ * worker process (global concurrency), so a person's messages are handled in the order sent; and
+ * the domain-event worker that sends alerts and notices.
+ */
+export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<RunningWorkers> {
+  const connection = redisConnection(opts.redisUrl, true);
+  const base = { connection: connection as ConnectionOptions, prefix: opts.prefix };
+  await Promise.all(opts.queues.lineEvents.map((q) => q.setGlobalConcurrency(1)));
+
+  const workers: Worker[] = opts.queues.lineEvents.map((_q, shard) => new Worker<LineEventJob>(
+    QUEUE_NAMES.lineEvents(shard),
+    async (job) => handleLineEvent(deps, job.data),
+    { ...base, concurrency: 1 },
+  ));
+  workers.push(new Worker<DomainEventJob>(
+    QUEUE_NAMES.domainEvents,
+    async (job) => processDomainEvent(deps, job.data),
+    { ...base, concurrency: opts.notifyConcurrency ?? 4 },
+  ));
+  for (const w of workers) {
+    w.on('failed', (job, err) => opts.log.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
+    w.on('error', (err) => opts.log.error({ queue: w.name, err: err.message }, 'worker error'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+
+  // Events a crashed process wrote to case outboxes but never queued.
+  const n = await republishPendingEvents(deps.models, publisherFor(opts.queues));
+  if (n) opts.log.info({ n }, 'republished pending domain events');
+
+  return {
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { messagingApi } from '@line/bot-sdk';
+import { subjectCategory, CHANNELS } from '../../shared/categories.ts';
+import { th } from '../../shared/i18n/th.ts';
+import type { CaseDoc } from '../../shared/models/index.ts';
+import { formatDateTime } from '../../shared/thaiDate.ts';
+
+function row(label: string, value: string): messagingApi.FlexBox {
+  return {
+    type: 'box', layout: 'baseline', spacing: 'sm',
+    contents: [
+      { type: 'text', text: label, size: 'sm', color: '#6b7280', flex: 2 },
+      { type: 'text', text: value || '-', size: 'sm', color: '#111827', flex: 5, wrap: true },
+    ],
+  };
+}
+
+export function areaLine(loc: CaseDoc['location'] | undefined): string {
+  if (!loc?.provinceName) return '-';
+  const bkk = loc.provinceCode === '10';
+  return [loc.subdistrictName && `${bkk ? 'แขวง' : 'ต.'}${loc.subdistrictName}`, loc.districtName && `${bkk ? 'เขต' : 'อ.'}${loc.districtName}`, bkk ? loc.provinceName : `จ.${loc.provinceName}`]
+    .filter(Boolean).join(' ');
+}
+
+/**
+ * The officer's alert card: enough to decide to take the case (no complainant name or contact:
+ * those are shown, audited, only on ดูรายละเอียด), and the two buttons.
+ */
+export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string }): messagingApi.FlexMessage {
+  const id = String(c._id);
+  const category = subjectCategory(c.category)?.th ?? c.category;
+  const summary = c.description.length > 160 ? `${c.description.slice(0, 159)}…` : c.description;
+  const channel = CHANNELS.find((ch) => ch.code === c.channel)?.th ?? c.channel;
+  const body: messagingApi.FlexComponent[] = [
+    row(th.fieldCategory, category),
+    row(th.fieldArea, areaLine(c.location)),
+    row(th.fieldChannel, channel),
+    row(th.fieldReceived, formatDateTime(c.createdAt as Date)),
+    row(th.fieldDue, formatDateTime(opts.ackDueAt)),
+    { type: 'separator', margin: 'md' },
+    { type: 'text', text: summary, size: 'sm', wrap: true, margin: 'md' },
+  ];
+  if (opts.note) body.push({ type: 'text', text: opts.note, size: 'xs', color: '#b45309', wrap: true, margin: 'md' });
+  return {
+    type: 'flex',
+    altText: th.newCaseAlt(c.trackingNo, category),
+    contents: {
+      type: 'bubble',
+      header: {
+        type: 'box', layout: 'vertical', backgroundColor: '#1e3a8a', paddingAll: '12px',
+        contents: [
+          { type: 'text', text: th.newCaseTitle, color: '#ffffff', weight: 'bold', size: 'md' },
+          { type: 'text', text: c.trackingNo, color: '#dbeafe', size: 'sm' },
+        ],
+      },
+      body: { type: 'box', layout: 'vertical', spacing: 'sm', contents: body },
+      footer: {
+        type: 'box', layout: 'horizontal', spacing: 'sm',
+        contents: [
+          { type: 'button', style: 'primary', height: 'sm', action: { type: 'postback', label: th.accept, data: `a=accept&c=${id}`, displayText: `${th.accept} ${c.trackingNo}` } },
+          { type: 'button', style: 'secondary', height: 'sm', action: { type: 'postback', label: th.viewDetails, data: `a=view&c=${id}`, displayText: `${th.viewDetails} ${c.trackingNo}` } },
+        ],
+      },
+    },
+  };
+}
