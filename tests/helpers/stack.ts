@@ -102,3 +102,26 @@ export function quickPostback(msg: any, label: string | RegExp): string {
   if (!item) throw new Error(`no quick reply "${label}" in ${JSON.stringify(msg?.quickReply?.items?.map((i: any) => i.action.label))}`);
   return item.action.data;
 }
+
+/** Resolves once no job is waiting or running in any queue of the stack (retries waiting out a backoff are not counted). */
+export async function drained(stack: Stack, timeoutMs = 15_000): Promise<void> {
+  const queues = [...stack.rt.queues.lineEvents, stack.rt.queues.domainEvents];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const counts = await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'active', 'prioritized')));
+    if (counts.every((n) => n === 0)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('queues did not drain in time');
+}
+
+/** Waits until the user has received a text containing `needle`, and returns that text. */
+export async function waitForText(sim: LineSimulator, userId: string, needle: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const hit = textsOf(sim, userId).find((t) => t.includes(needle));
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no message containing "${needle}" for ${userId}; got: ${JSON.stringify(textsOf(sim, userId))}`);
+}
