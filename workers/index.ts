@@ -31,7 +31,9 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   const workers: Worker[] = opts.queues.lineEvents.map((_q, shard) => new Worker<LineEventJob>(
     QUEUE_NAMES.lineEvents(shard),
     async (job) => handleLineEvent(deps, job.data),
-    { ...base, concurrency: 1 },
+    // A shard runs one job at a time, so a job orphaned by a crash blocks its chats until found
+    // stalled: a shorter lock and check than BullMQ's 30 s defaults keep that pause short.
+    { ...base, concurrency: 1, lockDuration: 15_000, stalledInterval: 5_000 },
   ));
   workers.push(new Worker<DomainEventJob>(
     QUEUE_NAMES.domainEvents,

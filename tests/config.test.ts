@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../shared/config.ts';
+
+const valid = {
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/rongrian',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  LINE_CHANNEL_SECRET: 'secret',
+  LINE_CHANNEL_ACCESS_TOKEN: 'token',
+};
+
+describe('configuration', () => {
+  it('fills documented defaults', () => {
+    const c = loadConfig(valid);
+    expect(c).toMatchObject({ PORT: 3000, LINE_API_BASE_URL: 'https://api.line.me', LINE_DATA_API_BASE_URL: 'https://api-data.line.me', QUEUE_PREFIX: 'rongrian', EVENT_SHARDS: 4 });
+  });
+
+  it('names every missing or invalid variable in one message, and never echoes a secret', () => {
+    const env = { ...valid, LINE_CHANNEL_SECRET: '', REDIS_URL: 'localhost:6379', PORT: 'eighty', LINE_CHANNEL_ACCESS_TOKEN: 'super-secret-token', LINE_API_BASE_URL: 'not a url' };
+    let err: unknown;
+    try { loadConfig(env); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toContain('LINE_CHANNEL_SECRET is required');
+    expect(msg).toContain('REDIS_URL must start with redis://');
+    expect(msg).toContain('PORT');
+    expect(msg).toContain('LINE_API_BASE_URL');
+    expect(msg).not.toContain('super-secret-token');
+  });
+
+  it('npm run web stops at start-up with one clear line when a variable is missing', () => {
+    const env = { ...process.env, ...valid, LINE_CHANNEL_SECRET: '' };
+    const r = spawnSync(process.execPath, ['app/web.ts'], { env, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n').filter((l) => !l.includes('ExperimentalWarning') && !l.includes('--trace-warnings'));
+    expect(lines).toEqual(['rongrian: Invalid configuration: LINE_CHANNEL_SECRET is required']);
+  });
+});
