@@ -13,7 +13,7 @@ async function seedDemoOfficers(rt: Runtime, sim: LineSimulator) {
     { displayName: 'จนท. ศูนย์ดำรงธรรม กระทรวงมหาดไทย', unitCode: 'MOI', role: 'officer' as const },
   ];
   for (const p of people) {
-    const user = sim.addUser({ displayName: p.displayName, language: 'th' });
+    const user = sim.addUser({ displayName: p.displayName, language: 'th', role: 'officer' });
     await rt.models.Officer.updateOne({ lineUserId: user.userId }, { $set: { unitCode: p.unitCode, role: p.role, name: p.displayName, active: true } }, { upsert: true });
   }
 }

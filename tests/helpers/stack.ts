@@ -55,12 +55,12 @@ export async function startStack(opts: { worker?: boolean; clock?: Clock } = {})
       return stack.workers;
     },
     async officer(unitCode, role = 'officer', displayName = `จนท. ${unitCode}`) {
-      const user = sim.addUser({ displayName, language: 'th' });
+      const user = sim.addUser({ displayName, language: 'th', role: 'officer' });
       await rt.models.Officer.create({ lineUserId: user.userId, unitCode, role, name: displayName });
       return user;
     },
     async citizen(displayName = 'สมชาย ใจดี', language = 'th') {
-      return sim.addUser({ displayName, language });
+      return sim.addUser({ displayName, language, role: 'citizen' });
     },
     async close() {
       await stack.workers?.close();
