@@ -28,6 +28,8 @@ fi
 need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# Thai glyphs for browser screenshots (test artifacts); without them Thai renders as boxes.
+[ -d /usr/share/fonts/truetype/tlwg ] || need_apt+=(fonts-thai-tlwg)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "apt-get install ${need_apt[*]}"
@@ -38,19 +40,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # --- FerretDB ------------------------------------------------------------------
-FERRET_BIN="$CACHE/ferretdb-v1.24.2/ferretdb"
-if ! command -v mongod >/dev/null && [ -z "${MONGODB_URI:-}" ] && [ ! -x "$FERRET_BIN" ]; then
-  command -v go >/dev/null || { log "Go is needed to build FerretDB: apt-get install -y golang (or set MONGODB_URI)"; exit 1; }
-  log "building FerretDB v1.24.2 (once; cached in $FERRET_BIN)"
-  src=$(go mod download -json github.com/FerretDB/FerretDB@v1.24.2 | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
-  work="$CACHE/ferretdb-src"
-  rm -rf "$work"; cp -r "$src" "$work"; chmod -R u+w "$work"
-  echo v1.24.2 > "$work/build/version/version.txt"
-  (cd "$work" && CGO_ENABLED=0 go build -o "$FERRET_BIN" ./cmd/ferretdb) >&2
-  rm -rf "$work"
+FERRET_BIN=""
+if ! command -v mongod >/dev/null && [ -z "${MONGODB_URI:-}" ]; then
+  FERRET_BIN=$(bash "$(dirname "$0")/build-ferretdb.sh")
 fi
 
 echo "export PATH=\"$NODE_BIN_DIR:\$PATH\""
 [ -n "$NODEDIR" ] && echo "export npm_config_nodedir=\"$NODEDIR\""
-[ -x "$FERRET_BIN" ] && echo "export FERRETDB_BIN=\"$FERRET_BIN\""
+[ -n "$FERRET_BIN" ] && echo "export FERRETDB_BIN=\"$FERRET_BIN\""
 exit 0
