@@ -18,8 +18,6 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('rongrian'),
   /** Webhook events are spread over this many queues by chat, each processed in order. */
   EVENT_SHARDS: z.coerce.number().int().min(1).max(64).default(4),
-  /** Time zone used for every date shown to people. */
-  TZ_DISPLAY: z.string().default('Asia/Bangkok'),
 });
 
 export type Config = z.infer<typeof schema>;
