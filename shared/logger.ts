@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -6,7 +6,7 @@ export type { Logger };
  * Structured JSON logs. Secrets and personal data are redacted by key wherever they appear,
  * so a careless `log.info({ event })` cannot leak a reply token or a citizen's phone.
  */
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'rongrian'): Logger {
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'rongrian', destination?: DestinationStream): Logger {
   return pino({
     name,
     level,
@@ -19,5 +19,5 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'ro
       ],
       censor: '[redacted]',
     },
-  });
+  }, destination);
 }

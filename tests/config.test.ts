@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../shared/config.ts';
+import { createLogger } from '../shared/logger.ts';
 
 const valid = {
   MONGODB_URI: 'mongodb://127.0.0.1:27017/rongrian',
@@ -34,5 +35,17 @@ describe('configuration', () => {
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n').filter((l) => !l.includes('ExperimentalWarning') && !l.includes('--trace-warnings'));
     expect(lines).toEqual(['rongrian: Invalid configuration: LINE_CHANNEL_SECRET is required']);
+  });
+});
+
+describe('logs', () => {
+  it('never carry secrets, tokens or what citizens wrote, even when a whole event is logged', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', 'test', { write: (l: string) => void lines.push(l) });
+    log.info({ event: { replyToken: 'reply-token-123', message: { text: 'บ้านเลขที่ 99 โทร 0812345678' } }, config: { LINE_CHANNEL_SECRET: 'shh-secret', LINE_CHANNEL_ACCESS_TOKEN: 'tok-456' }, req: { headers: { authorization: 'Bearer abc' } } }, 'handled');
+    log.info({ complainant: { phone: '0812345678', displayName: 'สมชาย' } }, 'case');
+    const out = lines.join('\n');
+    expect(out).toContain('handled');
+    for (const secret of ['reply-token-123', '0812345678', 'shh-secret', 'tok-456', 'Bearer abc', 'สมชาย']) expect(out).not.toContain(secret);
   });
 });

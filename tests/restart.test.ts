@@ -61,6 +61,12 @@ describe('worker crashes and restarts', () => {
     }
   });
 
+  it('npm run worker shuts down cleanly on SIGTERM', async () => {
+    const worker = await startWorkerProcess();
+    const code = await new Promise<number | null>((resolve) => { worker.once('exit', (c) => resolve(c)); worker.kill('SIGTERM'); });
+    expect(code).toBe(0);
+  });
+
   it('a job retried after dying between saving the turn and replying sends the replies once, and never re-applies the turn', async () => {
     const { sim, rt } = stack;
     const citizen = await stack.citizen('ผู้ร้อง ระหว่างทาง');
