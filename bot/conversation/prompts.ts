@@ -1,3 +1,4 @@
+import { formatArea } from '../../shared/cases/area.ts';
 import { SUBJECT_CATEGORIES, subjectCategory } from '../../shared/categories.ts';
 import { districtsOf, province } from '../../shared/geo/index.ts';
 import { locationItem, messageItem, postbackData, postbackItem, text, type Message, type QuickReplyItem } from '../messages/build.ts';
@@ -14,14 +15,7 @@ export function categoryLabel(code: string | undefined, ctx: Ctx): string {
 }
 
 export function areaText(loc: DraftLocation | undefined, ctx: Ctx): string {
-  if (!loc) return '-';
-  const bkk = loc.provinceCode === '10';
-  if (ctx.lang === 'en') return [loc.subdistrictName, loc.districtName, loc.provinceName].filter(Boolean).join(', ');
-  return [
-    loc.subdistrictName && `${bkk ? 'แขวง' : 'ต.'}${loc.subdistrictName}`,
-    loc.districtName && `${bkk ? 'เขต' : 'อ.'}${loc.districtName}`,
-    bkk ? loc.provinceName : `จ.${loc.provinceName}`,
-  ].filter(Boolean).join(' ');
+  return formatArea(loc, ctx.lang);
 }
 
 function askCategory(ctx: Ctx): Message[] {

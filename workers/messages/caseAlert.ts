@@ -1,4 +1,5 @@
 import type { messagingApi } from '@line/bot-sdk';
+import { formatArea } from '../../shared/cases/area.ts';
 import { subjectCategory, CHANNELS } from '../../shared/categories.ts';
 import { th } from '../../shared/i18n/th.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
@@ -14,13 +15,6 @@ function row(label: string, value: string): messagingApi.FlexBox {
   };
 }
 
-export function areaLine(loc: CaseDoc['location'] | undefined): string {
-  if (!loc?.provinceName) return '-';
-  const bkk = loc.provinceCode === '10';
-  return [loc.subdistrictName && `${bkk ? 'แขวง' : 'ต.'}${loc.subdistrictName}`, loc.districtName && `${bkk ? 'เขต' : 'อ.'}${loc.districtName}`, bkk ? loc.provinceName : `จ.${loc.provinceName}`]
-    .filter(Boolean).join(' ');
-}
-
 /**
  * The officer's alert card: enough to decide to take the case (no complainant name or contact:
  * those are shown, audited, only on ดูรายละเอียด), and the two buttons.
@@ -32,7 +26,7 @@ export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string 
   const channel = CHANNELS.find((ch) => ch.code === c.channel)?.th ?? c.channel;
   const body: messagingApi.FlexComponent[] = [
     row(th.fieldCategory, category),
-    row(th.fieldArea, areaLine(c.location)),
+    row(th.fieldArea, formatArea(c.location, 'th')),
     row(th.fieldChannel, channel),
     row(th.fieldReceived, formatDateTime(c.createdAt as Date)),
     row(th.fieldDue, formatDateTime(opts.ackDueAt)),
