@@ -33,6 +33,7 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   let richMenu: Promise<string | undefined> | undefined;
   const bot: BotDeps = {
     models, clock, log, line,
+    links: { LIFF_ID: config.LIFF_ID, PUBLIC_BASE_URL: config.PUBLIC_BASE_URL },
     publish: publisherFor(queues),
     storeImage: imageStore(models, line),
     // Created on first need, not at start-up: the worker should not fail to start because LINE is slow.

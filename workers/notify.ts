@@ -1,9 +1,10 @@
 import type { Logger } from '../shared/logger.ts';
 import type { CaseEvent } from '../shared/cases/events.ts';
 import { parentUnitCode } from '../shared/cases/routing.ts';
-import { copy, type Lang } from '../shared/i18n/index.ts';
+import { copy, type Copy, type Lang } from '../shared/i18n/index.ts';
 import { th } from '../shared/i18n/th.ts';
 import type { LineClient } from '../shared/line/client.ts';
+import { caseLink, officerCaseLink, surveyLink, type LinkConfig } from '../shared/links.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { ackDueAt } from '../shared/sla/policy.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
@@ -13,6 +14,8 @@ export interface NotifyDeps {
   models: Models;
   line: LineClient;
   log: Logger;
+  /** Where links in messages point (LIFF app in LINE, or this deployment's pages). */
+  links: LinkConfig;
 }
 
 /**
@@ -38,6 +41,10 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
   const c = await deps.models.Case.findById(event.caseId).lean<CaseDoc>();
   if (!c) return;
   if (event.type === 'case.opened') {
+    // Filed on the LIFF form: the tracking number also goes into the chat (the chat intake answers by itself).
+    if (event.data.via === 'liff') {
+      await tellCitizen(deps, event, c, async (t, lang) => t.liffCaseCreated(c.trackingNo, await unitName(deps.models, c.unitCode, lang), caseLink(deps.links, String(c._id))));
+    }
     const to = await recipientsFor(deps.models, c.unitCode);
     if (!to.lineUserIds.length) {
       deps.log.warn({ case: c.trackingNo, unit: c.unitCode }, 'no registered officer anywhere up the ladder');
@@ -48,7 +55,7 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
       const unit = await deps.models.Unit.findById(c.unitCode).lean();
       note = th.escalatedNoOfficer(unit?.nameTh ?? c.unitCode);
     }
-    const card = caseAlertCard(c, { ackDueAt: ackDueAt(c.channel, c.createdAt as Date), note });
+    const card = caseAlertCard(c, { ackDueAt: ackDueAt(c.channel, (c.receivedAt ?? c.createdAt) as Date), note });
     await deps.line.multicast(to.lineUserIds, [card], `${event.id}:officers`);
     return;
   }
@@ -62,5 +69,83 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
       const t = copy((c.complainant.lang as Lang) ?? 'th');
       await deps.line.push(c.complainant.lineUserId, [{ type: 'text', text: t.caseAssignedToCitizen(c.trackingNo) }], `${event.id}:citizen`);
     }
+    return;
   }
+  const handler = HANDLERS[event.type];
+  if (handler) await handler(deps, event, c);
 }
+
+type Handler = (deps: NotifyDeps, event: CaseEvent, c: CaseDoc) => Promise<void>;
+
+/** The text the command wrote on the timeline with this event (read from the case, so no personal text sits in the queue). */
+function entryNote(c: CaseDoc, event: CaseEvent): string {
+  return c.timeline.find((e) => e.eventId === event.id)?.note ?? '';
+}
+
+async function unitName(models: Models, code: string, lang: Lang): Promise<string> {
+  const unit = await models.Unit.findById(code).lean();
+  return unit ? (lang === 'en' ? unit.nameEn : unit.nameTh) : code;
+}
+
+/** A text push to the complainant in their language; nothing for a case with nobody on LINE. Seed = event id + recipient. */
+async function tellCitizen(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, build: (t: Copy, lang: Lang) => string | Promise<string>): Promise<void> {
+  const to = c.complainant?.lineUserId;
+  if (!to) return;
+  const lang: Lang = c.complainant?.lang === 'en' ? 'en' : 'th';
+  const text = await build(copy(lang), lang);
+  await deps.line.push(to, [{ type: 'text', text: text.slice(0, 5000) }], `${event.id}:${to}`);
+}
+
+/** The officer who has the case, else every active officer of its unit. */
+async function tellOfficers(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, text: string): Promise<void> {
+  let to: string[] = [];
+  const assigneeId = c.assignee?.officerId ?? (typeof event.data.assigneeId === 'string' ? event.data.assigneeId : undefined);
+  if (assigneeId && /^[0-9a-f]{24}$/.test(assigneeId)) {
+    const o = await deps.models.Officer.findOne({ _id: assigneeId, active: true }, { lineUserId: 1 }).lean();
+    if (o) to = [o.lineUserId];
+  }
+  if (!to.length) to = (await deps.models.Officer.find({ unitCode: c.unitCode, active: true }, { lineUserId: 1 }).lean()).map((o) => o.lineUserId);
+  if (to.length) await deps.line.multicast(to, [{ type: 'text', text }], `${event.id}:officers:${c.unitCode}`);
+}
+
+const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
+  async 'case.info_added'(deps, event, c) {
+    await tellOfficers(deps, event, c, th.officerInfoAdded(c.trackingNo, officerCaseLink(deps.links, String(c._id))));
+  },
+
+  async 'case.withdrawn'(deps, event, c) {
+    await tellCitizen(deps, event, c, (t) => t.citizenWithdrawn(c.trackingNo));
+    await tellOfficers(deps, event, c, th.officerWithdrawn(c.trackingNo));
+  },
+
+  async 'case.note_added'(deps, event, c) {
+    await tellCitizen(deps, event, c, (t) => t.citizenProgress(c.trackingNo, entryNote(c, event), caseLink(deps.links, String(c._id))));
+  },
+
+  async 'case.question_asked'(deps, event, c) {
+    await tellCitizen(deps, event, c, (t) => t.citizenQuestion(c.trackingNo, entryNote(c, event), caseLink(deps.links, String(c._id))));
+  },
+
+  async 'case.forwarded'(deps, event, c) {
+    // Officers of the unit it went to get the alert card, as for a new case (up the ladder if nobody is registered there).
+    const to = await recipientsFor(deps.models, event.unitCode);
+    if (to.lineUserIds.length) {
+      const from = String(event.data.fromUnitCode ?? '');
+      const notes = [th.forwardedFrom(await unitName(deps.models, from, 'th'), entryNote(c, event))];
+      if (to.unitCode !== event.unitCode) notes.push(th.escalatedNoOfficer(await unitName(deps.models, event.unitCode, 'th')));
+      const card = caseAlertCard(c, { ackDueAt: ackDueAt(c.channel, new Date(event.at)), note: notes.join('\n') });
+      await deps.line.multicast(to.lineUserIds, [card], `${event.id}:unit:${to.unitCode}`);
+    } else {
+      deps.log.warn({ case: c.trackingNo, unit: event.unitCode }, 'forwarded case: no registered officer anywhere up the ladder');
+    }
+    await tellCitizen(deps, event, c, async (t, lang) => t.citizenForwarded(c.trackingNo, await unitName(deps.models, event.unitCode, lang), caseLink(deps.links, String(c._id))));
+  },
+
+  async 'case.closed'(deps, event, c) {
+    await tellCitizen(deps, event, c, (t) => t.citizenClosed(c.trackingNo, entryNote(c, event), surveyLink(deps.links, String(c._id))));
+  },
+
+  async 'case.rejected'(deps, event, c) {
+    await tellCitizen(deps, event, c, (t) => t.citizenRejected(c.trackingNo, entryNote(c, event), caseLink(deps.links, String(c._id))));
+  },
+};

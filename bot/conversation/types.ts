@@ -65,8 +65,8 @@ export interface ConversationDeps {
 
 export type StateHandler = (input: Input, ctx: Ctx, deps: ConversationDeps) => Promise<StepResult> | StepResult;
 
-/** PDPA notice version shown at consent and stored on the case. Bump it whenever the notice text changes. */
-export const PDPA_NOTICE_VERSION = '2569.1';
+/** PDPA notice version shown at consent and stored on the case (one version for chat and form: shared/pdpa.ts). */
+export { PDPA_NOTICE_VERSION } from '../../shared/pdpa.ts';
 export const MAX_PHOTOS = 5;
 /** An unfinished complaint older than this is dropped (personal data is not kept for nothing). */
 export const DRAFT_TTL_MS = 24 * 3600 * 1000;

@@ -1,6 +1,7 @@
 import type { webhook } from '@line/bot-sdk';
 import { copy, langFrom, type Lang } from '../../shared/i18n/index.ts';
 import type { LineClient } from '../../shared/line/client.ts';
+import type { LinkConfig } from '../../shared/links.ts';
 import type { LineEventJob } from '../../shared/queues.ts';
 import { step } from '../conversation/step.ts';
 import { DRAFT_TTL_MS, type ConversationDeps, type Ctx, type Draft, type Input, type StateName } from '../conversation/types.ts';
@@ -9,6 +10,8 @@ import { accept, register, REGISTER_PATTERN, view } from './officer.ts';
 
 export interface BotDeps extends ConversationDeps {
   line: LineClient;
+  /** Where links in messages point (shared/links.ts). */
+  links: LinkConfig;
   /** The citizen rich menu, linked on follow. */
   richMenuId?: () => Promise<string | undefined>;
 }

@@ -6,3 +6,11 @@ export interface Actor {
 }
 
 export const SYSTEM: Actor = { kind: 'system' };
+
+/** An officer acting on a case: only cases of their own unit are theirs to act on. */
+export interface OfficerRef {
+  /** Officer document id. */
+  id: string;
+  name: string;
+  unitCode: string;
+}

@@ -1,7 +1,24 @@
 import { randomUUID } from 'node:crypto';
 
 /** Domain events: what happened to a case, queued for the workers that tell people about it. */
-export type CaseEventType = 'case.opened' | 'case.assigned';
+export type CaseEventType =
+  | 'case.opened'
+  | 'case.assigned'
+  /** The complainant added text/photos. */
+  | 'case.info_added'
+  /** The complainant withdrew it (status closed, resolution withdrawn). */
+  | 'case.withdrawn'
+  | 'case.survey_submitted'
+  /** An officer recorded progress (status in_progress). */
+  | 'case.note_added'
+  /** An officer asked the complainant for more information, relayed by the bot. */
+  | 'case.question_asked'
+  /** Service Link: sent on to another unit (data.fromUnitCode; unitCode is the new unit). */
+  | 'case.forwarded'
+  /** ยุติเรื่อง with a result summary. */
+  | 'case.closed'
+  /** ไม่รับเรื่อง with a reason. */
+  | 'case.rejected';
 
 export interface CaseEvent {
   /** Stable id: also the BullMQ job id and the seed of LINE retry keys, so a replay sends nothing twice. */

@@ -76,4 +76,34 @@ export const en: Copy = {
   attachments: (n: number) => `${n} photo(s)`,
   roles: { officer: 'Officer', head: 'Head of unit', executive: 'Executive', admin: 'Administrator' },
   escalatedNoOfficer: (unit: string) => `(${unit} has no registered officer yet, so this reached your unit)`,
+  liffCaseCreated: (trackingNo: string, unit: string, link: string) =>
+    `We have received your complaint ✅\nTracking number: ${trackingNo}\nResponsible unit: ${unit}\n\nAn officer will get back to you soon. Follow it here:\n${link}`,
+  citizenProgress: (trackingNo: string, note: string, link: string) =>
+    `Case ${trackingNo}: there is progress.\nStatus: in progress\n\n${note}\n\nDetails: ${link}`,
+  citizenQuestion: (trackingNo: string, question: string, link: string) =>
+    `Case ${trackingNo}: the officer needs more information.\n\n“${question}”\n\nAnswer or send photos here: ${link}`,
+  citizenForwarded: (trackingNo: string, unit: string, link: string) =>
+    `Case ${trackingNo}: forwarded to ${unit}, the agency able to solve it.\nYour tracking number stays the same.\nDetails: ${link}`,
+  citizenClosed: (trackingNo: string, summary: string, surveyLink: string) =>
+    `Case ${trackingNo} is closed.\n\nResult: ${summary}\n\nPlease rate our service (1 minute):\n${surveyLink}`,
+  citizenRejected: (trackingNo: string, reason: string, link: string) =>
+    `Case ${trackingNo}: the centre cannot take this complaint.\n\nReason: ${reason}\n\nQuestions: hotline 1567\nDetails: ${link}`,
+  citizenWithdrawn: (trackingNo: string) =>
+    `Case ${trackingNo} has been withdrawn. You can file a new complaint at any time with "File a complaint".`,
+  officerInfoAdded: (trackingNo: string, link: string) => `Case ${trackingNo}: the complainant added information.\nDetails: ${link}`,
+  officerWithdrawn: (trackingNo: string) => `Case ${trackingNo}: the complainant withdrew it; no further action needed.`,
+  forwardedFrom: (unit: string, reason: string) => `Forwarded from ${unit}: ${reason}`,
+  timeline: {
+    opened: 'Complaint received',
+    assigned: 'An officer took the case',
+    note: 'Progress update',
+    asked: 'The officer asked for more information',
+    info_added: 'The complainant added information',
+    forwarded: (unit: string) => `Forwarded to ${unit}`,
+    closed: 'Closed',
+    rejected: 'Not accepted',
+    withdrawn: 'Withdrawn by the complainant',
+    survey: 'The complainant rated the service',
+    other: 'Action taken',
+  },
 };

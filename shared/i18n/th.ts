@@ -76,6 +76,38 @@ export const th = {
   attachments: (n: number) => `รูปภาพ ${n} รูป`,
   roles: { officer: 'เจ้าหน้าที่', head: 'หัวหน้าหน่วย', executive: 'ผู้บริหาร', admin: 'ผู้ดูแลระบบ' },
   escalatedNoOfficer: (unit: string) => `(หน่วยงาน ${unit} ยังไม่มีเจ้าหน้าที่ลงทะเบียน จึงแจ้งมาที่หน่วยงานท่าน)`,
+  // LIFF form and case updates (issue #3)
+  liffCaseCreated: (trackingNo: string, unit: string, link: string) =>
+    `ได้รับเรื่องของท่านแล้วค่ะ ✅\nเลขรับเรื่อง: ${trackingNo}\nหน่วยงานที่รับผิดชอบ: ${unit}\n\nเจ้าหน้าที่จะติดต่อกลับโดยเร็ว ติดตามความคืบหน้าได้ที่\n${link}`,
+  citizenProgress: (trackingNo: string, note: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo}: มีความคืบหน้าค่ะ\nสถานะ: อยู่ระหว่างดำเนินการ\n\n${note}\n\nดูรายละเอียด: ${link}`,
+  citizenQuestion: (trackingNo: string, question: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo}: เจ้าหน้าที่ขอข้อมูลเพิ่มเติมค่ะ\n\n“${question}”\n\nตอบหรือส่งรูปเพิ่มได้ที่: ${link}`,
+  citizenForwarded: (trackingNo: string, unit: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ส่งต่อไปยัง${unit} ซึ่งเป็นหน่วยงานที่แก้ไขปัญหานี้ได้แล้วค่ะ\nใช้เลขรับเรื่องเดิมติดตามได้ตามปกติ\nดูรายละเอียด: ${link}`,
+  citizenClosed: (trackingNo: string, summary: string, surveyLink: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ยุติเรื่องแล้วค่ะ\n\nผลการดำเนินการ: ${summary}\n\nขอความกรุณาประเมินความพึงพอใจ (ใช้เวลา 1 นาที):\n${surveyLink}`,
+  citizenRejected: (trackingNo: string, reason: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ศูนย์ดำรงธรรมไม่สามารถรับเรื่องนี้ไว้พิจารณาได้ค่ะ\n\nเหตุผล: ${reason}\n\nสอบถามเพิ่มเติมได้ที่สายด่วน 1567\nดูรายละเอียด: ${link}`,
+  citizenWithdrawn: (trackingNo: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ถอนเรื่องเรียบร้อยแล้วค่ะ หากต้องการแจ้งเรื่องใหม่ กด "แจ้งเรื่องร้องเรียน" ได้ทุกเมื่อ`,
+  officerInfoAdded: (trackingNo: string, link: string) => `เรื่อง ${trackingNo}: ผู้ร้องเพิ่มข้อมูลแล้ว\nดูรายละเอียด: ${link}`,
+  officerWithdrawn: (trackingNo: string) => `เรื่อง ${trackingNo}: ผู้ร้องถอนเรื่องแล้ว ไม่ต้องดำเนินการต่อค่ะ`,
+  forwardedFrom: (unit: string, reason: string) => `ส่งต่อจาก${unit}: ${reason}`,
+  /** One line per timeline step, as the complainant reads it. */
+  timeline: {
+    opened: 'รับเรื่องร้องเรียน',
+    assigned: 'เจ้าหน้าที่รับเรื่องแล้ว',
+    note: 'ความคืบหน้า',
+    asked: 'เจ้าหน้าที่ขอข้อมูลเพิ่มเติม',
+    info_added: 'ผู้ร้องเพิ่มข้อมูล',
+    forwarded: (unit: string) => `ส่งต่อไปยัง${unit}`,
+    closed: 'ยุติเรื่อง',
+    rejected: 'ไม่รับเรื่อง',
+    withdrawn: 'ผู้ร้องถอนเรื่อง',
+    survey: 'ผู้ร้องประเมินความพึงพอใจ',
+    other: 'ดำเนินการ',
+  },
 };
 
 export type Copy = typeof th;

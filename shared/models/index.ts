@@ -1,6 +1,9 @@
 import mongoose, { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { CASE_STATUSES, CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../categories.ts';
 
+export const RESOLUTION_KINDS = ['resolved', 'withdrawn', 'rejected'] as const;
+export type ResolutionKind = (typeof RESOLUTION_KINDS)[number];
+
 /*
  * Stays inside what FerretDB v1 supports (see ENVIRONMENT.md): no transactions, no TTL or partial
  * indexes, no $lookup. Each command changes one document in one update, so nothing is half-written.
@@ -22,6 +25,12 @@ const timelineEntrySchema = new Schema({
   fromStatus: String,
   toStatus: String,
   unitCode: String,
+  /** forwarded: the unit it came from (unitCode is where it went). */
+  fromUnitCode: String,
+  /** info_added: photos added with the text. */
+  photos: Number,
+  /** The domain event announcing this step: the notify worker reads the entry's text from here, not from the queue. */
+  eventId: String,
 }, { _id: false });
 
 const domainEventSchema = new Schema({
@@ -51,18 +60,36 @@ const caseSchema = new Schema({
     contentType: String,
     size: Number,
     lineMessageId: String,
+    /** When it was attached (absent: at intake). */
+    addedAt: Date,
   }],
   complainant: {
     lineUserId: String,
     name: String,
+    /** Normalised Thai form 0XXXXXXXX(X) (shared/phone.ts). */
     phone: String,
     anonymous: { type: Boolean, default: false },
     lang: { type: String, default: 'th' },
   },
   consent: { version: String, at: Date },
+  /** When the complaint reached the centre (a hotline call recorded later); absent: createdAt. SLA counts from here. */
+  receivedAt: Date,
   status: { type: String, enum: CASE_STATUSES, required: true, default: 'received' },
-  /** Why it was closed (ยุติเรื่อง) or rejected. */
-  resolution: { reason: String, at: Date },
+  /**
+   * How it ended: resolved (ยุติเรื่อง with the result), withdrawn by the complainant (status closed),
+   * or rejected (ไม่รับเรื่อง). `text` is the summary or the reason.
+   */
+  resolution: {
+    kind: { type: String, enum: RESOLUTION_KINDS },
+    text: String,
+    at: Date,
+  },
+  /** The complainant's satisfaction survey: one answer per case, after it closed. */
+  survey: {
+    score: { type: Number, min: 1, max: 5 },
+    comment: String,
+    at: Date,
+  },
   /** The unit that must act. */
   unitCode: { type: String, required: true },
   /** For complaints against officials: the unit complained about, which must never handle it. */
@@ -75,6 +102,7 @@ const caseSchema = new Schema({
 caseSchema.index({ unitCode: 1, status: 1, createdAt: -1 });
 caseSchema.index({ 'complainant.lineUserId': 1, createdAt: -1 });
 caseSchema.index({ 'pendingEvents.id': 1 });
+caseSchema.index({ 'attachments.fileId': 1 });
 
 const unitSchema = new Schema({
   _id: { type: String },
@@ -124,7 +152,11 @@ const auditSchema = new Schema({
   officerId: String,
   lineUserId: String,
   caseId: String,
+  /** view_case, view_file, … */
   action: { type: String, required: true },
+  /** Where it was read: chat (alert card button) or liff (officer pages). */
+  via: String,
+  fileId: String,
 });
 auditSchema.index({ caseId: 1, at: -1 });
 

@@ -28,7 +28,7 @@ export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string 
     row(th.fieldCategory, category),
     row(th.fieldArea, formatArea(c.location, 'th')),
     row(th.fieldChannel, channel),
-    row(th.fieldReceived, formatDateTime(c.createdAt as Date)),
+    row(th.fieldReceived, formatDateTime((c.receivedAt ?? c.createdAt) as Date)),
     row(th.fieldDue, formatDateTime(opts.ackDueAt)),
     { type: 'separator', margin: 'md' },
     { type: 'text', text: summary, size: 'sm', wrap: true, margin: 'md' },

@@ -6,6 +6,7 @@ import { newEvent, type PublishEvents } from '../events.ts';
 import { fromStored, publishAndClear, toStored } from '../publish.ts';
 import { routeCase } from '../routing.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
+import { normaliseThaiPhone } from '../../phone.ts';
 
 export interface OpenCaseProps {
   /** Unique per intake (e.g. `line:<webhookEventId>`): a retried job gets the case it already created. */
@@ -21,9 +22,20 @@ export interface OpenCaseProps {
     address?: string; lat?: number; lng?: number;
   };
   attachments?: { fileId: string; contentType: string; size: number; lineMessageId?: string }[];
+  /**
+   * Who complains. `lineUserId` when they came through LINE (absent for a hotline call or a letter
+   * recorded by an officer); `phone` is stored in its normalised Thai form (shared/phone.ts).
+   */
   complainant: { lineUserId?: string; name?: string; phone?: string; anonymous?: boolean; lang?: 'th' | 'en' };
-  /** PDPA consent: the notice version the person agreed to, and when. */
-  consent: { version: string; at: Date };
+  /** PDPA consent: the notice version the person agreed to, and when (an officer may record a case without it). */
+  consent?: { version: string; at: Date };
+  /** When the complaint reached the centre, if earlier than now (a call recorded afterwards); the SLA counts from it. */
+  receivedAt?: Date;
+  /**
+   * Where the intake happened: the chat conversation (which answers with the tracking number itself),
+   * the LIFF form (the notify worker pushes the tracking number into the chat) or an officer's record.
+   */
+  via?: 'chat' | 'liff' | 'officer';
   by: Actor;
 }
 
@@ -44,6 +56,7 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
   const now = clock.now();
   const route = routeCase({ category: props.category, area: props.location });
   const trackingNo = await nextTrackingNo(models, now);
+  const phone = props.complainant.phone ? normaliseThaiPhone(props.complainant.phone) ?? props.complainant.phone : undefined;
   const doc = new models.Case({
     trackingNo,
     idempotencyKey: props.idempotencyKey,
@@ -52,14 +65,15 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     description: props.description,
     location: props.location,
     attachments: props.attachments ?? [],
-    complainant: props.complainant,
+    complainant: { ...props.complainant, ...(phone ? { phone } : {}) },
     consent: props.consent,
+    receivedAt: props.receivedAt,
     status: 'received',
     unitCode: route.unitCode,
     concernedUnitCode: route.concernedUnitCode,
-    timeline: [{ at: now, by: props.by, action: 'opened', toStatus: 'received', unitCode: route.unitCode }],
   });
-  const event = newEvent('case.opened', { caseId: String(doc._id), trackingNo, unitCode: route.unitCode }, now);
+  const event = newEvent('case.opened', { caseId: String(doc._id), trackingNo, unitCode: route.unitCode }, now, props.via ? { via: props.via } : {});
+  doc.set('timeline', [{ at: now, by: props.by, action: 'opened', toStatus: 'received', unitCode: route.unitCode, eventId: event.id }]);
   doc.set('pendingEvents', [toStored(event)]);
   try {
     await doc.save();

@@ -1,0 +1,33 @@
+import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { OPEN_STATUSES } from '../../categories.ts';
+import { newEvent } from '../events.ts';
+import type { DomainDeps } from './openCase.ts';
+
+export interface AddCaseInfoProps {
+  caseId: string;
+  /** The complainant's LINE user id: only the person who filed a case can add to it. */
+  lineUserId: string;
+  /** What they add, as typed (stored as text, never interpreted). */
+  text: string;
+  /** Photos this person already uploaded (GridFS `attachments`). */
+  attachments?: { fileId: string; contentType: string; size: number }[];
+}
+
+/** The complainant adds information or photos to an open case (an answer to an officer's question, say). */
+export async function addCaseInfo(deps: DomainDeps, props: AddCaseInfoProps): Promise<CommandResult<'not_found' | 'not_open'>> {
+  const current = await loadCase(deps, props.caseId);
+  if (!current || !current.complainant?.lineUserId || current.complainant.lineUserId !== props.lineUserId) return { ok: false, reason: 'not_found' };
+  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+
+  const now = deps.clock.now();
+  const photos = props.attachments ?? [];
+  const event = newEvent('case.info_added', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { photos: photos.length });
+  const updated = await writeCaseChange(deps, props.caseId, {
+    guard: { 'complainant.lineUserId': props.lineUserId, status: { $in: OPEN_STATUSES } },
+    entry: { by: { kind: 'citizen', id: props.lineUserId }, action: 'info_added', note: props.text, photos: photos.length },
+    attachments: photos.map((p) => ({ ...p, addedAt: now })),
+    event,
+  });
+  if (!updated) return { ok: false, reason: 'not_open', case: (await loadCase(deps, props.caseId)) ?? undefined };
+  return { ok: true, case: updated };
+}

@@ -1,0 +1,41 @@
+import type { OfficerRef } from '../actor.ts';
+import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { newEvent } from '../events.ts';
+import type { DomainDeps } from './openCase.ts';
+
+export interface AddProgressNoteProps {
+  caseId: string;
+  /** An officer of the case's unit. */
+  officer: OfficerRef;
+  /** What was done; the complainant sees it on the timeline and in their chat. */
+  text: string;
+}
+
+/**
+ * บันทึกความคืบหน้า: the case is in progress. If nobody had taken it yet, the officer writing progress
+ * becomes its assignee (they are the one working it).
+ */
+export async function addProgressNote(deps: DomainDeps, props: AddProgressNoteProps): Promise<CommandResult<'not_found' | 'not_open'>> {
+  // Two officers writing at once: the loser of the guarded update simply tries again on the fresh case.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await loadCase(deps, props.caseId);
+    if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+    if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+
+    const now = deps.clock.now();
+    const takes = !current.assignee?.officerId;
+    const event = newEvent('case.note_added', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, {
+      officerId: props.officer.id, statusChanged: current.status !== 'in_progress',
+    });
+    const updated = await writeCaseChange(deps, props.caseId, {
+      guard: { unitCode: props.officer.unitCode, status: current.status, 'assignee.officerId': current.assignee?.officerId ?? null },
+      set: { status: 'in_progress', ...(takes ? { assignee: { officerId: props.officer.id, name: props.officer.name } } : {}) },
+      entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'note', note: props.text, fromStatus: current.status, toStatus: 'in_progress', unitCode: current.unitCode },
+      event,
+    });
+    if (updated) return { ok: true, case: updated };
+  }
+  const now = await loadCase(deps, props.caseId);
+  if (!now || now.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+  return { ok: false, reason: 'not_open', case: now };
+}

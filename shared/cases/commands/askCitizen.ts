@@ -1,0 +1,35 @@
+import { OPEN_STATUSES } from '../../categories.ts';
+import type { OfficerRef } from '../actor.ts';
+import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { newEvent } from '../events.ts';
+import type { DomainDeps } from './openCase.ts';
+
+export interface AskCitizenProps {
+  caseId: string;
+  /** An officer of the case's unit. */
+  officer: OfficerRef;
+  /** The question; the bot relays it to the complainant (whose LINE id the officer never sees). */
+  question: string;
+}
+
+/** ขอข้อมูลเพิ่มเติม: an officer asks the complainant something; they answer with addCaseInfo. */
+export async function askCitizen(deps: DomainDeps, props: AskCitizenProps): Promise<CommandResult<'not_found' | 'not_open' | 'no_line_user'>> {
+  const current = await loadCase(deps, props.caseId);
+  if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+  // A case recorded from the hotline or a letter has nobody on LINE to ask (until they link it).
+  if (!current.complainant?.lineUserId) return { ok: false, reason: 'no_line_user', case: current };
+
+  const now = deps.clock.now();
+  const event = newEvent('case.question_asked', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
+  const updated = await writeCaseChange(deps, props.caseId, {
+    guard: { unitCode: props.officer.unitCode, status: { $in: OPEN_STATUSES }, 'complainant.lineUserId': current.complainant.lineUserId },
+    entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'asked', note: props.question, unitCode: current.unitCode },
+    event,
+  });
+  if (!updated) {
+    const now2 = await loadCase(deps, props.caseId);
+    return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+  }
+  return { ok: true, case: updated };
+}

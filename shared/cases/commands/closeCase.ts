@@ -1,0 +1,33 @@
+import type { OfficerRef } from '../actor.ts';
+import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { newEvent } from '../events.ts';
+import type { DomainDeps } from './openCase.ts';
+
+export interface CloseCaseProps {
+  caseId: string;
+  /** An officer of the case's unit. */
+  officer: OfficerRef;
+  /** The result, told to the complainant (ผลการดำเนินการ). */
+  summary: string;
+}
+
+/** ยุติเรื่อง: the case is resolved; the complainant is told the result and asked to rate the service. */
+export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promise<CommandResult<'not_found' | 'not_open'>> {
+  const current = await loadCase(deps, props.caseId);
+  if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+
+  const now = deps.clock.now();
+  const event = newEvent('case.closed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
+  const updated = await writeCaseChange(deps, props.caseId, {
+    guard: { unitCode: current.unitCode, status: current.status },
+    set: { status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now } },
+    entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'closed', note: props.summary, fromStatus: current.status, toStatus: 'closed', unitCode: current.unitCode },
+    event,
+  });
+  if (!updated) {
+    const now2 = await loadCase(deps, props.caseId);
+    return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+  }
+  return { ok: true, case: updated };
+}

@@ -1,0 +1,33 @@
+import type { OfficerRef } from '../actor.ts';
+import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { newEvent } from '../events.ts';
+import type { DomainDeps } from './openCase.ts';
+
+export interface RejectCaseProps {
+  caseId: string;
+  /** An officer of the case's unit. */
+  officer: OfficerRef;
+  /** Why the centre cannot take it (told to the complainant). */
+  reason: string;
+}
+
+/** ไม่รับเรื่อง: outside the centre's remit, a duplicate, not a complaint… with the reason. */
+export async function rejectCase(deps: DomainDeps, props: RejectCaseProps): Promise<CommandResult<'not_found' | 'not_open'>> {
+  const current = await loadCase(deps, props.caseId);
+  if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+
+  const now = deps.clock.now();
+  const event = newEvent('case.rejected', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
+  const updated = await writeCaseChange(deps, props.caseId, {
+    guard: { unitCode: current.unitCode, status: current.status },
+    set: { status: 'rejected', resolution: { kind: 'rejected', text: props.reason, at: now } },
+    entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'rejected', note: props.reason, fromStatus: current.status, toStatus: 'rejected', unitCode: current.unitCode },
+    event,
+  });
+  if (!updated) {
+    const now2 = await loadCase(deps, props.caseId);
+    return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+  }
+  return { ok: true, case: updated };
+}
