@@ -1,9 +1,17 @@
 # Production image: the `web` process by default; run the worker with `node app/worker.ts`.
-# Node 24 runs the TypeScript sources directly (type stripping), so there is no build step.
+# Node 24 runs the TypeScript sources directly (type stripping); only the LIFF pages are built (Vite).
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:24-bookworm-slim AS liff
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY liff ./liff
+COPY shared ./shared
+RUN npm run build:liff
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
@@ -13,6 +21,7 @@ COPY package.json ./
 COPY app ./app
 COPY bot ./bot
 COPY liff ./liff
+COPY --from=liff /app/liff/web/dist ./liff/web/dist
 COPY workers ./workers
 COPY shared ./shared
 COPY simulator ./simulator

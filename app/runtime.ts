@@ -11,6 +11,7 @@ import { connectDb, type Models } from '../shared/models/index.ts';
 import { createQueues, publisherFor, type Queues } from '../shared/queues.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
+import { simulatorUrlOf } from '../liff/static.ts';
 
 /** Everything a process needs, wired once from the validated config (the composition root). */
 export interface Runtime {
@@ -60,7 +61,8 @@ export interface RunningWeb {
 }
 
 export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0'): Promise<RunningWeb> {
-  const app = createWebApp({ channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log });
+  const app = createWebApp({ channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log,
+    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) } });
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => {
       if (err) return reject(err);

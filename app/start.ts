@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { startLineSimulator, type LineSimulator } from '../simulator/server.ts';
 import { loadConfig } from '../shared/config.ts';
 import { startLocalServices } from '../shared/infra/launcher.ts';
+import { buildLiff } from '../liff/build.ts';
 import { onShutdown, runMain } from './main.ts';
 import { createRuntime, prepareDatabase, startWeb, startWorker, type Runtime } from './runtime.ts';
 
@@ -26,7 +27,8 @@ runMain(async () => {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) throw Object.assign(new Error(`Node ${process.versions.node} is too old: install Node 24 LTS (or run: bash scripts/install-deps.sh)`), { name: 'MissingDependencyError' });
 
-  const services = await startLocalServices();
+  // The LIFF pages (/liff/) are built from the current sources, alongside starting the stores.
+  const [services] = await Promise.all([startLocalServices(), buildLiff()]);
   const env: Record<string, string | undefined> = { ...process.env, REDIS_URL: services.redisUrl, MONGODB_URI: services.mongoUri };
   let sim: LineSimulator | undefined;
   if (!env.LINE_CHANNEL_SECRET || !env.LINE_CHANNEL_ACCESS_TOKEN) {

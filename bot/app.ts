@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from '../shared/logger.ts';
 import type { Models } from '../shared/models/index.ts';
 import type { Queues } from '../shared/queues.ts';
+import { liffPages, type LiffPagesOptions } from '../liff/static.ts';
 import { webhookRouter } from './webhook.ts';
 
 export interface WebAppDeps {
@@ -9,6 +10,8 @@ export interface WebAppDeps {
   queues: Queues;
   models: Models;
   log: Logger;
+  /** The LIFF mini-app's pages at /liff/ (issue #3); absent: not served. */
+  liffPages?: LiffPagesOptions;
 }
 
 /** The `web` process: LINE webhook, health checks (and, later, the LIFF API and pages). */
@@ -27,6 +30,8 @@ export function createWebApp(deps: WebAppDeps): Express {
     ]);
     res.status(redis && db ? 200 : 503).json({ ok: redis && db, redis, db });
   });
+
+  if (deps.liffPages) app.use('/liff', liffPages(deps.liffPages));
 
   app.use((_req, res) => void res.status(404).json({ message: 'Not found (ไม่พบหน้านี้)' }));
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {

@@ -633,6 +633,21 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
 
   // -------- demo control API (no LINE equivalent)
   const sim = express.Router();
+  // The demo LIFF page (another local origin, e.g. http://localhost:3000/liff/) asks the simulator
+  // for the person's ID token, as the LINE app hands one to a real LIFF page: allow exactly that
+  // (the user list and the token), from loopback origins only.
+  sim.use((req: Request, res: Response, next: NextFunction) => {
+    const origin = String(req.headers.origin ?? '');
+    const liffPath = req.path === '/users' || /^\/users\/[^/]+\/id-token$/.test(req.path);
+    if (!liffPath || !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin)) return next();
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'origin');
+    if (req.method !== 'OPTIONS') return next();
+    res.setHeader('access-control-allow-methods', 'GET, POST');
+    res.setHeader('access-control-allow-headers', 'content-type');
+    res.setHeader('access-control-max-age', '600');
+    res.status(204).end();
+  });
   sim.use(localOnly);
 
   const userView = (u: UserState) => ({

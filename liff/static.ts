@@ -1,0 +1,85 @@
+/**
+ * Serves the built LIFF mini-app (`liff/web/dist`, `npm run build:liff`) at `/liff/`.
+ *
+ * - `/liff/assets/*` have content hashes in their names: cached for a year, `immutable`.
+ * - `/liff/` (index.html) is `no-cache`, so a new deploy is picked up on the next open, and carries
+ *   this deployment's settings (LIFF id; the simulator's URL when the process talks to the local
+ *   LINE simulator) as a JSON island, so the page needs no extra round trip on a slow connection.
+ * - Everything else under `/liff/` (the API at `/liff/api`) is left to the next router.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Router } from 'express';
+
+export interface LiffPagesOptions {
+  /** LIFF app id given to `liff.init` (empty: the page runs only in demo mode). */
+  liffId: string;
+  /** The LINE simulator's base URL: set only when this process talks to the local simulator. */
+  simulatorUrl?: string;
+  /** Built app; default `liff/web/dist`. */
+  distDir?: string;
+}
+
+const DEFAULT_DIST = fileURLToPath(new URL('./web/dist/', import.meta.url));
+const CONFIG_SLOT = '<!--rongrian-config-->';
+
+/** True when the LINE API base URL is this machine, i.e. the built-in LINE simulator (never in production). */
+export function simulatorUrlOf(lineApiBaseUrl: string): string | undefined {
+  try {
+    const u = new URL(lineApiBaseUrl);
+    return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON that is safe inside a <script> element (no `</script>`, no `<!--`, no U+2028/9 surprises). */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function liffPages(opts: LiffPagesOptions): Router {
+  const dist = opts.distDir ?? DEFAULT_DIST;
+  const router = express.Router();
+  let html: string | undefined;
+
+  const indexHtml = (): string | undefined => {
+    if (html !== undefined) return html;
+    const file = `${dist.replace(/\/?$/, '/')}index.html`;
+    if (!existsSync(file)) return undefined;
+    const config = { liffId: opts.liffId, ...(opts.simulatorUrl ? { simulatorUrl: opts.simulatorUrl } : {}) };
+    const raw = readFileSync(file, 'utf8');
+    html = raw.replace(CONFIG_SLOT, `<script id="rongrian-config" type="application/json">${scriptJson(config)}</script>`);
+    return html;
+  };
+
+  const sendIndex: express.RequestHandler = (_req, res) => {
+    const page = indexHtml();
+    if (!page) {
+      res.status(503).type('text/plain; charset=utf-8').send('The LIFF app is not built: run `npm run build:liff` (ยังไม่ได้สร้างหน้า LIFF)');
+      return;
+    }
+    res.setHeader('cache-control', 'no-cache');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    // The simulator is another local origin in the demo; in production only LINE's own hosts are contacted.
+    const connect = ["'self'", 'https://api.line.me', 'https://access.line.me', 'https://liffsdk.line-scdn.net', opts.simulatorUrl].filter(Boolean).join(' ');
+    res.setHeader('content-security-policy', `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data: https://profile.line-scdn.net; connect-src ${connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`);
+    res.type('text/html; charset=utf-8').send(page);
+  };
+
+  router.get('/', (req, res, next) => {
+    // `/liff` without the slash: relative asset URLs need it.
+    if (req.originalUrl.split('?')[0] === '/liff') return res.redirect(301, `/liff/${req.originalUrl.slice(5)}`);
+    sendIndex(req, res, next);
+  });
+  router.get('/index.html', sendIndex);
+  router.use('/assets', express.static(`${dist.replace(/\/?$/, '/')}assets`, {
+    immutable: true,
+    maxAge: '365d',
+    index: false,
+    fallthrough: false, // a missing hashed file is a 404 here, not a trip through the API router
+    setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
+  }));
+  return router;
+}

@@ -1,0 +1,97 @@
+/**
+ * Demo and test mode only (a separate chunk; production never loads it): the page runs outside the
+ * LINE app, so `@line/liff-mock` stands in for the LINE app, and the LINE platform simulator — playing
+ * LINE — issues the person's ID token (`POST /__sim/users/:id/id-token`). The token is real: the
+ * server verifies it with the simulator exactly as it verifies LINE's.
+ *
+ * Which simulated person? `?user=<LINE user id>` (the simulator's chat page and the tests pass it),
+ * else the last one chosen on this device, else a picker (the demo's stand-in for LINE Login).
+ */
+import { LiffMockPlugin } from '@line/liff-mock';
+import type liffCore from '@line/liff/core';
+import type { PageConfig, Session } from './auth.ts';
+import { $, clear, h } from './dom.ts';
+import { initialLang, setLang, t } from './i18n.ts';
+
+interface SimUser { userId: string; displayName: string; language?: string; role?: string }
+const STORE = 'rongrian.demoUser';
+
+export async function startDemoSession(liff: typeof liffCore, config: PageConfig): Promise<Session> {
+  const sim = config.simulatorUrl!;
+  liff.use(new LiffMockPlugin());
+  await (liff.init as (c: object) => Promise<void>)({ liffId: config.liffId || 'demo-liff-id', mock: true });
+
+  const fromUrl = new URLSearchParams(location.search).get('user');
+  let user: SimUser | undefined;
+  const users = await listUsers(sim);
+  const wanted = fromUrl ?? localStorage.getItem(STORE);
+  user = users.find((u) => u.userId === wanted);
+  if (!user) user = await pickUser(users);
+  localStorage.setItem(STORE, user.userId);
+
+  const chosen = user;
+  const fetchToken = async (): Promise<string> => {
+    const res = await fetch(`${sim}/__sim/users/${encodeURIComponent(chosen.userId)}/id-token`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
+    });
+    if (!res.ok) throw new Error(`LINE simulator answered ${res.status}`);
+    const { idToken } = (await res.json()) as { idToken: string };
+    (liff as any).$mock.set((p: object) => ({
+      ...p,
+      isInClient: true,
+      isLoggedIn: true,
+      getIDToken: idToken,
+      getAppLanguage: chosen.language ?? 'th',
+      getLanguage: chosen.language ?? 'th',
+      getProfile: { userId: chosen.userId, displayName: chosen.displayName },
+    }));
+    return idToken;
+  };
+  await fetchToken();
+  showBar(chosen);
+
+  return {
+    demo: true,
+    lineLang: liff.getAppLanguage(),
+    userKey: chosen.userId,
+    // Through the LIFF API, as in production; the mock returns what the simulator issued.
+    async token() { return liff.getIDToken() ?? fetchToken(); },
+    renew: fetchToken,
+  };
+}
+
+async function listUsers(sim: string): Promise<SimUser[]> {
+  try {
+    const res = await fetch(`${sim}/__sim/users`);
+    return res.ok ? ((await res.json()) as SimUser[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function showBar(user: SimUser): void {
+  const bar = $('demo-bar');
+  clear(bar);
+  bar.className = 'demo-bar';
+  bar.append(
+    h('span', null, `${t('demoMode')} · ${t('demoAs', { name: user.displayName })}`),
+    h('button', { type: 'button', class: 'link', onclick: () => { localStorage.removeItem(STORE); location.search = ''; } }, t('demoSwitch')),
+  );
+}
+
+/** The demo's LINE Login: choose one of the simulator's users. */
+function pickUser(users: SimUser[]): Promise<SimUser> {
+  setLang(initialLang());
+  const main = $('main');
+  clear(main);
+  return new Promise((resolve) => {
+    const list = h('ul', { class: 'plain' }, users.map((u) =>
+      h('li', null, h('button', { type: 'button', class: 'btn secondary block', onclick: () => resolve(u) }, `${u.displayName}${u.role ? ` (${u.role})` : ''}`))));
+    main.append(
+      h('h1', { tabindex: '-1' }, t('demoPick')),
+      h('p', null, t('demoPickIntro')),
+      users.length ? list : h('p', { class: 'notice' }, t('demoNoUsers')),
+    );
+    (main.querySelector('h1') as HTMLElement).focus();
+  });
+}

@@ -1,0 +1,96 @@
+/** Officer pages: `#/officer` (the unit's cases) and `#/officer/cases/:id` (detail + actions). */
+import { ApiError, type CaseSummary, type Me, type Meta, type OfficerCaseDetail } from '../api.ts';
+import { type Ctx, failure, field, loading, pageStart, textForm } from '../ctx.ts';
+import { announce, h } from '../dom.ts';
+import { lang, pick, t } from '../i18n.ts';
+import { caseList, renderCase } from './cases.ts';
+
+export const isOfficer = (me: Me): boolean => me.role !== 'citizen';
+
+function officersOnly(ctx: Ctx): void {
+  pageStart(ctx, t('notFoundTitle'), h('p', { class: 'notice error' }, t('officersOnly')));
+}
+
+const filters = ['open', 'closed', 'all'] as const;
+type Filter = (typeof filters)[number];
+
+export async function officerListPage(ctx: Ctx, filter: Filter = 'open'): Promise<void> {
+  loading(ctx);
+  let me: Me;
+  let list: CaseSummary[];
+  let meta: Meta | undefined;
+  try {
+    me = await ctx.me();
+    if (!isOfficer(me)) return officersOnly(ctx);
+    [list, meta] = await Promise.all([ctx.api.get<CaseSummary[]>(`/officer/cases?status=${filter}`), ctx.meta().catch(() => undefined)]);
+  } catch (e) {
+    if (ctx.alive()) failure(ctx, e);
+    return;
+  }
+  if (!ctx.alive()) return;
+  pageStart(ctx, t('officerTitle'), me.unit ? h('p', { class: 'lead' }, pick(me.unit.nameTh, me.unit.nameEn)) : '');
+  const tabs = h('nav', { class: 'tabs', 'aria-label': t('officerFilter') }, filters.map((f) =>
+    h('a', { href: `#/officer${f === 'open' ? '' : `?status=${f}`}`, class: 'tab', 'aria-current': f === filter ? 'page' : undefined },
+      t(f === 'open' ? 'filterOpen' : f === 'closed' ? 'filterClosed' : 'filterAll'))));
+  ctx.main.append(tabs,
+    list.length ? caseList(list, meta, (c) => `#/officer/cases/${c.id}`) : h('p', { class: 'notice' }, t('officerEmpty')),
+    h('p', null, h('a', { class: 'btn secondary', href: '#/officer/new' }, t('navOfficerNew'))));
+  document.documentElement.dataset.ready = 'officer';
+}
+
+export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
+  loading(ctx);
+  let c: OfficerCaseDetail;
+  let meta: Meta | undefined;
+  try {
+    const me = await ctx.me();
+    if (!isOfficer(me)) return officersOnly(ctx);
+    [c, meta] = await Promise.all([ctx.api.get<OfficerCaseDetail>(`/officer/cases/${encodeURIComponent(id)}`), ctx.meta().catch(() => undefined)]);
+  } catch (e) {
+    if (ctx.alive()) failure(ctx, e);
+    return;
+  }
+  if (!ctx.alive()) return;
+  const p = c.complainant;
+  const who = h('section', { class: 'card', 'aria-labelledby': 'complainant-h' },
+    h('h2', { id: 'complainant-h' }, t('complainant')),
+    p.anonymous ? h('p', null, t('anonymousCase'))
+      : h('dl', { class: 'review' },
+        h('dt', null, t('contactName')), h('dd', null, p.name || t('none')),
+        h('dt', null, t('phone')), h('dd', null, p.phone ? h('a', { href: `tel:${p.phone}` }, p.phone) : t('none'))),
+    h('p', { class: 'muted' }, p.hasLine ? t('hasLine') : t('noLine')),
+    h('p', { class: 'muted' }, `${t('assignee')}: ${c.assignee?.name ?? t('notAssigned')}`),
+    h('p', { class: 'muted small' }, t('auditNote')));
+  renderCase(ctx, c, meta, 'officer', who);
+
+  const open = !['closed', 'rejected'].includes(c.status);
+  if (!open) { document.documentElement.dataset.ready = 'officer-case'; return; }
+  const actions = h('section', { class: 'stack', 'aria-labelledby': 'actions-h' }, h('h2', { id: 'actions-h' }, t('actions')));
+  const act = async (path: string, body: object, label: string) => {
+    await ctx.api.post(`/officer/cases/${c.id}/${path}`, body);
+    announce(t('actionDone', { a: label }));
+    ctx.rerender();
+  };
+  if (!c.assignee) {
+    const btn = h('button', { type: 'button', class: 'btn primary block', id: 'act-accept' }, t('actAccept'));
+    const err = h('p', { class: 'form-error', role: 'alert', hidden: true });
+    btn.addEventListener('click', async () => {
+      btn.disabled = true;
+      try { await act('accept', {}, t('actAccept')); } catch (e) { err.textContent = e instanceof ApiError ? e.text(lang()) : t('errorTitle'); err.hidden = false; btn.disabled = false; }
+    });
+    actions.append(btn, err);
+  }
+  const panel = (key: 'actNote' | 'actAsk' | 'actForward' | 'actClose' | 'actReject', form: HTMLFormElement, id: string) =>
+    h('details', { class: 'card action', id }, h('summary', null, t(key)), form);
+  actions.append(panel('actNote', textForm({ id: 'note-text', label: t('noteText'), min: 1, max: 2000, submit: t('send'), onSubmit: (text) => act('notes', { text }, t('actNote')) }), 'act-note'));
+  if (p.hasLine) actions.append(panel('actAsk', textForm({ id: 'ask-question', label: t('askText'), min: 5, max: 1000, submit: t('send'), onSubmit: (question) => act('ask', { question }, t('actAsk')) }), 'act-ask'));
+  const unit = field('fwd-unitCode', t('unitCode'), h('input', { type: 'text', maxlength: 10, autocomplete: 'off', autocapitalize: 'characters', inputmode: 'text' }), { hint: t('unitCodeHint') });
+  actions.append(panel('actForward', textForm({
+    id: 'fwd-reason', label: t('reason'), min: 5, max: 1000, submit: t('send'), extra: [unit],
+    onSubmit: (reason) => act('forward', { unitCode: (unit.control as HTMLInputElement).value.trim().toUpperCase(), reason }, t('actForward')),
+  }), 'act-forward'));
+  actions.append(panel('actClose', textForm({ id: 'close-summary', label: t('summary'), min: 5, max: 2000, submit: t('actClose'), onSubmit: (summary) => act('close', { summary }, t('actClose')) }), 'act-close'));
+  actions.append(panel('actReject', textForm({ id: 'reject-reason', label: t('reason'), min: 5, max: 1000, submit: t('actReject'), danger: true, onSubmit: (reason) => act('reject', { reason }, t('actReject')) }), 'act-reject'));
+  ctx.main.append(actions);
+  document.documentElement.dataset.ready = 'officer-case';
+}
