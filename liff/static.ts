@@ -7,7 +7,7 @@
  *   LINE simulator) as a JSON island, so the page needs no extra round trip on a slow connection.
  * - Everything else under `/liff/` (the API at `/liff/api`) is left to the next router.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 
@@ -41,15 +41,17 @@ function scriptJson(value: unknown): string {
 export function liffPages(opts: LiffPagesOptions): Router {
   const dist = opts.distDir ?? DEFAULT_DIST;
   const router = express.Router();
-  let html: string | undefined;
+  let cached: { mtimeMs: number; html: string } | undefined;
 
+  // Re-read only when the file changed (a rebuild while the server runs), else from memory.
   const indexHtml = (): string | undefined => {
-    if (html !== undefined) return html;
     const file = `${dist.replace(/\/?$/, '/')}index.html`;
-    if (!existsSync(file)) return undefined;
+    let mtimeMs: number;
+    try { mtimeMs = statSync(file).mtimeMs; } catch { return undefined; }
+    if (cached?.mtimeMs === mtimeMs) return cached.html;
     const config = { liffId: opts.liffId, ...(opts.simulatorUrl ? { simulatorUrl: opts.simulatorUrl } : {}) };
-    const raw = readFileSync(file, 'utf8');
-    html = raw.replace(CONFIG_SLOT, `<script id="rongrian-config" type="application/json">${scriptJson(config)}</script>`);
+    const html = readFileSync(file, 'utf8').replace(CONFIG_SLOT, `<script id="rongrian-config" type="application/json">${scriptJson(config)}</script>`);
+    cached = { mtimeMs, html };
     return html;
   };
 
@@ -63,7 +65,7 @@ export function liffPages(opts: LiffPagesOptions): Router {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     // The simulator is another local origin in the demo; in production only LINE's own hosts are contacted.
-    const connect = ["'self'", 'https://api.line.me', 'https://access.line.me', 'https://liffsdk.line-scdn.net', opts.simulatorUrl].filter(Boolean).join(' ');
+    const connect = ["'self'", 'https://*.line.me', 'https://*.line-scdn.net', opts.simulatorUrl].filter(Boolean).join(' ');
     res.setHeader('content-security-policy', `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data: https://profile.line-scdn.net; connect-src ${connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`);
     res.type('text/html; charset=utf-8').send(page);
   };

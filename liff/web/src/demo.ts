@@ -71,6 +71,10 @@ async function listUsers(sim: string): Promise<SimUser[]> {
 
 function showBar(user: SimUser): void {
   const bar = $('demo-bar');
+  if (!bar.dataset.bound) {
+    bar.dataset.bound = '1';
+    window.addEventListener('rongrian:lang', () => showBar(user)); // follows the language toggle
+  }
   clear(bar);
   bar.className = 'demo-bar';
   bar.append(

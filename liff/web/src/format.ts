@@ -26,3 +26,14 @@ export function uuid(): string {
   const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** "ต.ศรีภูมิ อ.เมืองเชียงใหม่ จ.เชียงใหม่" (Bangkok: แขวง/เขต), or "Si Phum, Mueang Chiang Mai, Chiang Mai". */
+export function areaText(lang: Lang, provinceCode: string | undefined, names: { sub?: string; district?: string; province?: string }): string {
+  if (lang === 'en') return [names.sub, names.district, names.province].filter(Boolean).join(', ');
+  const bkk = provinceCode === '10';
+  return [
+    names.sub && (bkk ? `แขวง${names.sub}` : `ต.${names.sub}`),
+    names.district && (bkk ? `เขต${names.district}` : `อ.${names.district}`),
+    names.province && (bkk ? names.province : `จ.${names.province}`),
+  ].filter(Boolean).join(' ');
+}

@@ -60,6 +60,7 @@ async function boot(): Promise<void> {
       const next = lang() === 'th' ? 'en' : 'th';
       localStorage.setItem('rongrian.lang', next);
       setLang(next);
+      window.dispatchEvent(new Event('rongrian:lang'));
       drawHeader(m);
       render();
     };

@@ -2,7 +2,7 @@
 import { ApiError, type CaseDetail, type CaseSummary, type Meta } from '../api.ts';
 import { type Ctx, categoryLabel, failure, loading, pageStart, statusLabel, textForm } from '../ctx.ts';
 import { announce, clear, h } from '../dom.ts';
-import { dateTime } from '../format.ts';
+import { areaText, dateTime } from '../format.ts';
 import { lang, pick, t } from '../i18n.ts';
 import { PhotoError, preparePhoto } from '../photos.ts';
 
@@ -69,7 +69,7 @@ export function renderCase(ctx: Ctx, c: CaseDetail, meta: Meta | undefined, who:
   }
   row(t('unit'), c.unitNameTh);
   const L = c.location;
-  row(t('where'), [L.subdistrictNameTh, L.districtNameTh, L.provinceNameTh].filter(Boolean).join(' · ') || c.areaTh);
+  row(t('where'), areaText('th', L.provinceCode, { sub: L.subdistrictNameTh, district: L.districtNameTh, province: L.provinceNameTh }) || c.areaTh);
   if (L.address) row(t('address'), L.address);
   if (L.lat !== undefined && L.lng !== undefined) row(t('coords'), `${L.lat.toFixed(5)}, ${L.lng.toFixed(5)}`);
   row(t('filedOn', { d: '' }).trim(), dateTime(c.createdAt, lang()));

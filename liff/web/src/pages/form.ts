@@ -6,7 +6,7 @@
 import { ApiError, type Area, type ChannelCode, type Meta } from '../api.ts';
 import { type Ctx, type Field, field, fieldMessage, pageStart } from '../ctx.ts';
 import { announce, clear, h, uid } from '../dom.ts';
-import { normalisePhone, uuid } from '../format.ts';
+import { areaText, normalisePhone, uuid } from '../format.ts';
 import { lang, pick, t } from '../i18n.ts';
 import { PhotoError, preparePhoto } from '../photos.ts';
 
@@ -125,7 +125,7 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
 
   // -- officer: channel + received at
   if (mode === 'officer') {
-    const channelFs = h('fieldset', { class: 'card' }, h('legend', null, t('receivedVia')));
+    const channelFs = h('fieldset', { class: 'card' }, h('legend', null, t('secChannel')));
     const channelSel = h('select', { required: true }, h('option', { value: '' }, t('choose')),
       meta.channels.filter((c) => c.code !== 'line').map((c) => h('option', { value: c.code, selected: draft.channel === c.code }, pick(c.th, c.en))));
     channelSel.addEventListener('change', () => { draft.channel = channelSel.value || undefined; save(); });
@@ -338,7 +338,7 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     save();
-    const problems = validate(mode, meta, draft, hooks.consent);
+    const problems = validate(mode, meta, draft, consent.checked);
     if (showProblems(problems, fields, summary)) return;
     hooks.review();
   });
@@ -510,17 +510,10 @@ function renderReview(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], d: Dr
   row(t('where'), area);
   // District and subdistrict names come from the cached lists (already loaded while editing).
   void (async () => {
-    const names: string[] = [];
-    if (d.subdistrictCode && d.districtCode) {
-      const s = (await subdistrictCache.get(d.districtCode)?.catch(() => []))?.find((a) => a.code === d.subdistrictCode);
-      if (s) names.push(pick(s.nameTh, s.nameEn));
-    }
-    if (d.districtCode && d.provinceCode) {
-      const x = (await districtCache.get(d.provinceCode)?.catch(() => []))?.find((a) => a.code === d.districtCode);
-      if (x) names.push(pick(x.nameTh, x.nameEn));
-    }
-    if (prov) names.push(pick(prov.nameTh, prov.nameEn));
-    area.textContent = names.join(' · ');
+    const s = d.subdistrictCode && d.districtCode ? (await subdistrictCache.get(d.districtCode)?.catch(() => []))?.find((a) => a.code === d.subdistrictCode) : undefined;
+    const x = d.districtCode && d.provinceCode ? (await districtCache.get(d.provinceCode)?.catch(() => []))?.find((a) => a.code === d.districtCode) : undefined;
+    const nm = (a?: Area) => (a ? pick(a.nameTh, a.nameEn) : undefined);
+    area.textContent = areaText(lang(), d.provinceCode, { sub: nm(s), district: nm(x), province: nm(prov) }) || t('none');
   })();
   if (d.address.trim()) row(t('address'), d.address.trim());
   if (d.lat !== undefined && d.lng !== undefined) row(t('coords'), `${d.lat.toFixed(5)}, ${d.lng.toFixed(5)}`);

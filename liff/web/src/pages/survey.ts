@@ -32,7 +32,7 @@ export async function surveyPage(ctx: Ctx, id: string): Promise<void> {
     const id = `score-${s}`;
     scaleBox.append(h('div', { class: 'choice' },
       h('input', { type: 'radio', name: 'score', id, value: s }),
-      h('label', { for: id }, h('span', { class: 'choice-title' }, `${'★'.repeat(s)}${'☆'.repeat(5 - s)} ${s}`), h('span', { class: 'choice-hint' }, t(`score${s}` as Key)))));
+      h('label', { for: id }, h('span', { class: 'choice-title' }, h('span', { 'aria-hidden': 'true', class: 'stars' }, `${'★'.repeat(s)}${'☆'.repeat(5 - s)} `), `${s} / 5`), h('span', { class: 'choice-hint' }, t(`score${s}` as Key)))));
   }
   const scoreErr = h('p', { id: 'score-error', class: 'field-error', hidden: true });
   fs.append(scaleBox, scoreErr);
