@@ -7,7 +7,7 @@
  *   LINE simulator) as a JSON island, so the page needs no extra round trip on a slow connection.
  * - Everything else under `/liff/` (the API at `/liff/api`) is left to the next router.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 
@@ -36,6 +36,16 @@ export function simulatorUrlOf(lineApiBaseUrl: string): string | undefined {
 /** JSON that is safe inside a <script> element (no `</script>`, no `<!--`, no U+2028/9 surprises). */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Whether an Accept-Encoding header allows `encoding` (present, and not `;q=0`). */
+export function acceptsEncoding(header: string, encoding: string): boolean {
+  return header.split(',').some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (name !== encoding) return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  });
 }
 
 export function liffPages(opts: LiffPagesOptions): Router {
@@ -76,6 +86,23 @@ export function liffPages(opts: LiffPagesOptions): Router {
     sendIndex(req, res, next);
   });
   router.get('/index.html', sendIndex);
+  // Pre-compressed copies written by the build (vite.config.ts): brotli, else gzip, else as is.
+  const assetsDir = `${dist.replace(/\/?$/, '/')}assets/`;
+  router.get('/assets/:file', (req, res, next) => {
+    const file = String(req.params.file);
+    const kind = /^[\w.-]+\.(js|css)$/.exec(file)?.[1];
+    if (!kind) return next();
+    res.setHeader('vary', 'accept-encoding');
+    const accepted = String(req.headers['accept-encoding'] ?? '');
+    for (const [encoding, ext] of [['br', '.br'], ['gzip', '.gz']] as const) {
+      if (!acceptsEncoding(accepted, encoding) || !existsSync(assetsDir + file + ext)) continue;
+      res.setHeader('content-encoding', encoding);
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.type(kind === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8');
+      return res.sendFile(assetsDir + file + ext, { maxAge: '365d', immutable: true });
+    }
+    next();
+  });
   router.use('/assets', express.static(`${dist.replace(/\/?$/, '/')}assets`, {
     immutable: true,
     maxAge: '365d',

@@ -22,20 +22,17 @@ export async function startDemoSession(liff: typeof liffCore, config: PageConfig
   await (liff.init as (c: object) => Promise<void>)({ liffId: config.liffId || 'demo-liff-id', mock: true });
 
   const fromUrl = new URLSearchParams(location.search).get('user');
-  let user: SimUser | undefined;
-  const users = await listUsers(sim);
   const wanted = fromUrl ?? localStorage.getItem(STORE);
-  user = users.find((u) => u.userId === wanted);
+  // The token for the person named in the link is asked for alongside the user list (one round trip
+  // less on a slow line); the list only supplies the name and language, or the picker.
+  const early = wanted ? requestToken(sim, wanted).catch(() => undefined) : Promise.resolve(undefined);
+  const users = await listUsers(sim);
+  let user = users.find((u) => u.userId === wanted);
   if (!user) user = await pickUser(users);
   localStorage.setItem(STORE, user.userId);
 
   const chosen = user;
-  const fetchToken = async (): Promise<string> => {
-    const res = await fetch(`${sim}/__sim/users/${encodeURIComponent(chosen.userId)}/id-token`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
-    });
-    if (!res.ok) throw new Error(`LINE simulator answered ${res.status}`);
-    const { idToken } = (await res.json()) as { idToken: string };
+  const useToken = (idToken: string): string => {
     (liff as any).$mock.set((p: object) => ({
       ...p,
       isInClient: true,
@@ -47,7 +44,10 @@ export async function startDemoSession(liff: typeof liffCore, config: PageConfig
     }));
     return idToken;
   };
-  await fetchToken();
+  const fetchToken = async (): Promise<string> => useToken(await requestToken(sim, chosen.userId));
+  const first = chosen.userId === wanted ? await early : undefined;
+  if (first) useToken(first);
+  else await fetchToken();
   showBar(chosen);
 
   return {
@@ -58,6 +58,14 @@ export async function startDemoSession(liff: typeof liffCore, config: PageConfig
     async token() { return liff.getIDToken() ?? fetchToken(); },
     renew: fetchToken,
   };
+}
+
+async function requestToken(sim: string, userId: string): Promise<string> {
+  const res = await fetch(`${sim}/__sim/users/${encodeURIComponent(userId)}/id-token`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
+  });
+  if (!res.ok) throw new Error(`LINE simulator answered ${res.status}`);
+  return ((await res.json()) as { idToken: string }).idToken;
 }
 
 async function listUsers(sim: string): Promise<SimUser[]> {

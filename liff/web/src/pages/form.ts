@@ -172,7 +172,12 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
     if (wasShort && !short) announce(t('counterOk'));
     wasShort = short;
   };
-  desc.addEventListener('input', () => { draft.description = desc.value; updateCounter(); saveSoon(); });
+  desc.addEventListener('input', () => {
+    draft.description = desc.value;
+    updateCounter();
+    saveSoon();
+    if (desc.getAttribute('aria-invalid') && desc.value.trim().length >= L.descriptionMin) fields.description.setError(null);
+  });
   fields.description = field('f-description', t('descriptionLabel'), desc, { hint: t('descriptionHint', { min: L.descriptionMin }), extra: counter });
   desc.setAttribute('aria-describedby', `${desc.getAttribute('aria-describedby')} f-description-counter`);
   updateCounter();
@@ -277,7 +282,8 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
     );
   }
   renderGeo();
-  whereFs.append(fields.province.wrap, fields.district.wrap, fields.subdistrict.wrap, fields.address.wrap, geoBox);
+  // The officer's own position says nothing about where a phoned-in case happened.
+  whereFs.append(fields.province.wrap, fields.district.wrap, fields.subdistrict.wrap, fields.address.wrap, mode === 'citizen' ? geoBox : '');
   form.append(whereFs);
 
   // -- 4. photos (citizens; the officer's record has no upload in the API)
@@ -299,13 +305,17 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
   };
   anon.addEventListener('change', () => { draft.anonymous = anon.checked; save(); syncAnon(); });
   name.addEventListener('input', () => { draft.contactName = name.value; saveSoon(); });
-  phone.addEventListener('input', () => { draft.phone = phone.value; saveSoon(); });
-  phone.addEventListener('blur', () => {
-    fields.phone.setError(phone.value.trim() && !normalisePhone(phone.value) ? t('errPhone') : null);
+  // Checked when reviewing, not on blur: an error appearing on blur shifts the page under the finger
+  // that is about to tap the next button. Once flagged, the message goes away as soon as it is right.
+  phone.addEventListener('input', () => {
+    draft.phone = phone.value;
+    saveSoon();
+    if (phone.getAttribute('aria-invalid') && (!phone.value.trim() || normalisePhone(phone.value))) fields.phone.setError(null);
   });
+  if (mode === 'officer') fields.phone.wrap.insertBefore(h('p', { class: 'hint' }, t('officerPhoneHint')), fields.phone.control);
   contactFs.append(
-    h('div', { class: 'check' }, anon, h('label', { for: 'f-anonymous' }, t('anonymous'))),
-    h('p', { class: 'hint', id: 'f-anonymous-explain' }, t('anonymousExplain')),
+    h('div', { class: 'check' }, anon, h('label', { for: 'f-anonymous' }, mode === 'citizen' ? t('anonymous') : t('anonymousOfficer'))),
+    h('p', { class: 'hint', id: 'f-anonymous-explain' }, mode === 'citizen' ? t('anonymousExplain') : t('anonymousOfficerExplain')),
     anonNote, contactBox);
   syncAnon();
   form.append(contactFs);
