@@ -58,6 +58,35 @@ function safeUrl(u) {
   return typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null;
 }
 
+/**
+ * The LINE app opens a LIFF page as the person using the chat; the demo LIFF page learns who that is
+ * from `?user=` (and then asks this simulator for their ID token).
+ */
+function asChatUser(u) {
+  try {
+    const url = new URL(u);
+    if (state.current && /\/liff\/?$/.test(url.pathname)) {
+      url.searchParams.set('user', state.current);
+      return url.href;
+    }
+  } catch { /* not a URL: left as it is */ }
+  return u;
+}
+
+/** Text with its http(s) URLs as links, as LINE shows them; built from text nodes and <a> only. */
+function linkified(text) {
+  const parts = [];
+  let last = 0;
+  for (const m of text.matchAll(/https?:\/\/[^\s<>"]+/g)) {
+    parts.push(text.slice(last, m.index));
+    const href = m[0];
+    parts.push(h('a', { href: asChatUser(href), target: '_blank', rel: 'noopener noreferrer' }, href));
+    last = m.index + href.length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
 function safeColor(c) {
   return typeof c === 'string' && /^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(c) ? c : null;
 }
@@ -110,7 +139,7 @@ function doAction(action) {
       return $('file').click();
     case 'uri': {
       const url = safeUrl(action.uri);
-      if (url) window.open(url, '_blank', 'noopener,noreferrer');
+      if (url) window.open(asChatUser(url), '_blank', 'noopener,noreferrer');
       else setStatus(`ลิงก์นี้เปิดในเดโมไม่ได้ (cannot open here): ${action.uri}`, true);
       return;
     }
@@ -294,7 +323,7 @@ function renderTextV2(m) {
 
 function renderBotMessage(m) {
   switch (m.type) {
-    case 'text': return h('div', { class: 'bubble bot' }, m.text ?? '');
+    case 'text': return h('div', { class: 'bubble bot' }, linkified(String(m.text ?? '')));
     case 'textV2': return h('div', { class: 'bubble bot' }, renderTextV2(m));
     case 'flex': return h('div', { class: 'rich', title: m.altText ?? '' }, renderFlex(m.contents));
     case 'template': return h('div', { class: 'rich', title: m.altText ?? '' }, renderTemplate(m.template));
