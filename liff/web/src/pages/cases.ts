@@ -107,7 +107,14 @@ function photoGallery(ctx: Ctx, c: CaseDetail): HTMLElement {
       clear(li);
       li.removeAttribute('aria-busy');
       li.className = 'photo-big';
-      li.append(h('a', { href: src, target: '_blank', rel: 'noopener' }, h('img', { src, alt: t('photoItem', { n: i + 1 }), loading: 'lazy' })));
+      const img = h('img', { src, alt: t('photoItem', { n: i + 1 }), loading: 'lazy' });
+      // A HEIC from an iPhone: most Android browsers cannot draw it; offer the file instead.
+      img.addEventListener('error', () => {
+        clear(li);
+        li.className = 'photo-ph big';
+        li.append(h('a', { href: src, download: `photo-${i + 1}.${a.contentType.split('/')[1] ?? 'img'}` }, `${t('photoItem', { n: i + 1 })} (${a.contentType.replace('image/', '').toUpperCase()}) · ${t('photoDownload')}`));
+      });
+      li.append(h('a', { href: src, target: '_blank', rel: 'noopener' }, img));
     }, () => { li.textContent = t('photoItem', { n: i + 1 }); li.removeAttribute('aria-busy'); });
   });
   return ul;
