@@ -87,7 +87,12 @@ export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
   const unit = field('fwd-unitCode', t('unitCode'), h('input', { type: 'text', maxlength: 10, autocomplete: 'off', autocapitalize: 'characters', inputmode: 'text' }), { hint: t('unitCodeHint') });
   actions.append(panel('actForward', textForm({
     id: 'fwd-reason', label: t('reason'), min: 5, max: 1000, submit: t('send'), extra: [unit],
-    onSubmit: (reason) => act('forward', { unitCode: (unit.control as HTMLInputElement).value.trim().toUpperCase(), reason }, t('actForward')),
+    onSubmit: async (reason) => {
+      await ctx.api.post(`/officer/cases/${c.id}/forward`, { unitCode: (unit.control as HTMLInputElement).value.trim().toUpperCase(), reason });
+      // Forwarded: it now belongs to the other unit, so this unit's list is where to go next.
+      announce(t('actionDone', { a: t('actForward') }));
+      location.hash = '#/officer';
+    },
   }), 'act-forward'));
   actions.append(panel('actClose', textForm({ id: 'close-summary', label: t('summary'), min: 5, max: 2000, submit: t('actClose'), onSubmit: (summary) => act('close', { summary }, t('actClose')) }), 'act-close'));
   actions.append(panel('actReject', textForm({ id: 'reject-reason', label: t('reason'), min: 5, max: 1000, submit: t('actReject'), danger: true, onSubmit: (reason) => act('reject', { reason }, t('actReject')) }), 'act-reject'));
