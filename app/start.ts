@@ -34,8 +34,10 @@ runMain(async () => {
   if (!env.LINE_CHANNEL_SECRET || !env.LINE_CHANNEL_ACCESS_TOKEN) {
     const secret = randomBytes(16).toString('hex');
     const token = randomBytes(32).toString('base64url');
-    sim = await startLineSimulator({ channelSecret: secret, channelAccessToken: token, port: Number(env.SIMULATOR_PORT ?? 3001) });
-    Object.assign(env, { LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: token, LINE_API_BASE_URL: sim.url, LINE_DATA_API_BASE_URL: sim.url });
+    // The simulator also plays LINE Login: the ID tokens it gives the LIFF pages are for this channel id.
+    const loginChannelId = env.LINE_LOGIN_CHANNEL_ID || '1234567890';
+    sim = await startLineSimulator({ channelSecret: secret, channelAccessToken: token, loginChannelId, port: Number(env.SIMULATOR_PORT ?? 3001) });
+    Object.assign(env, { LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: token, LINE_API_BASE_URL: sim.url, LINE_DATA_API_BASE_URL: sim.url, LINE_LOGIN_CHANNEL_ID: loginChannelId });
   }
   const config = loadConfig(env);
   const rt = await createRuntime(config);

@@ -28,7 +28,7 @@ export async function startDemoSession(liff: typeof liffCore, config: PageConfig
   const early = wanted ? requestToken(sim, wanted).catch(() => undefined) : Promise.resolve(undefined);
   const users = await listUsers(sim);
   let user = users.find((u) => u.userId === wanted);
-  if (!user) user = await pickUser(users);
+  if (!user) user = await pickUser(users, sim);
   localStorage.setItem(STORE, user.userId);
 
   const chosen = user;
@@ -92,17 +92,18 @@ function showBar(user: SimUser): void {
 }
 
 /** The demo's LINE Login: choose one of the simulator's users. */
-function pickUser(users: SimUser[]): Promise<SimUser> {
+function pickUser(users: SimUser[], sim: string): Promise<SimUser> {
   setLang(initialLang());
   const main = $('main');
   clear(main);
   return new Promise((resolve) => {
-    const list = h('ul', { class: 'plain' }, users.map((u) =>
+    const list = h('ul', { class: 'plain picker' }, users.map((u) =>
       h('li', null, h('button', { type: 'button', class: 'btn secondary block', onclick: () => resolve(u) }, `${u.displayName}${u.role ? ` (${u.role})` : ''}`))));
     main.append(
       h('h1', { tabindex: '-1' }, t('demoPick')),
       h('p', null, t('demoPickIntro')),
       users.length ? list : h('p', { class: 'notice' }, t('demoNoUsers')),
+      h('p', null, t('demoAddUser'), ' ', h('a', { href: `${sim.replace('127.0.0.1', location.hostname === 'localhost' ? 'localhost' : '127.0.0.1')}/`, target: '_blank', rel: 'noopener' }, t('demoSimPage'))),
     );
     (main.querySelector('h1') as HTMLElement).focus();
   });

@@ -202,6 +202,8 @@ const th = {
   demoPick: 'เลือกผู้ใช้ LINE จำลอง',
   demoPickIntro: 'ในระบบจริงหน้านี้เปิดจากแอป LINE ซึ่งรู้อยู่แล้วว่าท่านเป็นใคร ในโหมดสาธิตโปรดเลือกผู้ใช้จากเครื่องจำลอง LINE',
   demoNoUsers: 'ยังไม่มีผู้ใช้ในเครื่องจำลอง LINE: เพิ่มผู้ใช้ที่หน้าเครื่องจำลองก่อน',
+  demoAddUser: 'เพิ่มประชาชนหรือเจ้าหน้าที่ได้ที่',
+  demoSimPage: 'หน้าเครื่องจำลอง LINE',
 };
 
 export type Key = keyof typeof th;
@@ -404,6 +406,8 @@ const en: Record<Key, string> = {
   demoPick: 'Choose a simulated LINE user',
   demoPickIntro: 'In production this page is opened from the LINE app, which already knows who you are. In the demo, pick a user of the LINE simulator.',
   demoNoUsers: 'The LINE simulator has no users yet: add one on the simulator page first.',
+  demoAddUser: 'Add citizens or officers on the',
+  demoSimPage: 'LINE simulator page',
 };
 
 let current: Lang = 'th';
