@@ -53,6 +53,7 @@ runMain(async () => {
     '',
     'Rongrian is running (ร้องเรียน พร้อมใช้งาน)',
     `  Web / webhook:    http://localhost:${config.PORT}/webhook   (health: http://localhost:${config.PORT}/healthz)`,
+    `  LIFF pages:       http://localhost:${config.PORT}/liff/   (complaint form, my cases, survey, officer pages)`,
     `  Redis:            ${services.describe.redis}`,
     `  Database:         ${services.describe.mongo}`,
     sim
