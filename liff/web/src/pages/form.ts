@@ -456,6 +456,7 @@ function photoSection(ctx: Ctx, meta: Meta, draft: Draft, save: () => void, fiel
         h('button', { type: 'button', class: 'btn small secondary', 'aria-label': t('photoRemove', { n }), onclick: () => {
           draft.photos.splice(i, 1);
           save();
+          fields.photos.setError(null);
           render();
           input.focus();
         } }, '✕')));
