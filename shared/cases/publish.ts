@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../models/index.ts';
+import { updateCaseGuarded } from './caseUpdate.ts';
 import type { CaseEvent, PublishEvents } from './events.ts';
 
 /**
@@ -10,7 +11,11 @@ import type { CaseEvent, PublishEvents } from './events.ts';
 export async function publishAndClear(models: Models, publish: PublishEvents, caseId: Types.ObjectId | string, events: CaseEvent[]): Promise<void> {
   if (!events.length) return;
   await publish(events);
-  await models.Case.updateOne({ _id: caseId }, { $pull: { pendingEvents: { id: { $in: events.map((e) => e.id) } } } });
+  // Through the version claim like every case write (see caseUpdate.ts), and as a $set of what is
+  // left: FerretDB v1's $pull matches no subdocument by a field condition (it would remove nothing).
+  // If the case stays busy the events remain in the outbox; the start-up sweep queues them again (same job ids).
+  const done = new Set(events.map((e) => e.id));
+  await updateCaseGuarded(models, String(caseId), {}, (c) => ({ $set: { pendingEvents: (c.pendingEvents ?? []).filter((p) => !done.has(p.id)) } }));
 }
 
 export function toStored(e: CaseEvent) {

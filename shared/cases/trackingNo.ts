@@ -3,16 +3,25 @@ import { buddhistYear } from '../thaiDate.ts';
 
 /**
  * เลขรับเรื่อง: "<BE year>-<6-digit sequence>", e.g. 2569-000042, restarting each BE year.
- * Short enough to read out on the hotline, and the atomic $inc keeps it unique across processes.
+ * Short enough to read out on the hotline. $inc is atomic on MongoDB; on FerretDB v1 it is
+ * read → modify → replace, so two callers at once may draw the same number: the unique index on
+ * Case.trackingNo catches that and openCase draws again.
  */
 export async function nextTrackingNo(models: Models, at: Date): Promise<string> {
   const year = buddhistYear(at);
-  const counter = await models.Counter.findOneAndUpdate(
-    { _id: `case:${year}` },
-    { $inc: { seq: 1 } },
-    { upsert: true, returnDocument: 'after' },
-  ).lean();
-  return `${year}-${String(counter!.seq).padStart(6, '0')}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const counter = await models.Counter.findOneAndUpdate(
+        { _id: `case:${year}` },
+        { $inc: { seq: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean();
+      return `${year}-${String(counter!.seq).padStart(6, '0')}`;
+    } catch (err) {
+      // The first two numbers of a year drawn at once: both upserts insert, one loses. Draw again.
+      if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
+    }
+  }
 }
 
 export const TRACKING_NO_PATTERN = /\b(25\d{2})-(\d{6})\b/;

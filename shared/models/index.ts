@@ -98,6 +98,12 @@ const caseSchema = new Schema({
   timeline: { type: [timelineEntrySchema], default: [] },
   /** Outbox: events written with the change and removed once queued, so a crash cannot lose one. */
   pendingEvents: { type: [domainEventSchema], default: [] },
+  /**
+   * Bumped by every change. Changes to an existing case go through shared/cases/caseUpdate.ts
+   * (`updateCaseGuarded`), which claims this version first: on FerretDB an update is read → modify →
+   * replace, and two concurrent ones would otherwise silently erase each other.
+   */
+  version: { type: Number, default: 0 },
 }, { timestamps: true });
 caseSchema.index({ unitCode: 1, status: 1, createdAt: -1 });
 caseSchema.index({ 'complainant.lineUserId': 1, createdAt: -1 });
@@ -134,6 +140,9 @@ const officerInviteSchema = new Schema({
 }, { timestamps: true });
 
 const counterSchema = new Schema({ _id: String, seq: { type: Number, default: 0 } });
+
+/** A claim on one version of a case (`<caseId>:<version>:<generation>`): the unique insert is the lock. */
+const caseClaimSchema = new Schema({ _id: String, at: { type: Date, required: true } }, { versionKey: false });
 
 const conversationSchema = new Schema({
   /** LINE user id. */
@@ -176,6 +185,7 @@ export function bindModels(conn: Connection) {
     Officer: conn.model('Officer', officerSchema),
     OfficerInvite: conn.model('OfficerInvite', officerInviteSchema),
     Counter: conn.model('Counter', counterSchema),
+    CaseClaim: conn.model('CaseClaim', caseClaimSchema, 'case_claims'),
     Conversation: conn.model('Conversation', conversationSchema),
     Audit: conn.model('Audit', auditSchema, 'audit'),
   };

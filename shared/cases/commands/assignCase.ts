@@ -1,5 +1,6 @@
 import type { CaseDoc } from '../../models/index.ts';
 import { newEvent } from '../events.ts';
+import { updateCaseGuarded } from '../caseUpdate.ts';
 import { publishAndClear, toStored } from '../publish.ts';
 import type { DomainDeps } from './openCase.ts';
 
@@ -14,8 +15,9 @@ export type AssignCaseResult =
   | { ok: false; reason: 'not_found' | 'wrong_unit' | 'taken' | 'not_open'; case?: CaseDoc };
 
 /**
- * รับเรื่อง: the first officer of the unit to press the button gets the case. The condition in the
- * update makes the race between two officers pressing at once safe without a transaction.
+ * รับเรื่อง: the first officer of the unit to press the button gets the case. The guarded update
+ * (version claim + condition, caseUpdate.ts) makes two officers pressing at once safe without a
+ * transaction, on FerretDB too.
  */
 export async function assignCase(deps: DomainDeps, props: AssignCaseProps): Promise<AssignCaseResult> {
   const { models, clock } = deps;
@@ -30,17 +32,18 @@ export async function assignCase(deps: DomainDeps, props: AssignCaseProps): Prom
   const event = newEvent('case.assigned', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, {
     officerId: props.officer.id, officerName: props.officer.name,
   });
-  const updated = await models.Case.findOneAndUpdate(
-    { _id: props.caseId, unitCode: props.officer.unitCode, status: current.status, 'assignee.officerId': null },
+  const updated = await updateCaseGuarded(
+    models,
+    props.caseId,
+    { unitCode: props.officer.unitCode, status: current.status, 'assignee.officerId': null },
     {
       $set: { status: 'assigned', assignee: { officerId: props.officer.id, name: props.officer.name } },
       $push: {
-        timeline: { at: now, by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'assigned', fromStatus: current.status, toStatus: 'assigned', unitCode: current.unitCode },
+        timeline: { at: now, by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'assigned', fromStatus: current.status, toStatus: 'assigned', unitCode: current.unitCode, eventId: event.id },
         pendingEvents: toStored(event),
       },
     },
-    { returnDocument: 'after' },
-  ).lean<CaseDoc>();
+  );
   if (!updated) {
     const now2 = await models.Case.findById(props.caseId).lean<CaseDoc>();
     return { ok: false, reason: 'taken', case: now2 ?? undefined };

@@ -2,7 +2,7 @@ import type { ChannelCode, SubjectCategoryCode } from '../../categories.ts';
 import type { Clock } from '../../clock.ts';
 import type { CaseDoc, Models } from '../../models/index.ts';
 import type { Actor } from '../actor.ts';
-import { newEvent, type PublishEvents } from '../events.ts';
+import { newEvent, type CaseEvent, type PublishEvents } from '../events.ts';
 import { fromStored, publishAndClear, toStored } from '../publish.ts';
 import { routeCase } from '../routing.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
@@ -55,10 +55,8 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
   }
   const now = clock.now();
   const route = routeCase({ category: props.category, area: props.location });
-  const trackingNo = await nextTrackingNo(models, now);
   const phone = props.complainant.phone ? normaliseThaiPhone(props.complainant.phone) ?? props.complainant.phone : undefined;
   const doc = new models.Case({
-    trackingNo,
     idempotencyKey: props.idempotencyKey,
     channel: props.channel,
     category: props.category,
@@ -72,18 +70,25 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     unitCode: route.unitCode,
     concernedUnitCode: route.concernedUnitCode,
   });
-  const event = newEvent('case.opened', { caseId: String(doc._id), trackingNo, unitCode: route.unitCode }, now, props.via ? { via: props.via } : {});
-  doc.set('timeline', [{ at: now, by: props.by, action: 'opened', toStatus: 'received', unitCode: route.unitCode, eventId: event.id }]);
-  doc.set('pendingEvents', [toStored(event)]);
-  try {
-    await doc.save();
-  } catch (err) {
-    // Two deliveries racing on the same intake: the other one won, use its case.
-    if ((err as { code?: number }).code === 11000) {
+  let event: CaseEvent;
+  for (let attempt = 0; ; attempt++) {
+    const trackingNo = await nextTrackingNo(models, now);
+    event = newEvent('case.opened', { caseId: String(doc._id), trackingNo, unitCode: route.unitCode }, now, props.via ? { via: props.via } : {});
+    doc.set('trackingNo', trackingNo);
+    doc.set('timeline', [{ at: now, by: props.by, action: 'opened', toStatus: 'received', unitCode: route.unitCode, eventId: event.id }]);
+    doc.set('pendingEvents', [toStored(event)]);
+    try {
+      await doc.save();
+      break;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      // Two deliveries racing on the same intake: the other one won, use its case.
       const winner = await models.Case.findOne({ idempotencyKey: props.idempotencyKey }).lean<CaseDoc>();
       if (winner) return winner;
+      // Otherwise the tracking number was drawn twice (FerretDB's $inc is read → modify → replace,
+      // so two intakes at the same moment can get the same one): draw another.
+      if (attempt >= 9) throw err;
     }
-    throw err;
   }
   await publishAndClear(models, deps.publish, doc._id, [event]);
   return doc.toObject() as CaseDoc;
