@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from '../shared/logger.ts';
 import type { Models } from '../shared/models/index.ts';
 import type { Queues } from '../shared/queues.ts';
@@ -10,6 +10,8 @@ export interface WebAppDeps {
   queues: Queues;
   models: Models;
   log: Logger;
+  /** The LIFF API (liff/api), mounted at /liff/api; absent: not served. */
+  liffApi?: Router;
   /** The LIFF mini-app's pages at /liff/ (issue #3); absent: not served. */
   liffPages?: LiffPagesOptions;
 }
@@ -21,6 +23,8 @@ export function createWebApp(deps: WebAppDeps): Express {
   app.set('trust proxy', 'loopback');
 
   app.use(webhookRouter(deps));
+
+  if (deps.liffApi) app.use('/liff/api', deps.liffApi);
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.get('/readyz', async (_req, res) => {

@@ -21,15 +21,26 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** Audience of the ID tokens the test simulators issue (their LINE Login channel id). */
+export const SIM_LOGIN_CHANNEL_ID = '1234567890';
+
 /**
  * The real app on the real services (Redis, FerretDB from the global setup) talking to the LINE
  * simulator; each stack gets its own database and queue prefix so test files run side by side.
  */
-export async function startStack(opts: { worker?: boolean; clock?: Clock } = {}): Promise<Stack> {
+export async function startStack(opts: {
+  worker?: boolean;
+  clock?: Clock;
+  /** LINE_LOGIN_CHANNEL_ID of the app; default: the simulator's, so the ID tokens it issues are accepted by the LIFF API. */
+  loginChannelId?: string;
+} = {}): Promise<Stack> {
   const id = randomBytes(4).toString('hex');
   const secret = randomBytes(16).toString('hex');
   const token = randomBytes(24).toString('base64url');
-  const sim = await startLineSimulator({ channelSecret: secret, channelAccessToken: token, now: opts.clock ? () => opts.clock!.now().getTime() : undefined });
+  const sim = await startLineSimulator({
+    channelSecret: secret, channelAccessToken: token, loginChannelId: SIM_LOGIN_CHANNEL_ID,
+    now: opts.clock ? () => opts.clock!.now().getTime() : undefined,
+  });
   const env = {
     MONGODB_URI: inject('mongoUri'),
     REDIS_URL: inject('redisUrl'),
@@ -37,6 +48,7 @@ export async function startStack(opts: { worker?: boolean; clock?: Clock } = {})
     LINE_CHANNEL_ACCESS_TOKEN: token,
     LINE_API_BASE_URL: sim.url,
     LINE_DATA_API_BASE_URL: sim.url,
+    LINE_LOGIN_CHANNEL_ID: opts.loginChannelId ?? SIM_LOGIN_CHANNEL_ID,
     QUEUE_PREFIX: `t${id}`,
     LOG_LEVEL: 'silent',
     PORT: '0',

@@ -1,0 +1,176 @@
+import { pipeline } from 'node:stream/promises';
+import { mongo } from 'mongoose';
+import { addCaseInfo } from '../../../shared/cases/commands/addCaseInfo.ts';
+import { openCase } from '../../../shared/cases/commands/openCase.ts';
+import { submitSurvey } from '../../../shared/cases/commands/submitSurvey.ts';
+import { withdrawCase } from '../../../shared/cases/commands/withdrawCase.ts';
+import { loadCase } from '../../../shared/cases/caseUpdate.ts';
+import type { CaseDoc } from '../../../shared/models/index.ts';
+import { normaliseThaiPhone } from '../../../shared/phone.ts';
+import { conflict, notFound, NOT_OPEN } from '../errors.ts';
+import type { ApiRoutes } from '../registry.ts';
+import {
+  CaseDetail, CaseSummary, Created, CreateCaseBody, IdParams, InfoBody, LIMITS, SurveyBody, Upload, WithdrawBody,
+} from '../schemas.ts';
+import { attachmentsBucket, claimUploads, officerOf, ownUploads, resolveLocation, userLang, type LiffApiDeps } from '../support.ts';
+import { receiveImage } from '../uploads.ts';
+import { toDetail, toSummary, unitNamesFor } from '../views.ts';
+import { z } from 'zod';
+
+const LIST_LIMIT = 200;
+const SERVED_TYPES = /^image\/(jpeg|png|webp|heic|heif|gif)$/;
+
+/** The complainant's side: file, upload photos, track, add information, withdraw, rate. */
+export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
+  const { models } = deps;
+  const detail = async (c: CaseDoc) => toDetail(c, await unitNamesFor(models, [c]), 'citizen');
+  /** The case if it is this person's; otherwise 404, exactly as for an id that does not exist. */
+  const ownCase = async (id: string, userId: string) => {
+    const c = await loadCase(deps, id);
+    if (!c || !c.complainant?.lineUserId || c.complainant.lineUserId !== userId) throw notFound();
+    return c;
+  };
+
+  api.add({
+    operationId: 'uploadPhoto', method: 'post', path: '/uploads', tags: ['citizen'],
+    summary: 'Upload one photo (raw JPEG/PNG/WebP/HEIC bytes, ≤ 10 MB), then name its id in a case or added information',
+    imageBody: true, rateLimit: 'upload',
+    success: { status: 201, description: 'Stored', schema: Upload },
+  }, async ({ req, res, user }) => {
+    res.setHeader('connection', 'close'); // an early 413/415 must not leave the rest of the body on a kept-alive socket
+    const stored = await receiveImage(req, {
+      maxBytes: LIMITS.photoBytesMax,
+      bucket: attachmentsBucket(deps),
+      metadata: { uploadedBy: user.userId, source: 'liff', uploadedAt: deps.clock.now() },
+    });
+    res.removeHeader('connection');
+    return stored;
+  });
+
+  api.add({
+    operationId: 'createCase', method: 'post', path: '/cases', tags: ['citizen'],
+    summary: 'File a complaint; the tracking number is also sent into the LINE chat',
+    body: CreateCaseBody, rateLimit: 'write',
+    success: { status: 201, description: 'Opened', schema: Created, alsoStatus: { status: 200, description: 'Already opened with this clientRequestId' } },
+  }, async (ctx) => {
+    const { user, body } = ctx;
+    const key = `liff:${user.userId}:${body.clientRequestId}`;
+    const existing = await models.Case.findOne({ idempotencyKey: key }, { trackingNo: 1 }).lean();
+    if (existing) {
+      ctx.status = 200;
+      return { id: String(existing._id), trackingNo: existing.trackingNo };
+    }
+    const location = resolveLocation(body.location);
+    const photos = await ownUploads(deps, user.userId, body.photoIds ?? []);
+    const lang = await userLang(deps, user.userId);
+    const phone = body.contact?.phone ? normaliseThaiPhone(body.contact.phone) : undefined;
+    const name = body.contact?.name || user.name;
+    const c = await openCase(deps, {
+      idempotencyKey: key,
+      channel: 'line',
+      category: body.category,
+      description: body.description,
+      location,
+      attachments: photos,
+      // Anonymous: nothing that names the person is kept; the LINE id only lets them follow the case.
+      complainant: body.anonymous
+        ? { lineUserId: user.userId, anonymous: true, lang }
+        : { lineUserId: user.userId, ...(name ? { name } : {}), ...(phone ? { phone } : {}), anonymous: false, lang },
+      consent: { version: body.consent.version, at: deps.clock.now() },
+      via: 'liff',
+      by: { kind: 'citizen', id: user.userId },
+    });
+    await claimUploads(deps, photos.map((p) => p.fileId), String(c._id));
+    return { id: String(c._id), trackingNo: c.trackingNo };
+  });
+
+  api.add({
+    operationId: 'listMyCases', method: 'get', path: '/cases', tags: ['citizen'],
+    summary: 'My cases, newest first',
+    success: { status: 200, description: 'Cases', schema: z.array(CaseSummary) },
+  }, async ({ user }) => {
+    const cases = await models.Case.find({ 'complainant.lineUserId': user.userId }, { timeline: 0, pendingEvents: 0, description: 0 })
+      .sort({ createdAt: -1 }).limit(LIST_LIMIT).lean<CaseDoc[]>();
+    const units = await unitNamesFor(models, cases);
+    return cases.map((c) => toSummary(c, units, 'citizen'));
+  });
+
+  api.add({
+    operationId: 'getMyCase', method: 'get', path: '/cases/:id', tags: ['citizen'],
+    summary: 'One of my cases with its timeline',
+    params: IdParams,
+    success: { status: 200, description: 'Case', schema: CaseDetail },
+  }, async ({ user, params }) => detail(await ownCase(params.id, user.userId)));
+
+  api.add({
+    operationId: 'getFile', method: 'get', path: '/files/:id', tags: ['citizen', 'officer'],
+    summary: 'A photo of one of my cases (officers: of their unit\'s cases), or my own upload',
+    params: IdParams,
+    success: { status: 200, description: 'Image bytes', image: true },
+  }, async ({ res, user, params }) => {
+    const oid = new mongo.ObjectId(params.id);
+    const file = await models.conn.db!.collection('attachments.files').findOne({ _id: oid });
+    if (!file) throw notFound();
+    let allowed = file.metadata?.uploadedBy === user.userId
+      || Boolean(await models.Case.exists({ 'attachments.fileId': oid, 'complainant.lineUserId': user.userId }));
+    if (!allowed) {
+      const officer = await officerOf(deps, user);
+      const c = officer ? await models.Case.findOne({ 'attachments.fileId': oid, unitCode: officer.unitCode }, { _id: 1 }).lean() : null;
+      if (officer && c) {
+        // A photo may show the complainant or their home: an officer's look is audited like the case itself.
+        await models.Audit.create({ at: deps.clock.now(), officerId: String(officer._id), lineUserId: user.userId, caseId: String(c._id), action: 'view_file', via: 'liff', fileId: params.id });
+        allowed = true;
+      }
+    }
+    if (!allowed) throw notFound();
+    const type = String(file.metadata?.contentType ?? '');
+    res.status(200);
+    res.setHeader('content-type', SERVED_TYPES.test(type) ? type : 'application/octet-stream');
+    res.setHeader('content-length', String(file.length));
+    res.setHeader('content-disposition', 'inline');
+    res.setHeader('cache-control', 'private, max-age=3600');
+    res.setHeader('content-security-policy', "default-src 'none'");
+    await pipeline(attachmentsBucket(deps).openDownloadStream(oid), res);
+    return undefined;
+  });
+
+  api.add({
+    operationId: 'addInfo', method: 'post', path: '/cases/:id/info', tags: ['citizen'],
+    summary: 'Add information or photos to my open case',
+    params: IdParams, body: InfoBody, rateLimit: 'write', errors: [409],
+    success: { status: 200, description: 'The case now', schema: CaseDetail },
+  }, async ({ user, params, body }) => {
+    await ownCase(params.id, user.userId);
+    const photos = await ownUploads(deps, user.userId, body.photoIds ?? []);
+    const r = await addCaseInfo(deps, { caseId: params.id, lineUserId: user.userId, text: body.text, attachments: photos });
+    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    await claimUploads(deps, photos.map((p) => p.fileId), params.id);
+    return detail(r.case);
+  });
+
+  api.add({
+    operationId: 'withdrawCase', method: 'post', path: '/cases/:id/withdraw', tags: ['citizen'],
+    summary: 'Withdraw my open case (it is closed as withdrawn)',
+    params: IdParams, body: WithdrawBody, rateLimit: 'write', errors: [409],
+    success: { status: 200, description: 'The case now', schema: CaseDetail },
+  }, async ({ user, params, body }) => {
+    const r = await withdrawCase(deps, { caseId: params.id, lineUserId: user.userId, reason: body.reason });
+    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    return detail(r.case);
+  });
+
+  api.add({
+    operationId: 'submitSurvey', method: 'post', path: '/cases/:id/survey', tags: ['citizen'],
+    summary: 'Rate the service once my case is closed (one answer per case)',
+    params: IdParams, body: SurveyBody, rateLimit: 'write', errors: [409],
+    success: { status: 201, description: 'Recorded; the case now', schema: CaseDetail },
+  }, async ({ user, params, body }) => {
+    const r = await submitSurvey(deps, { caseId: params.id, lineUserId: user.userId, score: body.score, ...(body.comment ? { comment: body.comment } : {}) });
+    if (!r.ok) {
+      if (r.reason === 'not_found') throw notFound();
+      if (r.reason === 'already_answered') throw conflict('ท่านประเมินเรื่องนี้ไปแล้ว ขอบคุณค่ะ', 'You have already rated this case. Thank you.');
+      throw conflict('ประเมินความพึงพอใจได้เมื่อยุติเรื่องแล้ว', 'You can rate the service once the case is closed.');
+    }
+    return detail(r.case);
+  });
+}

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { OPEN_STATUSES } from '../../../shared/categories.ts';
+import { addProgressNote } from '../../../shared/cases/commands/addProgressNote.ts';
+import { askCitizen } from '../../../shared/cases/commands/askCitizen.ts';
+import { assignCase } from '../../../shared/cases/commands/assignCase.ts';
+import { closeCase } from '../../../shared/cases/commands/closeCase.ts';
+import { forwardCase } from '../../../shared/cases/commands/forwardCase.ts';
+import { openCase } from '../../../shared/cases/commands/openCase.ts';
+import { rejectCase } from '../../../shared/cases/commands/rejectCase.ts';
+import type { CaseDoc } from '../../../shared/models/index.ts';
+import { normaliseThaiPhone } from '../../../shared/phone.ts';
+import { conflict, fieldError, notFound, NOT_OPEN, validationError } from '../errors.ts';
+import type { ApiRoutes } from '../registry.ts';
+import {
+  AskBody, CaseDetail, CaseSummary, CloseBody, Created, EmptyBody, ForwardBody, IdParams, NoteBody, OfficerCaseDetail,
+  OfficerCreateCaseBody, OfficerListQuery, RejectBody,
+} from '../schemas.ts';
+import { officerRef, requireOfficer, resolveLocation, type LiffApiDeps } from '../support.ts';
+import { toDetail, toOfficerDetail, toSummary, unitNamesFor } from '../views.ts';
+
+const LIST_LIMIT = 500;
+/** How far in the future a recorded receivedAt may be (clock skew between the officer's phone and us). */
+const CLOCK_SKEW_MS = 2 * 60_000;
+const OLDEST_RECEIVED_AT = Date.UTC(2000, 0, 1);
+
+/**
+ * Officer pages: their unit's cases only. A case of another unit — or any id, for someone who is not
+ * an officer — is 404, never 403, so ids cannot be probed. Every action goes through a domain command.
+ */
+export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
+  const { models } = deps;
+  const detail = async (c: CaseDoc) => toDetail(c, await unitNamesFor(models, [c]), 'officer');
+  const tags = ['officer'];
+  const action = { params: IdParams, rateLimit: 'write' as const, errors: [409], tags };
+  const actionSuccess = { status: 200, description: 'The case now', schema: CaseDetail };
+
+  api.add({
+    operationId: 'listUnitCases', method: 'get', path: '/officer/cases', tags,
+    summary: 'My unit\'s cases, newest first (status=open by default)',
+    query: OfficerListQuery,
+    success: { status: 200, description: 'Cases', schema: z.array(CaseSummary) },
+  }, async ({ user, query }) => {
+    const officer = await requireOfficer(deps, user);
+    const status = query.status ?? 'open';
+    const filter: Record<string, unknown> = { unitCode: officer.unitCode };
+    if (status === 'open') filter.status = { $in: OPEN_STATUSES };
+    if (status === 'closed') filter.status = { $in: ['closed', 'rejected'] };
+    const cases = await models.Case.find(filter, { timeline: 0, pendingEvents: 0, description: 0, complainant: 0 })
+      .sort({ createdAt: -1 }).limit(LIST_LIMIT).lean<CaseDoc[]>();
+    const units = await unitNamesFor(models, cases);
+    return cases.map((c) => toSummary(c, units, 'officer'));
+  });
+
+  api.add({
+    operationId: 'getUnitCase', method: 'get', path: '/officer/cases/:id', tags,
+    summary: 'A case of my unit with the complainant\'s contact (every view is audited)',
+    params: IdParams,
+    success: { status: 200, description: 'Case', schema: OfficerCaseDetail },
+  }, async ({ user, params }) => {
+    const officer = await requireOfficer(deps, user);
+    const c = await models.Case.findOne({ _id: params.id, unitCode: officer.unitCode }).lean<CaseDoc>();
+    if (!c) throw notFound();
+    // PDPA: every read of personal data by an officer is recorded before it is shown.
+    await models.Audit.create({ at: deps.clock.now(), officerId: String(officer._id), lineUserId: user.userId, caseId: params.id, action: 'view_case', via: 'liff' });
+    return toOfficerDetail(c, await unitNamesFor(models, [c]));
+  });
+
+  api.add({
+    operationId: 'recordCase', method: 'post', path: '/officer/cases', tags,
+    summary: 'Record a case received by hotline, letter, walk-in, website, mobile app or mobile team',
+    body: OfficerCreateCaseBody, rateLimit: 'write',
+    success: { status: 201, description: 'Opened', schema: Created, alsoStatus: { status: 200, description: 'Already recorded with this clientRequestId' } },
+  }, async (ctx) => {
+    const { user, body } = ctx;
+    const officer = await requireOfficer(deps, user);
+    const key = `officer:${String(officer._id)}:${body.clientRequestId}`;
+    const existing = await models.Case.findOne({ idempotencyKey: key }, { trackingNo: 1 }).lean();
+    if (existing) {
+      ctx.status = 200;
+      return { id: String(existing._id), trackingNo: existing.trackingNo };
+    }
+    const now = deps.clock.now();
+    let receivedAt: Date | undefined;
+    if (body.receivedAt) {
+      receivedAt = new Date(body.receivedAt);
+      if (receivedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw validationError([fieldError('receivedAt', 'received_future')]);
+      if (receivedAt.getTime() < OLDEST_RECEIVED_AT) throw validationError([fieldError('receivedAt', 'received_too_old')]);
+      if (receivedAt > now) receivedAt = now;
+    }
+    const location = resolveLocation(body.location);
+    const phone = body.contact?.phone ? normaliseThaiPhone(body.contact.phone) : undefined;
+    const name = body.contact?.name;
+    const me = officerRef(officer, user);
+    const c = await openCase(deps, {
+      idempotencyKey: key,
+      channel: body.channel as CaseDoc['channel'],
+      category: body.category,
+      description: body.description,
+      location,
+      complainant: body.anonymous ? { anonymous: true, lang: 'th' } : { ...(name ? { name } : {}), ...(phone ? { phone } : {}), anonymous: false, lang: 'th' },
+      ...(body.consent ? { consent: { version: body.consent.version, at: now } } : {}),
+      ...(receivedAt ? { receivedAt } : {}),
+      via: 'officer',
+      by: { kind: 'officer', id: me.id, name: me.name },
+    });
+    return { id: String(c._id), trackingNo: c.trackingNo };
+  });
+
+  api.add({
+    ...action, operationId: 'acceptCase', method: 'post', path: '/officer/cases/:id/accept',
+    summary: 'รับเรื่อง: take the case (first officer wins)', body: EmptyBody, success: actionSuccess,
+  }, async ({ user, params }) => {
+    const officer = await requireOfficer(deps, user);
+    const me = officerRef(officer, user);
+    const r = await assignCase(deps, { caseId: params.id, officer: me });
+    if (r.ok) return detail(r.case);
+    if (r.reason === 'not_found' || r.reason === 'wrong_unit' || !r.case || r.case.unitCode !== me.unitCode) throw notFound();
+    // Pressing twice is not an error for the one who has it.
+    if (r.reason === 'taken' && r.case.assignee?.officerId === me.id) return detail(r.case);
+    if (r.reason === 'taken') {
+      const name = r.case.assignee?.name ?? '-';
+      throw conflict(`เรื่องนี้มีผู้รับเรื่องแล้ว (${name})`, `Already taken by ${name}.`);
+    }
+    throw conflict(...NOT_OPEN);
+  });
+
+  api.add({
+    ...action, operationId: 'addNote', method: 'post', path: '/officer/cases/:id/notes',
+    summary: 'Add a progress note (status → in progress); the complainant is told', body: NoteBody, success: actionSuccess,
+  }, async ({ user, params, body }) => {
+    const officer = await requireOfficer(deps, user);
+    const r = await addProgressNote(deps, { caseId: params.id, officer: officerRef(officer, user), text: body.text });
+    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    return detail(r.case);
+  });
+
+  api.add({
+    ...action, operationId: 'askCitizen', method: 'post', path: '/officer/cases/:id/ask',
+    summary: 'Ask the complainant for more information (relayed by the bot)', body: AskBody, success: actionSuccess,
+  }, async ({ user, params, body }) => {
+    const officer = await requireOfficer(deps, user);
+    const r = await askCitizen(deps, { caseId: params.id, officer: officerRef(officer, user), question: body.question });
+    if (!r.ok) {
+      if (r.reason === 'not_found') throw notFound();
+      if (r.reason === 'no_line_user') throw conflict('ผู้ร้องไม่ได้ติดต่อทาง LINE จึงส่งคำถามทาง LINE ไม่ได้ กรุณาติดต่อทางโทรศัพท์หรือหนังสือ', 'The complainant is not on LINE; contact them by phone or letter.');
+      throw conflict(...NOT_OPEN);
+    }
+    return detail(r.case);
+  });
+
+  api.add({
+    ...action, operationId: 'forwardCase', method: 'post', path: '/officer/cases/:id/forward',
+    summary: 'Service Link: forward to another unit or partner agency (never to the unit complained about)', body: ForwardBody, success: actionSuccess,
+  }, async ({ user, params, body }) => {
+    const officer = await requireOfficer(deps, user);
+    const r = await forwardCase(deps, { caseId: params.id, officer: officerRef(officer, user), toUnitCode: body.unitCode, reason: body.reason });
+    if (!r.ok) {
+      if (r.reason === 'not_found') throw notFound();
+      if (r.reason === 'not_open') throw conflict(...NOT_OPEN);
+      throw validationError([fieldError('unitCode', r.reason)]);
+    }
+    return detail(r.case);
+  });
+
+  api.add({
+    ...action, operationId: 'closeCase', method: 'post', path: '/officer/cases/:id/close',
+    summary: 'ยุติเรื่อง with the result; the complainant is told and sent the survey link', body: CloseBody, success: actionSuccess,
+  }, async ({ user, params, body }) => {
+    const officer = await requireOfficer(deps, user);
+    const r = await closeCase(deps, { caseId: params.id, officer: officerRef(officer, user), summary: body.summary });
+    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    return detail(r.case);
+  });
+
+  api.add({
+    ...action, operationId: 'rejectCase', method: 'post', path: '/officer/cases/:id/reject',
+    summary: 'ไม่รับเรื่อง with the reason; the complainant is told', body: RejectBody, success: actionSuccess,
+  }, async ({ user, params, body }) => {
+    const officer = await requireOfficer(deps, user);
+    const r = await rejectCase(deps, { caseId: params.id, officer: officerRef(officer, user), reason: body.reason });
+    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    return detail(r.case);
+  });
+}

@@ -1,0 +1,176 @@
+/**
+ * Every body, parameter and answer of the LIFF API as zod schemas: the router validates with them
+ * and the OpenAPI document (`GET /liff/api/openapi.json`) is generated from them, so the two cannot
+ * drift. Bodies are `.strict()`: unknown keys (`__proto__`, `$gt`, a spoofed `userId`…) are refused.
+ */
+import { z } from 'zod';
+import { CASE_STATUSES, CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../../shared/categories.ts';
+import { normaliseThaiPhone } from '../../shared/phone.ts';
+import { PDPA_NOTICE_VERSION } from '../../shared/pdpa.ts';
+import { RESOLUTION_KINDS } from '../../shared/models/index.ts';
+
+export const LIMITS = { descriptionMin: 20, descriptionMax: 5000, photosMax: 5, photoBytesMax: 10 * 1024 * 1024 } as const;
+
+/** No C0 control characters but tab/newline/CR, no DEL: NUL in particular is refused by FerretDB. */
+const NO_CONTROL = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/** Free text as typed: trimmed, length-checked, no control characters or broken UTF-16. Stored as text, never interpreted. */
+export function text(min: number, max: number) {
+  return z.string()
+    .trim()
+    .min(min)
+    .max(max)
+    .regex(NO_CONTROL, { error: 'k:control_chars' })
+    .refine((s) => s.isWellFormed(), { error: 'k:control_chars' });
+}
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const CategoryCode = z.enum(SUBJECT_CATEGORY_CODES);
+export const ChannelCode = z.enum(CHANNEL_CODES);
+export const OfficerChannelCode = z.enum(CHANNEL_CODES.filter((c) => c !== 'line') as [string, ...string[]], { error: 'k:channel_line' });
+export const Status = z.enum(CASE_STATUSES);
+
+export const LocationIn = z.object({
+  provinceCode: z.string().regex(/^\d{2}$/, { error: 'k:unknown_province' }).describe('2-digit DOPA province code'),
+  districtCode: z.string().regex(/^\d{4}$/, { error: 'k:unknown_district' }).optional().describe('4-digit DOPA district code'),
+  subdistrictCode: z.string().regex(/^\d{6}$/, { error: 'k:unknown_subdistrict' }).optional().describe('6-digit DOPA subdistrict code'),
+  lat: z.number().min(-90).max(90).optional(),
+  lng: z.number().min(-180).max(180).optional(),
+  address: text(0, 300).optional().describe('Landmark or address as typed'),
+}).strict();
+
+const PhotoIds = z.array(z.string().regex(OBJECT_ID, { error: 'k:unknown_photo' }))
+  .max(LIMITS.photosMax)
+  .refine((ids) => new Set(ids).size === ids.length, { error: 'k:duplicate_photos' })
+  .describe('Ids from POST /liff/api/uploads, by the same user');
+
+const Phone = z.string().trim().max(20)
+  .regex(/^[0-9+ -]*$/, { error: 'k:thai_phone' })
+  .refine((v) => v === '' || normaliseThaiPhone(v) !== undefined, { error: 'k:thai_phone' })
+  .describe('Thai phone: 0 + 8–9 digits or +66 form; spaces and dashes allowed');
+
+export const Contact = z.object({
+  name: text(0, 100).optional(),
+  phone: Phone.optional(),
+}).strict();
+
+export const Consent = z.object({
+  version: z.literal(PDPA_NOTICE_VERSION, { error: 'k:consent_version' }).describe('pdpa.version from GET /liff/api/meta'),
+  accepted: z.literal(true, { error: 'k:consent_required' }),
+}).strict();
+
+export const CreateCaseBody = z.object({
+  category: CategoryCode,
+  description: text(LIMITS.descriptionMin, LIMITS.descriptionMax),
+  location: LocationIn,
+  photoIds: PhotoIds.optional(),
+  contact: Contact.optional(),
+  anonymous: z.boolean(),
+  consent: Consent,
+  clientRequestId: z.uuid().describe('Generated once per form submission: a retry with the same id returns the same case'),
+}).strict();
+
+export const OfficerCreateCaseBody = z.object({
+  channel: OfficerChannelCode,
+  category: CategoryCode,
+  description: text(LIMITS.descriptionMin, LIMITS.descriptionMax),
+  location: LocationIn,
+  contact: Contact.optional(),
+  anonymous: z.boolean(),
+  consent: Consent.optional(),
+  receivedAt: isoDate.optional().describe('When the complaint came in (not in the future); default now'),
+  clientRequestId: z.uuid(),
+}).strict();
+
+export const InfoBody = z.object({ text: text(1, 2000), photoIds: PhotoIds.optional() }).strict();
+export const WithdrawBody = z.object({ reason: text(5, 500) }).strict();
+export const SurveyBody = z.object({ score: z.number().int().min(1).max(5), comment: text(0, 1000).optional() }).strict();
+export const EmptyBody = z.object({}).strict();
+export const NoteBody = z.object({ text: text(1, 2000) }).strict();
+export const AskBody = z.object({ question: text(5, 1000) }).strict();
+export const ForwardBody = z.object({
+  unitCode: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, { error: 'k:unknown_unit' }).describe('Unit (centre or partner agency) code'),
+  reason: text(5, 1000),
+}).strict();
+export const CloseBody = z.object({ summary: text(5, 2000) }).strict();
+export const RejectBody = z.object({ reason: text(5, 1000) }).strict();
+
+export const IdParams = z.object({ id: z.string().regex(OBJECT_ID).describe('Case or file id (24 hex)') });
+export const ProvinceParams = z.object({ code: z.string().regex(/^\d{2}$/).describe('Province code') });
+export const DistrictParams = z.object({ code: z.string().regex(/^\d{4}$/).describe('District code') });
+export const OfficerListQuery = z.object({ status: z.enum(['open', 'closed', 'all']).optional() });
+
+// ------------------------------------------------------------------------------------- answers
+
+export const Lang = z.enum(['th', 'en']);
+export const Me = z.object({
+  displayName: z.string(),
+  lang: Lang,
+  role: z.enum(['citizen', 'officer', 'head', 'executive', 'admin']),
+  unit: z.object({ code: z.string(), nameTh: z.string(), nameEn: z.string() }).optional(),
+});
+export const Meta = z.object({
+  categories: z.array(z.object({ code: CategoryCode, th: z.string(), en: z.string(), hintTh: z.string(), hintEn: z.string() })),
+  channels: z.array(z.object({ code: ChannelCode, th: z.string(), en: z.string() })),
+  pdpa: z.object({ version: z.string(), textTh: z.string(), textEn: z.string() }),
+  limits: z.object({ descriptionMin: z.number(), descriptionMax: z.number(), photosMax: z.number(), photoBytesMax: z.number() }),
+});
+export const AreaList = z.array(z.object({ code: z.string(), nameTh: z.string(), nameEn: z.string(), postalCode: z.string().optional() }));
+export const Upload = z.object({ id: z.string(), contentType: z.string(), size: z.number().int() });
+export const Created = z.object({ id: z.string(), trackingNo: z.string() });
+
+export const TimelineItem = z.object({
+  at: isoDate,
+  action: z.string(),
+  actor: z.enum(['citizen', 'officer', 'system']),
+  actorName: z.string().optional(),
+  textTh: z.string(),
+  textEn: z.string(),
+  note: z.string().optional(),
+});
+export const CaseSummary = z.object({
+  id: z.string(),
+  trackingNo: z.string(),
+  category: CategoryCode,
+  status: Status,
+  statusTh: z.string(),
+  statusEn: z.string(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  unitNameTh: z.string(),
+  areaTh: z.string(),
+  canAddInfo: z.boolean(),
+  canWithdraw: z.boolean(),
+  surveyDue: z.boolean(),
+});
+export const CaseDetail = CaseSummary.extend({
+  description: z.string(),
+  channel: ChannelCode,
+  location: z.object({
+    provinceCode: z.string(), provinceNameTh: z.string(),
+    districtCode: z.string().optional(), districtNameTh: z.string().optional(),
+    subdistrictCode: z.string().optional(), subdistrictNameTh: z.string().optional(),
+    lat: z.number().optional(), lng: z.number().optional(), address: z.string().optional(),
+  }),
+  attachments: z.array(z.object({ id: z.string(), contentType: z.string(), size: z.number(), url: z.string() })),
+  timeline: z.array(TimelineItem),
+  resolution: z.object({ kind: z.enum(RESOLUTION_KINDS), text: z.string(), at: isoDate }).optional(),
+  survey: z.object({ score: z.number().int(), comment: z.string().optional(), at: isoDate }).optional(),
+});
+export const OfficerCaseDetail = CaseDetail.extend({
+  complainant: z.object({ name: z.string().optional(), phone: z.string().optional(), anonymous: z.boolean(), hasLine: z.boolean() }),
+  assignee: z.object({ name: z.string() }).optional(),
+});
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.enum(['validation_failed', 'unauthorized', 'not_found', 'rate_limited', 'payload_too_large', 'unsupported_media_type', 'conflict', 'internal']),
+    message: z.object({ th: z.string(), en: z.string() }),
+    fields: z.array(z.object({ path: z.string(), th: z.string(), en: z.string() })).optional(),
+  }),
+});
+
+export type CaseDetailOut = z.infer<typeof CaseDetail>;
+export type CaseSummaryOut = z.infer<typeof CaseSummary>;
+export type OfficerCaseDetailOut = z.infer<typeof OfficerCaseDetail>;

@@ -1,0 +1,113 @@
+/**
+ * Cases as the LIFF pages see them. The complainant's identity never appears here except in the
+ * officer detail (complainant block), and a citizen's LINE id never appears at all.
+ */
+import { OPEN_STATUSES, STATUS_LABELS, type CaseStatus } from '../../shared/categories.ts';
+import { formatArea } from '../../shared/cases/area.ts';
+import { province as provinceOf } from '../../shared/geo/index.ts';
+import { en } from '../../shared/i18n/en.ts';
+import { th } from '../../shared/i18n/th.ts';
+import type { CaseDoc, Models, TimelineEntry } from '../../shared/models/index.ts';
+import type { CaseDetailOut, CaseSummaryOut, OfficerCaseDetailOut } from './schemas.ts';
+
+export type Viewer = 'citizen' | 'officer';
+export type UnitNames = Map<string, { nameTh: string; nameEn: string }>;
+
+const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
+
+/** Names of the units a set of cases mention (their unit and the units on their timelines), in one query. */
+export async function unitNamesFor(models: Models, cases: CaseDoc[]): Promise<UnitNames> {
+  const codes = new Set<string>();
+  for (const c of cases) {
+    codes.add(c.unitCode);
+    for (const e of c.timeline ?? []) {
+      if (e.unitCode) codes.add(e.unitCode);
+      if (e.fromUnitCode) codes.add(e.fromUnitCode);
+    }
+  }
+  const units = await models.Unit.find({ _id: { $in: [...codes] } }, { nameTh: 1, nameEn: 1 }).lean();
+  return new Map(units.map((u) => [String(u._id), { nameTh: u.nameTh, nameEn: u.nameEn }]));
+}
+
+export function toSummary(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseSummaryOut {
+  const status = c.status as CaseStatus;
+  const open = (OPEN_STATUSES as readonly string[]).includes(status);
+  const citizen = viewer === 'citizen';
+  return {
+    id: String(c._id),
+    trackingNo: c.trackingNo,
+    category: c.category,
+    status,
+    statusTh: STATUS_LABELS[status].th,
+    statusEn: STATUS_LABELS[status].en,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+    unitNameTh: units.get(c.unitCode)?.nameTh ?? c.unitCode,
+    areaTh: formatArea(c.location, 'th'),
+    canAddInfo: citizen && open,
+    canWithdraw: citizen && open,
+    surveyDue: citizen && status === 'closed' && c.resolution?.kind === 'resolved' && !c.survey?.at,
+  };
+}
+
+function timelineText(e: TimelineEntry, units: UnitNames): { textTh: string; textEn: string } {
+  const action = e.action as keyof typeof th.timeline;
+  if (action === 'forwarded') {
+    const unit = units.get(e.unitCode ?? '');
+    return { textTh: th.timeline.forwarded(unit?.nameTh ?? e.unitCode ?? ''), textEn: en.timeline.forwarded(unit?.nameEn ?? e.unitCode ?? '') };
+  }
+  const t = th.timeline[action];
+  const n = en.timeline[action];
+  return typeof t === 'string' && typeof n === 'string' ? { textTh: t, textEn: n } : { textTh: th.timeline.other, textEn: en.timeline.other };
+}
+
+export function toDetail(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseDetailOut {
+  const loc = c.location ?? {};
+  const detail: CaseDetailOut = {
+    ...toSummary(c, units, viewer),
+    description: c.description,
+    channel: c.channel,
+    location: {
+      provinceCode: loc.provinceCode ?? '',
+      provinceNameTh: loc.provinceName ?? (loc.provinceCode ? provinceOf(loc.provinceCode)?.nameTh : undefined) ?? '',
+      ...(loc.districtCode ? { districtCode: loc.districtCode } : {}),
+      ...(loc.districtName ? { districtNameTh: loc.districtName } : {}),
+      ...(loc.subdistrictCode ? { subdistrictCode: loc.subdistrictCode } : {}),
+      ...(loc.subdistrictName ? { subdistrictNameTh: loc.subdistrictName } : {}),
+      ...(typeof loc.lat === 'number' ? { lat: loc.lat } : {}),
+      ...(typeof loc.lng === 'number' ? { lng: loc.lng } : {}),
+      ...(loc.address ? { address: loc.address } : {}),
+    },
+    attachments: (c.attachments ?? []).map((a) => ({
+      id: String(a.fileId), contentType: a.contentType ?? 'application/octet-stream', size: a.size ?? 0, url: `/liff/api/files/${String(a.fileId)}`,
+    })),
+    timeline: (c.timeline ?? []).map((e) => ({
+      at: iso(e.at),
+      action: e.action,
+      actor: e.by.kind as 'citizen' | 'officer' | 'system',
+      // Officers act under their name; a citizen is never named here (nor their LINE id).
+      ...(e.by.kind === 'officer' && e.by.name ? { actorName: e.by.name } : {}),
+      ...timelineText(e, units),
+      ...(e.note ? { note: e.note } : {}),
+    })),
+  };
+  if (c.resolution?.kind) detail.resolution = { kind: c.resolution.kind, text: c.resolution.text ?? '', at: iso(c.resolution.at) };
+  if (c.survey?.at) detail.survey = { score: c.survey.score ?? 0, ...(c.survey.comment ? { comment: c.survey.comment } : {}), at: iso(c.survey.at) };
+  return detail;
+}
+
+/** The officer's page: the detail plus who complains (hidden when anonymous) and who has it. */
+export function toOfficerDetail(c: CaseDoc, units: UnitNames): OfficerCaseDetailOut {
+  const p: Partial<NonNullable<CaseDoc['complainant']>> = c.complainant ?? {};
+  const anonymous = Boolean(p.anonymous);
+  return {
+    ...toDetail(c, units, 'officer'),
+    complainant: {
+      ...(!anonymous && p.name ? { name: p.name } : {}),
+      ...(!anonymous && p.phone ? { phone: p.phone } : {}),
+      anonymous,
+      hasLine: Boolean(p.lineUserId),
+    },
+    ...(c.assignee?.officerId ? { assignee: { name: c.assignee.name ?? '' } } : {}),
+  };
+}
