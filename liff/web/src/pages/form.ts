@@ -50,6 +50,7 @@ function loadDraft(ctx: Ctx, mode: Mode): { draft: Draft; restored: boolean } {
 
 // Thumbnails of photos uploaded in this page session (object URLs are not kept in the draft).
 const thumbs = new Map<string, string>();
+const thumbLoads = new Set<string>();
 // Area lists, fetched once per page session.
 const districtCache = new Map<string, Promise<Area[]>>();
 const subdistrictCache = new Map<string, Promise<Area[]>>();
@@ -450,8 +451,14 @@ function photoSection(ctx: Ctx, meta: Meta, draft: Draft, save: () => void, fiel
     draft.photos.forEach((p, i) => {
       const n = i + 1;
       const src = thumbs.get(p.id);
+      // A photo from a restored draft: its thumbnail comes back from the server (own uploads are served).
+      if (!src && !thumbLoads.has(p.id)) {
+        thumbLoads.add(p.id);
+        ctx.api.imageUrl(`/files/${encodeURIComponent(p.id)}`).then((url) => { thumbs.set(p.id, url); if (ctx.alive()) render(); }, () => undefined);
+      }
       list.append(h('li', { class: 'photo' },
-        src ? h('img', { src, alt: t('photoItem', { n }), width: 96, height: 96 }) : h('span', { class: 'photo-ph', 'aria-hidden': 'true' }, '🖼'),
+        src ? h('img', { src, alt: t('photoItem', { n }), width: 96, height: 96, onerror: (ev: Event) => { (ev.target as HTMLElement).replaceWith(h('span', { class: 'photo-ph', 'aria-hidden': 'true' }, '🖼')); } })
+          : h('span', { class: 'photo-ph', 'aria-hidden': 'true' }, '🖼'),
         h('span', { class: 'photo-name' }, src ? t('photoItem', { n }) : `${t('photoItem', { n })} · ${t('sent')}`),
         h('button', { type: 'button', class: 'btn small secondary', 'aria-label': t('photoRemove', { n }), onclick: () => {
           draft.photos.splice(i, 1);
