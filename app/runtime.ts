@@ -8,7 +8,7 @@ import type { Config } from '../shared/config.ts';
 import { createLineClient, type LineClient } from '../shared/line/client.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { connectDb, type Models } from '../shared/models/index.ts';
-import { createLiffApi } from '../liff/api/index.ts';
+import { createLiffApi, type LiffApiDeps } from '../liff/api/index.ts';
 import { createQueues, publisherFor, type Queues } from '../shared/queues.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
@@ -61,10 +61,11 @@ export interface RunningWeb {
   close(): Promise<void>;
 }
 
-export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0'): Promise<RunningWeb> {
+export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', opts: { liffRateLimits?: LiffApiDeps['limits'] } = {}): Promise<RunningWeb> {
   const liffApi = createLiffApi({
     models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, line: rt.line, redis: rt.queues.connection,
     config: { LINE_API_BASE_URL: rt.config.LINE_API_BASE_URL, LINE_LOGIN_CHANNEL_ID: rt.config.LINE_LOGIN_CHANNEL_ID, QUEUE_PREFIX: rt.config.QUEUE_PREFIX },
+    ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
   const app = createWebApp({ channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
     liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) } });

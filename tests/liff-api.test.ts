@@ -682,6 +682,9 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/liff/api/cases/{id}'].get.responses['404']).toBeDefined();
     expect(doc.paths['/liff/api/cases/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
     expect(doc.paths['/liff/api/uploads'].post.responses['415']).toBeDefined();
+    // Officer pages answer 404 to anyone who is not an officer: documented, so a fuzzer expects it.
+    expect(doc.paths['/liff/api/officer/cases'].get.responses['404']).toBeDefined();
+    expect(doc.paths['/liff/api/officer/cases'].post.responses['404']).toBeDefined();
     expect(doc.paths['/liff/api/uploads'].post.requestBody.content['image/heic']).toBeDefined();
     expect(doc.paths['/liff/api/openapi.json'].get.security).toEqual([]);
     expect(doc.components.securitySchemes.lineIdToken).toMatchObject({ type: 'http', scheme: 'bearer' });

@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { loadConfig, type Config } from '../../shared/config.ts';
 import type { RunningWorkers } from '../../workers/index.ts';
 import { startLineSimulator, type LineSimulator, type SimUser } from '../../simulator/server.ts';
+import type { LiffApiDeps } from '../../liff/api/index.ts';
 
 export interface Stack {
   sim: LineSimulator;
@@ -33,6 +34,8 @@ export async function startStack(opts: {
   clock?: Clock;
   /** LINE_LOGIN_CHANNEL_ID of the app; default: the simulator's, so the ID tokens it issues are accepted by the LIFF API. */
   loginChannelId?: string;
+  /** Per-user LIFF API limits, e.g. `{ write: { name: 'write', max: 100_000, windowSec: 60 } }` for a fuzzer with one token. */
+  liffRateLimits?: LiffApiDeps['limits'];
 } = {}): Promise<Stack> {
   const id = randomBytes(4).toString('hex');
   const secret = randomBytes(16).toString('hex');
@@ -57,7 +60,7 @@ export async function startStack(opts: {
   const config = loadConfig(env);
   const rt = await createRuntime(config, { dbName, clock: opts.clock });
   await prepareDatabase(rt);
-  const web = await startWeb(rt, 0, '127.0.0.1');
+  const web = await startWeb(rt, 0, '127.0.0.1', { liffRateLimits: opts.liffRateLimits });
   sim.setWebhookUrl(`${web.url}/webhook`);
   const stack: Stack = {
     sim, rt, web, config,

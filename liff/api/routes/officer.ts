@@ -37,7 +37,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
   api.add({
     operationId: 'listUnitCases', method: 'get', path: '/officer/cases', tags,
     summary: 'My unit\'s cases, newest first (status=open by default)',
-    query: OfficerListQuery,
+    query: OfficerListQuery, errors: [404],
     success: { status: 200, description: 'Cases', schema: z.array(CaseSummary) },
   }, async ({ user, query }) => {
     const officer = await requireOfficer(deps, user);
@@ -68,7 +68,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
   api.add({
     operationId: 'recordCase', method: 'post', path: '/officer/cases', tags,
     summary: 'Record a case received by hotline, letter, walk-in, website, mobile app or mobile team',
-    body: OfficerCreateCaseBody, rateLimit: 'write',
+    body: OfficerCreateCaseBody, rateLimit: 'write', errors: [404],
     success: { status: 201, description: 'Opened', schema: Created, alsoStatus: { status: 200, description: 'Already recorded with this clientRequestId' } },
   }, async (ctx) => {
     const { user, body } = ctx;
