@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,5 +116,28 @@ describe('serving the built pages at /liff/', () => {
     expect(simulatorUrlOf('http://localhost:3001/')).toBe('http://localhost:3001');
     expect(simulatorUrlOf('https://api.line.me')).toBeUndefined();
     expect(simulatorUrlOf('http://10.0.0.5:3001')).toBeUndefined();
+  });
+});
+
+describe('colour contrast of the stylesheet (WCAG AA: text ≥ 4.5:1, input borders ≥ 3:1)', () => {
+  const css = readFileSync(new URL('../liff/web/src/style.css', import.meta.url), 'utf8');
+  const v = (name: string) => /#[0-9a-f]{6}/i.exec(new RegExp(`--${name}:\\s*(#[0-9a-fA-F]{6})`).exec(css)?.[1] ?? '')?.[0] ?? '';
+  const lum = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a: string, b: string) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  it.each([
+    ['fg', 'card', 4.5], ['fg', 'bg', 4.5], ['muted', 'card', 4.5], ['muted', 'bg', 4.5], ['muted', 'ok-bg', 4.5],
+    ['primary', 'card', 4.5], ['primary', 'bg', 4.5], ['danger', 'card', 4.5], ['line', 'card', 3], ['focus', 'card', 3],
+  ] as const)('%s on %s', (fg, bg, min) => {
+    const [a, b] = [v(fg), v(bg)];
+    expect(a, `--${fg}`).toMatch(/^#/);
+    expect(b, `--${bg}`).toMatch(/^#/);
+    expect(ratio(a, b)).toBeGreaterThanOrEqual(min);
+  });
+  it('white text on the primary and danger buttons', () => {
+    expect(ratio('#ffffff', v('primary'))).toBeGreaterThanOrEqual(4.5);
+    expect(ratio('#ffffff', v('danger'))).toBeGreaterThanOrEqual(4.5);
   });
 });
