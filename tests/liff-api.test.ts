@@ -678,6 +678,8 @@ describe('OpenAPI document', () => {
     const create = doc.paths['/liff/api/cases'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '413', '429']));
     expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    expect(create.responses['201'].links.getMyCase).toEqual({ operationId: 'getMyCase', parameters: { id: '$response.body#/id' } });
+    expect(create.requestBody.content['application/json'].schema.properties.location.properties.provinceCode.enum).toHaveLength(77);
     expect(create.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['category', 'description', 'consent']));
     expect(doc.paths['/liff/api/cases/{id}'].get.responses['404']).toBeDefined();
     expect(doc.paths['/liff/api/cases/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });

@@ -31,7 +31,11 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   /** The body is raw image bytes (uploads). */
   imageBody?: boolean;
   rateLimit?: 'write' | 'upload';
-  success: { status: number; description: string; schema?: z.ZodType; image?: boolean; alsoStatus?: { status: number; description: string } };
+  success: {
+    status: number; description: string; schema?: z.ZodType; image?: boolean; alsoStatus?: { status: number; description: string };
+    /** OpenAPI links: operations that take the `id` this answer returns (lets a stateful fuzzer follow a created case). */
+    idFor?: string[];
+  };
   /** Failure statuses besides the implied ones (401 with auth, 404 with params, 400/413 with a body, 429 with a limit). */
   errors?: number[];
 }
@@ -160,6 +164,9 @@ export function openApiDocument(specs: RouteSpec[], basePath: string, info: { ti
     if (s.rateLimit) statuses.add(429);
     const success = {
       description: s.success.description,
+      ...(s.success.idFor?.length ? {
+        links: Object.fromEntries(s.success.idFor.map((op) => [op, { operationId: op, parameters: { id: '$response.body#/id' } }])),
+      } : {}),
       ...(s.success.image ? { content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } } : {}),
       ...(s.success.schema ? { content: { 'application/json': { schema: jsonSchema(s.success.schema, 'output') } } } : {}),
     };

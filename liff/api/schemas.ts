@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CASE_STATUSES, CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../../shared/categories.ts';
+import { provinces } from '../../shared/geo/index.ts';
 import { normaliseThaiPhone } from '../../shared/phone.ts';
 import { PDPA_NOTICE_VERSION } from '../../shared/pdpa.ts';
 import { RESOLUTION_KINDS } from '../../shared/models/index.ts';
@@ -14,6 +15,7 @@ export const LIMITS = { descriptionMin: 20, descriptionMax: 5000, photosMax: 5, 
 /** No C0 control characters but tab/newline/CR, no DEL: NUL in particular is refused by FerretDB. */
 const NO_CONTROL = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
 const OBJECT_ID = /^[0-9a-f]{24}$/;
+const PROVINCE_CODES = provinces().map((p) => p.code).sort() as [string, ...string[]];
 
 /** Free text as typed: trimmed, length-checked, no control characters or broken UTF-16. Stored as text, never interpreted. */
 export function text(min: number, max: number) {
@@ -33,7 +35,7 @@ export const OfficerChannelCode = z.enum(CHANNEL_CODES.filter((c) => c !== 'line
 export const Status = z.enum(CASE_STATUSES);
 
 export const LocationIn = z.object({
-  provinceCode: z.string().regex(/^\d{2}$/, { error: 'k:unknown_province' }).describe('2-digit DOPA province code'),
+  provinceCode: z.enum(PROVINCE_CODES, { error: 'k:unknown_province' }).describe('2-digit DOPA province code'),
   districtCode: z.string().regex(/^\d{4}$/, { error: 'k:unknown_district' }).optional().describe('4-digit DOPA district code'),
   subdistrictCode: z.string().regex(/^\d{6}$/, { error: 'k:unknown_subdistrict' }).optional().describe('6-digit DOPA subdistrict code'),
   lat: z.number().min(-90).max(90).optional(),

@@ -35,7 +35,7 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     operationId: 'uploadPhoto', method: 'post', path: '/uploads', tags: ['citizen'],
     summary: 'Upload one photo (raw JPEG/PNG/WebP/HEIC bytes, ≤ 10 MB), then name its id in a case or added information',
     imageBody: true, rateLimit: 'upload',
-    success: { status: 201, description: 'Stored', schema: Upload },
+    success: { status: 201, description: 'Stored', schema: Upload, idFor: ['getFile'] },
   }, async ({ req, res, user }) => {
     res.setHeader('connection', 'close'); // an early 413/415 must not leave the rest of the body on a kept-alive socket
     const stored = await receiveImage(req, {
@@ -51,7 +51,10 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     operationId: 'createCase', method: 'post', path: '/cases', tags: ['citizen'],
     summary: 'File a complaint; the tracking number is also sent into the LINE chat',
     body: CreateCaseBody, rateLimit: 'write',
-    success: { status: 201, description: 'Opened', schema: Created, alsoStatus: { status: 200, description: 'Already opened with this clientRequestId' } },
+    success: {
+      status: 201, description: 'Opened', schema: Created, alsoStatus: { status: 200, description: 'Already opened with this clientRequestId' },
+      idFor: ['getMyCase', 'addInfo', 'withdrawCase', 'submitSurvey'],
+    },
   }, async (ctx) => {
     const { user, body } = ctx;
     const key = `liff:${user.userId}:${body.clientRequestId}`;

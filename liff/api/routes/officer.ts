@@ -69,7 +69,10 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     operationId: 'recordCase', method: 'post', path: '/officer/cases', tags,
     summary: 'Record a case received by hotline, letter, walk-in, website, mobile app or mobile team',
     body: OfficerCreateCaseBody, rateLimit: 'write', errors: [404],
-    success: { status: 201, description: 'Opened', schema: Created, alsoStatus: { status: 200, description: 'Already recorded with this clientRequestId' } },
+    success: {
+      status: 201, description: 'Opened', schema: Created, alsoStatus: { status: 200, description: 'Already recorded with this clientRequestId' },
+      idFor: ['getUnitCase', 'acceptCase', 'addNote', 'askCitizen', 'forwardCase', 'closeCase', 'rejectCase'],
+    },
   }, async (ctx) => {
     const { user, body } = ctx;
     const officer = await requireOfficer(deps, user);
