@@ -174,6 +174,7 @@ describe('LIFF mini-app in Chromium (real app, worker, simulator)', () => {
     const who = (await page.locator('section.card', { hasText: 'ผู้ร้อง' }).textContent()) ?? '';
     expect(who).toContain('สมหญิง รักถิ่น'); // personal data for the case's own unit …
     expect(await page.content()).not.toContain(citizen.userId); // … but never the LINE id
+    await page.locator('.gallery img').waitFor({ timeout: WAIT }); // the unit's officers see the photo too
     await shot(page, '8-officer-case');
 
     await page.click('#act-accept');
