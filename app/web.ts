@@ -8,6 +8,6 @@ runMain(async () => {
   const rt = await createRuntime(config);
   await prepareDatabase(rt);
   const web = await startWeb(rt);
-  rt.log.info({ port: config.PORT }, 'web listening');
   onShutdown(async () => { await web.close(); await rt.close(); }, rt.log);
+  rt.log.info({ port: config.PORT }, 'web listening');
 });

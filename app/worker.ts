@@ -8,6 +8,6 @@ runMain(async () => {
   const rt = await createRuntime(config);
   await prepareDatabase(rt);
   const workers = await startWorker(rt);
-  rt.log.info('worker running');
   onShutdown(async () => { await workers.close(); await rt.close(); }, rt.log);
+  rt.log.info('worker running');
 });
