@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { mongo } from 'mongoose';
+import { z } from 'zod';
 import { addCaseInfo } from '../../../shared/cases/commands/addCaseInfo.ts';
 import { openCase } from '../../../shared/cases/commands/openCase.ts';
 import { submitSurvey } from '../../../shared/cases/commands/submitSurvey.ts';
@@ -15,7 +16,6 @@ import {
 import { attachmentsBucket, claimUploads, officerOf, ownUploads, resolveLocation, userLang, type LiffApiDeps } from '../support.ts';
 import { receiveImage } from '../uploads.ts';
 import { toDetail, toSummary, unitNamesFor } from '../views.ts';
-import { z } from 'zod';
 
 const LIST_LIMIT = 200;
 const SERVED_TYPES = /^image\/(jpeg|png|webp|heic|heif|gif)$/;
