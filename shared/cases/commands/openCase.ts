@@ -86,8 +86,10 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
       const winner = await models.Case.findOne({ idempotencyKey: props.idempotencyKey }).lean<CaseDoc>();
       if (winner) return winner;
       // Otherwise the tracking number was drawn twice (FerretDB's $inc is read → modify → replace,
-      // so two intakes at the same moment can get the same one): draw another.
-      if (attempt >= 9) throw err;
+      // so two intakes at the same moment can get the same one): draw another. Each round at least
+      // one of the racers wins; a random pause keeps the losers from colliding again in lockstep.
+      if (attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
     }
   }
   await publishAndClear(models, deps.publish, doc._id, [event]);
