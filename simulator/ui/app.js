@@ -12,6 +12,7 @@ const state = {
   richMenuId: null,
   richMenus: new Map(), // id -> { menu, hasImage }
   pendingPicker: null,
+  followLatest: true, // keep the chat scrolled to the newest message
 };
 
 // Approximate coordinates; the address is the one an officer would expect to read.
@@ -212,7 +213,29 @@ $('location-form').addEventListener('submit', (ev) => {
 
 // ------------------------------------------------------------------ rendering bot messages
 
-function renderFlexComponent(c) {
+/** LINE's spacing keywords, or an explicit px / % length; anything else is ignored. */
+function flexLength(v) {
+  const named = { none: '0px', xs: '2px', sm: '4px', md: '8px', lg: '12px', xl: '16px', xxl: '20px' };
+  if (typeof v !== 'string') return null;
+  if (Object.hasOwn(named, v)) return named[v];
+  return /^\d+(\.\d+)?(px|%)$/.test(v) ? v : null;
+}
+
+/** Properties every component can carry: its share of a row (flex) and the space before it (margin). */
+function placeInParent(el, c, parentLayout) {
+  if (!el || !(el instanceof HTMLElement)) return el;
+  const row = parentLayout === 'horizontal' || parentLayout === 'baseline';
+  if (row && typeof c.flex === 'number' && c.flex >= 0) el.style.flex = c.flex === 0 ? '0 0 auto' : `${c.flex} 1 0%`;
+  const margin = flexLength(c.margin);
+  if (margin) el.style[row ? 'marginLeft' : 'marginTop'] = margin;
+  return el;
+}
+
+function renderFlexComponent(c, parentLayout = 'vertical') {
+  return placeInParent(renderFlexComponentOnly(c), c, parentLayout);
+}
+
+function renderFlexComponentOnly(c) {
   if (!c || typeof c !== 'object') return null;
   const clickable = (el) => {
     if (c.action) { el.classList.add('clickable'); el.addEventListener('click', () => doAction(c.action)); }
@@ -220,9 +243,16 @@ function renderFlexComponent(c) {
   };
   switch (c.type) {
     case 'box': {
-      const el = h('div', { class: `fx-box fx-${c.layout ?? 'vertical'}` }, (c.contents ?? []).map(renderFlexComponent));
+      const layout = ['horizontal', 'baseline', 'vertical'].includes(c.layout) ? c.layout : 'vertical';
+      const el = h('div', { class: `fx-box fx-${layout}` }, (c.contents ?? []).map((x) => renderFlexComponent(x, layout)));
       const bg = safeColor(c.backgroundColor);
       if (bg) el.style.backgroundColor = bg;
+      const gap = flexLength(c.spacing);
+      if (gap) el.style.gap = gap;
+      for (const [prop, css] of [['paddingAll', 'padding'], ['paddingTop', 'paddingTop'], ['paddingBottom', 'paddingBottom'], ['paddingStart', 'paddingLeft'], ['paddingEnd', 'paddingRight']]) {
+        const v = flexLength(c[prop]);
+        if (v) el.style[css] = v;
+      }
       return clickable(el);
     }
     case 'text': {
@@ -273,7 +303,12 @@ function renderFlexComponent(c) {
 function renderBubble(b) {
   const el = h('div', { class: 'fx-bubble' });
   for (const part of ['header', 'hero', 'body', 'footer']) {
-    if (b?.[part]) el.append(h('div', { class: `fx-part fx-${part}` }, renderFlexComponent(b[part])));
+    if (!b?.[part]) continue;
+    // As in LINE, a block's padding belongs to its root box, so the box's backgroundColor fills the block.
+    const block = h('div', { class: `fx-part fx-${part}` }, renderFlexComponent(b[part]));
+    const bg = safeColor(b.styles?.[part]?.backgroundColor);
+    if (bg) block.style.backgroundColor = bg;
+    el.append(block);
   }
   return el;
 }
@@ -389,12 +424,30 @@ function renderQuickReplies() {
   }
 }
 
+// Follow the newest message unless the person scrolled up to read. Only a scroll that moved the chat
+// away from where it was last put counts: images that load late, the quick-reply bar or the typing
+// line appearing change the sizes without being a reason to stop following.
+let autoScrollTop = -1;
+function followLatest() {
+  const chat = $('chat');
+  if (!state.followLatest) return;
+  chat.scrollTop = chat.scrollHeight;
+  autoScrollTop = chat.scrollTop;
+}
+$('chat').addEventListener('scroll', () => {
+  const chat = $('chat');
+  if (chat.scrollTop === autoScrollTop) return;
+  state.followLatest = chat.scrollHeight - chat.scrollTop - chat.clientHeight < 40;
+  autoScrollTop = -1;
+});
+$('chat').addEventListener('load', followLatest, true); // capture: load does not bubble
+new ResizeObserver(followLatest).observe($('chat'));
+
 function renderChat() {
   const chat = $('chat');
-  const atBottom = chat.scrollHeight - chat.scrollTop - chat.clientHeight < 40;
   chat.replaceChildren(...state.entries.map(renderEntry));
   renderQuickReplies();
-  if (atBottom) chat.scrollTop = chat.scrollHeight;
+  followLatest();
 }
 
 // ------------------------------------------------------------------ rich menu
@@ -415,7 +468,7 @@ async function renderRichMenu() {
   const ratio = (size?.width || 2500) / (size?.height || 843);
   panel.style.aspectRatio = String(ratio);
   // Cap the height (tall menus) while keeping the areas aligned with the image.
-  panel.style.width = `min(100%, calc(35vh * ${ratio}))`;
+  panel.style.width = `min(100%, calc(25vh * ${ratio}))`;
   if (info.hasImage) panel.append(h('img', { src: `/__sim/richmenu/${encodeURIComponent(id)}/image`, alt: '' }));
   for (const a of areas) {
     const b = actionButton(a.action, 'rm-area');
@@ -464,6 +517,7 @@ function selectUser(userId) {
   state.current = userId;
   state.entries = [];
   state.renderedKey = '';
+  state.followLatest = true;
   const u = state.users.find((x) => x.userId === userId);
   $('chat-title').textContent = u?.displayName ?? userId;
   $('chat-sub').textContent = [u?.role, u?.language, userId].filter(Boolean).join(' · ');
