@@ -138,3 +138,50 @@ describe('officer registration with a one-time code', () => {
     expect(m.text).toContain('หมดอายุ');
   });
 });
+
+describe('a case recorded from another channel, followed in LINE', () => {
+  let stack: Stack;
+  beforeAll(async () => { stack = await startStack(); });
+  afterAll(async () => { await stack?.close(); });
+
+  async function hotlineCase(phone: string) {
+    return openCase(stack.rt.bot, {
+      idempotencyKey: `hotline:${Math.random()}`, channel: 'hotline', category: 'help', description: 'โทรแจ้งว่าน้ำประปาไม่ไหลสามวัน',
+      location: { provinceCode: '50', provinceName: 'เชียงใหม่', districtCode: '5001', districtName: 'เมืองเชียงใหม่' },
+      complainant: { name: 'ผู้โทร', phone }, by: { kind: 'officer', id: 'o1', name: 'จนท. สายด่วน' },
+    });
+  }
+
+  it('tracking number + the phone on record links the case; the citizen then sees it and is told of changes', async () => {
+    const { sim, rt } = stack;
+    const c = await hotlineCase('081-234-5678');
+    const citizen = await stack.citizen('ผู้โทร มาทาง LINE');
+    const m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, `${c.trackingNo} 081 234 5678`));
+    expect(m.text).toContain(`เชื่อมเรื่อง ${c.trackingNo} กับ LINE ของท่านแล้ว`);
+    const saved = await rt.models.Case.findById(c._id).lean();
+    expect(saved?.complainant?.lineUserId).toBe(citizen.userId);
+    expect(saved?.timeline.map((t) => t.action)).toContain('line_linked');
+    const list = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'ติดตามเรื่อง'));
+    expect(list.text).toContain(c.trackingNo);
+  });
+
+  it('a wrong phone, or a case already linked to someone else, links nothing; guessing is cut off', async () => {
+    const { sim, rt } = stack;
+    const c = await hotlineCase('0899999999');
+    const guesser = await stack.citizen('คนเดา');
+    for (let i = 0; i < 5; i++) {
+      const m = await converse(sim, guesser.userId, () => sim.sendText(guesser.userId, `${c.trackingNo} 08999999${10 + i}`));
+      expect(m.text).toContain('ไม่พบเรื่อง');
+    }
+    const blocked = await converse(sim, guesser.userId, () => sim.sendText(guesser.userId, `${c.trackingNo} 0899999999`));
+    expect(blocked.text).toContain('ลองผิดหลายครั้ง');
+    expect((await rt.models.Case.findById(c._id).lean())?.complainant?.lineUserId).toBeUndefined();
+    // The owner links it; afterwards nobody else can, even with the right phone.
+    const owner = await stack.citizen('เจ้าของเรื่อง');
+    expect((await converse(sim, owner.userId, () => sim.sendText(owner.userId, `${c.trackingNo} 0899999999`))).text).toContain('เชื่อมเรื่อง');
+    const other = await stack.citizen('อีกคน');
+    expect((await converse(sim, other.userId, () => sim.sendText(other.userId, `${c.trackingNo} 0899999999`))).text).toContain('ไม่พบเรื่อง');
+    // A tracking number alone gets instructions.
+    expect((await converse(sim, other.userId, () => sim.sendText(other.userId, c.trackingNo))).text).toContain('เบอร์โทร');
+  });
+});

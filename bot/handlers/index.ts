@@ -6,6 +6,7 @@ import type { LineEventJob } from '../../shared/queues.ts';
 import { step } from '../conversation/step.ts';
 import { DRAFT_TTL_MS, type ConversationDeps, type Ctx, type Draft, type Input, type StateName } from '../conversation/types.ts';
 import { text, type Message } from '../messages/build.ts';
+import { LINK_MESSAGE, linkCase, type LinkFailures } from './linkCase.ts';
 import { accept, register, REGISTER_PATTERN, view } from './officer.ts';
 
 export interface BotDeps extends ConversationDeps {
@@ -33,8 +34,9 @@ function toInput(event: webhook.Event): Input {
   return { kind: 'other', what: event.type };
 }
 
-/** Officer actions (registration, alert-card buttons) do not touch the citizen conversation state. */
-async function officerAction(input: Input, ctx: Ctx, deps: BotDeps): Promise<Message[] | undefined> {
+/** Officer actions (registration, alert-card buttons) and case linking do not touch the conversation state. */
+async function officerAction(input: Input, ctx: Ctx, deps: BotDeps, failures: LinkFailures | undefined): Promise<Message[] | undefined> {
+  if (input.kind === 'text' && LINK_MESSAGE.test(input.text)) return linkCase(input.text, ctx, deps, failures);
   if (input.kind === 'text') {
     const m = REGISTER_PATTERN.exec(input.text.trim());
     if (m) return register(m[1], ctx, deps);
@@ -90,7 +92,7 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
   const input = toInput(event);
 
   let replies: Message[];
-  const officerReplies = await officerAction(input, ctx, deps);
+  const officerReplies = await officerAction(input, ctx, deps, conv?.linkFailures as LinkFailures | undefined);
   if (officerReplies) {
     replies = officerReplies;
   } else {

@@ -18,7 +18,9 @@ export type CaseEventType =
   /** ยุติเรื่อง with a result summary. */
   | 'case.closed'
   /** ไม่รับเรื่อง with a reason. */
-  | 'case.rejected';
+  | 'case.rejected'
+  /** A case recorded from another channel was linked to the complainant's LINE (tracking number + phone). */
+  | 'case.line_linked';
 
 export interface CaseEvent {
   /** Stable id: also the BullMQ job id and the seed of LINE retry keys, so a replay sends nothing twice. */

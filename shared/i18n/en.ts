@@ -47,7 +47,11 @@ export const en: Copy = {
   confirmHint: 'Please tap "Send complaint" or "Cancel".',
   caseCreated: (trackingNo: string, unit: string) =>
     `We have received your complaint ✅\nTracking number: ${trackingNo}\nResponsible unit: ${unit}\n\nAn officer will respond within 1 working day. Use "Track my case" with this number to follow it.`,
-  noCases: 'You have no cases yet. Tap "File a complaint" to start.',
+  noCases: 'You have no cases yet. Tap "File a complaint" to start.\n\nIf you filed one by hotline, letter or at a centre, send its tracking number with the phone number you gave, e.g. 2569-000123 0812345678, to follow it here.',
+  linkUsage: 'To follow a case filed another way, send its tracking number with the phone number you gave the officer, e.g. 2569-000123 0812345678.',
+  linked: (trackingNo: string, status: string) => `Case ${trackingNo} is now linked to your LINE ✅\nStatus: ${status}\nYou will get updates here; see "Track my case".`,
+  linkFailed: 'No case matches that tracking number and phone, or it is already linked to another LINE account. Please check, or call 1567.',
+  linkTooMany: 'Too many failed tries. For safety, please try again in an hour or call 1567.',
   caseListHeader: (n: number) => `Your cases (latest ${n})`,
   caseLine: (c: { trackingNo: string; category: string; status: string; date: string }) =>
     `• ${c.trackingNo} — ${c.category}\n  Status: ${c.status}\n  Filed: ${c.date}`,
@@ -104,6 +108,7 @@ export const en: Copy = {
     rejected: 'Not accepted',
     withdrawn: 'Withdrawn by the complainant',
     survey: 'The complainant rated the service',
+    line_linked: 'The complainant linked the case to LINE',
     other: 'Action taken',
   },
 };

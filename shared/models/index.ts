@@ -154,6 +154,8 @@ const conversationSchema = new Schema({
   /** The last webhook event applied, and the replies it produced: a retried job resends, never re-applies. */
   lastEventId: String,
   outbox: { type: Schema.Types.Mixed, default: null },
+  /** Failed tracking-number + phone link attempts ({count, since}), to stop guessing. */
+  linkFailures: { type: Schema.Types.Mixed, default: null },
 }, { timestamps: true, minimize: false });
 
 const auditSchema = new Schema({
