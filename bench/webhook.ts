@@ -16,7 +16,10 @@
  * over the shards), each event with a fresh ULID webhookEventId; they are built and signed before the
  * clock starts and handed out one per request, so the load generator does no signing under load.
  *
- * Env: BENCH_SECONDS, BENCH_RATE, BENCH_CONNECTIONS (closed-loop phases, default 10), BENCH_USERS,
+ * The two servers take turns in BENCH_SLICES slices (default 4, A B B A) rather than one after the
+ * other, so that load from elsewhere on the machine hits both alike; each slice is printed.
+ *
+ * Env: BENCH_SECONDS, BENCH_SLICES, BENCH_RATE, BENCH_CONNECTIONS (closed-loop phases, default 10), BENCH_USERS,
  * EVENT_SHARDS (default 4), BENCH_PHASES (e.g. "ab"; default all), BENCH_PROFILE (a directory: CPU
  * profiles of our server), REDIS_URL / MONGODB_URI (else throwaway local ones are started).
  * Exits 1 if any target is missed.
@@ -37,6 +40,8 @@ const CONNECTIONS = num('BENCH_CONNECTIONS', 10);
 const USERS = num('BENCH_USERS', 5000);
 const SHARDS = num('EVENT_SHARDS', 4);
 const WARMUP = Math.min(3, Math.max(1, Math.round(SECONDS / 5)));
+/** The max-throughput runs alternate baseline and ours in this many slices of SECONDS / SLICES each. */
+const SLICES = Math.max(1, Math.round(num('BENCH_SLICES', 4)));
 const TARGET_RATIO = 0.6;
 const TARGET_P99_MS = 50;
 
@@ -177,6 +182,19 @@ class Feed {
 // ---------------------------------------------------------------------------------------------
 // Load
 
+/** What one autocannon run saw. */
+interface Sample {
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+  statusCodes: Record<string, number>;
+  /** Response times of the 2xx answers, ms. */
+  latencies: number[];
+}
+
+/** Several samples of one server, summed. */
 interface RunResult {
   reqPerSec: number;
   eventsPerSec: number;
@@ -189,6 +207,8 @@ interface RunResult {
   max: number;
   duration: number;
   statusCodes: Record<string, number>;
+  /** req/s of each sample. */
+  slices: number[];
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -205,7 +225,7 @@ function percentile(sorted: Float64Array, p: number): number {
  * connection (one per request/s, capped) gets its own phase within the second: arrivals are spread
  * evenly, as independent LINE deliveries would be.
  */
-function load(url: string, feed: Feed, seconds: number, rate?: number): Promise<RunResult> {
+function load(url: string, feed: Feed, seconds: number, rate?: number): Promise<Sample> {
   const connections = rate ? Math.min(rate, 1000) : CONNECTIONS;
   const latencies: number[] = [];
   let clientNo = 0;
@@ -252,20 +272,14 @@ function load(url: string, feed: Feed, seconds: number, rate?: number): Promise<
     }, (err, r: Result) => {
       for (const t of timers) clearTimeout(t);
       if (err) return reject(err);
-      const sorted = Float64Array.from(latencies).sort();
-      const ok = r['2xx'];
       const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
       resolve({
-        reqPerSec: ok / r.duration,
-        eventsPerSec: (ok * feed.pool.eventsPerRequest) / r.duration,
-        ok,
+        ok: r['2xx'],
         non2xx: r.non2xx,
         errors: r.errors,
         timeouts: r.timeouts,
-        p50: percentile(sorted, 50),
-        p99: percentile(sorted, 99),
-        max: sorted.length ? sorted[sorted.length - 1] : NaN,
         duration: r.duration,
+        latencies,
         statusCodes,
       });
     });
@@ -332,19 +346,60 @@ function systemBusySeconds(): number {
 /** Where the CPU went during a run, in cores (1 = one core busy): the server under test, Redis, this process, and anything else. */
 interface CpuUse { server: number; redis: number; loadgen: number; other: number; serverUsPerReq: number }
 
-async function measured(serverPid: number, redisPid: number | undefined, run: () => Promise<RunResult>): Promise<[RunResult, CpuUse]> {
-  const s0 = cpuSeconds(serverPid);
-  const r0 = redisPid ? cpuSeconds(redisPid) : 0;
-  const sys0 = systemBusySeconds();
-  const lg0 = process.cpuUsage();
-  const result = await run();
-  const lg = process.cpuUsage(lg0);
-  const server = cpuSeconds(serverPid) - s0;
-  const redis = redisPid ? cpuSeconds(redisPid) - r0 : 0;
-  const loadgen = (lg.user + lg.system) / 1e6;
-  const other = Math.max(0, systemBusySeconds() - sys0 - server - redis - loadgen);
-  const d = result.duration;
-  return [result, { server: server / d, redis: redis / d, loadgen: loadgen / d, other: other / d, serverUsPerReq: (server * 1e6) / Math.max(1, result.ok) }];
+/** Sums the samples of one server, and the CPU time everything used while they ran. */
+class Meter {
+  private readonly samples: Sample[] = [];
+  private readonly cpu = { server: 0, redis: 0, loadgen: 0, other: 0 };
+  private readonly serverPid: number;
+  private readonly redisPid: number | undefined;
+  constructor(serverPid: number, redisPid?: number) { this.serverPid = serverPid; this.redisPid = redisPid; }
+
+  async run(go: () => Promise<Sample>): Promise<Sample> {
+    const s0 = cpuSeconds(this.serverPid);
+    const r0 = this.redisPid ? cpuSeconds(this.redisPid) : 0;
+    const sys0 = systemBusySeconds();
+    const lg0 = process.cpuUsage();
+    const sample = await go();
+    const lg = process.cpuUsage(lg0);
+    const server = cpuSeconds(this.serverPid) - s0;
+    const redis = this.redisPid ? cpuSeconds(this.redisPid) - r0 : 0;
+    const loadgen = (lg.user + lg.system) / 1e6;
+    this.cpu.server += server;
+    this.cpu.redis += redis;
+    this.cpu.loadgen += loadgen;
+    this.cpu.other += Math.max(0, systemBusySeconds() - sys0 - server - redis - loadgen);
+    this.samples.push(sample);
+    return sample;
+  }
+
+  result(eventsPerRequest: number): RunResult {
+    const sum = (f: (s: Sample) => number) => this.samples.reduce((a, s) => a + f(s), 0);
+    const ok = sum((s) => s.ok);
+    const duration = sum((s) => s.duration);
+    const sorted = Float64Array.from(this.samples.flatMap((s) => s.latencies)).sort();
+    const statusCodes: Record<string, number> = {};
+    for (const s of this.samples) for (const [k, v] of Object.entries(s.statusCodes)) statusCodes[k] = (statusCodes[k] ?? 0) + v;
+    return {
+      reqPerSec: ok / duration,
+      eventsPerSec: (ok * eventsPerRequest) / duration,
+      ok,
+      non2xx: sum((s) => s.non2xx),
+      errors: sum((s) => s.errors),
+      timeouts: sum((s) => s.timeouts),
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted.length ? sorted[sorted.length - 1] : NaN,
+      duration,
+      statusCodes,
+      slices: this.samples.map((s) => s.ok / s.duration),
+    };
+  }
+
+  cpuUse(): CpuUse {
+    const d = this.samples.reduce((a, s) => a + s.duration, 0);
+    const ok = this.samples.reduce((a, s) => a + s.ok, 0);
+    return { server: this.cpu.server / d, redis: this.cpu.redis / d, loadgen: this.cpu.loadgen / d, other: this.cpu.other / d, serverUsPerReq: (this.cpu.server * 1e6) / Math.max(1, ok) };
+  }
 }
 
 function describeCpu(c: CpuUse, withRedis: boolean): string {
@@ -421,7 +476,7 @@ interface PhaseOut {
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-');
 
 async function main(): Promise<number> {
-  console.log(`Webhook intake benchmark: ${SECONDS} s per run (+${WARMUP} s warm-up), ${cpus().length} CPUs, Node ${process.version}, `
+  console.log(`Webhook intake benchmark: ${SECONDS} s per run (+${WARMUP} s warm-up; max-throughput runs in ${SLICES} alternating slices), ${cpus().length} CPUs, Node ${process.version}, `
     + `${SHARDS} shards, ${USERS} users, ${CONNECTIONS} connections (max-throughput runs), ${RATE} req/s (fixed-rate run)`);
   const secret = randomBytes(16).toString('hex');
   const token = randomBytes(24).toString('base64url');
@@ -471,15 +526,13 @@ async function main(): Promise<number> {
       pool.fillTo(def.rate ? Math.ceil(def.rate * (SECONDS + WARMUP) * 1.1) : 20_000);
       console.log(`\n(${def.key}) ${def.label}: pool of ${fmt(pool.items.length)} signed requests (${fmt(pool.items[0].raw.length)} bytes each, ${fmt(pool.usPerItem, 1)} µs to build + sign)`);
 
-      // Baseline first: its throughput bounds how many unique requests ours can need.
+      // The baseline's warm-up rate bounds how many unique requests ours can need.
       const baseFeed = new Feed(pool, false);
       const baseUrl = `${baseline.url}/webhook`;
-      await load(baseUrl, baseFeed, WARMUP, def.rate);
-      const [base, baseCpu] = await measured(baseline.pid, undefined, () => load(baseUrl, baseFeed, SECONDS, def.rate));
-      console.log(`    baseline: ${fmt(base.reqPerSec)} req/s, p50 ${fmt(base.p50, 2)} ms, p99 ${fmt(base.p99, 2)} ms, ${describeCpu(baseCpu, false)}`);
+      const warm = await load(baseUrl, baseFeed, WARMUP, def.rate);
+      pool.fillTo(Math.ceil(((warm.ok / warm.duration) * (SECONDS + WARMUP) + 1000) * 1.3));
 
       // Ours: a fresh process and queue prefix per phase, so every phase starts from an empty Redis.
-      pool.fillTo(Math.ceil(((base.ok / base.duration) * (SECONDS + WARMUP) + 1000) * 1.3));
       const prefix = `bench${runId}${def.key}`;
       ours = await spawnServer({
         BENCH_MODE: 'ours',
@@ -492,9 +545,23 @@ async function main(): Promise<number> {
         BENCH_DB_NAME: `rongrian_bench_${runId}_${def.key}`,
       });
       const ourFeed = new Feed(pool, true);
-      await load(`${ours.url}/webhook`, ourFeed, WARMUP, def.rate);
-      const oursUrl = ours.url;
-      const [mine, cpu] = await measured(ours.pid, redis.pid, () => load(`${oursUrl}/webhook`, ourFeed, SECONDS, def.rate));
+      const oursUrl = `${ours.url}/webhook`;
+      await load(oursUrl, ourFeed, WARMUP, def.rate);
+
+      // Baseline and ours take turns (A B B A ...), so both see the same background load.
+      const slices = def.rate ? 1 : SLICES;
+      const baseMeter = new Meter(baseline.pid);
+      const ourMeter = new Meter(ours.pid, redis.pid);
+      const runBase = () => baseMeter.run(() => load(baseUrl, baseFeed, SECONDS / slices, def.rate));
+      const runOurs = () => ourMeter.run(() => load(oursUrl, ourFeed, SECONDS / slices, def.rate));
+      for (let k = 0; k < slices; k++) {
+        if (k % 2 === 0) { await runBase(); await runOurs(); } else { await runOurs(); await runBase(); }
+      }
+      const base = baseMeter.result(def.eventsPerRequest);
+      const baseCpu = baseMeter.cpuUse();
+      const mine = ourMeter.result(def.eventsPerRequest);
+      const cpu = ourMeter.cpuUse();
+      console.log(`    baseline: ${fmt(base.reqPerSec)} req/s, p50 ${fmt(base.p50, 2)} ms, p99 ${fmt(base.p99, 2)} ms, ${describeCpu(baseCpu, false)}`);
       // Requests still in flight when autocannon stopped may yet be queued: let them land.
       await new Promise((r) => setTimeout(r, 1000));
       await ours.stop();
@@ -519,8 +586,9 @@ async function main(): Promise<number> {
       const out: PhaseOut = { def, ours: mine, base, stored, sentEvents, writtenEvents, madeLive: ourFeed.madeLive, cpu, baseCpu, checks };
       results.push(out);
       console.log(`    ours:     ${fmt(mine.reqPerSec)} req/s, ${fmt(mine.eventsPerSec)} events/s, p50 ${fmt(mine.p50, 2)} ms, p99 ${fmt(mine.p99, 2)} ms, ${describeCpu(cpu, true)}`);
+      if (slices > 1) console.log(`    slices:   ours/baseline ${mine.slices.map((x, i) => fmt(x / base.slices[i], 2)).join(', ')}`);
       console.log(`    Redis:    ${fmt(stored.jobs)} jobs, ${fmt(sentEvents)} events answered 2xx (incl. warm-up), LOST ${stored.lost}, `
-        + `${stored.extra} queued but unanswered (in flight at stop)${ourFeed.madeLive ? `, ${ourFeed.madeLive} requests signed under load (pool ran out)` : ''}`);
+        + `${stored.extra} queued but unanswered (in flight when a run stopped)${ourFeed.madeLive ? `, ${ourFeed.madeLive} requests signed under load (pool ran out)` : ''}`);
       for (const c of checks.filter((x) => !x.ok)) console.log(`    FAIL ${c.name}: ${c.detail}`);
     }
 
@@ -547,7 +615,7 @@ async function main(): Promise<number> {
     console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
     for (const row of rows) console.log(line(row));
     console.log(`\nTargets: ratio >= ${TARGET_RATIO} in (a) and (b); p99 < ${TARGET_P99_MS} ms at ${RATE} req/s in (c); LOST = 0 and no non-2xx everywhere.`);
-    console.log('Events sent = events of requests answered 2xx, warm-up included; jobs stored may exceed it by requests in flight when the load stopped.');
+    console.log('Events sent = events of requests answered 2xx, warm-up included; jobs stored may exceed it by the requests in flight when a run stopped.');
     console.log('other CPU = CPU used by processes outside the benchmark during the baseline/our run (100% = one core): above ~15%, the figures are noisy.');
     const pass = results.every((r) => r.checks.every((c) => c.ok));
     console.log(pass ? 'ALL PASS' : 'SOME TARGETS MISSED');
