@@ -66,8 +66,9 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
     const others = officers.filter((o) => String(o._id) !== officerId).map((o) => o.lineUserId);
     if (others.length) await deps.line.multicast(others, [{ type: 'text', text: th.takenNotice(c.trackingNo, officerName) }], `${event.id}:others`);
     if (c.complainant?.lineUserId) {
-      const t = copy((c.complainant.lang as Lang) ?? 'th');
-      await deps.line.push(c.complainant.lineUserId, [{ type: 'text', text: t.caseAssignedToCitizen(c.trackingNo) }], `${event.id}:citizen`);
+      const lang = (c.complainant.lang as Lang) ?? 'th';
+      const text = copy(lang).caseAssignedToCitizen(c.trackingNo, await unitName(deps.models, c.unitCode, lang));
+      await deps.line.push(c.complainant.lineUserId, [{ type: 'text', text }], `${event.id}:citizen`);
     }
     return;
   }

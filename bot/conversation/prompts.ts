@@ -1,7 +1,7 @@
 import { formatArea } from '../../shared/cases/area.ts';
 import { SUBJECT_CATEGORIES, subjectCategory } from '../../shared/categories.ts';
 import { districtsOf, province } from '../../shared/geo/index.ts';
-import { locationItem, messageItem, postbackData, postbackItem, text, type Message, type QuickReplyItem } from '../messages/build.ts';
+import { cameraItem, locationItem, messageItem, postbackData, postbackItem, text, type Message, type QuickReplyItem } from '../messages/build.ts';
 import { PDPA_NOTICE_VERSION, type Ctx, type Draft, type DraftLocation, type StateName, type StepResult } from './types.ts';
 
 /** The question each state asks. Used on entering a state and to re-ask after an unexpected answer. */
@@ -54,6 +54,8 @@ function askPhotos(ctx: Ctx, draft: Draft): Message[] {
   const n = draft.photos?.length ?? 0;
   return [text(n ? ctx.t.photoReceived(n) : ctx.t.askPhotos, [
     postbackItem(n ? ctx.t.photosDone : ctx.t.noPhotos, postbackData('askingPhotos', 'done')),
+    cameraItem(ctx.t.takePhoto, 'camera'),
+    cameraItem(ctx.t.choosePhoto, 'cameraRoll'),
     cancelItem(ctx),
   ])];
 }

@@ -21,6 +21,11 @@ export function messageItem(label: string, textToSend = label): QuickReplyItem {
   return { type: 'action', action: { type: 'message', label: label.slice(0, 20), text: textToSend } };
 }
 
+/** Opens the phone's camera / photo library straight from the chat (no hunting for LINE's "+"). */
+export function cameraItem(label: string, source: 'camera' | 'cameraRoll'): QuickReplyItem {
+  return { type: 'action', action: { type: source, label: label.slice(0, 20) } };
+}
+
 export function locationItem(label: string): QuickReplyItem {
   return { type: 'action', action: { type: 'location', label: label.slice(0, 20) } };
 }

@@ -33,6 +33,8 @@ export const en: Copy = {
   photoLimit: 'That is 5 photos. Tap "Done" to continue.',
   photoFailed: 'We could not receive that photo. Please send it again.',
   photosDone: 'Done',
+  takePhoto: 'Take a photo',
+  choosePhoto: 'Choose photos',
   noPhotos: 'No photos',
   photosHint: 'This step takes photos. Send one, or tap "Done" / "No photos".',
   consent: (version: string) =>
@@ -46,7 +48,7 @@ export const en: Copy = {
   confirmSend: 'Send complaint',
   confirmHint: 'Please tap "Send complaint" or "Cancel".',
   caseCreated: (trackingNo: string, unit: string) =>
-    `We have received your complaint ✅\nTracking number: ${trackingNo}\nResponsible unit: ${unit}\n\nAn officer will respond within 1 working day. Use "Track my case" with this number to follow it.`,
+    `We have received your complaint ✅\nTracking number: ${trackingNo}\nResponsible unit: ${unit}\n\nAn officer will take it up and update you here on LINE within 1 working day. Use "Track my case" with this number to follow it.`,
   noCases: 'You have no cases yet. Tap "File a complaint" to start.\n\nIf you filed one by hotline, letter or at a centre, send its tracking number with the phone number you gave, e.g. 2569-000123 0812345678, to follow it here.',
   linkUsage: 'To follow a case filed another way, send its tracking number with the phone number you gave the officer, e.g. 2569-000123 0812345678.',
   linked: (trackingNo: string, status: string) => `Case ${trackingNo} is now linked to your LINE ✅\nStatus: ${status}\nYou will get updates here; see "Track my case".`,
@@ -55,7 +57,7 @@ export const en: Copy = {
   caseListHeader: (n: number) => `Your cases (latest ${n})`,
   caseLine: (c: { trackingNo: string; category: string; status: string; date: string }) =>
     `• ${c.trackingNo} — ${c.category}\n  Status: ${c.status}\n  Filed: ${c.date}`,
-  caseAssignedToCitizen: (trackingNo: string) => `Case ${trackingNo}: an officer has taken your case and is working on it.`,
+  caseAssignedToCitizen: (trackingNo: string, unit: string) => `Case ${trackingNo}: an officer has taken your case and is working on it.\nUnit: ${unit}`,
   registerUsage: 'Type "ลงทะเบียน" followed by the code from your administrator, e.g. ลงทะเบียน ABCD-2345',
   registered: (unit: string, role: string) => `Officer registration complete ✅\nUnit: ${unit}\nRole: ${role}\nYou will get your unit's new cases on this LINE account.`,
   registerFailed: 'That code is wrong, expired or already used. Please ask your administrator for a new one.',
