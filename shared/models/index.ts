@@ -74,6 +74,14 @@ const caseSchema = new Schema({
   consent: { version: String, at: Date },
   /** When the complaint reached the centre (a hotline call recorded later); absent: createdAt. SLA counts from here. */
   receivedAt: Date,
+  /** SLA deadlines (issue #4): acknowledge by channel, first answer to the complainant (Royal Decree s.38), resolve by category. */
+  ackDueAt: Date,
+  answerDueAt: Date,
+  resolveDueAt: Date,
+  /** How far up the unit ladder a late case has been escalated (0 = not escalated). */
+  escalationLevel: { type: Number, default: 0 },
+  /** Keys of SLA notifications already sent (also their X-Line-Retry-Key seeds): a retried job sends nothing twice. */
+  slaSent: { type: [String], default: [] },
   status: { type: String, enum: CASE_STATUSES, required: true, default: 'received' },
   /**
    * How it ended: resolved (ยุติเรื่อง with the result), withdrawn by the complainant (status closed),
