@@ -25,6 +25,7 @@ COPY --from=liff /app/liff/web/dist ./liff/web/dist
 COPY workers ./workers
 COPY shared ./shared
 COPY simulator ./simulator
+COPY config ./config
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -1,22 +1,69 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../shared/clock.ts';
-import { loadConfigPart } from '../shared/config.ts';
+import { ConfigError, loadConfigPart } from '../shared/config.ts';
 import { connectDb } from '../shared/models/index.ts';
 import { createOfficerInvite, OFFICER_ROLES, type OfficerRole } from '../shared/officers/invites.ts';
 import { seedUnits } from '../shared/units/seed.ts';
+import { toBangkokIso, unitChain } from '../shared/sla/deadlines.ts';
+import { explainCase, explainPolicy } from '../shared/sla/explain.ts';
+import { loadCalendar, loadSlaContext, loadSlaPolicy } from '../shared/sla/load.ts';
 import { runMain } from './main.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   officer invite --unit <code> --role officer|head|executive|admin [--days 7]
       prints a one-time code; the person sends "ลงทะเบียน <code>" to the bot
   units seed
-      creates the ministry, 77 provincial and 878 district centres (safe to repeat)`;
+      creates the ministry, 77 provincial and 878 district centres (safe to repeat)
+  sla due --from <ISO datetime> --working-days N
+      the due datetime (+07:00) N working days after --from (no database; a time without offset is Bangkok time)
+  sla explain <trackingNo>
+      each deadline of the case, the rule behind it and the holidays/weekends skipped
+  sla policy --unit <code>
+      the effective SLA policy of a unit (config/sla-policy.json over the defaults)`;
+
+/** Bad arguments to an `sla` command: printed as one line, like a configuration error, not a stack. */
+class UsageError extends ConfigError {
+  override name = 'UsageError';
+}
+
+/** An ISO datetime; without an offset it is read as Bangkok time, the only time officers think in. */
+function parseFrom(s: string | undefined): Date {
+  if (!s) throw new UsageError('--from is required, e.g. --from 2026-04-09T09:00:00+07:00 / ต้องระบุ --from');
+  const withZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(s) || !s.includes('T') ? s : `${s}+07:00`;
+  const d = new Date(/T/.test(withZone) ? withZone : `${withZone}T00:00:00+07:00`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(d.getTime())) throw new UsageError(`--from: not an ISO datetime: ${JSON.stringify(s)} / รูปแบบวันเวลาไม่ถูกต้อง`);
+  return d;
+}
+
+/** `sla …` commands that need no database. Returns false when the command needs one. */
+function slaWithoutDb(command: string | undefined, values: Record<string, string | undefined>): boolean {
+  if (command === 'due') {
+    const n = Number(values['working-days']);
+    if (values['working-days'] === undefined || !Number.isFinite(n) || n < 0) throw new UsageError('--working-days must be a number ≥ 0 / ต้องระบุจำนวนวันทำการ');
+    console.log(toBangkokIso(loadCalendar().addWorkingDays(parseFrom(values.from), n)));
+    return true;
+  }
+  return false;
+}
 
 runMain(async () => {
   const argv = process.argv.slice(2);
   const [group, command] = argv;
-  const { values } = parseArgs({ args: argv.slice(2), options: { unit: { type: 'string' }, role: { type: 'string' }, days: { type: 'string' } }, allowPositionals: true });
+  const { values } = parseArgs({ args: argv.slice(2), options: { unit: { type: 'string' }, role: { type: 'string' }, days: { type: 'string' }, from: { type: 'string' }, 'working-days': { type: 'string' } }, allowPositionals: true });
   if (!group || group === 'help' || group === '--help') { console.log(USAGE); return; }
+  if (group === 'sla' && slaWithoutDb(command, values)) return;
+  if (group === 'sla' && command === 'policy') {
+    if (!values.unit) throw new UsageError('--unit is required (รหัสหน่วยงาน เช่น 5001, 50, MOI)');
+    const policy = loadSlaPolicy();
+    let chain = await unitChain(values.unit);
+    // A partner agency is not in the fixed tree: its parent is in the database, if there is one.
+    if (chain.length === 1 && values.unit !== 'MOI' && process.env.MONGODB_URI) {
+      const models = await connectDb(loadConfigPart(['MONGODB_URI']).MONGODB_URI);
+      try { chain = await unitChain(values.unit, models); } finally { await models.conn.close(); }
+    }
+    console.log(explainPolicy(policy, chain).join('\n'));
+    return;
+  }
   const { MONGODB_URI } = loadConfigPart(['MONGODB_URI']);
   const models = await connectDb(MONGODB_URI);
   try {
@@ -30,6 +77,17 @@ runMain(async () => {
       await seedUnits(models);
       const { code, expiresAt } = await createOfficerInvite(models, systemClock, { unitCode: values.unit, role, validDays: values.days ? Number(values.days) : undefined });
       console.log(`${code}\n(send "ลงทะเบียน ${code}" to the bot; valid until ${expiresAt.toISOString()})`);
+    } else if (group === 'sla' && command === 'explain') {
+      const trackingNo = argv[2];
+      if (!trackingNo) throw new UsageError('usage: sla explain <trackingNo> / ต้องระบุเลขรับเรื่อง');
+      const ctx = loadSlaContext();
+      const c = await models.Case.findOne({ trackingNo }).lean();
+      if (!c) {
+        console.error(`ไม่พบเรื่องเลขที่ ${trackingNo} / no case ${trackingNo}`);
+        process.exitCode = 1;
+      } else {
+        console.log(explainCase(c, ctx, await unitChain(c.unitCode, models)).join('\n'));
+      }
     } else {
       console.error(USAGE);
       process.exitCode = 2;

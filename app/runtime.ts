@@ -13,6 +13,7 @@ import { createQueues, publisherFor, type Queues } from '../shared/queues.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import { simulatorUrlOf } from '../liff/static.ts';
+import { slaContext } from '../shared/sla/load.ts';
 
 /** Everything a process needs, wired once from the validated config (the composition root). */
 export interface Runtime {
@@ -29,6 +30,8 @@ export interface Runtime {
 export async function createRuntime(config: Config, opts: { clock?: Clock; log?: Logger; dbName?: string } = {}): Promise<Runtime> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
+  // The SLA policy and holiday override files: a bad one stops start-up here, naming the key, not the first intake.
+  slaContext();
   const models = await connectDb(config.MONGODB_URI, opts.dbName);
   const queues = createQueues(config.REDIS_URL, config.QUEUE_PREFIX, config.EVENT_SHARDS);
   const line = createLineClient(config);

@@ -1,4 +1,4 @@
-import type { ChannelCode } from '../categories.ts';
+import type { ChannelCode, SubjectCategoryCode } from '../categories.ts';
 import { CHANNEL_CODES } from '../categories.ts';
 import { defaultCalendar } from './calendar.ts';
 import type { WorkingCalendar } from './calendar.ts';
@@ -56,4 +56,81 @@ export function ackDueAt(channel: ChannelCode, receivedAt: Date, cal: WorkingCal
 /** First-answer deadline under s.38: 15 calendar days after receipt. */
 export function answerDueAt(receivedAt: Date, cal: WorkingCalendar = defaultCalendar): Date {
   return dueAt(ANSWER_TARGET, receivedAt, cal);
+}
+
+/** Resolution target when neither the category nor the unit says otherwise: 30 working days (PRODUCT.md). */
+export const DEFAULT_RESOLVE_TARGET: Readonly<SlaTarget> = { unit: 'workingDays', amount: 30 };
+
+export type DeadlineKind = 'ack' | 'answer' | 'resolve';
+
+/** What one policy layer (the defaults, or one unit) may set; anything absent falls through to the next layer. */
+export interface SlaTargets {
+  ack?: Partial<Record<ChannelCode, SlaTarget>>;
+  answer?: SlaTarget;
+  resolve?: { default?: SlaTarget; byCategory?: Partial<Record<SubjectCategoryCode, SlaTarget>> };
+}
+
+/** The effective policy: defaults plus per-unit overrides (config/sla-policy.json, see shared/sla/load.ts). */
+export interface SlaPolicy {
+  default: SlaTargets;
+  /** Keyed by unit code (MOI, 50, 5001, a partner agency's code). A unit's rule also applies to the units below it. */
+  units: Record<string, SlaTargets>;
+}
+
+/** The built-in policy, used when no policy file exists and under every file (a file only needs to say what differs). */
+export const DEFAULT_POLICY: SlaPolicy = {
+  default: {
+    ack: { ...DEFAULT_ACK_TARGETS },
+    answer: { ...ANSWER_TARGET },
+    resolve: { default: { ...DEFAULT_RESOLVE_TARGET }, byCategory: {} },
+  },
+  units: {},
+};
+
+/** The target that applies and where it came from, for `sla explain` and the admin CLI. */
+export interface AppliedTarget {
+  target: SlaTarget;
+  /** Path of the rule in the policy file, e.g. `units.50.resolve.byCategory.petition` or `default.ack.line`. */
+  rule: string;
+  /** The unit whose override applied; absent for the default. */
+  unitCode?: string;
+  /** True when the override belongs to a parent of the case's unit (a province's rule on its districts). */
+  inherited: boolean;
+}
+
+export interface TargetQuery {
+  channel: ChannelCode;
+  category: SubjectCategoryCode;
+  /** The case's unit first, then its parent, grandparent… (shared/sla/deadlines.ts `unitChain`). */
+  unitChain: readonly string[];
+}
+
+function pick(layer: SlaTargets | undefined, kind: DeadlineKind, q: TargetQuery): { target: SlaTarget; path: string } | undefined {
+  if (!layer) return undefined;
+  if (kind === 'ack') {
+    const t = layer.ack?.[q.channel];
+    return t && { target: t, path: `ack.${q.channel}` };
+  }
+  if (kind === 'answer') return layer.answer && { target: layer.answer, path: 'answer' };
+  const byCat = layer.resolve?.byCategory?.[q.category];
+  if (byCat) return { target: byCat, path: `resolve.byCategory.${q.category}` };
+  return layer.resolve?.default && { target: layer.resolve.default, path: 'resolve.default' };
+}
+
+/**
+ * The target for one deadline: the nearest unit that sets it wins (the case's unit, then its parent,
+ * and so on up to the ministry), then the policy defaults, then the built-in defaults. Within one layer a
+ * category's resolution target beats that layer's general one.
+ */
+export function targetFor(policy: SlaPolicy, kind: DeadlineKind, q: TargetQuery): AppliedTarget {
+  if (kind === 'ack' && !(CHANNEL_CODES as readonly string[]).includes(q.channel)) {
+    throw new RangeError(`unknown channel ${JSON.stringify(q.channel)} / ไม่รู้จักช่องทาง`);
+  }
+  for (let i = 0; i < q.unitChain.length; i++) {
+    const code = q.unitChain[i]!;
+    const hit = pick(policy.units[code], kind, q);
+    if (hit) return { target: { ...hit.target }, rule: `units.${code}.${hit.path}`, unitCode: code, inherited: i > 0 };
+  }
+  const hit = pick(policy.default, kind, q) ?? pick(DEFAULT_POLICY.default, kind, q)!;
+  return { target: { ...hit.target }, rule: `default.${hit.path}`, inherited: false };
 }

@@ -2,6 +2,8 @@ import type { OfficerRef } from '../actor.ts';
 import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
+import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
+import { slaContext } from '../../sla/load.ts';
 
 export interface ForwardCaseProps {
   caseId: string;
@@ -30,12 +32,25 @@ export async function forwardCase(deps: DomainDeps, props: ForwardCaseProps): Pr
   if (!unit) return { ok: false, reason: 'unknown_unit', case: current };
 
   const now = deps.clock.now();
+  // The new unit gets its own acknowledgement window from now and its resolution target (counted from
+  // receipt: forwarding buys no time); the citizen's s.38 answer date stays what they were promised.
+  const sla = deps.sla ?? slaContext();
+  const receivedAt = current.receivedAt ?? (current as { createdAt?: Date }).createdAt ?? now;
+  const deadlines = computeDeadlines({
+    receivedAt: new Date(receivedAt), ackFrom: now, channel: current.channel, category: current.category,
+    unitChain: await unitChainFor(sla.policy, props.toUnitCode, deps.models),
+  }, sla);
   const event = newEvent('case.forwarded', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: props.toUnitCode }, now, {
     fromUnitCode: current.unitCode, officerId: props.officer.id,
   });
   const updated = await writeCaseChange(deps, props.caseId, {
     guard: { unitCode: current.unitCode, status: current.status },
-    set: { unitCode: props.toUnitCode, status: 'forwarded' },
+    set: {
+      unitCode: props.toUnitCode, status: 'forwarded',
+      ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt,
+      // A case from before deadlines existed gets its answer date now, from receipt: filled, never reset.
+      ...(current.answerDueAt ? {} : { answerDueAt: deadlines.answerDueAt }),
+    },
     unset: ['assignee'],
     entry: {
       by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'forwarded', note: props.reason,

@@ -7,6 +7,8 @@ import { fromStored, publishAndClear, toStored } from '../publish.ts';
 import { routeCase } from '../routing.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
 import { normaliseThaiPhone } from '../../phone.ts';
+import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
+import { slaContext, type SlaContext } from '../../sla/load.ts';
 
 export interface OpenCaseProps {
   /** Unique per intake (e.g. `line:<webhookEventId>`): a retried job gets the case it already created. */
@@ -43,6 +45,8 @@ export interface DomainDeps {
   models: Models;
   clock: Clock;
   publish: PublishEvents;
+  /** SLA policy and working calendar; absent: the process's, from the config files (shared/sla/load.ts). */
+  sla?: SlaContext;
 }
 
 /** Registers a complaint, routes it to the responsible unit, and announces `case.opened`. */
@@ -55,6 +59,11 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
   }
   const now = clock.now();
   const route = routeCase({ category: props.category, area: props.location });
+  const sla = deps.sla ?? slaContext();
+  const deadlines = computeDeadlines({
+    receivedAt: props.receivedAt ?? now, channel: props.channel, category: props.category,
+    unitChain: await unitChainFor(sla.policy, route.unitCode, models),
+  }, sla);
   const phone = props.complainant.phone ? normaliseThaiPhone(props.complainant.phone) ?? props.complainant.phone : undefined;
   const doc = new models.Case({
     idempotencyKey: props.idempotencyKey,
@@ -66,6 +75,9 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     complainant: { ...props.complainant, ...(phone ? { phone } : {}) },
     consent: props.consent,
     receivedAt: props.receivedAt,
+    ackDueAt: deadlines.ackDueAt,
+    answerDueAt: deadlines.answerDueAt,
+    resolveDueAt: deadlines.resolveDueAt,
     status: 'received',
     unitCode: route.unitCode,
     concernedUnitCode: route.concernedUnitCode,
