@@ -4,6 +4,8 @@ import { republishPendingEvents } from '../shared/cases/publish.ts';
 import type { Logger } from '../shared/logger.ts';
 import { publisherFor, QUEUE_NAMES, redisConnection, type DomainEventJob, type LineEventJob, type Queues } from '../shared/queues.ts';
 import { processDomainEvent } from './notify.ts';
+import { defaultCalendar, type WorkingCalendar } from '../shared/sla/calendar.ts';
+import { scheduleCaseById, startSlaWorker } from './sla/worker.ts';
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -12,6 +14,8 @@ export interface WorkerOptions {
   log: Logger;
   /** Domain events are independent of each other, so several run at once. */
   notifyConcurrency?: number;
+  /** Working days for the SLA clock (default: the shipped holiday table). */
+  calendar?: WorkingCalendar;
 }
 
 export interface RunningWorkers {
@@ -27,6 +31,9 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   const connection = redisConnection(opts.redisUrl, true);
   const base = { connection: connection as ConnectionOptions, prefix: opts.prefix };
   await Promise.all(opts.queues.lineEvents.map((q) => q.setGlobalConcurrency(1)));
+  const slaDeps = { models: deps.models, line: deps.line, log: deps.log, clock: deps.clock, calendar: opts.calendar ?? defaultCalendar };
+  // Reminders, nudges and escalation (issue #4); reconciles every case's schedule at start.
+  const sla = await startSlaWorker(slaDeps, { connection, producer: opts.queues.connection, prefix: opts.prefix });
 
   const workers: Worker[] = opts.queues.lineEvents.map((_q, shard) => new Worker<LineEventJob>(
     QUEUE_NAMES.lineEvents(shard),
@@ -37,7 +44,11 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   ));
   workers.push(new Worker<DomainEventJob>(
     QUEUE_NAMES.domainEvents,
-    async (job) => processDomainEvent(deps, job.data),
+    async (job) => {
+      await processDomainEvent(deps, job.data);
+      // Whatever happened to the case may move its SLA deadlines or end them.
+      await scheduleCaseById(slaDeps, sla.queue, job.data.caseId);
+    },
     { ...base, concurrency: opts.notifyConcurrency ?? 4 },
   ));
   for (const w of workers) {
@@ -53,6 +64,7 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   return {
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await sla.close();
       connection.disconnect();
     },
   };
