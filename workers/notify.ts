@@ -55,7 +55,8 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
       const unit = await deps.models.Unit.findById(c.unitCode).lean();
       note = th.escalatedNoOfficer(unit?.nameTh ?? c.unitCode);
     }
-    const card = caseAlertCard(c, { ackDueAt: ackDueAt(c.channel, (c.receivedAt ?? c.createdAt) as Date), note });
+    // The deadline stored on the case (its unit's policy, the holiday overrides); older cases: the channel default.
+    const card = caseAlertCard(c, { ackDueAt: c.ackDueAt ?? ackDueAt(c.channel, (c.receivedAt ?? c.createdAt) as Date), note });
     await deps.line.multicast(to.lineUserIds, [card], `${event.id}:officers`);
     return;
   }
@@ -134,7 +135,11 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
       const from = String(event.data.fromUnitCode ?? '');
       const notes = [th.forwardedFrom(await unitName(deps.models, from, 'th'), entryNote(c, event))];
       if (to.unitCode !== event.unitCode) notes.push(th.escalatedNoOfficer(await unitName(deps.models, event.unitCode, 'th')));
-      const card = caseAlertCard(c, { ackDueAt: ackDueAt(c.channel, new Date(event.at)), note: notes.join('\n') });
+      const card = caseAlertCard(c, {
+        // Stored by forwardCase for the new unit; if the case has moved on since, as it was at the forward by default.
+        ackDueAt: c.unitCode === event.unitCode && c.ackDueAt ? c.ackDueAt : ackDueAt(c.channel, new Date(event.at)),
+        note: notes.join('\n'),
+      });
       await deps.line.multicast(to.lineUserIds, [card], `${event.id}:unit:${to.unitCode}`);
     } else {
       deps.log.warn({ case: c.trackingNo, unit: event.unitCode }, 'forwarded case: no registered officer anywhere up the ladder');
