@@ -4,7 +4,8 @@ import { republishPendingEvents } from '../shared/cases/publish.ts';
 import type { Logger } from '../shared/logger.ts';
 import { publisherFor, QUEUE_NAMES, redisConnection, type DomainEventJob, type LineEventJob, type Queues } from '../shared/queues.ts';
 import { processDomainEvent } from './notify.ts';
-import { defaultCalendar, type WorkingCalendar } from '../shared/sla/calendar.ts';
+import type { WorkingCalendar } from '../shared/sla/calendar.ts';
+import { slaContext } from '../shared/sla/load.ts';
 import { scheduleCaseById, startSlaWorker } from './sla/worker.ts';
 
 export interface WorkerOptions {
@@ -31,7 +32,7 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   const connection = redisConnection(opts.redisUrl, true);
   const base = { connection: connection as ConnectionOptions, prefix: opts.prefix };
   await Promise.all(opts.queues.lineEvents.map((q) => q.setGlobalConcurrency(1)));
-  const slaDeps = { models: deps.models, line: deps.line, log: deps.log, clock: deps.clock, calendar: opts.calendar ?? defaultCalendar };
+  const slaDeps = { models: deps.models, line: deps.line, log: deps.log, clock: deps.clock, calendar: opts.calendar ?? slaContext().calendar };
   // Reminders, nudges and escalation (issue #4); reconciles every case's schedule at start.
   const sla = await startSlaWorker(slaDeps, { connection, producer: opts.queues.connection, prefix: opts.prefix });
 
