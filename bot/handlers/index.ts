@@ -8,6 +8,7 @@ import { DRAFT_TTL_MS, type ConversationDeps, type Ctx, type Draft, type Input, 
 import { text, type Message } from '../messages/build.ts';
 import { LINK_MESSAGE, linkCase, type LinkFailures } from './linkCase.ts';
 import { accept, register, REGISTER_PATTERN, view } from './officer.ts';
+import { GROUP_CODE_REQUEST, groupCodeReply, handleGroupEvent, LATE_UNITS_PATTERN, lateUnitsReply, nudgeReply } from './supervisor.ts';
 
 export interface BotDeps extends ConversationDeps {
   line: LineClient;
@@ -41,10 +42,13 @@ async function officerAction(input: Input, ctx: Ctx, deps: BotDeps, failures: Li
     const m = REGISTER_PATTERN.exec(input.text.trim());
     if (m) return register(m[1], ctx, deps);
     if (/^(ลงทะเบียน|register)$/i.test(input.text.trim())) return [text(ctx.t.registerUsage)];
+    if (LATE_UNITS_PATTERN.test(input.text)) return lateUnitsReply(ctx, deps);
+    if (GROUP_CODE_REQUEST.test(input.text)) return groupCodeReply(ctx, deps);
   }
   if (input.kind === 'postback' && !input.step && input.value) {
     if (input.action === 'accept') return accept(input.value, ctx, deps);
     if (input.action === 'view') return view(input.value, ctx, deps);
+    if (input.action === 'nudgeUnit') return nudgeReply(input.value, ctx, deps);
   }
   return undefined;
 }
@@ -56,6 +60,7 @@ async function officerAction(input: Input, ctx: Ctx, deps: BotDeps, failures: Li
  */
 export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise<void> {
   const { event } = job;
+  if (event.source?.type === 'group') return handleGroupEvent(deps, job);
   if (event.type === 'unfollow' || !event.source || event.source.type !== 'user' || !event.source.userId) return;
   if (!['follow', 'message', 'postback'].includes(event.type)) return;
   const userId = event.source.userId;

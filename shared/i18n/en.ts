@@ -113,4 +113,27 @@ export const en: Copy = {
     line_linked: 'The complainant linked the case to LINE',
     other: 'Action taken',
   },
+  // Supervisors and unit LINE groups (issue #4)
+  supervisorsOnly: 'This command is for registered unit heads and executives only.',
+  lateUnitsTitle: 'Late units',
+  lateUnitsAlt: (units: number, cases: number) => `Late units: ${units}, ${cases} overdue cases`,
+  lateUnitsSummary: (scope: string, units: number, cases: number, shown: number) =>
+    `Late units under ${scope}: ${units}, ${cases} overdue cases${units > shown ? ` (the ${shown} latest shown)` : ''}\nPress "Nudge" to alert a unit's officers (once per unit per 4 hours).`,
+  noLateUnits: (scope: string) => `No unit under ${scope} has overdue cases. 👍`,
+  overdueCases: (n: number) => `${n} overdue`,
+  oldestLate: (trackingNo: string, days: number) => `Oldest: ${trackingNo}, ${days ? `${days} working day(s)` : 'under 1 working day'} late`,
+  nudgeButton: 'Nudge',
+  nudgeSent: (unit: string, officers: number, groups: number) => `Nudge sent to ${unit} (${officers} officer(s)${groups ? ` and ${groups} LINE group(s)` : ''}).`,
+  nudgeAlready: (unit: string, time: string, name: string) => `${unit} was already nudged at ${time} by ${name}. You can nudge again 4 hours after that.`,
+  nudgeNotLate: (unit: string) => `${unit} has no overdue cases any more.`,
+  nudgeNobody: (unit: string) => `${unit} has no registered officer or LINE group yet, so the nudge cannot be sent.`,
+  nudgeOutOfScope: 'That unit is not under your supervision, so you cannot nudge it.',
+  nudgeUnitText: (unit: string, overdue: number, oldestNo: string, days: number, byName: string, byUnit: string) =>
+    `🔴 Nudge: ${unit} has ${overdue} overdue case(s)\nOldest: ${oldestNo}, ${days ? `${days} working day(s)` : 'under 1 working day'} late\nPlease act on them.\n— ${byName} (${byUnit})`,
+  groupJoined: 'Hello! The complaint centre bot can post the unit\'s follow-up digests in this group.\nUnit head: send "ขอรหัสเชื่อมกลุ่ม" to the bot in a private chat, then type here:\nเชื่อมกลุ่ม <code>\n(The group only gets tracking numbers, counts and due dates: no complainant data.)',
+  groupCodeIssued: (code: string, unit: string, until: string) => `LINE group link code for ${unit}: ${code}\nInvite the bot to the unit's group and type there:\nเชื่อมกลุ่ม ${code}\n(one use, valid until ${until})`,
+  groupLinked: (unit: string) => `This group is now linked to ${unit}. ✅\nIt will get the unit's reminder/nudge digests (no complainant data).`,
+  groupLinkFailed: 'That group link code is wrong, expired or already used. Ask for a new one by sending "ขอรหัสเชื่อมกลุ่ม" to the bot privately.',
+  groupLinkUsage: 'Type: เชื่อมกลุ่ม <code>, e.g. เชื่อมกลุ่ม K7PM-2QXD',
+  groupDigestTitle: (unit: string) => `📋 ${unit}`,
 };

@@ -115,6 +115,29 @@ export const th = {
     line_linked: 'ผู้ร้องเชื่อมเรื่องกับ LINE',
     other: 'ดำเนินการ',
   },
+  // Supervisors and unit LINE groups (issue #4)
+  supervisorsOnly: 'คำสั่งนี้สำหรับหัวหน้าหน่วยงานและผู้บริหารที่ลงทะเบียนแล้วเท่านั้นค่ะ',
+  lateUnitsTitle: 'หน่วยงานล่าช้า',
+  lateUnitsAlt: (units: number, cases: number) => `หน่วยงานล่าช้า ${units} หน่วยงาน เกินกำหนดรวม ${cases} เรื่อง`,
+  lateUnitsSummary: (scope: string, units: number, cases: number, shown: number) =>
+    `หน่วยงานล่าช้าใน${scope}: ${units} หน่วยงาน เกินกำหนดรวม ${cases} เรื่อง${units > shown ? ` (แสดง ${shown} หน่วยงานที่ล่าช้าที่สุด)` : ''}\nกด "กระตุ้น" เพื่อแจ้งเตือนเจ้าหน้าที่ของหน่วยงาน (ครั้งละ 1 ครั้งต่อ 4 ชั่วโมง)`,
+  noLateUnits: (scope: string) => `ไม่มีหน่วยงานที่มีเรื่องเกินกำหนดใน${scope}ค่ะ 👍`,
+  overdueCases: (n: number) => `เกินกำหนด ${n} เรื่อง`,
+  oldestLate: (trackingNo: string, days: number) => `ค้างนานที่สุด ${trackingNo} เกินกำหนด ${days ? `${days} วันทำการ` : 'ไม่ถึง 1 วันทำการ'}`,
+  nudgeButton: 'กระตุ้น',
+  nudgeSent: (unit: string, officers: number, groups: number) => `ส่งการกระตุ้นถึง${unit}แล้วค่ะ (เจ้าหน้าที่ ${officers} คน${groups ? ` และกลุ่ม LINE ${groups} กลุ่ม` : ''})`,
+  nudgeAlready: (unit: string, time: string, name: string) => `${unit}ได้รับการกระตุ้นแล้วเมื่อเวลา ${time} น. โดย ${name} ค่ะ กระตุ้นซ้ำได้เมื่อครบ 4 ชั่วโมง`,
+  nudgeNotLate: (unit: string) => `${unit}ไม่มีเรื่องเกินกำหนดแล้วค่ะ`,
+  nudgeNobody: (unit: string) => `${unit}ยังไม่มีเจ้าหน้าที่หรือกลุ่ม LINE ที่ลงทะเบียนไว้ จึงส่งการกระตุ้นไม่ได้ค่ะ`,
+  nudgeOutOfScope: 'หน่วยงานนี้ไม่อยู่ในความดูแลของท่าน จึงกระตุ้นไม่ได้ค่ะ',
+  nudgeUnitText: (unit: string, overdue: number, oldestNo: string, days: number, byName: string, byUnit: string) =>
+    `🔴 กระตุ้น: ${unit} มีเรื่องเกินกำหนด ${overdue} เรื่อง\nค้างนานที่สุด ${oldestNo} เกินกำหนด ${days ? `${days} วันทำการ` : 'ไม่ถึง 1 วันทำการ'}\nกรุณาเร่งดำเนินการ\n— ${byName} (${byUnit})`,
+  groupJoined: 'สวัสดีค่ะ 🙏 บอทศูนย์ดำรงธรรมพร้อมส่งสรุปเรื่องที่ต้องติดตามของหน่วยงานเข้ากลุ่มนี้\nหัวหน้าหน่วยงาน: พิมพ์ "ขอรหัสเชื่อมกลุ่ม" ในแชทส่วนตัวกับบอท แล้วพิมพ์ในกลุ่มนี้ว่า\nเชื่อมกลุ่ม <รหัส>\n(กลุ่มจะได้รับเฉพาะเลขรับเรื่อง จำนวน และวันครบกำหนด ไม่มีข้อมูลส่วนบุคคลของผู้ร้อง)',
+  groupCodeIssued: (code: string, unit: string, until: string) => `รหัสเชื่อมกลุ่ม LINE ของ${unit}: ${code}\nเชิญบอทเข้ากลุ่มของหน่วยงาน แล้วพิมพ์ในกลุ่มว่า\nเชื่อมกลุ่ม ${code}\n(ใช้ได้ครั้งเดียว ถึง ${until})`,
+  groupLinked: (unit: string) => `เชื่อมกลุ่มนี้กับ${unit}แล้วค่ะ ✅\nกลุ่มจะได้รับสรุปการเตือน/กระตุ้นของหน่วยงาน (ไม่มีข้อมูลส่วนบุคคลของผู้ร้อง)`,
+  groupLinkFailed: 'รหัสเชื่อมกลุ่มไม่ถูกต้อง หมดอายุ หรือถูกใช้ไปแล้วค่ะ ขอรหัสใหม่ได้โดยพิมพ์ "ขอรหัสเชื่อมกลุ่ม" ในแชทส่วนตัวกับบอท',
+  groupLinkUsage: 'พิมพ์ว่า เชื่อมกลุ่ม <รหัส> เช่น เชื่อมกลุ่ม K7PM-2QXD',
+  groupDigestTitle: (unit: string) => `📋 ${unit}`,
 };
 
 export type Copy = typeof th;

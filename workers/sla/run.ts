@@ -17,6 +17,7 @@ import type { LineClient } from '../../shared/line/client.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { CaseDoc, Models } from '../../shared/models/index.ts';
 import type { WorkingCalendar } from '../../shared/sla/calendar.ts';
+import { groupDigests, isGroupId } from './groups.ts';
 import { citizenApology, officerDigest, type DigestLine } from './messages.ts';
 import { isOfficeTime, planCase, type SlaNotification, type SlaPlanOptions } from './plan.ts';
 
@@ -84,6 +85,8 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
 
   const byRecipient = new Map<string, DigestLine[]>();
   const citizenTexts: { to: string; text: string }[] = [];
+  /** Everything officers are told this run, for the units' LINE groups. */
+  const unitLines: DigestLine[] = [];
   const unitNames = new Map<string, string>();
   const unitName = async (code: string) => {
     if (!unitNames.has(code)) unitNames.set(code, (await deps.models.Unit.findById(code).lean())?.nameTh ?? code);
@@ -98,6 +101,7 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
     const to = await recipients(deps.models, c, n);
     if (!to.length) deps.log.warn({ case: c.trackingNo, unit: n.unitCode, kind: n.kind }, 'SLA notification has nobody to go to');
     const line: DigestLine = { n, trackingNo: c.trackingNo, unitName: n.kind === 'escalate' ? await unitName(c.unitCode) : undefined };
+    unitLines.push(line);
     for (const u of to) {
       const list = byRecipient.get(u) ?? [];
       if (!list.some((l) => l.n.key === n.key)) list.push(line);
@@ -106,6 +110,8 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
   }
   const messages = [
     ...[...byRecipient].sort(([a], [b]) => a.localeCompare(b)).map(([to, lines]) => ({ to, text: officerDigest(lines, now) })),
+    // One message per run in each linked group of a unit (no complainant data).
+    ...(await groupDigests(deps.models, unitLines, now)),
     ...citizenTexts,
   ];
   const marks = due.map(({ n }) => ({ caseId: n.caseId, key: n.key, level: n.level, unitCode: n.unitCode, window: n.window }));
@@ -142,7 +148,11 @@ async function finishBatch(deps: SlaDeps, b: Batch, hooks: RunHooks): Promise<vo
   await hooks.afterMarked?.();
   for (let i = 0; i < b.messages.length; i++) {
     const m = b.messages[i];
-    await deps.line.push(m.to, [{ type: 'text', text: m.text }], `sla:${b._id}:${m.to}`);
+    await deps.line.push(m.to, [{ type: 'text', text: m.text }], `sla:${b._id}:${m.to}`).catch((err: Error) => {
+      // A group the bot has left (its leave event not handled yet) must not hold up the run.
+      if (!isGroupId(m.to) || ![400, 403, 404].includes((err as { status?: number }).status ?? 0)) throw err;
+      deps.log.warn({ groupId: m.to, err: err.message }, 'SLA group digest not delivered');
+    });
     await hooks.afterPush?.(i);
   }
   await slaBatchModel(deps.models).updateOne({ _id: b._id }, { $set: { doneAt: deps.clock.now() } });
