@@ -1,6 +1,9 @@
 import mongoose, { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { CASE_STATUSES, CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../categories.ts';
 
+/** `Case.slaNextAt` value meaning "re-plan this case at the next SLA run". */
+export const SLA_REPLAN = new Date(0);
+
 export const RESOLUTION_KINDS = ['resolved', 'withdrawn', 'rejected'] as const;
 export type ResolutionKind = (typeof RESOLUTION_KINDS)[number];
 
@@ -82,6 +85,12 @@ const caseSchema = new Schema({
   escalationLevel: { type: Number, default: 0 },
   /** Keys of SLA notifications already sent (also their X-Line-Retry-Key seeds): a retried job sends nothing twice. */
   slaSent: { type: [String], default: [] },
+  /**
+   * The next moment the SLA clock owes this case anything (indexed: a run reads only cases with
+   * `slaNextAt <= now`). Written by whoever (re)schedules the case (workers/sla); `SLA_REPLAN` (the
+   * epoch, also the default) means "plan me at the next run", absent means nothing is ever due.
+   */
+  slaNextAt: { type: Date, default: () => SLA_REPLAN },
   status: { type: String, enum: CASE_STATUSES, required: true, default: 'received' },
   /**
    * How it ended: resolved (ยุติเรื่อง with the result), withdrawn by the complainant (status closed),
@@ -117,6 +126,18 @@ caseSchema.index({ unitCode: 1, status: 1, createdAt: -1 });
 caseSchema.index({ 'complainant.lineUserId': 1, createdAt: -1 });
 caseSchema.index({ 'pendingEvents.id': 1 });
 caseSchema.index({ 'attachments.fileId': 1 });
+caseSchema.index({ slaNextAt: 1 });
+
+/** Fields the SLA clock plans from: an update changing any of them (and not setting slaNextAt) asks for a re-plan. */
+const SLA_INPUTS = new Set(['status', 'unitCode', 'concernedUnitCode', 'receivedAt', 'ackDueAt', 'answerDueAt', 'resolveDueAt', 'escalationLevel']);
+caseSchema.pre(['updateOne', 'updateMany', 'findOneAndUpdate'], function () {
+  const u = this.getUpdate() as Record<string, Record<string, unknown> | unknown> | null;
+  if (!u || Array.isArray(u)) return;
+  const keysOf = (op: unknown) => (op && typeof op === 'object' ? Object.keys(op) : []);
+  const touched = [...Object.keys(u).filter((k) => !k.startsWith('$')), ...keysOf(u.$set), ...keysOf(u.$unset)];
+  if (touched.includes('slaNextAt') || !touched.some((k) => SLA_INPUTS.has(k))) return;
+  this.setUpdate({ ...u, $set: { ...(u.$set as object | undefined), slaNextAt: SLA_REPLAN } });
+});
 
 const unitSchema = new Schema({
   _id: { type: String },

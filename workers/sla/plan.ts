@@ -263,3 +263,15 @@ export function planCase(c: SlaCase, cal: WorkingCalendar, now: Date, opts: SlaP
   }
   return { due, nextAt: Number.isFinite(nextAt) ? new Date(nextAt) : undefined };
 }
+
+/**
+ * When the case must next be looked at (its `slaNextAt` and wake-up job): now if a citizen notice is
+ * due, the next office opening if an officer notification is due (quiet hours), else `nextAt`.
+ * Undefined: never again (closed, or no deadlines).
+ */
+export function nextWake(c: SlaCase, cal: WorkingCalendar, now: Date, opts: SlaPlanOptions = DEFAULT_PLAN_OPTIONS): Date | undefined {
+  const p = planCase(c, cal, now, opts);
+  let t = p.nextAt?.getTime() ?? Infinity;
+  for (const n of p.due) t = Math.min(t, n.audience === 'citizen' ? now.getTime() : nextOpening(cal, now).getTime());
+  return Number.isFinite(t) ? new Date(t) : undefined;
+}

@@ -1,9 +1,11 @@
 /**
- * One SLA run: find what is due on every open case, send each officer ONE digest, the citizens their
+ * One SLA run: find what is due on the cases whose `slaNextAt` has come, send each officer ONE digest, the citizens their
  * apologies, and record escalations. Exactly-once, without transactions:
- *   1. the whole run (every message and every key it covers) is written as ONE batch document,
- *      whose id is derived from the keys (a second run computing the same thing is refused);
- *   2. the keys are added to each case's `slaSent` (and escalations to its level and timeline);
+ *   1. the whole run (every message and every key it covers) is written as batch documents of
+ *      bounded size, the head last; its id is derived from the keys (a second run computing the
+ *      same thing is refused);
+ *   2. the keys are added to each case's `slaSent` (and escalations to its level and timeline), and
+ *      its `slaNextAt` moves on to the next moment anything is due for it;
  *   3. the messages are pushed with retry keys seeded by batch + recipient, then the batch is done.
  * A run first finishes any batch a crashed run left behind (steps 2–3 again: both are idempotent,
  * and LINE answers a repeated retry key with 409), so nothing is sent twice or lost.
@@ -19,7 +21,7 @@ import type { CaseDoc, Models } from '../../shared/models/index.ts';
 import type { WorkingCalendar } from '../../shared/sla/calendar.ts';
 import { groupDigests, isGroupId } from './groups.ts';
 import { citizenApology, officerDigest, type DigestLine } from './messages.ts';
-import { isOfficeTime, planCase, type SlaNotification, type SlaPlanOptions } from './plan.ts';
+import { isOfficeTime, nextWake, planCase, type SlaCase, type SlaNotification, type SlaPlanOptions } from './plan.ts';
 
 export interface SlaDeps {
   models: Models;
@@ -37,11 +39,30 @@ const batchSchema = new Schema({
   messages: [{ _id: false, to: String, text: String }],
   /** Keys to record per case; escalations carry their level and target unit. */
   marks: [{ _id: false, caseId: String, key: String, level: Number, unitCode: String, window: String }],
+  /**
+   * A run too big for one document is split: parts `${id}:1` … `${id}:${parts - 1}` (with `run`
+   * set) are written first, then the head `${id}` (part 0, no `run`) commits the whole run.
+   */
+  parts: { type: Number, default: 1 },
+  run: String,
   doneAt: { type: Date, default: null },
 }, { versionKey: false });
 batchSchema.index({ doneAt: 1 });
 
-type Batch = { _id: string; at: Date; messages: { to: string; text: string }[]; marks: { caseId: string; key: string; level?: number | null; unitCode?: string | null; window?: string | null }[]; doneAt: Date | null };
+type Mark = { caseId: string; key: string; level?: number | null; unitCode?: string | null; window?: string | null };
+type Batch = { _id: string; at: Date; messages: { to: string; text: string }[]; marks: Mark[]; parts?: number | null; run?: string | null; doneAt: Date | null };
+
+/** Per batch document: well under MongoDB's 16 MB whatever the digests say (a digest is ≤ 5,000 chars). */
+const MARKS_PER_PART = 5_000;
+const MESSAGE_CHARS_PER_PART = 1_000_000;
+/** Cases written at once while recording keys and moving `slaNextAt`. */
+const WRITE_CONCURRENCY = 8;
+
+/** What a run reads of a case (not the description, attachments or outbox). */
+const RUN_PROJECTION = {
+  status: 1, unitCode: 1, concernedUnitCode: 1, receivedAt: 1, createdAt: 1, ackDueAt: 1, answerDueAt: 1, resolveDueAt: 1,
+  escalationLevel: 1, slaSent: 1, timeline: 1, complainant: 1, trackingNo: 1, assignee: 1, version: 1, slaNextAt: 1,
+} as const;
 
 export function slaBatchModel(models: Models): Model<Batch> {
   return (models.conn.models.SlaBatch as Model<Batch> | undefined) ?? models.conn.model<Batch>('SlaBatch', batchSchema as unknown as Schema<Batch>, 'sla_batches');
@@ -53,6 +74,8 @@ export interface RunResult {
   notifications: number;
   /** Batches left by an earlier crashed run and finished now. */
   recovered: number;
+  /** Cases the run looked at (`slaNextAt <= now`). */
+  cases?: number;
 }
 
 /** Options to stop a run between its steps: tests use it to simulate a crash. */
@@ -62,26 +85,62 @@ export interface RunHooks {
   afterPush?: (i: number) => void | Promise<void>;
 }
 
+async function eachLimited<T>(items: T[], limit: number, f: (x: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (i < items.length) await f(items[i++]);
+  }));
+}
+
+const sameTime = (a: Date | null | undefined, b: Date | undefined) => (a ? new Date(a).getTime() : undefined) === b?.getTime();
+
+/** `slaNextAt` to store: `$set` it, or `$unset` when nothing will ever be due. */
+function nextWakeUpdate(next: Date | undefined): Record<string, unknown> {
+  return next ? { $set: { slaNextAt: next } } : { $unset: { slaNextAt: 1 } };
+}
+
+/**
+ * Moves a case's `slaNextAt` to when it next needs a run, computed from the case as it is at the
+ * claimed version (a guarded write: on FerretDB a plain update could erase a concurrent change).
+ * Returns the new value; a no-op when it is already right.
+ */
+export async function advanceSlaNextAt(deps: Pick<SlaDeps, 'models' | 'calendar' | 'plan'>, c: CaseDoc, now: Date): Promise<Date | undefined> {
+  const next = nextWake(c as unknown as SlaCase, deps.calendar, now, deps.plan);
+  if (sameTime(c.slaNextAt, next)) return next;
+  const updated = await updateCaseGuarded(deps.models, String(c._id), {}, (cur) => nextWakeUpdate(nextWake(cur as unknown as SlaCase, deps.calendar, now, deps.plan)));
+  return updated?.slaNextAt ? new Date(updated.slaNextAt) : undefined;
+}
+
 export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks: RunHooks = {}): Promise<RunResult> {
   const Batch = slaBatchModel(deps.models);
   let recovered = 0;
-  for (const b of await Batch.find({ doneAt: null }).sort({ at: 1 }).lean<Batch[]>()) {
-    await finishBatch(deps, b, {});
+  // Heads only (parts carry `run`): a run whose head was never written never happened.
+  for (const b of await Batch.find({ doneAt: null, run: { $exists: false } }).sort({ at: 1 }).lean<Batch[]>()) {
+    await finishRun(deps, b, {});
     recovered++;
   }
 
   const officeOpen = isOfficeTime(deps.calendar, now);
   const due: { n: SlaNotification; c: CaseDoc }[] = [];
-  const cursor = deps.models.Case.find({ status: { $in: OPEN_STATUSES } }).lean<CaseDoc[]>().cursor({ batchSize: 500 });
+  const looked: CaseDoc[] = [];
+  // Only the cases whose next moment has come (indexed range), only the fields the planner reads.
+  const cursor = deps.models.Case.find({ slaNextAt: { $lte: now } }, RUN_PROJECTION).lean<CaseDoc[]>().cursor({ batchSize: 1000 });
   for await (const doc of cursor) {
     const c = doc as unknown as CaseDoc;
-    for (const n of planCase(c, deps.calendar, now, deps.plan).due) {
+    looked.push(c);
+    for (const n of planCase(c as unknown as SlaCase, deps.calendar, now, deps.plan).due) {
       // Quiet hours: officer messages wait for the office to open; the citizen's notice does not.
       if (n.audience !== 'citizen' && !officeOpen) continue;
       due.push({ n, c });
     }
   }
-  if (!due.length) return { messages: 0, notifications: 0, recovered };
+  const marked = new Set(due.map(({ n }) => n.caseId));
+  // Cases with nothing to send now: just move their clock on.
+  const advanceRest = () => eachLimited(looked.filter((c) => !marked.has(String(c._id))), WRITE_CONCURRENCY, async (c) => { await advanceSlaNextAt(deps, c, now); });
+  if (!due.length) {
+    await advanceRest();
+    return { messages: 0, notifications: 0, recovered, cases: looked.length };
+  }
 
   const byRecipient = new Map<string, DigestLine[]>();
   const citizenTexts: { to: string; text: string }[] = [];
@@ -92,13 +151,14 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
     if (!unitNames.has(code)) unitNames.set(code, (await deps.models.Unit.findById(code).lean())?.nameTh ?? code);
     return unitNames.get(code)!;
   };
+  const who = recipientsMemo(deps.models);
   for (const { n, c } of due) {
     if (n.audience === 'citizen') {
       const to = c.complainant?.lineUserId;
       if (to) citizenTexts.push({ to, text: citizenApology(c.trackingNo, n.newExpectedAt ?? n.deadline, c.complainant?.lang === 'en' ? 'en' : 'th') });
       continue;
     }
-    const to = await recipients(deps.models, c, n);
+    const to = await who(c, n);
     if (!to.length) deps.log.warn({ case: c.trackingNo, unit: n.unitCode, kind: n.kind }, 'SLA notification has nobody to go to');
     const line: DigestLine = { n, trackingNo: c.trackingNo, unitName: n.kind === 'escalate' ? await unitName(c.unitCode) : undefined };
     unitLines.push(line);
@@ -114,68 +174,117 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
     ...(await groupDigests(deps.models, unitLines, now)),
     ...citizenTexts,
   ];
-  const marks = due.map(({ n }) => ({ caseId: n.caseId, key: n.key, level: n.level, unitCode: n.unitCode, window: n.window }));
+  const marks: Mark[] = due.map(({ n }) => ({ caseId: n.caseId, key: n.key, level: n.level, unitCode: n.unitCode, window: n.window }));
   const id = createHash('sha1').update(marks.map((m) => m.key).sort().join('\n')).digest('hex');
-  const batch: Batch = { _id: id, at: now, messages, marks, doneAt: null };
+
+  // Split into documents of bounded size; the head (part 0) is written last and commits the run.
+  const msgChunks: Batch['messages'][] = [[]];
+  let chars = 0;
+  for (const m of messages) {
+    if (chars + m.text.length > MESSAGE_CHARS_PER_PART && msgChunks[msgChunks.length - 1].length) { msgChunks.push([]); chars = 0; }
+    msgChunks[msgChunks.length - 1].push(m);
+    chars += m.text.length;
+  }
+  const parts = Math.max(msgChunks.length, Math.ceil(marks.length / MARKS_PER_PART));
+  const docs: Batch[] = Array.from({ length: parts }, (_, i) => ({
+    _id: i ? `${id}:${i}` : id, at: now, messages: msgChunks[i] ?? [], marks: marks.slice(i * MARKS_PER_PART, (i + 1) * MARKS_PER_PART),
+    parts, ...(i ? { run: id } : {}), doneAt: null,
+  }));
+  // Another run already took exactly this work.
+  if (await Batch.exists({ _id: id })) return { messages: 0, notifications: 0, recovered, cases: looked.length };
+  for (const d of docs.slice(1)) await Batch.replaceOne({ _id: d._id }, d, { upsert: true });
   try {
-    await Batch.create(batch);
+    await Batch.create(docs[0]);
   } catch (err) {
-    // Another run already took exactly this work.
-    if ((err as { code?: number }).code === 11000) return { messages: 0, notifications: 0, recovered };
+    if ((err as { code?: number }).code === 11000) return { messages: 0, notifications: 0, recovered, cases: looked.length };
     throw err;
   }
   await hooks.afterBatchWritten?.();
-  await finishBatch(deps, batch, hooks);
-  return { messages: messages.length, notifications: due.length, recovered };
+  await finishRun(deps, docs[0], hooks);
+  await advanceRest();
+  return { messages: messages.length, notifications: due.length, recovered, cases: looked.length };
 }
 
-/** Steps 2 and 3 of a run; safe to repeat. */
-async function finishBatch(deps: SlaDeps, b: Batch, hooks: RunHooks): Promise<void> {
-  const byCase = new Map<string, Batch['marks']>();
-  for (const m of b.marks) byCase.set(m.caseId, [...(byCase.get(m.caseId) ?? []), m]);
-  for (const [caseId, marks] of byCase) {
+/** Steps 2 and 3 of a run, over all its parts; safe to repeat. */
+async function finishRun(deps: SlaDeps, head: Batch, hooks: RunHooks): Promise<void> {
+  const Batch = slaBatchModel(deps.models);
+  const all: Batch[] = [head];
+  for (let i = 1; i < (head.parts ?? 1); i++) {
+    const p = await Batch.findById(`${head._id}:${i}`).lean<Batch>();
+    if (p && !p.doneAt) all.push(p);
+  }
+  await eachLimited(groupByCase(all.flatMap((b) => b.marks)), WRITE_CONCURRENCY, async ([caseId, marks]) => {
     const updated = await updateCaseGuarded(deps.models, caseId, {}, (cur) => {
-      const update: Record<string, any> = { $addToSet: { slaSent: { $each: marks.map((m) => m.key) } } };
+      const keys = marks.map((m) => m.key);
+      const update: Record<string, any> = { $addToSet: { slaSent: { $each: keys } } };
       const esc = marks.filter((m) => m.level).sort((x, y) => (y.level ?? 0) - (x.level ?? 0))[0];
-      if (esc && (cur.escalationLevel ?? 0) < (esc.level ?? 0)) {
+      let level = cur.escalationLevel ?? 0;
+      if (esc && level < (esc.level ?? 0)) {
+        level = esc.level ?? 0;
         update.$set = { escalationLevel: esc.level };
-        update.$push = { timeline: { at: new Date(b.at), by: { kind: 'system' }, action: 'escalated', unitCode: esc.unitCode, note: `ยกระดับระดับ ${esc.level}: เกินกำหนด ${esc.window}` } };
+        update.$push = { timeline: { at: new Date(head.at), by: { kind: 'system' }, action: 'escalated', unitCode: esc.unitCode, note: `ยกระดับระดับ ${esc.level}: เกินกำหนด ${esc.window}` } };
       }
+      // The case's next moment, as it will be once these keys are recorded.
+      const after = { ...cur, slaSent: [...(cur.slaSent ?? []), ...keys], escalationLevel: level } as unknown as SlaCase;
+      const next = nextWake(after, deps.calendar, new Date(head.at), deps.plan);
+      if (next) update.$set = { ...update.$set, slaNextAt: next };
+      else update.$unset = { slaNextAt: 1 };
       return update;
     });
     if (!updated) deps.log.warn({ caseId }, 'SLA keys not recorded (case gone or busy)');
-  }
+  });
   await hooks.afterMarked?.();
-  for (let i = 0; i < b.messages.length; i++) {
-    const m = b.messages[i];
-    await deps.line.push(m.to, [{ type: 'text', text: m.text }], `sla:${b._id}:${m.to}`).catch((err: Error) => {
+  const messages = all.flatMap((b) => b.messages.map((m) => ({ ...m, batch: b._id })));
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    await deps.line.push(m.to, [{ type: 'text', text: m.text }], `sla:${m.batch}:${m.to}`).catch((err: Error) => {
       // A group the bot has left (its leave event not handled yet) must not hold up the run.
       if (!isGroupId(m.to) || ![400, 403, 404].includes((err as { status?: number }).status ?? 0)) throw err;
       deps.log.warn({ groupId: m.to, err: err.message }, 'SLA group digest not delivered');
     });
     await hooks.afterPush?.(i);
   }
-  await slaBatchModel(deps.models).updateOne({ _id: b._id }, { $set: { doneAt: deps.clock.now() } });
+  const doneAt = deps.clock.now();
+  for (const b of all.slice(1)) await Batch.updateOne({ _id: b._id }, { $set: { doneAt } });
+  await Batch.updateOne({ _id: head._id }, { $set: { doneAt } });
 }
 
+function groupByCase(marks: Mark[]): [string, Mark[]][] {
+  const byCase = new Map<string, Mark[]>();
+  for (const m of marks) {
+    const list = byCase.get(m.caseId);
+    if (list) list.push(m);
+    else byCase.set(m.caseId, [m]);
+  }
+  return [...byCase];
+}
+
+/** `recipients`, remembering each unit's officers and heads for the run (thousands of cases share a unit). */
+function recipientsMemo(models: Models): (c: CaseDoc, n: SlaNotification) => Promise<string[]> {
+  const memo = new Map<string, Promise<string[]>>();
+  const ids: Lookup = (filter) => {
+    const key = JSON.stringify(filter);
+    if (!memo.has(key)) memo.set(key, models.Officer.find(filter, { lineUserId: 1 }).lean().then((os) => os.map((o) => o.lineUserId)));
+    return memo.get(key)!;
+  };
+  return (c, n) => recipients(ids, c, n);
+}
+
+type Lookup = (filter: Record<string, unknown>) => Promise<string[]>;
+
 /** LINE user ids a notification goes to. */
-async function recipients(models: Models, c: CaseDoc, n: SlaNotification): Promise<string[]> {
-  const heads = async (unitCode: string) => (await models.Officer.find({ unitCode, active: true, role: 'head' }, { lineUserId: 1 }).lean()).map((o) => o.lineUserId);
+async function recipients(ids: Lookup, c: CaseDoc, n: SlaNotification): Promise<string[]> {
+  const heads = (unitCode: string) => ids({ unitCode, active: true, role: 'head' });
   if (n.audience === 'escalationHeads') {
     const h = await heads(n.unitCode);
     if (h.length) return h;
     // No head registered up there yet: its executives, then its officers, rather than nobody.
-    return (await models.Officer.find({ unitCode: n.unitCode, active: true, role: { $in: ['executive', 'officer'] } }, { lineUserId: 1 }).lean()).map((o) => o.lineUserId);
+    return ids({ unitCode: n.unitCode, active: true, role: { $in: ['executive', 'officer'] } });
   }
   let to: string[] = [];
   const assigneeId = c.assignee?.officerId;
-  if (assigneeId && /^[0-9a-f]{24}$/.test(assigneeId)) {
-    const o = await models.Officer.findOne({ _id: assigneeId, active: true }, { lineUserId: 1 }).lean();
-    if (o) to = [o.lineUserId];
-  }
-  if (!to.length) {
-    to = (await models.Officer.find({ unitCode: c.unitCode, active: true, role: { $in: ['officer', 'head'] } }, { lineUserId: 1 }).lean()).map((o) => o.lineUserId);
-  }
+  if (assigneeId && /^[0-9a-f]{24}$/.test(assigneeId)) to = await ids({ _id: assigneeId, active: true });
+  if (!to.length) to = await ids({ unitCode: c.unitCode, active: true, role: { $in: ['officer', 'head'] } });
   if (n.audience === 'officersAndHeads') to = [...new Set([...to, ...(await heads(c.unitCode))])];
   return to;
 }

@@ -1,6 +1,6 @@
 /**
  * The SLA queue. Each open case has one delayed wake-up job (id `${caseId}:sla:next`) at the next
- * moment something falls due for it; when it fires it queues a run for that minute (id
+ * moment something falls due for it (also stored on the case as `slaNextAt`, which runs select on); when it fires it queues a run for that minute (id
  * `sla-run:at:${ms}`), so cases due together are handled by one run and officers get one digest.
  * A repeatable run every 15 minutes is the safety net; a reconcile every 10 minutes and at start
  * rebuilds missing wake-ups from MongoDB (the source of truth), so a flushed Redis loses nothing.
@@ -9,15 +9,23 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OPEN_STATUSES } from '../../shared/categories.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
-import { planCase } from './plan.ts';
-import { runSla, type SlaDeps } from './run.ts';
+import { planCase, type SlaCase } from './plan.ts';
+import { advanceSlaNextAt, runSla, type SlaDeps } from './run.ts';
 
 export const SLA_QUEUE = 'sla';
+/** A wake-up carries only its case id (its time is the job's own timestamp + delay). */
 export type SlaJob = { caseId?: string; at?: number };
 
 const RUN_EVERY_MS = 15 * 60_000;
 const RECONCILE_EVERY_MS = 10 * 60_000;
 const JOB_OPTS = { removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 }, attempts: 5, backoff: { type: 'exponential', delay: 5000 } };
+/**
+ * One per open case, so kept lean (≈ 300 B of Redis each): no retries (a wake-up only queues a run),
+ * gone once done or failed (the reconcile rebuilds a missing one from `slaNextAt`).
+ */
+const WAKE_OPTS = { removeOnComplete: true, removeOnFail: true };
+/** Cases read per reconcile page, and wake-ups added per addBulk. */
+const RECONCILE_PAGE = 5_000;
 
 export const wakeJobId = (caseId: string) => `${caseId}:sla:next`;
 
@@ -25,22 +33,31 @@ export function createSlaQueue(connection: Redis, prefix: string): Queue<SlaJob>
   return new Queue<SlaJob>(SLA_QUEUE, { connection: connection as ConnectionOptions, prefix });
 }
 
+const wakeJob = (caseId: string, at: Date, now: Date) => ({
+  name: 'wake', data: { caseId }, opts: { ...WAKE_OPTS, jobId: wakeJobId(caseId), delay: Math.max(0, at.getTime() - now.getTime()) },
+});
+
 /**
- * (Re)schedules a case's wake-up at its next due moment: remove + add, so a changed deadline
- * replaces the old job. Closed cases lose theirs. Returns when it will fire, if at all.
+ * (Re)schedules a case's wake-up at its next due moment: stores it as the case's `slaNextAt` (what
+ * runs select on), then remove + add the job, so a changed deadline replaces the old one. Closed
+ * cases lose theirs. Returns when it will fire, if at all.
  */
 export async function scheduleCase(deps: SlaDeps, queue: Queue<SlaJob>, c: CaseDoc, opts: { onlyIfMissing?: boolean } = {}): Promise<Date | undefined> {
   const id = wakeJobId(String(c._id));
   const now = deps.clock.now();
+  // slaNextAt may be now (something is due and unsent: the next run, periodic or woken, picks it up);
+  // the wake-up goes to the next moment still to come.
+  const stored = await advanceSlaNextAt(deps, c, now);
   const open = (OPEN_STATUSES as readonly string[]).includes(c.status);
-  const next = open ? planCase(c, deps.calendar, now, deps.plan).nextAt : undefined;
+  const next = stored && open ? planCase(c as unknown as SlaCase, deps.calendar, now, deps.plan).nextAt ?? stored : undefined;
   if (opts.onlyIfMissing && next) {
     const state = await queue.getJobState(id);
     if (state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized') return next;
   }
   await queue.remove(id).catch(() => 0); // an active (locked) job cannot be removed: it is firing anyway
   if (!next) return undefined;
-  await queue.add('wake', { caseId: String(c._id), at: next.getTime() }, { ...JOB_OPTS, jobId: id, delay: Math.max(0, next.getTime() - now.getTime()) });
+  const j = wakeJob(String(c._id), next, now);
+  await queue.add(j.name, j.data, j.opts);
   return next;
 }
 
@@ -50,14 +67,59 @@ export async function scheduleCaseById(deps: SlaDeps, queue: Queue<SlaJob>, case
   else await queue.remove(wakeJobId(caseId)).catch(() => 0);
 }
 
-/** Rebuilds every missing wake-up from the open cases. */
+/** FerretDB v1 pushes no range or sort down to SQLite (measured: bench/sla.ts): paging by `_id` would rescan the table per page. */
+async function isFerretDb(deps: SlaDeps): Promise<boolean> {
+  const info = await deps.models.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}));
+  return 'ferretdbVersion' in info;
+}
+
+/**
+ * Rebuilds every missing wake-up from the open cases: reads them in `_id` order, a page at a time,
+ * only `_id`/`status`/`slaNextAt`; asks Redis which wake-ups exist (one pipeline per page) and adds
+ * the missing ones with addBulk. A case never planned (no or epoch `slaNextAt`) is planned first.
+ */
 export async function reconcileSla(deps: SlaDeps, queue: Queue<SlaJob>): Promise<{ cases: number; scheduled: number }> {
   let cases = 0;
   let scheduled = 0;
-  const cursor = deps.models.Case.find({ status: { $in: OPEN_STATUSES } }).lean<CaseDoc[]>().cursor({ batchSize: 500 });
-  for await (const doc of cursor) {
-    cases++;
-    if (await scheduleCase(deps, queue, doc as unknown as CaseDoc, { onlyIfMissing: true })) scheduled++;
+  const now = deps.clock.now();
+  const redis = await queue.getBackend().client;
+  const filter = { status: { $in: OPEN_STATUSES } };
+  const projection = { _id: 1, slaNextAt: 1 };
+  type Row = { _id: unknown; slaNextAt?: Date | null };
+
+  const page = async (rows: Row[]) => {
+    cases += rows.length;
+    // The common case (slaNextAt to come) costs one EXISTS; a case never planned, or due now, is planned in full.
+    const planned = rows.filter((r) => r.slaNextAt && new Date(r.slaNextAt).getTime() > now.getTime());
+    for (const r of rows.filter((x) => !planned.includes(x))) {
+      const c = await deps.models.Case.findById(r._id).lean<CaseDoc>();
+      if (c && (await scheduleCase(deps, queue, c, { onlyIfMissing: true }))) scheduled++;
+    }
+    const pipe = redis.pipeline() as unknown as { exists(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> };
+    for (const r of planned) pipe.exists(queue.toKey(wakeJobId(String(r._id))));
+    const exists = planned.length ? ((await pipe.exec()) ?? []) : [];
+    const missing = planned.filter((_r, i) => !exists[i]?.[1]);
+    if (missing.length) await queue.addBulk(missing.map((r) => wakeJob(String(r._id), new Date(r.slaNextAt!), now)));
+    scheduled += missing.length;
+  };
+
+  if (await isFerretDb(deps)) {
+    // One scan, streamed in pages.
+    let rows: Row[] = [];
+    for await (const r of deps.models.Case.find(filter, projection).lean<Row[]>().cursor({ batchSize: RECONCILE_PAGE })) {
+      rows.push(r as unknown as Row);
+      if (rows.length >= RECONCILE_PAGE) { await page(rows); rows = []; }
+    }
+    if (rows.length) await page(rows);
+  } else {
+    // MongoDB: `_id` ranges off the primary index; each page is a short query (no long-lived cursor).
+    let after: unknown;
+    for (;;) {
+      const rows = await deps.models.Case.find(after ? { ...filter, _id: { $gt: after } } : filter, projection).sort({ _id: 1 }).limit(RECONCILE_PAGE).lean<Row[]>();
+      if (!rows.length) break;
+      await page(rows);
+      after = rows[rows.length - 1]._id;
+    }
   }
   return { cases, scheduled };
 }
@@ -68,11 +130,12 @@ export interface RunningSlaWorker {
   close(): Promise<void>;
 }
 
-export async function processSlaJob(deps: SlaDeps, queue: Queue<SlaJob>, job: Pick<Job<SlaJob>, 'name' | 'data'>): Promise<unknown> {
+export async function processSlaJob(deps: SlaDeps, queue: Queue<SlaJob>, job: Pick<Job<SlaJob>, 'name' | 'data'> & Partial<Pick<Job<SlaJob>, 'timestamp' | 'opts'>>): Promise<unknown> {
   switch (job.name) {
     case 'wake': {
       // Coalesce: every case waking at this minute shares one run.
-      const minute = Math.floor((job.data.at ?? deps.clock.now().getTime()) / 60_000) * 60_000;
+      const at = job.data.at ?? (job.timestamp !== undefined ? job.timestamp + (job.opts?.delay ?? 0) : deps.clock.now().getTime());
+      const minute = Math.floor(at / 60_000) * 60_000;
       await queue.add('run', {}, { ...JOB_OPTS, jobId: `sla-run:at:${minute}` });
       return { minute };
     }
