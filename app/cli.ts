@@ -4,6 +4,7 @@ import { ConfigError, loadConfigPart } from '../shared/config.ts';
 import { connectDb } from '../shared/models/index.ts';
 import { createOfficerInvite, OFFICER_ROLES, type OfficerRole } from '../shared/officers/invites.ts';
 import { seedUnits } from '../shared/units/seed.ts';
+import { createGroupCode } from '../shared/supervision/groups.ts';
 import { toBangkokIso, unitChain } from '../shared/sla/deadlines.ts';
 import { explainCase, explainPolicy } from '../shared/sla/explain.ts';
 import { loadCalendar, loadSlaContext, loadSlaPolicy } from '../shared/sla/load.ts';
@@ -12,6 +13,8 @@ import { runMain } from './main.ts';
 const USAGE = `Usage: npm run cli -- <command>
   officer invite --unit <code> --role officer|head|executive|admin [--days 7]
       prints a one-time code; the person sends "ลงทะเบียน <code>" to the bot
+  group code --unit <code> [--hours 24]
+      prints a one-time code; in the unit's LINE group (with the bot invited) send "เชื่อมกลุ่ม <code>"
   units seed
       creates the ministry, 77 provincial and 878 district centres (safe to repeat)
   sla due --from <ISO datetime> --working-days N
@@ -49,7 +52,7 @@ function slaWithoutDb(command: string | undefined, values: Record<string, string
 runMain(async () => {
   const argv = process.argv.slice(2);
   const [group, command] = argv;
-  const { values } = parseArgs({ args: argv.slice(2), options: { unit: { type: 'string' }, role: { type: 'string' }, days: { type: 'string' }, from: { type: 'string' }, 'working-days': { type: 'string' } }, allowPositionals: true });
+  const { values } = parseArgs({ args: argv.slice(2), options: { unit: { type: 'string' }, role: { type: 'string' }, days: { type: 'string' }, hours: { type: 'string' }, from: { type: 'string' }, 'working-days': { type: 'string' } }, allowPositionals: true });
   if (!group || group === 'help' || group === '--help') { console.log(USAGE); return; }
   if (group === 'sla' && slaWithoutDb(command, values)) return;
   if (group === 'sla' && command === 'policy') {
@@ -77,6 +80,11 @@ runMain(async () => {
       await seedUnits(models);
       const { code, expiresAt } = await createOfficerInvite(models, systemClock, { unitCode: values.unit, role, validDays: values.days ? Number(values.days) : undefined });
       console.log(`${code}\n(send "ลงทะเบียน ${code}" to the bot; valid until ${expiresAt.toISOString()})`);
+    } else if (group === 'group' && command === 'code') {
+      if (!values.unit) throw new UsageError('--unit is required (รหัสหน่วยงาน เช่น 5001, 50, MOI)');
+      await seedUnits(models);
+      const { code, expiresAt } = await createGroupCode(models, systemClock, { unitCode: values.unit, createdBy: 'cli', validHours: values.hours ? Number(values.hours) : undefined });
+      console.log(`${code}\n(invite the bot to the unit's LINE group and send "เชื่อมกลุ่ม ${code}" there; valid until ${expiresAt.toISOString()})`);
     } else if (group === 'sla' && command === 'explain') {
       const trackingNo = argv[2];
       if (!trackingNo) throw new UsageError('usage: sla explain <trackingNo> / ต้องระบุเลขรับเรื่อง');
