@@ -33,6 +33,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon, { type Client, type Result } from 'autocannon';
 import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
 import { createQueues, redisConnection } from '../shared/queues.ts';
+import { startIntakePump } from '../shared/intake.ts';
+import { pino } from 'pino';
 
 const SECONDS = num('BENCH_SECONDS', 20);
 const RATE = num('BENCH_RATE', 500);
@@ -415,7 +417,12 @@ interface Stored { jobs: number; lost: number; extra: number }
 /** Jobs in Redis for this prefix, checked id by id against the events of every 2xx answer. */
 async function countStored(redisUrl: string, prefix: string, feed: Feed): Promise<Stored> {
   const queues = createQueues(redisUrl, prefix, SHARDS);
+  // The web process only appends to the intake stream; the pump (the worker's, here our own) turns
+  // that into the per-event jobs counted below. Pumping happens after the clock stopped: it is the
+  // worker's cost, not the webhook's.
+  const pump = startIntakePump({ redis: redisConnection(redisUrl, true), queues, prefix, log: pino({ level: 'warn' }) });
   try {
+    await pump.drain();
     let jobs = 0;
     const inRedis = new Set<string>();
     for (const q of queues.lineEvents) {
@@ -428,6 +435,7 @@ async function countStored(redisUrl: string, prefix: string, feed: Feed): Promis
     for (const id of feed.ackedEventIds()) { if (inRedis.has(id)) found++; else lost++; }
     return { jobs, lost, extra: inRedis.size - found };
   } finally {
+    await pump.close();
     await queues.close();
   }
 }

@@ -22,7 +22,7 @@ export function createWebApp(deps: WebAppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
-  app.use(webhookRouter(deps));
+  app.use(webhookRouter({ channelSecret: deps.channelSecret, intakeRedis: deps.queues.intake, prefix: deps.queues.prefix, log: deps.log }));
 
   if (deps.liffApi) app.use('/liff/api', deps.liffApi);
 

@@ -64,6 +64,10 @@ export interface Queues {
   lineEvents: Queue<LineEventJob>[];
   domainEvents: Queue<DomainEventJob>;
   connection: Redis;
+  /** For the webhook intake stream: auto-pipelined, so concurrent requests share one write to Redis. */
+  intake: Redis;
+  prefix: string;
+  redisUrl: string;
   close(): Promise<void>;
 }
 
@@ -72,13 +76,18 @@ export function createQueues(redisUrl: string, prefix: string, shards: number): 
   const opts = { connection: connection as ConnectionOptions, prefix };
   const lineEvents = Array.from({ length: shards }, (_, i) => new Queue<LineEventJob>(QUEUE_NAMES.lineEvents(i), opts));
   const domainEvents = new Queue<DomainEventJob>(QUEUE_NAMES.domainEvents, opts);
+  const intake = new Redis(redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   return {
     lineEvents,
     domainEvents,
     connection,
+    intake,
+    prefix,
+    redisUrl,
     async close() {
       await Promise.all([...lineEvents, domainEvents].map((q) => q.close()));
       connection.disconnect();
+      intake.disconnect();
     },
   };
 }

@@ -10,6 +10,7 @@ afterAll(async () => { await stack?.close(); });
 const sign = (body: string, secret = stack.config.LINE_CHANNEL_SECRET) => createHmac('sha256', secret).update(body).digest('base64');
 
 async function jobsQueued(): Promise<number> {
+  await stack.drainIntake();
   const counts = await Promise.all(stack.rt.queues.lineEvents.map((q) => q.getJobCountByTypes('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized')));
   return counts.reduce((a, b) => a + b, 0);
 }

@@ -1,6 +1,7 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { handleLineEvent, type BotDeps } from '../bot/handlers/index.ts';
 import { republishPendingEvents } from '../shared/cases/publish.ts';
+import { startIntakePump, type IntakePump } from '../shared/intake.ts';
 import type { Logger } from '../shared/logger.ts';
 import { publisherFor, QUEUE_NAMES, redisConnection, type DomainEventJob, type LineEventJob, type Queues } from '../shared/queues.ts';
 import { processDomainEvent } from './notify.ts';
@@ -20,6 +21,8 @@ export interface WorkerOptions {
 }
 
 export interface RunningWorkers {
+  /** The webhook intake pump (tests and benchmarks wait on `drain()`). */
+  pump: IntakePump;
   close(): Promise<void>;
 }
 
@@ -62,8 +65,13 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   const n = await republishPendingEvents(deps.models, publisherFor(opts.queues));
   if (n) opts.log.info({ n }, 'republished pending domain events');
 
+  // Webhook bodies the web process appended to the intake stream → the shard queues above.
+  const pump = startIntakePump({ redis: redisConnection(opts.redisUrl, true), queues: opts.queues, prefix: opts.prefix, log: opts.log });
+
   return {
+    pump,
     async close() {
+      await pump.close();
       await Promise.all(workers.map((w) => w.close()));
       await sla.close();
       connection.disconnect();

@@ -4,6 +4,8 @@ import { createRuntime, prepareDatabase, startWeb, startWorker, type Runtime, ty
 import type { Clock } from '../../shared/clock.ts';
 import { loadConfig, type Config } from '../../shared/config.ts';
 import type { RunningWorkers } from '../../workers/index.ts';
+import { startIntakePump, type IntakePump } from '../../shared/intake.ts';
+import { redisConnection } from '../../shared/queues.ts';
 import { startLineSimulator, type LineSimulator, type SimUser } from '../../simulator/server.ts';
 import type { LiffApiDeps } from '../../liff/api/index.ts';
 
@@ -16,6 +18,8 @@ export interface Stack {
   /** Env for a child process (e.g. `node app/worker.ts`) pointed at this stack. */
   env: Record<string, string>;
   startWorkers(): Promise<RunningWorkers>;
+  /** Waits until every webhook body taken in has been moved into the shard queues (starts a bare pump if no worker runs). */
+  drainIntake(): Promise<void>;
   /** A simulated LINE user registered as an officer of `unitCode`. */
   officer(unitCode: string, role?: 'officer' | 'head', displayName?: string): Promise<SimUser>;
   citizen(displayName?: string, language?: string): Promise<SimUser>;
@@ -62,9 +66,14 @@ export async function startStack(opts: {
   await prepareDatabase(rt);
   const web = await startWeb(rt, 0, '127.0.0.1', { liffRateLimits: opts.liffRateLimits });
   sim.setWebhookUrl(`${web.url}/webhook`);
+  let barePump: IntakePump | undefined;
   const stack: Stack = {
     sim, rt, web, config,
     env: { ...env, MONGODB_URI: `${env.MONGODB_URI.replace(/\/$/, '')}/${dbName}` },
+    async drainIntake() {
+      const pump = stack.workers?.pump ?? (barePump ??= startIntakePump({ redis: redisConnection(config.REDIS_URL, true), queues: rt.queues, prefix: config.QUEUE_PREFIX, log: rt.log }));
+      await pump.drain();
+    },
     async startWorkers() {
       stack.workers = await startWorker(rt);
       return stack.workers;
@@ -78,6 +87,7 @@ export async function startStack(opts: {
       return sim.addUser({ displayName, language, role: 'citizen' });
     },
     async close() {
+      await barePump?.close();
       await stack.workers?.close();
       await web.close();
       await rt.models.conn.dropDatabase().catch(() => undefined);
