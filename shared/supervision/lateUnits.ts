@@ -7,7 +7,7 @@ import { OPEN_STATUSES } from '../categories.ts';
 import type { Models } from '../models/index.ts';
 import { OFFICE_DAY_MINUTES, type WorkingCalendar } from '../sla/calendar.ts';
 import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
-import { officeMinutesBetween } from '../../workers/sla/plan.ts';
+import { officeMinutesBetween } from '../sla/officeTime.ts';
 
 export const SUPERVISOR_ROLES = ['head', 'executive', 'admin'] as const;
 

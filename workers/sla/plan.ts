@@ -7,6 +7,7 @@ import { OPEN_STATUSES } from '../../shared/categories.ts';
 import { parentUnitCode } from '../../shared/cases/routing.ts';
 import { OFFICE_CLOSE_MINUTE, OFFICE_DAY_MINUTES, OFFICE_OPEN_MINUTE, type WorkingCalendar } from '../../shared/sla/calendar.ts';
 import { MINISTRY_UNIT_CODE } from '../../shared/units/catalog.ts';
+import { bangkokDayStart, officeMinutesBetween } from '../../shared/sla/officeTime.ts';
 
 export const SLA_WINDOWS = ['ack', 'answer', 'resolve'] as const;
 /** ack = register and act (by channel), answer = first answer to the complainant (s.38), resolve = close it. */
@@ -79,9 +80,7 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const BANGKOK_OFFSET_MS = 7 * 60 * MINUTE_MS;
 
-function dayStart(t: number): number {
-  return Math.floor((t + BANGKOK_OFFSET_MS) / DAY_MS) * DAY_MS - BANGKOK_OFFSET_MS;
-}
+const dayStart = bangkokDayStart;
 
 function bangkokDate(t: number): string {
   return new Date(t + BANGKOK_OFFSET_MS).toISOString().slice(0, 10);
@@ -95,18 +94,6 @@ export function nextOpening(cal: WorkingCalendar, t: Date): Date {
 /** Office hours on a working day, [08:30, 16:30) Bangkok. */
 export function isOfficeTime(cal: WorkingCalendar, t: Date): boolean {
   return nextOpening(cal, t).getTime() === t.getTime();
-}
-
-/** Office minutes between two instants (0 if b ≤ a). */
-export function officeMinutesBetween(cal: WorkingCalendar, a: Date, b: Date): number {
-  let total = 0;
-  for (let ds = dayStart(a.getTime()); ds < b.getTime(); ds += DAY_MS) {
-    if (!cal.isWorkingDay(new Date(ds))) continue;
-    const lo = Math.max(a.getTime(), ds + OFFICE_OPEN_MINUTE * MINUTE_MS);
-    const hi = Math.min(b.getTime(), ds + OFFICE_CLOSE_MINUTE * MINUTE_MS);
-    if (hi > lo) total += hi - lo;
-  }
-  return total / MINUTE_MS;
 }
 
 /** `end` minus office time: one working day before a 16:30 deadline is 08:30 the same day. */
