@@ -74,7 +74,8 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     attachments: props.attachments ?? [],
     complainant: { ...props.complainant, ...(phone ? { phone } : {}) },
     consent: props.consent,
-    receivedAt: props.receivedAt,
+    // Always set, from the injected clock: SLA windows count from here (createdAt is wall-clock time).
+    receivedAt: props.receivedAt ?? now,
     ackDueAt: deadlines.ackDueAt,
     answerDueAt: deadlines.answerDueAt,
     resolveDueAt: deadlines.resolveDueAt,
