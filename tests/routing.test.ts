@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeCase } from '../shared/cases/routing.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
-import { createOfficerInvite } from '../shared/officers/invites.ts';
+import { createOfficerInvite, redeemOfficerInvite } from '../shared/officers/invites.ts';
 import { converse, drained, startStack, textsOf, waitForText, type Stack } from './helpers/stack.ts';
 
 describe('routing rules', () => {
@@ -128,6 +128,14 @@ describe('officer registration with a one-time code', () => {
     expect(await rt.models.Officer.countDocuments({ lineUserId: thief.userId })).toBe(0);
     // The database keeps only a hash of the code.
     expect(JSON.stringify(await rt.models.OfficerInvite.find().lean())).not.toContain(code);
+  });
+
+  it('two people racing with one code: exactly one becomes an officer', async () => {
+    const { rt } = stack;
+    const { code } = await createOfficerInvite(rt.models, rt.clock, { unitCode: '5001', role: 'officer' });
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => redeemOfficerInvite(rt.models, rt.clock, { code, lineUserId: `U${String(i).repeat(32)}`, name: `คนที่ ${i}` })));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await rt.models.Officer.countDocuments({ lineUserId: { $in: Array.from({ length: 6 }, (_, i) => `U${String(i).repeat(32)}`) } })).toBe(1);
   });
 
   it('an expired code is refused', async () => {

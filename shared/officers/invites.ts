@@ -24,17 +24,22 @@ export async function createOfficerInvite(models: Models, clock: Clock, props: {
 }
 
 /**
- * `ลงทะเบียน <code>`: links this LINE account to the invite's unit and role. The code is spent in the
- * same atomic update that checks it, so one code registers one person.
+ * `ลงทะเบียน <code>`: links this LINE account to the invite's unit and role. One code registers one person.
  */
 export async function redeemOfficerInvite(models: Models, clock: Clock, props: { code: string; lineUserId: string; name: string }): Promise<OfficerDoc | null> {
   const now = clock.now();
-  const invite = await models.OfficerInvite.findOneAndUpdate(
-    { codeHash: hashCode(props.code), usedAt: null, expiresAt: { $gt: now } },
-    { $set: { usedAt: now, usedBy: props.lineUserId } },
-    { returnDocument: 'after' },
-  ).lean();
+  const codeHash = hashCode(props.code);
+  const invite = await models.OfficerInvite.findOne({ codeHash, usedAt: null, expiresAt: { $gt: now } }).lean();
   if (!invite) return null;
+  // Spend the code with a unique insert: atomic on MongoDB and FerretDB alike, whereas a conditional
+  // update is read-modify-replace on FerretDB v1 and would let two people race in on one code.
+  try {
+    await models.conn.collection<{ _id: string; by: string; at: Date }>('officer_invite_claims').insertOne({ _id: codeHash, by: props.lineUserId, at: now });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return null;
+    throw err;
+  }
+  await models.OfficerInvite.updateOne({ codeHash }, { $set: { usedAt: now, usedBy: props.lineUserId } });
   return models.Officer.findOneAndUpdate(
     { lineUserId: props.lineUserId },
     { $set: { unitCode: invite.unitCode, role: invite.role, name: props.name, active: true } },
