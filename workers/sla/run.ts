@@ -55,8 +55,17 @@ type Batch = { _id: string; at: Date; messages: { to: string; text: string }[]; 
 /** Per batch document: well under MongoDB's 16 MB whatever the digests say (a digest is ≤ 5,000 chars). */
 const MARKS_PER_PART = 5_000;
 const MESSAGE_CHARS_PER_PART = 1_000_000;
-/** Cases written at once while recording keys and moving `slaNextAt`. */
-const WRITE_CONCURRENCY = 8;
+/** Cases written at once while recording keys and moving `slaNextAt` (FerretDB on SQLite: one, or SQLITE_BUSY). */
+const writeConcurrency = async (models: Models) => ((await isFerretDb(models)) ? 1 : 8);
+
+const ferret = new WeakMap<object, Promise<boolean>>();
+/** FerretDB v1 pushes no range or sort down to SQLite (bench/sla.ts measures it), and its writers lock each other out. */
+export function isFerretDb(models: Models): Promise<boolean> {
+  if (!ferret.has(models.conn)) {
+    ferret.set(models.conn, models.conn.db!.admin().command({ buildInfo: 1 }).then((info) => 'ferretdbVersion' in info, () => false));
+  }
+  return ferret.get(models.conn)!;
+}
 
 /** What a run reads of a case (not the description, attachments or outbox). */
 const RUN_PROJECTION = {
@@ -136,7 +145,7 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
   }
   const marked = new Set(due.map(({ n }) => n.caseId));
   // Cases with nothing to send now: just move their clock on.
-  const advanceRest = () => eachLimited(looked.filter((c) => !marked.has(String(c._id))), WRITE_CONCURRENCY, async (c) => { await advanceSlaNextAt(deps, c, now); });
+  const advanceRest = async () => eachLimited(looked.filter((c) => !marked.has(String(c._id))), await writeConcurrency(deps.models), async (c) => { await advanceSlaNextAt(deps, c, now); });
   if (!due.length) {
     await advanceRest();
     return { messages: 0, notifications: 0, recovered, cases: looked.length };
@@ -213,7 +222,7 @@ async function finishRun(deps: SlaDeps, head: Batch, hooks: RunHooks): Promise<v
     const p = await Batch.findById(`${head._id}:${i}`).lean<Batch>();
     if (p && !p.doneAt) all.push(p);
   }
-  await eachLimited(groupByCase(all.flatMap((b) => b.marks)), WRITE_CONCURRENCY, async ([caseId, marks]) => {
+  await eachLimited(groupByCase(all.flatMap((b) => b.marks)), await writeConcurrency(deps.models), async ([caseId, marks]) => {
     const updated = await updateCaseGuarded(deps.models, caseId, {}, (cur) => {
       const keys = marks.map((m) => m.key);
       const update: Record<string, any> = { $addToSet: { slaSent: { $each: keys } } };

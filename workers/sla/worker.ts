@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { OPEN_STATUSES } from '../../shared/categories.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
 import { planCase, type SlaCase } from './plan.ts';
-import { advanceSlaNextAt, runSla, type SlaDeps } from './run.ts';
+import { isFerretDb, runSla, type SlaDeps } from './run.ts';
 
 export const SLA_QUEUE = 'sla';
 /** A wake-up carries only its case id (its time is the job's own timestamp + delay). */
@@ -38,18 +38,17 @@ const wakeJob = (caseId: string, at: Date, now: Date) => ({
 });
 
 /**
- * (Re)schedules a case's wake-up at its next due moment: stores it as the case's `slaNextAt` (what
- * runs select on), then remove + add the job, so a changed deadline replaces the old one. Closed
+ * (Re)schedules a case's wake-up at its next due moment: remove + add the job, so a changed deadline replaces the old one. Closed
  * cases lose theirs. Returns when it will fire, if at all.
  */
 export async function scheduleCase(deps: SlaDeps, queue: Queue<SlaJob>, c: CaseDoc, opts: { onlyIfMissing?: boolean } = {}): Promise<Date | undefined> {
   const id = wakeJobId(String(c._id));
   const now = deps.clock.now();
-  // slaNextAt may be now (something is due and unsent: the next run, periodic or woken, picks it up);
-  // the wake-up goes to the next moment still to come.
-  const stored = await advanceSlaNextAt(deps, c, now);
+  // The case's `slaNextAt` is left to the runs (guarded writes): writing the case here, on every
+  // domain event, could race a plain update of it (FerretDB updates are read → replace). A change
+  // to its deadlines or status already set it to SLA_REPLAN (shared/models), so the next run re-plans it.
   const open = (OPEN_STATUSES as readonly string[]).includes(c.status);
-  const next = stored && open ? planCase(c as unknown as SlaCase, deps.calendar, now, deps.plan).nextAt ?? stored : undefined;
+  const next = open ? planCase(c as unknown as SlaCase, deps.calendar, now, deps.plan).nextAt : undefined;
   if (opts.onlyIfMissing && next) {
     const state = await queue.getJobState(id);
     if (state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized') return next;
@@ -65,12 +64,6 @@ export async function scheduleCaseById(deps: SlaDeps, queue: Queue<SlaJob>, case
   const c = await deps.models.Case.findById(caseId).lean<CaseDoc>();
   if (c) await scheduleCase(deps, queue, c);
   else await queue.remove(wakeJobId(caseId)).catch(() => 0);
-}
-
-/** FerretDB v1 pushes no range or sort down to SQLite (measured: bench/sla.ts): paging by `_id` would rescan the table per page. */
-async function isFerretDb(deps: SlaDeps): Promise<boolean> {
-  const info = await deps.models.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}));
-  return 'ferretdbVersion' in info;
 }
 
 /**
@@ -103,7 +96,7 @@ export async function reconcileSla(deps: SlaDeps, queue: Queue<SlaJob>): Promise
     scheduled += missing.length;
   };
 
-  if (await isFerretDb(deps)) {
+  if (await isFerretDb(deps.models)) {
     // One scan, streamed in pages.
     let rows: Row[] = [];
     for await (const r of deps.models.Case.find(filter, projection).lean<Row[]>().cursor({ batchSize: RECONCILE_PAGE })) {

@@ -1,0 +1,231 @@
+/**
+ * `npm run bench:sla`: the SLA clock (issue #4) at national scale.
+ *
+ * Starts a throwaway Redis and MongoDB-compatible server (REDIS_URL / MONGODB_URI if set, else
+ * shared/infra/launcher.ts: FerretDB here), seeds BENCH_CASES open cases (default 1,000,000) spread
+ * over every unit of the catalogue, the categories, the channels and received times over the past
+ * 60 days, in steady state (everything due so far already sent, `slaNextAt` set as the scheduler
+ * would), with insertMany in batches. Then measures, against the targets of issue #4:
+ *   - cases scheduled per second: reconcile on an empty Redis (creates every wake-up job)  ≥ 5,000/s
+ *   - reconcile sweep for all cases, second pass (nothing missing)                        ≤ 5 min
+ *   - Redis used_memory per scheduled case (INFO memory delta / cases)                     ≤ 1 KB
+ *   - due-job processing: a fake clock makes BENCH_DUE cases due, time the run             cases/s
+ *   - late-units card for the whole country (shared/supervision/lateUnits.ts)             ≤ 1 s
+ * and for information: the seeding rate, the planning rate, whether the run's `slaNextAt` range
+ * query uses an index (explain), and Redis per case of a bare sorted set (the alternative design).
+ *
+ * Env: BENCH_CASES, BENCH_DUE (default 2 % of the cases, at most 20,000), BENCH_BATCH (insert batch,
+ * default 5,000), REDIS_URL / MONGODB_URI. Exits 1 if a target is missed.
+ */
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { Types } from 'mongoose';
+import { CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../shared/categories.ts';
+import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
+import type { LineClient } from '../shared/line/client.ts';
+import { createLogger } from '../shared/logger.ts';
+import { connectDb } from '../shared/models/index.ts';
+import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
+import { lateUnits } from '../shared/supervision/lateUnits.ts';
+import { buildUnitCatalog } from '../shared/units/catalog.ts';
+import { nextWake, planCase, type SlaCase } from '../workers/sla/plan.ts';
+import { runSla, type SlaDeps } from '../workers/sla/run.ts';
+import { createSlaQueue, reconcileSla } from '../workers/sla/worker.ts';
+
+function num(name: string, dflt: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${raw})`);
+  return Math.round(n);
+}
+
+const N = num('BENCH_CASES', 1_000_000);
+const DUE = Math.min(N, num('BENCH_DUE', Math.min(20_000, Math.max(100, Math.round(N * 0.02)))));
+const BATCH = num('BENCH_BATCH', 5_000);
+const TARGET_SCHEDULE_PER_S = 5_000;
+const TARGET_RECONCILE_S = 300;
+const TARGET_BYTES_PER_CASE = 1024;
+const TARGET_LATE_UNITS_S = 1;
+const DAY_MS = 86_400_000;
+
+const log = (...a: unknown[]) => console.error(`[bench:sla ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+// Deterministic pseudo-random (mulberry32), so runs are comparable.
+let seed = 0x5eed;
+function rand(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)![1]);
+}
+
+async function main() {
+  let services: LocalServices | undefined;
+  let redisUrl = process.env.REDIS_URL;
+  let mongoUri = process.env.MONGODB_URI;
+  if (!redisUrl || !mongoUri) {
+    services = await startLocalServices();
+    redisUrl ??= services.redisUrl;
+    mongoUri ??= services.mongoUri;
+    log(`services: ${services.describe.redis}; ${services.describe.mongo}`);
+  }
+  const models = await connectDb(mongoUri, `bench_sla_${Date.now()}`);
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const prefix = `bsla${Date.now()}`;
+  const queue = createSlaQueue(redis, prefix);
+  const now = new Date();
+  const clock = { t: now, now() { return new Date(this.t); } };
+  let pushes = 0;
+  const line = { push: async () => { pushes++; } } as unknown as LineClient;
+  const deps: SlaDeps = { models, line, log: createLogger('silent'), clock, calendar: cal };
+  const rows: { label: string; value: string; target: string; pass?: boolean }[] = [];
+  const push = rows.push.bind(rows);
+  rows.push = (...rs) => { for (const r of rs) log(`${r.label}: ${r.value}`); return push(...rs); };
+
+  try {
+    // Units and one officer per unit (the digests need somebody to go to).
+    const units = buildUnitCatalog();
+    await models.Unit.insertMany(units.map((u) => ({ _id: u.code, nameTh: u.nameTh, nameEn: u.nameEn, level: u.level, parentCode: u.parentCode, provinceCode: u.provinceCode })));
+    await models.Officer.insertMany(units.map((u, i) => ({ lineUserId: `U${String(i).padStart(32, '0')}`, unitCode: u.code, role: i % 3 ? 'officer' : 'head', name: `จนท. ${u.code}` })));
+    const caseUnits = units.filter((u) => u.level === 'district' || u.level === 'province' || u.level === 'partner').map((u) => u.code);
+    log(`${units.length} units (${caseUnits.length} take cases); seeding ${fmt(N)} open cases in batches of ${fmt(BATCH)}`);
+
+    // Seed, in steady state: what was due so far counts as sent; slaNextAt = the planner's next wake.
+    const nextAts: number[] = [];
+    const col = models.Case.collection;
+    let planMs = 0;
+    let insertMs = 0;
+    const seedStart = performance.now();
+    for (let i = 0; i < N; i += BATCH) {
+      const docs = [];
+      for (let j = i; j < Math.min(N, i + BATCH); j++) {
+        const receivedAt = new Date(now.getTime() - Math.floor(rand() * 60 * DAY_MS));
+        const channel = pick(CHANNEL_CODES);
+        const r = rand();
+        const status = r < 0.2 ? 'received' : r < 0.5 ? 'assigned' : r < 0.9 ? 'in_progress' : 'forwarded';
+        const answered = status !== 'received' && rand() < 0.5;
+        const c = {
+          _id: new Types.ObjectId(),
+          trackingNo: `2569-${String(j + 1).padStart(7, '0')}`,
+          idempotencyKey: `bench:${j}`,
+          channel,
+          category: pick(SUBJECT_CATEGORY_CODES),
+          description: 'ถนนหน้าหมู่บ้านชำรุดเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย ขอให้หน่วยงานเข้าซ่อมแซมโดยด่วน',
+          location: { provinceCode: '50', provinceName: 'เชียงใหม่' },
+          attachments: [],
+          complainant: { lineUserId: channel === 'line' ? `Uc${String(j).padStart(31, '0')}` : undefined, name: 'ผู้ร้อง', anonymous: false, lang: 'th' },
+          receivedAt,
+          ackDueAt: channel === 'line' ? cal.addOfficeMinutes(receivedAt, 8 * 60) : cal.addWorkingDays(receivedAt, 1),
+          answerDueAt: new Date(receivedAt.getTime() + 15 * DAY_MS),
+          resolveDueAt: cal.addWorkingDays(receivedAt, 30),
+          escalationLevel: 0,
+          slaSent: [] as string[],
+          slaNextAt: null as Date | null,
+          status,
+          unitCode: pick(caseUnits),
+          timeline: [{ at: receivedAt, by: { kind: 'system' }, action: 'opened' }, ...(answered ? [{ at: receivedAt, by: { kind: 'system' }, action: 'note' }] : [])],
+          pendingEvents: [],
+          version: 1,
+          createdAt: receivedAt,
+          updatedAt: receivedAt,
+        };
+        const p0 = performance.now();
+        const plan = planCase(c as unknown as SlaCase, cal, now);
+        c.slaSent = plan.due.map((n) => n.key);
+        c.escalationLevel = plan.due.reduce((l, n) => Math.max(l, n.level ?? 0), 0);
+        const next = nextWake(c as unknown as SlaCase, cal, now);
+        planMs += performance.now() - p0;
+        c.slaNextAt = next ?? null;
+        if (next) nextAts.push(next.getTime());
+        docs.push(c);
+      }
+      const t0 = performance.now();
+      await col.insertMany(docs, { ordered: false });
+      insertMs += performance.now() - t0;
+      if ((i / BATCH) % 20 === 0) log(`  seeded ${fmt(Math.min(N, i + BATCH))}`);
+    }
+    const seedS = (performance.now() - seedStart) / 1000;
+    rows.push({ label: 'seeding (insertMany)', value: `${fmt(N / (insertMs / 1000))} cases/s (${fmt(seedS, 1)} s in all)`, target: 'info' });
+    rows.push({ label: 'planning (planCase + nextWake)', value: `${fmt(N / (planMs / 1000))} cases/s`, target: 'info' });
+    log(`seeded in ${fmt(seedS, 1)} s`);
+
+    // Does the run's query use the slaNextAt index?
+    const explain = await col.find({ slaNextAt: { $lte: now } }).explain() as Record<string, any>;
+    const plan = JSON.stringify(explain.queryPlanner ?? explain).slice(0, 300);
+    const indexed = /IXSCAN|USING INDEX/i.test(plan) || explain.filterPushdown === true;
+    rows.push({ label: 'run query uses slaNextAt index', value: indexed ? 'yes' : `no (${'ferretdbVersion' in (explain.serverInfo ?? {}) ? 'FerretDB: filterPushdown false, full SCAN' : plan.slice(0, 80)})`, target: 'info' });
+
+    // 1. Schedule every case from scratch (empty Redis): reconcile creates every wake-up.
+    await redis.flushdb();
+    const mem0 = await usedMemory(redis);
+    let t0 = performance.now();
+    const r1 = await reconcileSla(deps, queue);
+    const schedS = (performance.now() - t0) / 1000;
+    const mem1 = await usedMemory(redis);
+    const perCase = (mem1 - mem0) / Math.max(1, r1.scheduled);
+    rows.push({ label: 'cases scheduled per second', value: `${fmt(r1.scheduled / schedS)} /s (${fmt(r1.scheduled)} jobs in ${fmt(schedS, 1)} s)`, target: `≥ ${fmt(TARGET_SCHEDULE_PER_S)} /s`, pass: r1.scheduled / schedS >= TARGET_SCHEDULE_PER_S });
+    rows.push({ label: 'Redis per scheduled case', value: `${fmt(perCase)} B`, target: `≤ ${fmt(TARGET_BYTES_PER_CASE)} B`, pass: perCase <= TARGET_BYTES_PER_CASE });
+    log(`scheduled ${fmt(r1.scheduled)} in ${fmt(schedS, 1)} s`);
+
+    // 2. Second sweep: nothing missing.
+    t0 = performance.now();
+    const r2 = await reconcileSla(deps, queue);
+    const recS = (performance.now() - t0) / 1000;
+    rows.push({ label: 'reconcile sweep, all cases', value: `${fmt(recS, 1)} s (${fmt(r2.cases)} cases, ${fmt(r2.scheduled)} added)`, target: `≤ ${TARGET_RECONCILE_S} s`, pass: recS <= TARGET_RECONCILE_S });
+
+    // The alternative: no job per case, one sorted set of next-due times.
+    const zkey = `${prefix}:zset-probe`;
+    const zmem0 = await usedMemory(redis);
+    const ids = await col.find({}, { projection: { _id: 1, slaNextAt: 1 } }).limit(Math.min(N, 100_000)).toArray();
+    for (let i = 0; i < ids.length; i += 5_000) {
+      const args: (string | number)[] = [];
+      for (const d of ids.slice(i, i + 5_000)) args.push(new Date(d.slaNextAt ?? 0).getTime(), String(d._id));
+      await redis.zadd(zkey, ...args);
+    }
+    const zPer = (await usedMemory(redis) - zmem0) / ids.length;
+    await redis.del(zkey);
+    rows.push({ label: 'alternative: sorted set, per case', value: `${fmt(zPer)} B (${fmt(ids.length)} members)`, target: 'info' });
+
+    // 3. Due-job processing: move the clock to when DUE cases have come due, time the run.
+    nextAts.sort((a, b) => a - b);
+    const dueAt = new Date(nextAts[Math.min(nextAts.length, DUE) - 1]);
+    clock.t = dueAt;
+    t0 = performance.now();
+    const run = await runSla(deps, dueAt);
+    const runS = (performance.now() - t0) / 1000;
+    rows.push({ label: 'due-job processing', value: `${fmt((run.cases ?? 0) / runS)} cases/s (${fmt(run.cases ?? 0)} cases, ${fmt(run.notifications)} notifications, ${fmt(run.messages)} messages in ${fmt(runS, 1)} s)`, target: 'info' });
+    t0 = performance.now();
+    const again = await runSla(deps, dueAt);
+    const idleS = (performance.now() - t0) / 1000;
+    rows.push({ label: 'run with nothing due (query only)', value: `${fmt(idleS, 2)} s (${fmt(again.cases ?? 0)} cases read)`, target: 'info' });
+
+    // 4. Late-units card for the whole country (the supervisor card's own query).
+    t0 = performance.now();
+    const late = await lateUnits(models, cal, null, dueAt);
+    const lateS = (performance.now() - t0) / 1000;
+    rows.push({ label: 'late-units card, whole country', value: `${fmt(lateS, 2)} s (${fmt(late.totalUnits)} units, ${fmt(late.totalCases)} overdue cases)`, target: `≤ ${TARGET_LATE_UNITS_S} s`, pass: lateS <= TARGET_LATE_UNITS_S });
+  } finally {
+    const w = Math.max(...rows.map((r) => r.label.length));
+    const v = Math.max(...rows.map((r) => r.value.length));
+    console.log(`\nbench:sla — ${fmt(N)} open cases\n`);
+    for (const r of rows) console.log(`${r.label.padEnd(w)}  ${r.value.padEnd(v)}  ${r.target.padEnd(12)}  ${r.pass === undefined ? '' : r.pass ? 'PASS' : 'FAIL'}`);
+    console.log('');
+    await queue.close().catch(() => undefined);
+    redis.disconnect();
+    await models.conn.dropDatabase().catch(() => undefined);
+    await models.conn.close().catch(() => undefined);
+    await services?.stop();
+  }
+  if (rows.some((r) => r.pass === false)) process.exitCode = 1;
+}
+
+await main();
