@@ -71,8 +71,7 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
   if (conv?.lastEventId === eventId) {
     // Applied before a crash; the replies may not have gone out. The retry key keeps a resend single.
     if (Array.isArray(conv.outbox) && conv.outbox.length) {
-      await deps.line.replyOrPush(userId, replyToken, conv.outbox as Message[], `reply:${eventId}`);
-      await deps.models.Conversation.updateOne({ _id: userId, lastEventId: eventId }, { $set: { outbox: null } });
+      await sendTurn(deps, userId, eventId, replyToken, conv.outbox as Message[]);
     }
     return;
   }
@@ -120,7 +119,11 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
     const menuId = await deps.richMenuId();
     if (menuId) await deps.line.api.linkRichMenuIdToUser(userId, menuId);
   }
+  await sendTurn(deps, userId, eventId, replyToken, replies);
+}
+
+/** Sends a turn's saved replies, then marks them sent: a retry of the job after this point sends nothing. */
+async function sendTurn(deps: BotDeps, userId: string, eventId: string, replyToken: string | undefined, replies: Message[]): Promise<void> {
   if (replies.length) await deps.line.replyOrPush(userId, replyToken, replies, `reply:${eventId}`);
-  // Sent: a retry of this job (after a crash past this point) must not send again.
   await deps.models.Conversation.updateOne({ _id: userId, lastEventId: eventId }, { $set: { outbox: null } });
 }
