@@ -201,14 +201,18 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
     sel.append(h('option', { value: '' }, placeholder), ...items.map((a) => h('option', { value: a.code, selected: a.code === selected }, pick(a.nameTh, a.nameEn))));
     sel.disabled = items.length === 0;
   };
+  /** One request per province/district per page load; a failed one is forgotten so a retry asks again. */
+  const cachedAreas = (cache: Map<string, Promise<Area[]>>, code: string, path: string): Promise<Area[]> => {
+    let p = cache.get(code);
+    if (!p) cache.set(code, (p = ctx.api.get<Area[]>(path)));
+    return p.catch((e) => { cache.delete(code); throw e; });
+  };
   const loadDistricts = async (code: string | undefined) => {
     fill(subSel, [], undefined, t('chooseDistrictFirst'));
     if (!code) return fill(distSel, [], undefined, t('chooseProvinceFirst'));
     distSel.setAttribute('aria-busy', 'true');
     try {
-      let p = districtCache.get(code);
-      if (!p) districtCache.set(code, (p = ctx.api.get<Area[]>(`/geo/provinces/${encodeURIComponent(code)}/districts`)));
-      const list = await p.catch((e) => { districtCache.delete(code); throw e; });
+      const list = await cachedAreas(districtCache, code, `/geo/provinces/${encodeURIComponent(code)}/districts`);
       if (provSel.value !== code) return;
       fill(distSel, list, draft.districtCode, t('choose'));
       if (draft.districtCode && distSel.value === draft.districtCode) await loadSubdistricts(draft.districtCode);
@@ -222,9 +226,7 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
     if (!code) return fill(subSel, [], undefined, t('chooseDistrictFirst'));
     subSel.setAttribute('aria-busy', 'true');
     try {
-      let p = subdistrictCache.get(code);
-      if (!p) subdistrictCache.set(code, (p = ctx.api.get<Area[]>(`/geo/districts/${encodeURIComponent(code)}/subdistricts`)));
-      const list = await p.catch((e) => { subdistrictCache.delete(code); throw e; });
+      const list = await cachedAreas(subdistrictCache, code, `/geo/districts/${encodeURIComponent(code)}/subdistricts`);
       if (distSel.value !== code) return;
       fill(subSel, list, draft.subdistrictCode, t('choose'));
     } catch (e) {
