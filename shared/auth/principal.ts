@@ -1,0 +1,40 @@
+/**
+ * Who is calling a web API that is not the LINE webhook: an officer signed in to the dashboard
+ * (LINE Login), or a partner agency with an API key. Reports, the dashboard and the data-exchange
+ * API all decide what may be read from this one shape, so a scope rule is written once.
+ */
+import type { Models } from '../models/index.ts';
+import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
+
+export type Principal =
+  | { kind: 'officer'; officerId: string; lineUserId: string; name: string; unitCode: string; role: 'officer' | 'head' | 'executive' | 'admin' }
+  | { kind: 'partner'; apiKeyId: string; name: string; unitCode: string };
+
+/** The ministry's officers see the whole country; everyone else sees their unit and the units under it. */
+export function seesWholeCountry(p: Principal): boolean {
+  return p.unitCode === MINISTRY_UNIT_CODE;
+}
+
+/** The unit and every unit under it (the unit tree is shallow: ministry → province → district, plus partners). */
+export async function unitAndDescendants(models: Pick<Models, 'Unit'>, unitCode: string): Promise<string[]> {
+  const out = [unitCode];
+  let frontier = [unitCode];
+  while (frontier.length) {
+    const children = await models.Unit.find({ parentCode: { $in: frontier } }, { _id: 1 }).lean<{ _id: string }[]>();
+    frontier = children.map((c) => c._id);
+    out.push(...frontier);
+  }
+  return out;
+}
+
+/** May `p` read data of `unitCode`? (Its own unit, any unit under it, or anything for the ministry.) */
+export async function mayRead(models: Pick<Models, 'Unit'>, p: Principal, unitCode: string): Promise<boolean> {
+  if (seesWholeCountry(p) || p.unitCode === unitCode) return true;
+  let code: string | null | undefined = unitCode;
+  for (let i = 0; i < 4 && code; i++) {
+    const unit: { parentCode?: string | null } | null = await models.Unit.findById(code, { parentCode: 1 }).lean();
+    code = unit?.parentCode;
+    if (code === p.unitCode) return true;
+  }
+  return false;
+}
