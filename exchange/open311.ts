@@ -127,7 +127,13 @@ export function open311Routes(api: ExchangeRoutes, deps: Open311Deps): void {
     summary: 'File a complaint (a new case, routed like any other)',
     description: 'Form-encoded (GeoReport v2) or JSON. Idempotent when you send an Idempotency-Key header or partner_request_id: a retry returns the same service_request_id (200). The complainant\'s name and phone are kept for the centre only and never returned to partners; email is not stored.',
     body: Open311CreateBody,
-    success: { status: 201, description: 'Created', schema: Open311Created, alsoStatus: { status: 200, description: 'Already created by an earlier try with the same idempotency key' } },
+    success: {
+      status: 201, description: 'Created', schema: Open311Created, alsoStatus: { status: 200, description: 'Already created by an earlier try with the same idempotency key' },
+      links: {
+        open311GetRequest: { operationId: 'open311GetRequest', parameters: { id: '$response.body#/0/service_request_id' } },
+        partnerGetCase: { operationId: 'partnerGetCase', parameters: { trackingNo: '$response.body#/0/service_request_id' } },
+      },
+    },
     errors: [409],
     headers: [{ name: 'Idempotency-Key', description: 'Your id for this request: a retry with the same key returns the same case', pattern: PARTNER_REQUEST_ID.source }],
   }, async (ctx) => {

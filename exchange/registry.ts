@@ -26,7 +26,11 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   query?: Q;
   /** Body schema; accepted as JSON and as application/x-www-form-urlencoded (GeoReport v2 clients post forms). */
   body?: B;
-  success: { status: number; description: string; schema: z.ZodType; alsoStatus?: { status: number; description: string } };
+  success: {
+    status: number; description: string; schema: z.ZodType; alsoStatus?: { status: number; description: string };
+    /** OpenAPI links: operations that take a value of this answer (lets a stateful fuzzer follow a created case). */
+    links?: Record<string, { operationId: string; parameters: Record<string, string> }>;
+  };
   errors?: number[];
   /** Optional request headers, for the document only (the handler reads and checks them). */
   headers?: { name: string; description: string; pattern: string }[];
@@ -137,7 +141,11 @@ export function openApiDocument(groups: ExchangeRoutes[], info: { title: string;
     if (s.query) statuses.add(400);
     if (s.body) { statuses.add(400); statuses.add(413); statuses.add(415); }
     const errorRef = { $ref: style === 'open311' ? '#/components/schemas/Open311Error' : '#/components/schemas/Error' };
-    const success = { description: s.success.description, content: { 'application/json': { schema: jsonSchema(s.success.schema, 'output') } } };
+    const success = {
+      description: s.success.description,
+      ...(s.success.links ? { links: s.success.links } : {}),
+      content: { 'application/json': { schema: jsonSchema(s.success.schema, 'output') } },
+    };
     const responses: Record<string, unknown> = { [String(s.success.status)]: success };
     if (s.success.alsoStatus) responses[String(s.success.alsoStatus.status)] = { ...success, description: s.success.alsoStatus.description };
     for (const st of [...statuses].sort()) responses[String(st)] = { description: ERROR_TEXT[st] ?? 'Error', content: { 'application/json': { schema: errorRef } } };

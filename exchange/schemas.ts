@@ -30,7 +30,8 @@ const IsoDate = z.iso.datetime({ offset: true });
 
 /** Comma-separated list of values from a fixed set (GeoReport v2 lets service_code repeat this way). */
 function commaList<T extends string>(values: readonly [T, ...T[]], max: number) {
-  return z.string().max(1000).transform((s, ctx) => {
+  const one = `(${values.join('|')})`;
+  return z.string().max(1000).regex(new RegExp(`^${one}(,${one}){0,${max - 1}}$`), `comma-separated, each one of: ${values.join(', ')}`).transform((s, ctx) => {
     const items = s.split(',').map((x) => x.trim()).filter(Boolean);
     const bad = items.filter((x) => !(values as readonly string[]).includes(x));
     if (bad.length || !items.length || items.length > max) {
@@ -41,7 +42,7 @@ function commaList<T extends string>(values: readonly [T, ...T[]], max: number) 
   });
 }
 
-const trackingList = z.string().max(1000).transform((s, ctx) => {
+const trackingList = z.string().max(1000).regex(/^\d{4}-\d{6,8}(,\d{4}-\d{6,8}){0,49}$/, 'comma-separated tracking numbers (at most 50), e.g. 2569-000042,2569-000043').transform((s, ctx) => {
   const items = s.split(',').map((x) => x.trim()).filter(Boolean);
   if (!items.length || items.length > 50 || items.some((x) => !TRACKING_NO.test(x))) {
     ctx.addIssue({ code: 'custom', message: 'comma-separated tracking numbers (at most 50), e.g. 2569-000042,2569-000043' });
@@ -83,7 +84,7 @@ export const Open311CreateBody = z.object({
   description: text(3, 5000).describe('What happened (up to 5,000 characters)'),
   lat: formNumber(-90, 90).optional().describe('WGS84 latitude; with long'),
   long: formNumber(-180, 180).optional().describe('WGS84 longitude; with lat'),
-  address_string: text(0, 300).optional().describe('Address as written; the province/district is read from it (Thai or English)'),
+  address_string: text(1, 300).optional().describe('Address as written; the province/district is read from it (Thai or English)'),
   first_name: text(0, 100).optional(),
   last_name: text(0, 100).optional(),
   phone: Phone.optional(),
@@ -92,7 +93,11 @@ export const Open311CreateBody = z.object({
   account_id: z.string().max(100).regex(/^[A-Za-z0-9._:-]*$/).optional().describe('Ignored'),
   partner_request_id: z.string().regex(PARTNER_REQUEST_ID).optional().describe('Your id for this request (extension): a retry with the same id returns the same case. Or send an Idempotency-Key header'),
   channel: z.enum(PARTNER_CHANNELS).optional().describe('Where the complaint reached you (extension); default website'),
-}).strict().superRefine((b, ctx) => {
+}).strict().meta({
+  // The same rules as the check below, for the document: a location is lat+long or an address.
+  dependentRequired: { lat: ['long'], long: ['lat'] },
+  anyOf: [{ required: ['lat', 'long'] }, { required: ['address_string'] }],
+}).superRefine((b, ctx) => {
   if ((b.lat === undefined) !== (b.long === undefined)) ctx.addIssue({ code: 'custom', path: [b.lat === undefined ? 'lat' : 'long'], message: 'lat and long go together (ต้องระบุคู่กัน)' });
   if (b.lat === undefined && !b.address_string) ctx.addIssue({ code: 'custom', path: ['address_string'], message: 'a location is required: lat+long or address_string (ต้องระบุตำแหน่ง)' });
 });
