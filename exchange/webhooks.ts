@@ -104,8 +104,9 @@ export interface FanOutDeps {
   backoffMs?: number;
 }
 
+/** 12 attempts, 10 s doubling: the last try comes about 5.7 h after the first, enough for a partner's bad afternoon. */
 export const PARTNER_WEBHOOK_JOB_OPTIONS: JobsOptions = {
-  attempts: 10,
+  attempts: 12,
   backoff: { type: 'exponential', delay: 10_000 },
   removeOnComplete: { age: 7 * 24 * 3600 },
   removeOnFail: { age: 30 * 24 * 3600 },
