@@ -14,6 +14,8 @@ import { seedUnits } from '../shared/units/seed.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import { simulatorUrlOf } from '../liff/static.ts';
 import { slaContext } from '../shared/sla/load.ts';
+import { createDashboard } from '../dashboard/index.ts';
+import { createDashboardAuthenticate, type DashboardAuthenticate } from '../dashboard/auth.ts';
 
 /** Everything a process needs, wired once from the validated config (the composition root). */
 export interface Runtime {
@@ -24,6 +26,8 @@ export interface Runtime {
   line: LineClient;
   clock: Clock;
   bot: BotDeps;
+  /** Reads the dashboard's session cookie: `authenticate(req)` for /api/reports, /admin/queues and the like. */
+  dashboardAuthenticate: DashboardAuthenticate;
   close(): Promise<void>;
 }
 
@@ -46,6 +50,7 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   };
   return {
     config, log, models, queues, line, clock, bot,
+    dashboardAuthenticate: createDashboardAuthenticate({ models, clock, config }),
     async close() {
       await queues.close();
       await models.conn.close();
@@ -71,7 +76,8 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
     ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
   const app = createWebApp({ channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
-    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) } });
+    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) },
+    dashboard: createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar }) });
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => {
       if (err) return reject(err);

@@ -14,6 +14,8 @@ export interface WebAppDeps {
   liffApi?: Router;
   /** The LIFF mini-app's pages at /liff/ (issue #3); absent: not served. */
   liffPages?: LiffPagesOptions;
+  /** The executive dashboard (dashboard/), mounted at /dashboard; absent: not served. */
+  dashboard?: Router;
 }
 
 /** The `web` process: LINE webhook, health checks (and, later, the LIFF API and pages). */
@@ -36,6 +38,10 @@ export function createWebApp(deps: WebAppDeps): Express {
   });
 
   if (deps.liffPages) app.use('/liff', liffPages(deps.liffPages));
+  if (deps.dashboard) {
+    app.get('/dashboard', (_req, res) => res.redirect(301, '/dashboard/'));
+    app.use('/dashboard', deps.dashboard);
+  }
 
   app.use((_req, res) => void res.status(404).json({ message: 'Not found (ไม่พบหน้านี้)' }));
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
