@@ -38,10 +38,7 @@ export function createWebApp(deps: WebAppDeps): Express {
   });
 
   if (deps.liffPages) app.use('/liff', liffPages(deps.liffPages));
-  if (deps.dashboard) {
-    app.get('/dashboard', (_req, res) => res.redirect(301, '/dashboard/'));
-    app.use('/dashboard', deps.dashboard);
-  }
+  if (deps.dashboard) app.use('/dashboard', deps.dashboard);
 
   app.use((_req, res) => void res.status(404).json({ message: 'Not found (ไม่พบหน้านี้)' }));
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {

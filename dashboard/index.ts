@@ -59,6 +59,7 @@ const common = z.object({
   unit: code.optional(),
   fy: z.coerce.number().int().min(2500, 'ปีงบประมาณ พ.ศ. 2500–2700 (fiscal year, BE)').max(2700, 'ปีงบประมาณ พ.ศ. 2500–2700 (fiscal year, BE)').optional(),
 });
+const pageQuery = common.strict();
 const reportQuery = common.extend({
   format: z.enum(['province', 'district']).default('province'),
   withChildren: z.enum(['true', 'false']).default('true'),
@@ -66,7 +67,7 @@ const reportQuery = common.extend({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'เดือนต้องเป็น YYYY-MM (month must be YYYY-MM)').optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
-});
+}).strict();
 const caseQuery = common.extend({
   q: z.string().max(100, 'คำค้นยาวเกิน 100 ตัวอักษร (query too long)').regex(/^[^\u0000-\u001f\u007f]*$/, 'มีอักขระควบคุม (control characters)').optional(),
   status: z.enum(CASE_STATUSES).or(z.literal('')).optional(),
@@ -74,13 +75,19 @@ const caseQuery = common.extend({
   from: isoDate.or(z.literal('')).optional(),
   to: isoDate.or(z.literal('')).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
-});
+}).strict();
 
 class BadQuery extends Error { override name = 'BadQuery'; }
 
-function parse<T>(schema: z.ZodType<T>, req: Request): T {
-  const r = schema.safeParse(req.query);
-  if (!r.success) throw new BadQuery(r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+function parse<S extends z.ZodObject>(schema: S, req: Request): z.infer<S> {
+  // An empty form field means "not chosen"; unknown keys (e.g. `unit[$gt]`), empty or not, are refused by the strict schemas.
+  const query = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => v !== '' || !(k in schema.shape)));
+  const r = schema.safeParse(query);
+  if (!r.success) {
+    throw new BadQuery(r.error.issues.map((i) => (i.code === 'unrecognized_keys'
+      ? `ไม่รู้จักตัวเลือก ${i.keys.join(', ')} (unknown parameter)`
+      : `${i.path.join('.') || 'query'}: ${i.message}`)).join('; '));
+  }
   return r.data;
 }
 
@@ -177,7 +184,7 @@ export function createDashboard(deps: DashboardDeps): Router {
 
   // -------- overview
   r.get('/', wrap(async (req, res) => {
-    const q = parse(common, req);
+    const q = parse(pageQuery, req);
     const now = deps.clock.now();
     const fy = q.fy ?? currentFiscalYear(now);
     const scope = await scopeOf(req, res, q.unit);
@@ -286,7 +293,7 @@ export function createDashboard(deps: DashboardDeps): Router {
 
   // -------- late units
   async function lateTable(req: Request, res: Response) {
-    const q = parse(common, req);
+    const q = parse(pageQuery, req);
     const scope = await scopeOf(req, res, q.unit);
     const now = deps.clock.now();
     return { scope, now, late: await lateUnits(deps.models, deps.calendar, scope.codes, now, 100) };
@@ -315,7 +322,7 @@ export function createDashboard(deps: DashboardDeps): Router {
 
   // -------- trends (chart.js)
   r.get('/trends', wrap(async (req, res) => {
-    const q = parse(common, req);
+    const q = parse(pageQuery, req);
     const now = deps.clock.now();
     const fy = q.fy ?? currentFiscalYear(now);
     const scope = await scopeOf(req, res, q.unit);
@@ -345,7 +352,7 @@ export function createDashboard(deps: DashboardDeps): Router {
 
   // -------- data completeness
   async function completenessData(req: Request, res: Response) {
-    const q = parse(common, req);
+    const q = parse(pageQuery, req);
     const now = deps.clock.now();
     const fy = q.fy ?? currentFiscalYear(now);
     const scope = await scopeOf(req, res, q.unit);
