@@ -14,6 +14,8 @@ import { seedUnits } from '../shared/units/seed.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import { simulatorUrlOf } from '../liff/static.ts';
 import { slaContext } from '../shared/sla/load.ts';
+import { createIdTokenVerifier } from '../liff/api/auth.ts';
+import { buildReport, createReportsRouter, lineIdTokenAuthenticator, rowMapping, type Authenticate } from '../shared/reports/index.ts';
 import { createDashboard } from '../dashboard/index.ts';
 import { createDashboardAuthenticate, type DashboardAuthenticate } from '../dashboard/auth.ts';
 
@@ -36,6 +38,7 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   const clock = opts.clock ?? systemClock;
   // The SLA policy and holiday override files: a bad one stops start-up here, naming the key, not the first intake.
   slaContext();
+  rowMapping();
   const models = await connectDb(config.MONGODB_URI, opts.dbName);
   const queues = createQueues(config.REDIS_URL, config.QUEUE_PREFIX, config.EVENT_SHARDS);
   const line = createLineClient(config);
@@ -69,15 +72,18 @@ export interface RunningWeb {
   close(): Promise<void>;
 }
 
-export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', opts: { liffRateLimits?: LiffApiDeps['limits'] } = {}): Promise<RunningWeb> {
+export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', opts: { liffRateLimits?: LiffApiDeps['limits']; reportAuth?: Authenticate[] } = {}): Promise<RunningWeb> {
   const liffApi = createLiffApi({
     models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, line: rt.line, redis: rt.queues.connection,
     config: { LINE_API_BASE_URL: rt.config.LINE_API_BASE_URL, LINE_LOGIN_CHANNEL_ID: rt.config.LINE_LOGIN_CHANNEL_ID, QUEUE_PREFIX: rt.config.QUEUE_PREFIX },
     ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
-  const app = createWebApp({ channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
-    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) },
-    dashboard: createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar }) });
+  // Reports: a LINE ID token of a linked officer is one way in; the dashboard session and API keys add theirs in front.
+  const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? [])]) });
+  const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
+    buildReport: (q) => buildReport({ models: rt.models }, q) });
+  const app = createWebApp({ reportsApi, channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
+    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) }, dashboard });
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => {
       if (err) return reject(err);
@@ -94,4 +100,19 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
 
 export function startWorker(rt: Runtime): Promise<RunningWorkers> {
   return startWorkers(rt.bot, { redisUrl: rt.config.REDIS_URL, prefix: rt.config.QUEUE_PREFIX, queues: rt.queues, log: rt.log });
+}
+
+function reportAuthenticator(rt: Runtime, extra: Authenticate[]): Authenticate {
+  const verify = createIdTokenVerifier({
+    verifyUrl: `${rt.config.LINE_API_BASE_URL.replace(/\/+$/, '')}/oauth2/v2.1/verify`,
+    channelId: rt.config.LINE_LOGIN_CHANNEL_ID, clock: rt.clock, log: rt.log,
+  });
+  const byLine = lineIdTokenAuthenticator(rt.models, verify);
+  return async (req) => {
+    for (const a of extra) {
+      const p = await a(req);
+      if (p) return p;
+    }
+    return byLine(req);
+  };
 }

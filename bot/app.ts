@@ -12,6 +12,8 @@ export interface WebAppDeps {
   log: Logger;
   /** The LIFF API (liff/api), mounted at /liff/api; absent: not served. */
   liffApi?: Router;
+  /** The official report tables (shared/reports), mounted at /api/reports; absent: not served. */
+  reportsApi?: Router;
   /** The LIFF mini-app's pages at /liff/ (issue #3); absent: not served. */
   liffPages?: LiffPagesOptions;
   /** The executive dashboard (dashboard/), mounted at /dashboard; absent: not served. */
@@ -27,6 +29,7 @@ export function createWebApp(deps: WebAppDeps): Express {
   app.use(webhookRouter({ channelSecret: deps.channelSecret, intakeRedis: deps.queues.intake, prefix: deps.queues.prefix, log: deps.log }));
 
   if (deps.liffApi) app.use('/liff/api', deps.liffApi);
+  if (deps.reportsApi) app.use('/api/reports', deps.reportsApi);
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.get('/readyz', async (_req, res) => {

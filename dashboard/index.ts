@@ -23,11 +23,11 @@ import {
 } from './data.ts';
 import { sendTable, type Table } from './export.ts';
 import { errorPage, html, layout, num, plainPage, raw, thaiMonth, type NavUser, type Raw } from './html.ts';
-import { periodLabel, printPage, reportNote, reportTable, type PeriodPick, type ReportJson } from './reportView.ts';
+import { printPage, reportNote, reportTable } from './reportView.ts';
+import { parsePeriod, periodLabel, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 import { maskAddress, maskLineId, maskName, maskPhone } from './mask.ts';
 
-/** The report engine's query (shared/reports/ buildReport), as the tables page sends it. */
-export interface ReportQuery { unitCode: string; withChildren: boolean; format: 'province' | 'district'; period: PeriodPick }
+/** The report engine (shared/reports/ buildReport), injected so the dashboard holds no second one. */
 export type BuildReport = (q: ReportQuery) => Promise<ReportJson>;
 
 export interface DashboardDeps {
@@ -209,27 +209,31 @@ export function createDashboard(deps: DashboardDeps): Router {
   }));
 
   // -------- official tables
-  function reportPick(q: z.infer<typeof reportQuery>, now: Date): PeriodPick {
-    if (q.period === 'month') {
-      if (!q.month) throw new BadQuery('month: เลือกเดือน (pick a month, YYYY-MM)');
-      return { month: q.month };
+  function reportPeriod(q: z.infer<typeof reportQuery>, now: Date) {
+    try {
+      if (q.period === 'month') {
+        if (!q.month) throw new BadQuery('month: เลือกเดือน (pick a month, YYYY-MM)');
+        return parsePeriod({ month: q.month });
+      }
+      if (q.period === 'range') {
+        if (!q.from || !q.to) throw new BadQuery('from/to: เลือกช่วงวันที่ (pick both dates)');
+        return parsePeriod({ from: q.from, to: q.to });
+      }
+      return parsePeriod({ fiscalYear: q.fy ?? currentFiscalYear(now) });
+    } catch (err) {
+      if (err instanceof ReportInputError) throw new BadQuery(err.message);
+      throw err;
     }
-    if (q.period === 'range') {
-      if (!q.from || !q.to) throw new BadQuery('from/to: เลือกช่วงวันที่ (pick both dates)');
-      if (q.from > q.to) throw new BadQuery('from: วันเริ่มต้องไม่หลังวันสิ้นสุด (from must not be after to)');
-      return { from: q.from, to: q.to };
-    }
-    return { fiscalYear: q.fy ?? currentFiscalYear(now) };
   }
 
   async function loadReport(req: Request, res: Response) {
     const q = parse(reportQuery, req);
     const now = deps.clock.now();
     const scope = await scopeOf(req, res, q.unit);
-    const pick = reportPick(q, now);
+    const period = reportPeriod(q, now);
     const withChildren = q.withChildren === 'true';
-    const report = deps.buildReport ? await deps.buildReport({ unitCode: scope.unit.code, withChildren, format: q.format, period: pick }) : null;
-    return { q, now, scope, pick, withChildren, report };
+    const report = deps.buildReport ? await deps.buildReport({ unitCode: scope.unit.code, withChildren, format: q.format, period }) : null;
+    return { q, now, scope, withChildren, report };
   }
 
   const reportParams = (scope: Scope, q: z.infer<typeof reportQuery>) => new URLSearchParams(Object.entries({
@@ -238,7 +242,7 @@ export function createDashboard(deps: DashboardDeps): Router {
   })).toString();
 
   r.get('/reports', wrap(async (req, res) => {
-    const { q, now, scope, pick, withChildren, report } = await loadReport(req, res);
+    const { q, now, scope, withChildren, report } = await loadReport(req, res);
     const fy = q.fy ?? currentFiscalYear(now);
     const sel = (a: string, b: string) => (a === b ? raw('selected') : '');
     const extra = html`
@@ -259,7 +263,8 @@ export function createDashboard(deps: DashboardDeps): Router {
     const params = reportParams(scope, q);
     const body = report
       ? html`<section class="report">
-          <h2>${scope.unit.nameTh}${withChildren ? ' (รวมหน่วยงานในสังกัด)' : ''} · ${periodLabel(pick)}</h2>
+          <h2>${report.unit.nameTh}${withChildren ? ' (รวมหน่วยงานในสังกัด)' : ''} · ${report.format === 'district' ? 'แบบรายงานระดับอำเภอ' : 'แบบรายงานระดับจังหวัด'}</h2>
+          <p class="scope">${periodLabel(report.period)}</p>
           ${reportTable(report, { thai: false })}
           ${reportNote(report, { thai: false })}
           <p class="actions">
@@ -272,23 +277,20 @@ export function createDashboard(deps: DashboardDeps): Router {
   }));
 
   r.get('/reports/print', wrap(async (req, res) => {
-    const { now, scope, pick, withChildren, report } = await loadReport(req, res);
+    const { now, report } = await loadReport(req, res);
     if (!report) return errorPage(res, 503, 'ระบบรายงานทางการยังไม่ได้ติดตั้ง', 'The report engine is not installed in this build.');
-    res.type('html').send(printPage(report, { unitName: scope.unit.nameTh, withChildren, period: pick, asOf: now }));
+    res.type('html').send(printPage(report, { asOf: now }));
   }));
 
   r.get('/export/report.:ext', wrap(async (req, res) => {
     const ext = exportFormat(req);
-    const { scope, pick, report } = await loadReport(req, res);
+    const { now, scope, report } = await loadReport(req, res);
     if (!report) return void res.status(503).json({ message: 'ระบบรายงานยังไม่ได้ติดตั้ง (report engine not installed)' });
-    const rows: Table['rows'] = report.rows.map((row, i) => [i + 1, row.label, row.closed, row.open, row.total]);
-    rows.push([null, 'รวม', report.total.closed, report.total.open, report.total.total]);
-    rows.push([null, `ร้อยละยุติเรื่อง ${report.percentClosed}`, null, null, null]);
-    await sendTable(res, ext, `report-${scope.unit.code}-${report.format}`, {
-      sheet: `${scope.unit.nameTh}`.slice(0, 31),
-      headers: ['ลำดับ (No.)', `ประเด็น (${periodLabel(pick)})`, 'ยุติเรื่อง (Closed)', 'อยู่ระหว่างดำเนินการ (Open)', 'รวม (Total)'],
-      rows,
-    });
+    // The engine's own CSV/XLSX: the same layout as `npm run cli -- report --output csv|xlsx`.
+    res.setHeader('cache-control', 'no-store');
+    res.attachment(`report-${scope.unit.code}-${report.format}.${ext}`);
+    if (ext === 'csv') return void res.type('text/csv; charset=utf-8').send(toCsv(report, { asOf: now }));
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(report, { asOf: now }));
   }));
 
   // -------- late units

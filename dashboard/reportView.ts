@@ -3,32 +3,11 @@
  * (shared/reports/, issue #5 contract). The numbers are the engine's; this file only lays them out —
  * on screen with Arabic digits, in the print view with Thai digits and a Buddhist-era date.
  */
-import { html, num, raw, thaiDigits, thaiLongDate, thaiMonth, type Raw } from './html.ts';
+import type { ReportJson } from '../shared/reports/index.ts';
+import { periodLabel } from '../shared/reports/index.ts';
+import { html, num, thaiDigits, thaiLongDate, type Raw } from './html.ts';
 
-export interface ReportRow { label: string; closed: number; open: number; total: number }
-export interface ReportJson {
-  unit: unknown;
-  format: 'province' | 'district' | string;
-  period: unknown;
-  rows: ReportRow[];
-  total: { closed: number; open: number; total: number };
-  percentClosed: string;
-}
-
-/** What the pickers asked for, in words: "ปีงบประมาณ พ.ศ. 2569", "เดือนพฤศจิกายน 2569", "1 ต.ค. 2568 – 31 ต.ค. 2568". */
-export interface PeriodPick { fiscalYear?: number; month?: string; from?: string; to?: string }
-
-export function periodLabel(p: PeriodPick): string {
-  if (p.month) {
-    const [y, m] = p.month.split('-').map(Number);
-    return `ประจำเดือน${thaiMonth(m)} พ.ศ. ${y + 543}`;
-  }
-  if (p.from || p.to) {
-    const d = (s?: string) => { if (!s) return '…'; const [y, m, day] = s.split('-').map(Number); return `${day} ${thaiMonth(m)} ${y + 543}`; };
-    return `ระหว่างวันที่ ${d(p.from)} ถึงวันที่ ${d(p.to)}`;
-  }
-  return `ประจำปีงบประมาณ พ.ศ. ${p.fiscalYear}`;
-}
+export type { ReportJson };
 
 export function reportTable(r: ReportJson, opts: { thai: boolean }): Raw {
   const n = (v: number) => (opts.thai ? thaiDigits(num(v)) : num(v));
@@ -48,17 +27,18 @@ export function reportNote(r: ReportJson, opts: { thai: boolean }): Raw {
 }
 
 /** The print view: A4 portrait, Thai digits, BE date, ready to attach to a letter. */
-export function printPage(r: ReportJson, opts: { unitName: string; withChildren: boolean; period: PeriodPick; asOf: Date }): string {
+export function printPage(r: ReportJson, opts: { asOf: Date }): string {
   const formatName = r.format === 'district' ? 'แบบรายงานระดับอำเภอ' : 'แบบรายงานระดับจังหวัด';
   return '<!doctype html>' + html`<html lang="th"><head><meta charset="utf-8">
-<title>รายงานผลการดำเนินการเรื่องร้องเรียน ${opts.unitName}</title>
+<title>รายงานผลการดำเนินการเรื่องร้องเรียน ${r.unit.nameTh}</title>
 <link rel="stylesheet" href="/dashboard/assets/print.css">
 </head><body class="print">
 <div class="toolbar"><button type="button" id="print">พิมพ์ · Print</button> <button type="button" id="back">กลับ · Back</button></div>
 <article class="sheet">
   <h1>สรุปผลการดำเนินการเรื่องร้องเรียน/ร้องทุกข์</h1>
-  <h2>${opts.unitName}${opts.withChildren ? ' (รวมหน่วยงานในสังกัด)' : ''}</h2>
-  <h3>${thaiDigits(periodLabel(opts.period))} · ${formatName}</h3>
+  <h2>${r.unit.nameTh}${r.unit.withChildren ? ' (รวมหน่วยงานในสังกัด)' : ''}</h2>
+  <h3>${formatName}</h3>
+  <h3>${thaiDigits(periodLabel(r.period))}</h3>
   ${reportTable(r, { thai: true })}
   ${reportNote(r, { thai: true })}
   <p class="asof">ข้อมูล ณ วันที่ ${thaiDigits(thaiLongDate(opts.asOf))}</p>
