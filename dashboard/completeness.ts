@@ -5,12 +5,12 @@
  */
 
 export const COMPLETENESS_RULES = [
-  { key: 'category', th: 'ประเด็นเรื่อง', en: 'Subject category', why: 'the row it counts under in both report formats' },
-  { key: 'channel', th: 'ช่องทางที่รับเรื่อง', en: 'Intake channel', why: 'provincial rows 8–12 and the service-time standard' },
-  { key: 'description', th: 'รายละเอียดอย่างน้อย 20 ตัวอักษร', en: 'Description of at least 20 characters', why: 'what happened, in words an officer can act on' },
-  { key: 'area', th: 'พื้นที่ (จังหวัดและอำเภอ)', en: 'Area (province and district)', why: 'routing to the responsible centre, Mobile Service' },
-  { key: 'contact', th: 'ช่องทางติดต่อผู้ร้อง (ยกเว้นผู้ไม่ประสงค์ออกนาม)', en: 'A way to reach the complainant (unless anonymous)', why: 'the answer within 15 days (Royal Decree s.38)' },
-  { key: 'result', th: 'ผลการดำเนินการ (เรื่องที่ยุติแล้ว)', en: 'Result text and date (closed cases)', why: 'what the citizen was told when the case closed' },
+  { key: 'category', short: 'ประเด็น', shortEn: 'Subject', th: 'ประเด็นเรื่อง', en: 'Subject category', why: 'the row it counts under in both report formats' },
+  { key: 'channel', short: 'ช่องทาง', shortEn: 'Channel', th: 'ช่องทางที่รับเรื่อง', en: 'Intake channel', why: 'provincial rows 8–12 and the service-time standard' },
+  { key: 'description', short: 'รายละเอียด', shortEn: 'Description', th: 'รายละเอียดอย่างน้อย 20 ตัวอักษร', en: 'Description of at least 20 characters', why: 'what happened, in words an officer can act on' },
+  { key: 'area', short: 'พื้นที่', shortEn: 'Area', th: 'พื้นที่ (จังหวัดและอำเภอ)', en: 'Area (province and district)', why: 'routing to the responsible centre, Mobile Service' },
+  { key: 'contact', short: 'ติดต่อผู้ร้อง', shortEn: 'Contact', th: 'ช่องทางติดต่อผู้ร้อง (ยกเว้นผู้ไม่ประสงค์ออกนาม)', en: 'A way to reach the complainant (unless anonymous)', why: 'the answer within 15 days (Royal Decree s.38)' },
+  { key: 'result', short: 'ผลการดำเนินการ', shortEn: 'Result', th: 'ผลการดำเนินการ (เรื่องที่ยุติแล้ว)', en: 'Result text and date (closed cases)', why: 'what the citizen was told when the case closed' },
 ] as const;
 
 export type CompletenessRule = (typeof COMPLETENESS_RULES)[number]['key'];

@@ -16,6 +16,7 @@ import { officeMinutesBetween } from '../shared/sla/officeTime.ts';
 import { overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { bangkokParts } from './html.ts';
+import { areaOf } from './area.ts';
 import { missingFields, type CompletenessRule, COMPLETENESS_RULES } from './completeness.ts';
 
 export class ForbiddenScope extends Error { override name = 'ForbiddenScope'; }
@@ -196,7 +197,7 @@ export const PAGE_SIZE = 50;
 
 interface SearchRow {
   trackingNo: string; status: string; category: string; channel: string; unitCode: string; receivedAt?: Date; createdAt: Date; resolveDueAt?: Date;
-  location?: { provinceName?: string; districtName?: string }; description?: string;
+  location?: { provinceCode?: string; provinceName?: string; districtCode?: string; districtName?: string }; description?: string;
 }
 
 /** Case list for the search page and exports: no personal data in it (the detail page decides that). */
@@ -213,7 +214,7 @@ export async function searchCases(models: Models, scope: Scope, s: CaseSearch, l
   if (and.length) filter.$and = and;
   const [total, rows] = await Promise.all([
     models.Case.countDocuments(filter),
-    models.Case.find(filter, { trackingNo: 1, status: 1, category: 1, channel: 1, unitCode: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'location.provinceName': 1, 'location.districtName': 1, description: 1 })
+    models.Case.find(filter, { trackingNo: 1, status: 1, category: 1, channel: 1, unitCode: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'location.provinceCode': 1, 'location.provinceName': 1, 'location.districtCode': 1, 'location.districtName': 1, description: 1 })
       .sort({ createdAt: -1 }).skip((s.page - 1) * limit).limit(limit).lean<SearchRow[]>(),
   ]);
   const names = new Map((await models.Unit.find({ _id: { $in: [...new Set(rows.map((r) => r.unitCode))] } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
@@ -222,7 +223,7 @@ export async function searchCases(models: Models, scope: Scope, s: CaseSearch, l
     rows: rows.map((r) => ({
       trackingNo: r.trackingNo, status: r.status, category: r.category, channel: r.channel, unitCode: r.unitCode, unitName: names.get(r.unitCode) ?? r.unitCode,
       receivedAt: new Date(r.receivedAt ?? r.createdAt), resolveDueAt: r.resolveDueAt ? new Date(r.resolveDueAt) : undefined,
-      area: [r.location?.districtName, r.location?.provinceName].filter(Boolean).join(', '),
+      area: areaOf(r.location ?? {}),
       summary: String(r.description ?? '').slice(0, 80),
     })),
   };

@@ -25,6 +25,7 @@ import { sendTable, type Table } from './export.ts';
 import { errorPage, html, layout, num, plainPage, raw, thaiMonth, type NavUser, type Raw } from './html.ts';
 import { printPage, reportNote, reportTable } from './reportView.ts';
 import { parsePeriod, periodLabel, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
+import { areaOf } from './area.ts';
 import { maskAddress, maskLineId, maskName, maskPhone } from './mask.ts';
 
 /** The report engine (shared/reports/ buildReport), injected so the dashboard holds no second one. */
@@ -369,9 +370,9 @@ export function createDashboard(deps: DashboardDeps): Router {
       <details class="rules"><summary>ข้อมูลที่ต้องมี · Required fields</summary><ol>${COMPLETENESS_RULES.map((rule) => html`<li>${rule.th} <small>${rule.en} — ${rule.why}</small></li>`)}</ol></details>
       <table class="data">
         <thead><tr><th>หน่วยงาน <small>Unit</small></th><th class="n">เรื่อง <small>Cases</small></th><th class="n">ครบ <small>Complete</small></th><th>คะแนน <small>Score</small></th>
-          ${COMPLETENESS_RULES.map((rule) => html`<th class="n">ขาด${rule.th.split(' ')[0]} <small>${rule.en.split(' ')[0]}</small></th>`)}</tr></thead>
+          ${COMPLETENESS_RULES.map((rule) => html`<th class="n">ขาด${rule.short} <small>no ${rule.shortEn.toLowerCase()}</small></th>`)}</tr></thead>
         <tbody>${c.units.map((u) => html`<tr><td>${u.nameTh} <small class="code">${u.unitCode}</small></td><td class="n">${num(u.cases)}</td><td class="n">${num(u.complete)}</td>
-          <td><span class="bar"><span data-w="${u.percent}"></span></span> ${u.percent}%</td>
+          <td class="score"><span class="bar"><span data-w="${u.percent}"></span></span> ${u.percent}%</td>
           ${COMPLETENESS_RULES.map((rule) => html`<td class="n ${u.missing[rule.key] ? 'bad' : ''}">${num(u.missing[rule.key])}</td>`)}</tr>`)}</tbody>
       </table>
       <p class="actions"><a class="button ghost" href="/dashboard/export/completeness.csv?unit=${scope.unit.code}&fy=${fy}">CSV</a> <a class="button ghost" href="/dashboard/export/completeness.xlsx?unit=${scope.unit.code}&fy=${fy}">XLSX</a></p>`,
@@ -453,7 +454,8 @@ export function createDashboard(deps: DashboardDeps): Router {
     const unit = await unitInfo(deps.models, c.unitCode);
     const cp: { anonymous?: boolean | null; name?: string | null; phone?: string | null; lineUserId?: string | null } = c.complainant ?? {};
     const loc = c.location ?? {};
-    const address = [loc.address, loc.subdistrictName, loc.districtName, loc.provinceName].filter(Boolean).join(' ');
+    const areaName = areaOf(loc);
+    const address = [loc.address, loc.subdistrictName].filter(Boolean).join(' ');
     const person = cp.anonymous
       ? html`<dd>ไม่ประสงค์ออกนาม <small>anonymous</small></dd>`
       : html`
@@ -472,7 +474,7 @@ export function createDashboard(deps: DashboardDeps): Router {
           <dt>หน่วยงานผู้รับผิดชอบ <small>Assigned unit</small></dt><dd>${unit?.nameTh ?? c.unitCode}</dd>
           ${c.assignee?.name ? html`<dt>เจ้าหน้าที่ <small>Officer</small></dt><dd>${c.assignee.name}</dd>` : ''}
           <dt>กำหนด <small>Deadlines</small></dt><dd>${c.ackDueAt ? `รับเรื่อง ${formatDateTime(new Date(c.ackDueAt))}` : ''}${c.answerDueAt ? ` · ตอบผู้ร้อง ${formatDate(new Date(c.answerDueAt))}` : ''}${c.resolveDueAt ? ` · แล้วเสร็จ ${formatDate(new Date(c.resolveDueAt))}` : ''}</dd>
-          <dt>พื้นที่ <small>Area</small></dt><dd>${[loc.districtName, loc.provinceName].filter(Boolean).join(', ') || '–'}</dd>
+          <dt>พื้นที่ <small>Area</small></dt><dd>${areaName || '–'}</dd>
           <dt>ที่อยู่ / พิกัด <small>Address</small></dt><dd>${assigned ? address || '–' : maskAddress(address)}${assigned && typeof loc.lat === 'number' ? ` (${loc.lat.toFixed(5)}, ${loc.lng?.toFixed(5)})` : ''}</dd>
           ${person}
           ${c.attachments?.length ? html`<dt>ภาพถ่าย <small>Photos</small></dt><dd>${c.attachments.length} ภาพ</dd>` : ''}
@@ -482,7 +484,7 @@ export function createDashboard(deps: DashboardDeps): Router {
         ${c.resolution?.text ? html`<h2>ผลการดำเนินการ <small>Result</small></h2><p class="desc">${c.resolution.text}</p>` : ''}
         ${c.survey?.score ? html`<p>ความพึงพอใจ ${c.survey.score}/5</p>` : ''}
         <h2>ลำดับเหตุการณ์ <small>Timeline</small></h2>
-        <ol class="timeline">${(c.timeline ?? []).map((t) => html`<li><time>${formatDateTime(new Date(t.at))}</time> <b>${t.action}</b> ${t.by?.kind === 'officer' ? t.by.name ?? '' : t.by?.kind === 'citizen' ? (assigned ? 'ผู้ร้อง' : 'ผู้ร้อง') : 'ระบบ'}${t.note ? html` — ${t.note}` : ''}</li>`)}</ol>
+        <ol class="timeline">${(c.timeline ?? []).map((t) => html`<li><time>${formatDateTime(new Date(t.at))}</time> <b>${ACTION_TH[t.action] ?? t.action}</b> ${t.by?.kind === 'officer' ? t.by.name ?? '' : t.by?.kind === 'citizen' ? (assigned ? 'ผู้ร้อง' : 'ผู้ร้อง') : 'ระบบ'}${t.note ? html` — ${t.note}` : ''}</li>`)}</ol>
       </section>`);
   }));
 
@@ -513,6 +515,13 @@ function levelPrefix(u: UnitInfo): string {
   return u.level === 'district' ? '— ' : u.level === 'partner' ? '· ' : '';
 }
 
+
+/** Timeline steps as officers say them. */
+const ACTION_TH: Record<string, string> = {
+  opened: 'รับเรื่อง', assigned: 'เจ้าหน้าที่รับเรื่อง', note: 'บันทึกความคืบหน้า', asked: 'ขอข้อมูลเพิ่มจากผู้ร้อง', info_added: 'ผู้ร้องเพิ่มข้อมูล',
+  forwarded: 'ส่งต่อหน่วยงาน', escalated: 'แจ้งหน่วยงานระดับสูงขึ้น (ล่าช้า)', closed: 'ยุติเรื่อง', rejected: 'ไม่รับเรื่อง', withdrawn: 'ผู้ร้องถอนเรื่อง',
+  survey: 'ผู้ร้องประเมินความพึงพอใจ', line_linked: 'เชื่อมกับบัญชี LINE ของผู้ร้อง',
+};
 
 function channelLabel(code: string): string {
   return CHANNELS.find((c) => c.code === code)?.th ?? code;

@@ -13,7 +13,7 @@
       { label: 'รับเรื่อง · received', data: d.received, backgroundColor: light },
       { label: 'ยุติเรื่อง · closed', data: d.closed, backgroundColor: green },
     ] },
-    options: { responsive: true, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    options: { responsive: true, scales: { y: { beginAtZero: true, grace: '10%', ticks: { precision: 0 } } } },
   });
   new Chart(document.getElementById('chart-categories'), {
     type: 'bar',
@@ -26,6 +26,6 @@
   new Chart(document.getElementById('chart-channels'), {
     type: 'bar',
     data: { labels: d.channels, datasets: [{ label: 'เรื่อง · cases', data: d.channelTotals, backgroundColor: light }] },
-    options: { responsive: true, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    options: { responsive: true, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, grace: '10%', ticks: { precision: 0 } } } },
   });
 })();
