@@ -20,6 +20,8 @@ export interface WebAppDeps {
   routers?: Router[];
   /** Observes each webhook request's duration (the Prometheus histogram, ops/metrics.ts). */
   observeWebhook?: (seconds: number, status: number) => void;
+  /** The executive dashboard (dashboard/), mounted at /dashboard; absent: not served. */
+  dashboard?: Router;
 }
 
 /** The `web` process: LINE webhook, health checks (and, later, the LIFF API and pages). */
@@ -44,6 +46,7 @@ export function createWebApp(deps: WebAppDeps): Express {
 
   if (deps.liffPages) app.use('/liff', liffPages(deps.liffPages));
   for (const r of deps.routers ?? []) app.use(r);
+  if (deps.dashboard) app.use('/dashboard', deps.dashboard);
 
   app.use((_req, res) => void res.status(404).json({ message: 'Not found (ไม่พบหน้านี้)' }));
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
