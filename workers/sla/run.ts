@@ -15,6 +15,7 @@ import { Schema, type Model } from 'mongoose';
 import type { Clock } from '../../shared/clock.ts';
 import { OPEN_STATUSES } from '../../shared/categories.ts';
 import { updateCaseGuarded } from '../../shared/cases/caseUpdate.ts';
+import { th } from '../../shared/i18n/th.ts';
 import type { LineClient } from '../../shared/line/client.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { CaseDoc, Models } from '../../shared/models/index.ts';
@@ -256,7 +257,7 @@ async function finishRun(deps: SlaDeps, head: Batch, hooks: RunHooks): Promise<v
       if (esc && level < (esc.level ?? 0)) {
         level = esc.level ?? 0;
         update.$set = { escalationLevel: esc.level };
-        update.$push = { timeline: { at: new Date(head.at), by: { kind: 'system' }, action: 'escalated', unitCode: esc.unitCode, note: `ยกระดับระดับ ${esc.level}: เกินกำหนด ${esc.window}` } };
+        update.$push = { timeline: { at: new Date(head.at), by: { kind: 'system' }, action: 'escalated', unitCode: esc.unitCode, note: th.slaEscalatedNote(esc.level ?? 0, esc.window ?? '') } };
       }
       // The case's next moment, as it will be once these keys are recorded.
       const after = { ...cur, slaSent: [...(cur.slaSent ?? []), ...keys], escalationLevel: level } as unknown as SlaCase;
