@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createWebApp } from '../bot/app.ts';
 import type { BotDeps } from '../bot/handlers/index.ts';
 import { imageStore } from '../bot/media.ts';
-import { ensureRichMenu } from '../bot/richMenu.ts';
+import { ensureOfficerMenu, ensureRichMenu, type OfficerMenuKind } from '../bot/richMenu.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { createLineClient, type LineClient } from '../shared/line/client.ts';
@@ -47,6 +47,8 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   const queues = createQueues(config.REDIS_URL, config.QUEUE_PREFIX, config.EVENT_SHARDS);
   const line = createLineClient(config);
   let richMenu: Promise<string | undefined> | undefined;
+  const officerMenus = new Map<OfficerMenuKind, Promise<string | undefined>>();
+  const links = { LIFF_ID: config.LIFF_ID, PUBLIC_BASE_URL: config.PUBLIC_BASE_URL };
   const bot: BotDeps = {
     models, clock, log, line,
     links: { LIFF_ID: config.LIFF_ID, PUBLIC_BASE_URL: config.PUBLIC_BASE_URL },
@@ -54,6 +56,10 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
     storeImage: imageStore(models, line),
     // Created on first need, not at start-up: the worker should not fail to start because LINE is slow.
     richMenuId: () => (richMenu ??= ensureRichMenu(line, log).catch((err) => { richMenu = undefined; log.warn({ err: err.message }, 'rich menu unavailable'); return undefined; })),
+    officerMenuId: (kind) => {
+      if (!officerMenus.has(kind)) officerMenus.set(kind, ensureOfficerMenu(line, log, links, kind).catch((err) => { officerMenus.delete(kind); log.warn({ err: err.message, kind }, 'officer rich menu unavailable'); return undefined; }));
+      return officerMenus.get(kind)!;
+    },
   };
   return {
     config, log, models, queues, line, clock, bot,
