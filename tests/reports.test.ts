@@ -90,7 +90,7 @@ describe('a random concurrent workload through the real commands', () => {
     // Received over fiscal years 2568 and 2569 with every category and channel; opened all at once.
     const months = ['2025-02-10', '2025-09-30', '2025-10-01', '2026-01-15', '2026-03-31', '2026-05-20'];
     const citizens = Array.from({ length: 6 }, (_, i) => 'U' + String(i).repeat(32));
-    const opened = await Promise.all(Array.from({ length: 48 }, (_, i) => open({
+    const opened = await Promise.all(Array.from({ length: 40 }, (_, i) => open({
       citizen: pick(citizens), area: pick(AREAS), category: pick(SUBJECT_CATEGORY_CODES), channel: pick(CHANNEL_CODES),
       receivedAt: new Date(`${pick(months)}T${String(8 + (i % 14)).padStart(2, '0')}:30:00+07:00`),
     })));
@@ -115,7 +115,7 @@ describe('a random concurrent workload through the real commands', () => {
 
     const v = await verifyCounters(stack.rt.models);
     expect(v.mismatches).toEqual([]);
-    expect(v.cases).toBeGreaterThanOrEqual(56);
+    expect(v.cases).toBe(49); // 1 + 40 + 8
 
     for (const province of ['50', '57', '10']) {
       for (const format of ['province', 'district'] as const) {
@@ -134,7 +134,7 @@ describe('a random concurrent workload through the real commands', () => {
     expect(country.rows.map((r) => r.label)).toEqual([...PROVINCE_ROWS]);
     expect(country.total.total).toBe(country.total.closed + country.total.open);
     expect(country.total.total).toBeGreaterThan(0);
-  });
+  }, 180_000);
 
   it('report verify finds a counter that was tampered with, and --fix repairs it', async () => {
     const Counter = stack.rt.models.conn.collection('report_counters');
