@@ -10,6 +10,7 @@ import { explainCase, explainPolicy } from '../shared/sla/explain.ts';
 import { loadCalendar, loadSlaContext, loadSlaPolicy } from '../shared/sla/load.ts';
 import { runMain } from './main.ts';
 import { exchangeCommand, EXCHANGE_USAGE } from '../exchange/cli.ts';
+import { importCommand, reportCommand, REPORT_USAGE } from '../shared/reports/cli.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   officer invite --unit <code> --role officer|head|executive|admin [--days 7]
@@ -24,7 +25,8 @@ const USAGE = `Usage: npm run cli -- <command>
       each deadline of the case, the rule behind it and the holidays/weekends skipped
   sla policy --unit <code>
       the effective SLA policy of a unit (config/sla-policy.json over the defaults)
-${EXCHANGE_USAGE}`;
+${EXCHANGE_USAGE}
+${REPORT_USAGE}`;
 
 /** Bad arguments to an `sla` command: printed as one line, like a configuration error, not a stack. */
 class UsageError extends ConfigError {
@@ -54,6 +56,16 @@ function slaWithoutDb(command: string | undefined, values: Record<string, string
 runMain(async () => {
   const argv = process.argv.slice(2);
   const [group, command] = argv;
+  if (group === 'report' || group === 'import') {
+    const { MONGODB_URI } = loadConfigPart(['MONGODB_URI']);
+    const models = await connectDb(MONGODB_URI);
+    try {
+      process.exitCode = group === 'report' ? await reportCommand(models, argv.slice(1)) : await importCommand(models, argv.slice(1));
+    } finally {
+      await models.conn.close();
+    }
+    return;
+  }
   const { values } = parseArgs({ args: argv.slice(2), options: { unit: { type: 'string' }, role: { type: 'string' }, days: { type: 'string' }, hours: { type: 'string' }, from: { type: 'string' }, 'working-days': { type: 'string' }, name: { type: 'string' }, key: { type: 'string' }, url: { type: 'string' }, events: { type: 'string' } }, allowPositionals: true });
   if (!group || group === 'help' || group === '--help') { console.log(USAGE); return; }
   if (group === 'sla' && slaWithoutDb(command, values)) return;

@@ -162,10 +162,14 @@ async function incrementDoc(models: Models, docId: string, inc: Record<string, n
   for (let attempt = 0; attempt < 2000; attempt++) {
     const cur = await Counter.findById(docId, { version: 1 }).lean();
     if (!cur) {
-      // Two first writers at once: one insert wins, the other sees E11000 and goes round again.
-      await Counter.collection.insertOne({ _id: docId as never, c: {}, version: 0 }).catch((err) => {
+      // A new document starts with the increments as its values (one write). Two first writers at
+      // once: one insert wins, the other sees E11000 and goes round again to increment it.
+      const c = Object.fromEntries(Object.entries(inc).map(([k, n]) => [k.slice(2), n]));
+      const created = await Counter.collection.insertOne({ _id: docId as never, c, version: 0 }).then(() => true, (err) => {
         if ((err as { code?: number }).code !== 11000) throw err;
+        return false;
       });
+      if (created) return;
       continue;
     }
     const version = cur.version ?? 0;
@@ -185,7 +189,7 @@ async function incrementDoc(models: Models, docId: string, inc: Record<string, n
 }
 
 /** Writes a delta: each counter document once, a few at a time. */
-export async function applyDelta(models: Models, delta: CounterDelta, concurrency = 4): Promise<void> {
+export async function applyDelta(models: Models, delta: CounterDelta, concurrency = 8): Promise<void> {
   if (!delta.size) return;
   const ferretDb = await isFerretDb(models);
   const entries = [...delta.entries()];

@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:report`: the official tables at national scale (issue #5).
+ *
+ * Starts a throwaway MongoDB-compatible server (MONGODB_URI if set, else shared/infra/launcher.ts:
+ * FerretDB here), seeds the unit catalogue, and imports BENCH_CASES legacy records (default
+ * 3,300,000, the ministry's yearly volume) through the real importer (JSON lines → validation →
+ * unordered insertMany batches → counters per batch). The records spread over every unit (districts
+ * most, provinces some, the ministry a few), both formats and all their rows, received over fiscal
+ * years 2568–2569, about 80 % closed within 0–120 days. Then measures, against the targets:
+ *   - import rate                                                         ≥ 10,000 records/s
+ *   - report time from counters over 100 random scopes (unit, with or without children, format,
+ *     fiscal year / month / whole-month range): p50 and p95              p95 ≤ 50 ms
+ *   - full recount from the cases (`report verify`) and whether it is clean   clean
+ *   - ratio recount / report p50, and a few reports checked against a count from the cases.
+ * Env: BENCH_CASES, BENCH_BATCH (default 10,000), MONGODB_URI. Exits 1 if a target is missed.
+ */
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
+import { connectDb } from '../shared/models/index.ts';
+import { seedUnits } from '../shared/units/seed.ts';
+import { importRecords, type RecordSource } from '../shared/import/legacy.ts';
+import { buildReport, buildReportFromCases } from '../shared/reports/build.ts';
+import { fiscalYearPeriod, monthPeriod, type ReportPeriod } from '../shared/reports/period.ts';
+import { DISTRICT_ROWS, PROVINCE_ROWS, type ReportFormat } from '../shared/reports/rows.ts';
+import { verifyCounters } from '../shared/reports/verify.ts';
+import { CHANNEL_CODES } from '../shared/categories.ts';
+
+function num(name: string, dflt: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${raw})`);
+  return Math.round(n);
+}
+
+const N = num('BENCH_CASES', 3_300_000);
+const BATCH = num('BENCH_BATCH', 10_000);
+const log = (...a: unknown[]) => console.error(`[bench:report ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+// Deterministic pseudo-random (mulberry32), so runs are comparable.
+let seed = 0x5eed;
+function rand(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+const NOW = new Date('2026-09-30T12:00:00+07:00');
+const FROM = new Date('2024-10-01T00:00:00+07:00').getTime();
+const SPAN = NOW.getTime() - FROM;
+const DAY = 86_400_000;
+
+async function main() {
+  let services: LocalServices | undefined;
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    log('starting a throwaway MongoDB-compatible server');
+    services = await startLocalServices();
+    uri = services.mongoUri;
+  }
+  const dbName = `bench_report_${randomBytes(3).toString('hex')}`;
+  const models = await connectDb(uri, dbName);
+  const exitCode = { value: 0 };
+  try {
+    await seedUnits(models);
+    const units = await models.Unit.find({}, { level: 1, parentCode: 1 }).lean<{ _id: string; level: string; parentCode?: string }[]>();
+    const districts = units.filter((u) => u.level === 'district').map((u) => u._id);
+    const provinces = units.filter((u) => u.level === 'province').map((u) => u._id);
+    log(`${fmt(units.length)} units; importing ${fmt(N)} records in batches of ${fmt(BATCH)} into ${services ? services.describe.mongo : uri.replace(/\/\/[^@]*@/, '//')}`);
+
+    async function* records(): RecordSource {
+      for (let i = 1; i <= N; i++) {
+        const r = rand();
+        const unitCode = r < 0.7 ? pick(districts) : r < 0.97 ? pick(provinces) : 'MOI';
+        const format: ReportFormat = unitCode.length === 4 ? (rand() < 0.8 ? 'district' : 'province') : 'province';
+        const receivedAt = new Date(FROM + Math.floor(rand() * SPAN));
+        const closed = rand() < 0.8;
+        const closedAt = closed ? new Date(Math.min(NOW.getTime(), receivedAt.getTime() + Math.floor(rand() * 120 * DAY))) : undefined;
+        const rec: Record<string, string> = {
+          externalId: `B-${i}`, receivedAt: receivedAt.toISOString(), unitCode, reportFormat: format,
+          reportRow: pick(format === 'province' ? PROVINCE_ROWS : DISTRICT_ROWS), status: closed ? 'closed' : 'open',
+        };
+        if (closedAt) rec.closedAt = closedAt.toISOString();
+        if (rand() < 0.5) rec.channel = pick(CHANNEL_CODES);
+        if (rand() < 0.3) rec.description = 'ร้องเรียนเรื่องเสียงดังจากสถานประกอบการในชุมชนยามวิกาล';
+        yield { line: i, raw: JSON.stringify(rec) };
+      }
+    }
+
+    let lastLog = 0;
+    const stats = await importRecords(models, records(), {
+      source: 'bench:report', now: NOW, batchSize: BATCH,
+      onProgress: (s) => {
+        if (performance.now() - lastLog > 15_000) { lastLog = performance.now(); log(`  ${fmt(s.imported)} imported…`); }
+      },
+    });
+    const importRate = stats.imported / (stats.ms / 1000);
+    log(`imported ${fmt(stats.imported)} in ${fmt(stats.ms / 1000, 1)} s (${fmt(importRate)} /s), rejected ${stats.rejected}`);
+
+    // 100 random scopes: any unit, with or without the units under it, either format, a fiscal year, a month or a quarter.
+    const scopes = Array.from({ length: 100 }, () => {
+      const r = rand();
+      const unitCode = r < 0.1 ? 'MOI' : r < 0.5 ? pick(provinces) : pick(districts);
+      const pr = rand();
+      const period: ReportPeriod = pr < 0.5 ? fiscalYearPeriod(pick([2568, 2569]))
+        : pr < 0.8 ? monthPeriod(`${pick([2025, 2026])}-${String(1 + Math.floor(rand() * 9)).padStart(2, '0')}`)
+          : { kind: 'range', from: '2025-01-01', to: '2026-03-31' };
+      return { unitCode, withChildren: rand() < 0.6, format: (rand() < 0.5 ? 'province' : 'district') as ReportFormat, period };
+    });
+    await buildReport({ models }, scopes[0]!); // warm the connection
+    const times: number[] = [];
+    for (const q of scopes) {
+      const t = performance.now();
+      await buildReport({ models }, q);
+      times.push(performance.now() - t);
+    }
+    const p50 = percentile(times, 50);
+    const p95 = percentile(times, 95);
+    log(`report from counters: p50 ${fmt(p50, 2)} ms, p95 ${fmt(p95, 2)} ms, max ${fmt(Math.max(...times), 2)} ms`);
+
+    // A few reports against a count from the cases (a full scan per report here: FerretDB filters only _id on its storage).
+    let sameAsCases = true;
+    const checks = [
+      { unitCode: 'MOI', withChildren: true, format: 'province' as ReportFormat, period: fiscalYearPeriod(2569) },
+      { unitCode: provinces[0]!, withChildren: true, format: 'district' as ReportFormat, period: monthPeriod('2026-03') },
+    ];
+    let scanMs = 0;
+    for (const q of checks) {
+      const a = await buildReport({ models }, q);
+      const t = performance.now();
+      const b = await buildReportFromCases({ models }, q);
+      scanMs = Math.max(scanMs, performance.now() - t);
+      if (JSON.stringify(a) !== JSON.stringify(b)) { sameAsCases = false; log('MISMATCH', q, a.total, b.total); }
+    }
+    log(`counters equal a count from the cases for ${checks.length} scopes: ${sameAsCases} (slowest count from cases ${fmt(scanMs / 1000, 1)} s)`);
+
+    const v = await verifyCounters(models);
+    log(`report verify: ${fmt(v.cases)} cases, ${fmt(v.counterDocs)} counter documents, ${v.mismatches.length} mismatches, ${fmt(v.ms / 1000, 1)} s`);
+
+    const rows: [string, string, string, boolean][] = [
+      ['cases imported', fmt(stats.imported), `${fmt(N)} asked`, stats.imported === N],
+      ['import rate', `${fmt(importRate)} records/s`, '≥ 10,000/s', importRate >= 10_000],
+      ['report from counters p50', `${fmt(p50, 2)} ms`, 'info', true],
+      ['report from counters p95 (100 random scopes)', `${fmt(p95, 2)} ms`, '≤ 50 ms', p95 <= 50],
+      ['full recount (report verify)', `${fmt(v.ms / 1000, 1)} s`, 'info', true],
+      ['report verify', v.mismatches.length ? `${v.mismatches.length} mismatches` : 'clean', 'clean', v.mismatches.length === 0],
+      ['ratio recount / report p50', `${fmt(v.ms / p50)} ×`, 'info', true],
+      ['counters = count from cases (2 scopes)', String(sameAsCases), 'true', sameAsCases],
+    ];
+    console.log(`\nbench:report — ${fmt(N)} cases (${process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB v1.24.2, SQLite'})`);
+    for (const [k, val, target, ok] of rows) console.log(`  ${k.padEnd(48)} ${val.padStart(20)}   target ${target.padEnd(12)} ${ok ? 'ok' : 'MISSED'}`);
+    if (rows.some((r) => !r[3])) exitCode.value = 1;
+  } finally {
+    await models.conn.dropDatabase().catch(() => undefined);
+    await models.conn.close();
+    await services?.stop();
+  }
+  process.exitCode = exitCode.value;
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
