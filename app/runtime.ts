@@ -14,7 +14,7 @@ import { seedUnits } from '../shared/units/seed.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import { simulatorUrlOf } from '../liff/static.ts';
 import { slaContext } from '../shared/sla/load.ts';
-import { createExchangeApi } from '../exchange/index.ts';
+import { createApiKeyAuthenticator, createExchangeApi } from '../exchange/index.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { queuesBoard } from '../ops/queuesBoard.ts';
 import { createSlaQueue } from '../workers/sla/worker.ts';
@@ -74,8 +74,9 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
     config: { LINE_API_BASE_URL: rt.config.LINE_API_BASE_URL, LINE_LOGIN_CHANNEL_ID: rt.config.LINE_LOGIN_CHANNEL_ID, QUEUE_PREFIX: rt.config.QUEUE_PREFIX },
     ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
-  // Data exchange (issue #5): Open311 + partner API behind API keys.
-  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL });
+  // Data exchange (issue #5): Open311 + partner API behind API keys; the same authenticator serves any partner-facing router (reports).
+  const apiKeyAuthenticate = createApiKeyAuthenticator(rt.models, rt.clock);
+  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate });
   // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
   const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, rt.queues.partnerWebhooks, slaQueue];
