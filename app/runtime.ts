@@ -88,12 +88,13 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
     config: { LINE_API_BASE_URL: rt.config.LINE_API_BASE_URL, LINE_LOGIN_CHANNEL_ID: rt.config.LINE_LOGIN_CHANNEL_ID, QUEUE_PREFIX: rt.config.QUEUE_PREFIX },
     ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
+  // Data exchange (issue #5): Open311 + partner API behind API keys; the same authenticator serves any partner-facing router (reports).
+  const apiKeyAuthenticate = createApiKeyAuthenticator(rt.models, rt.clock);
+  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate });
   // Reports: a LINE ID token of a linked officer is one way in; the dashboard session and API keys add theirs in front.
-  const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), createApiKeyAuthenticator(rt.models, rt.clock)]) });
+  const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), apiKeyAuthenticate]) });
   const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
     buildReport: (q) => buildReport({ models: rt.models }, q) });
-  // Data exchange (issue #5): Open311 + partner API behind API keys.
-  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL });
   // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
   const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, rt.queues.partnerWebhooks, slaQueue];

@@ -15,7 +15,7 @@ import type { ExchangeRoutes } from './registry.ts';
 import {
   Discovery, IdParams, Open311CreateBody, Open311Created, Open311GetQuery, Open311ListQuery, PARTNER_REQUEST_ID, PublicQuery, Service,
 } from './schemas.ts';
-import { caseScopeFilter, mayReadCase, partnerIntakePrefix } from './scope.ts';
+import { andOf, caseScopeFilter, mayReadCase, partnerIntakePrefix } from './scope.ts';
 import { Open311Request, toOpen311, unitNamesFor } from './views.ts';
 import { OPEN_STATUSES } from '../shared/categories.ts';
 
@@ -102,7 +102,7 @@ export function open311Routes(api: ExchangeRoutes, deps: Open311Deps): void {
         filter.push(query.status[0] === 'open' ? { status: { $in: OPEN_STATUSES } } : { status: { $nin: OPEN_STATUSES } });
       }
     }
-    const where = { $and: filter };
+    const where = andOf(filter);
     const [total, cases] = await Promise.all([
       models.Case.countDocuments(where),
       models.Case.find(where).sort({ receivedAt: -1, _id: -1 }).skip((query.page - 1) * query.page_size).limit(query.page_size).lean<CaseDoc[]>(),

@@ -10,7 +10,7 @@ import { notFound } from './errors.ts';
 import { exchangeModels, PARTNER_EVENT_TYPES } from './models.ts';
 import type { ExchangeRoutes } from './registry.ts';
 import { ApiKeyOnlyQuery, CaseListQuery, TrackingNoParams } from './schemas.ts';
-import { caseScopeFilter, mayReadCase } from './scope.ts';
+import { andOf, caseScopeFilter, mayReadCase } from './scope.ts';
 import { PartnerCase, PartnerCaseDetail, toPartnerCase, toPartnerCaseDetail, unitNamesFor } from './views.ts';
 
 export const PARTNER_API_BASE = '/api/v1';
@@ -52,7 +52,7 @@ export function partnerApiRoutes(api: ExchangeRoutes, deps: { models: Models }):
     if (query.from || query.to) {
       and.push({ receivedAt: { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) } });
     }
-    const where = { $and: and };
+    const where = andOf(and);
     const [total, cases] = await Promise.all([
       models.Case.countDocuments(where),
       models.Case.find(where).sort({ receivedAt: -1, _id: -1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean<CaseDoc[]>(),

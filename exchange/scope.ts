@@ -24,3 +24,9 @@ export async function mayReadCase(models: Models, p: Partner, c: Pick<CaseDoc, '
   if (c.idempotencyKey?.startsWith(partnerIntakePrefix(p.apiKeyId))) return true;
   return mayRead(models, p, c.unitCode);
 }
+
+/** `$and` of the non-empty conditions (the whole-country scope is `{}`), or `{}`. */
+export function andOf(conditions: Record<string, unknown>[]): Record<string, unknown> {
+  const real = conditions.filter((c) => Object.keys(c).length > 0);
+  return real.length === 0 ? {} : real.length === 1 ? real[0] : { $and: real };
+}

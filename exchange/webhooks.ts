@@ -84,7 +84,8 @@ export async function removeSubscription(models: Models, id: string): Promise<bo
 export function partnerEventOf(event: CaseEvent, c: CaseDoc): { type: PartnerEventType; fromStatus?: string; toStatus: string } | null {
   if (event.type === 'case.opened') return { type: 'case.created', toStatus: 'received' };
   const entry = (c.timeline ?? []).find((e) => e.eventId === event.id);
-  if (!entry?.toStatus || entry.toStatus === entry.fromStatus) return null;
+  // A second forward keeps the status but moves the case to another unit: partners hear of it too.
+  if (!entry?.toStatus || (entry.toStatus === entry.fromStatus && entry.action !== 'forwarded')) return null;
   const closed = entry.toStatus === 'closed' || entry.toStatus === 'rejected';
   return { type: closed ? 'case.closed' : 'case.status_changed', ...(entry.fromStatus ? { fromStatus: entry.fromStatus } : {}), toStatus: entry.toStatus };
 }

@@ -38,10 +38,30 @@ function basicAdmin(user: string, password: string): RequestHandler {
   };
 }
 
+/**
+ * What the board shows of a job's data. LINE events carry what people typed and their LINE ids, and
+ * partner deliveries carry complaint text: an admin looking at queue health sees their shape, not
+ * their content (reading personal data belongs to the audited officer views).
+ */
+function adapterFor(q: Queue): BullMQAdapter {
+  const a = new BullMQAdapter(q);
+  if (q.name.startsWith('line-events-')) {
+    a.setFormatter('data', (d: { destination?: string; event?: { type?: string; webhookEventId?: string; timestamp?: number; source?: { type?: string }; message?: { type?: string } } }) => ({
+      event: { type: d?.event?.type, webhookEventId: d?.event?.webhookEventId, timestamp: d?.event?.timestamp, source: d?.event?.source?.type, message: d?.event?.message?.type },
+      note: 'content hidden (ซ่อนเนื้อหา: ข้อมูลส่วนบุคคล)',
+    }));
+  } else if (q.name === 'partner-webhooks') {
+    a.setFormatter('data', (d: { subscriptionId?: string; eventId?: string; type?: string; body?: string }) => ({
+      subscriptionId: d?.subscriptionId, eventId: d?.eventId, type: d?.type, bodyBytes: d?.body ? Buffer.byteLength(d.body) : 0,
+    }));
+  }
+  return a;
+}
+
 export function queuesBoard(deps: QueuesBoardDeps): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUES_BOARD_PATH);
-  createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q)), serverAdapter, options: { uiConfig: { boardTitle: 'Rongrian queues' } } });
+  createBullBoard({ queues: deps.queues.map(adapterFor), serverAdapter, options: { uiConfig: { boardTitle: 'Rongrian queues' } } });
   const guard: RequestHandler = deps.authorize
     ? (req, res, next) => {
       deps.authorize!(req).then((ok) => (ok ? next() : void res.status(401).type('text/plain').send('Admins only (เฉพาะผู้ดูแลระบบ)\n')), next);

@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignCase } from '../shared/cases/commands/assignCase.ts';
 import { closeCase } from '../shared/cases/commands/closeCase.ts';
+import { forwardCase } from '../shared/cases/commands/forwardCase.ts';
+import { openCase } from '../shared/cases/commands/openCase.ts';
 import { SIGNATURE_HEADER, verifySignature } from '../exchange/webhooks.ts';
 import { startWorkers } from '../workers/index.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
@@ -169,9 +171,31 @@ describe('partner webhooks', () => {
     await subscribe(k.id, r);
     await cli(stack.env, ['apikey', 'revoke', k.id]);
     const deps = { models: stack.rt.models, clock: stack.rt.clock, publish: stack.rt.bot.publish };
-    const { openCase } = await import('../shared/cases/commands/openCase.ts');
     await openCase(deps, { idempotencyKey: `t-rev-${Date.now()}`, channel: 'hotline', category: 'help', description: 'เรื่องหลังเพิกถอน', location: { provinceCode: '50', provinceName: 'เชียงใหม่', districtCode: '5001', districtName: 'เมืองเชียงใหม่' }, complainant: {}, by: { kind: 'system' } });
     await queueIdle();
     expect(r.attempts).toBe(0);
+  });
+
+  it('a forward reaches the partners of the unit it left and of the unit it went to', async () => {
+    const cm = await createKey(stack.env, '5001', 'หน่วยงานอำเภอเมืองเชียงใหม่');
+    const bkk = await createKey(stack.env, '10', 'หน่วยงานกรุงเทพฯ (ส่งต่อ)');
+    const from = await new Receiver().start();
+    const to = await new Receiver().start();
+    receivers.push(from, to);
+    await subscribe(cm.id, from, ['--events', 'case.status_changed']);
+    await subscribe(bkk.id, to, ['--events', 'case.status_changed']);
+    const deps = { models: stack.rt.models, clock: stack.rt.clock, publish: stack.rt.bot.publish };
+    const c = await openCase(deps, { idempotencyKey: `t-fwd-${Date.now()}`, channel: 'hotline', category: 'help', description: 'เรื่องที่ต้องส่งต่อไปกรุงเทพฯ', location: { provinceCode: '50', provinceName: 'เชียงใหม่', districtCode: '5001', districtName: 'เมืองเชียงใหม่' }, complainant: {}, by: { kind: 'system' } });
+    const r = await forwardCase(deps, { caseId: String(c._id), officer: { id: 'off-2', name: 'จนท.', unitCode: '5001' }, toUnitCode: '10', reason: 'อยู่ในอำนาจของกรุงเทพมหานคร' });
+    expect(r.ok).toBe(true);
+    await from.waitFor(1);
+    await to.waitFor(1);
+    await queueIdle();
+    for (const rec of [from, to]) {
+      expect(rec.types()).toEqual(['case.status_changed']);
+      expect(rec.received[0].json.change).toEqual({ fromStatus: 'received', toStatus: 'forwarded', fromUnitCode: '5001' });
+      expect(rec.received[0].json.case.unitCode).toBe('10');
+      expect(rec.received[0].body).not.toContain('อยู่ในอำนาจ');
+    }
   });
 });

@@ -154,6 +154,12 @@ describe('Open311 GeoReport v2', () => {
     expect(all.text).not.toContain('0899999999');
     expect(all.text).not.toContain('นายทดสอบ');
 
+    // A ministry key sees the whole country.
+    const moi = await createKey(stack.env, 'MOI', 'กระทรวงมหาดไทย');
+    const national = (await call(moi.key, 'GET', '/open311/v2/requests.json?page_size=200')).json.map((r: any) => r.service_request_id);
+    expect(national).toEqual(expect.arrayContaining([hotline.trackingNo, bkkCase.trackingNo, trackingNo]));
+    expect((await call(moi.key, 'GET', '/api/v1/cases?unitCode=10')).json.total).toBe(1);
+
     const bkkView = await call(bkk.key, 'GET', '/open311/v2/requests.json');
     expect(bkkView.json.map((r: any) => r.service_request_id)).toEqual([bkkCase.trackingNo]);
     expect((await call(bkk.key, 'GET', `/open311/v2/requests/${hotline.trackingNo}.json`)).status).toBe(404);

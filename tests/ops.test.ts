@@ -4,6 +4,8 @@
  * bull-board queue dashboard for admins only.
  */
 import { createHmac } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, startWeb, type RunningWeb, type Runtime } from '../app/runtime.ts';
 import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
@@ -99,5 +101,30 @@ describe('/admin/queues (bull-board)', () => {
     expect(api.status).toBe(200);
     const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name);
     expect(names).toEqual(expect.arrayContaining(['line-events-0', 'domain-events', 'partner-webhooks', 'sla']));
+    // A chat message waiting in a shard queue: the admin sees its shape, not what the person typed.
+    await stack.rt.queues.lineEvents[0].add('message', { destination: 'Ubot', event: { type: 'message', webhookEventId: '01OPS', timestamp: 1, mode: 'active', source: { type: 'user', userId: 'U-secret-user' }, message: { type: 'text', id: '1', text: 'บ้านเลขที่ 99 โทร 0812345678', quoteToken: 'q' }, replyToken: 'r' } as never }, { jobId: '01OPS' });
+    const shard = await fetch(`${web2.url}/admin/queues/api/queues?activeQueue=line-events-0&status=waiting&page=1`, { headers: { authorization: basic(ADMIN.user, ADMIN.password) } });
+    const shardText = await shard.text();
+    expect(shardText).toContain('01OPS');
+    expect(shardText).not.toContain('0812345678');
+    expect(shardText).not.toContain('U-secret-user');
   });
+
+  it('renders in a browser for the admin, listing the queues', async () => {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const context = await browser.newContext({ httpCredentials: { username: ADMIN.user, password: ADMIN.password }, viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${web2.url}/admin/queues`);
+      await page.getByText('domain-events').first().waitFor({ timeout: 20_000 });
+      await page.getByText('partner-webhooks').first().waitFor({ timeout: 20_000 });
+      // The opening events of the two overdue cases wait in domain-events (no worker runs here).
+      await page.getByText('domain-events').first().click();
+      await page.getByText('case.opened').first().waitFor({ timeout: 20_000 });
+      mkdirSync('artifacts', { recursive: true });
+      await page.screenshot({ path: 'artifacts/ops-admin-queues.png' });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
