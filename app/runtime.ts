@@ -16,6 +16,10 @@ import { simulatorUrlOf } from '../liff/static.ts';
 import { slaContext } from '../shared/sla/load.ts';
 import { createIdTokenVerifier } from '../liff/api/auth.ts';
 import { buildReport, createReportsRouter, lineIdTokenAuthenticator, rowMapping, type Authenticate } from '../shared/reports/index.ts';
+import { createApiKeyAuthenticator, createExchangeApi } from '../exchange/index.ts';
+import { createMetrics } from '../ops/metrics.ts';
+import { queuesBoard } from '../ops/queuesBoard.ts';
+import { createSlaQueue } from '../workers/sla/worker.ts';
 import { createDashboard } from '../dashboard/index.ts';
 import { createDashboardAuthenticate, type DashboardAuthenticate } from '../dashboard/auth.ts';
 
@@ -79,11 +83,19 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
     ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
   // Reports: a LINE ID token of a linked officer is one way in; the dashboard session and API keys add theirs in front.
-  const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? [])]) });
+  const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), createApiKeyAuthenticator(rt.models, rt.clock)]) });
   const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
     buildReport: (q) => buildReport({ models: rt.models }, q) });
+  // Data exchange (issue #5): Open311 + partner API behind API keys.
+  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL });
+  // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
+  const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
+  const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, rt.queues.partnerWebhooks, slaQueue];
+  const metrics = createMetrics({ models: rt.models, clock: rt.clock, log: rt.log, queues: allQueues, token: rt.config.METRICS_TOKEN });
+  const board = queuesBoard({ queues: allQueues(), adminUser: rt.config.ADMIN_USER, adminPassword: rt.config.ADMIN_PASSWORD });
   const app = createWebApp({ reportsApi, channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
-    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) }, dashboard });
+    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) }, dashboard,
+    routers: [exchange, metrics.router, board], observeWebhook: metrics.observeWebhook });
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => {
       if (err) return reject(err);
@@ -92,7 +104,10 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
       resolve({
         server,
         url: `http://127.0.0.1:${actual}`,
-        close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+        close: async () => {
+          await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+          await slaQueue.close();
+        },
       });
     });
   });

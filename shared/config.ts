@@ -27,6 +27,13 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('rongrian'),
   /** Webhook events are spread over this many queues by chat, each processed in order. */
   EVENT_SHARDS: z.coerce.number().int().min(1).max(64).default(4),
+  /** Bearer token /metrics requires; empty: /metrics is open (keep it on a private network then). */
+  METRICS_TOKEN: z.string().default(''),
+  /** HTTP Basic sign-in to /admin/queues (bull-board); with either empty the board is disabled. */
+  ADMIN_USER: z.string().default(''),
+  ADMIN_PASSWORD: z.string().default(''),
+  /** Allow http:// partner webhook URLs (local testing only); production requires https. */
+  PARTNER_WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 export type Config = z.infer<typeof schema>;
