@@ -26,7 +26,7 @@ export type DashboardAuthenticate = (req: Request) => Promise<Principal | null>;
 /** The session as the dashboard's own pages need it: the principal and the CSRF token for its forms. */
 export interface DashboardSession { principal: Extract<Principal, { kind: 'officer' }>; csrf: string; sessionId: string }
 
-export type AuthConfig = Pick<Config, 'LINE_LOGIN_CHANNEL_ID' | 'LINE_LOGIN_CHANNEL_SECRET' | 'LINE_LOGIN_BASE_URL' | 'LINE_API_BASE_URL' | 'DASHBOARD_SESSION_SECRET'>;
+export type AuthConfig = Pick<Config, 'LINE_LOGIN_CHANNEL_ID' | 'LINE_LOGIN_CHANNEL_SECRET' | 'LINE_LOGIN_BASE_URL' | 'LINE_API_BASE_URL' | 'DASHBOARD_SESSION_SECRET' | 'PUBLIC_BASE_URL'>;
 
 const ISSUER = 'https://access.line.me';
 export const DASHBOARD_BASE = '/dashboard';
@@ -86,8 +86,10 @@ export function loginRouter(deps: LoginRouterDeps): Router {
     const state = randomBytes(24).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
     const verifier = randomBytes(48).toString('base64url'); // 64 characters, inside PKCE's 43–128
-    // The callback is on the host the browser used; LINE accepts it only if it is registered for the channel.
-    const redirectUri = `${req.protocol}://${req.get('host')}${DASHBOARD_BASE}/auth/callback`;
+    // A deployment's https PUBLIC_BASE_URL names the callback; locally (http) it is the host the browser
+    // used. Either way LINE accepts only a callback URL registered for the channel.
+    const base = deps.config.PUBLIC_BASE_URL.startsWith('https://') ? deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '') : `${req.protocol}://${req.get('host')}`;
+    const redirectUri = `${base}${DASHBOARD_BASE}/auth/callback`;
     const login: LoginPayload = { state, nonce, verifier, redirectUri, next: safeNext(req.query.next), exp: deps.clock.now().getTime() + LOGIN_TTL_MS };
     setCookie(req, res, LOGIN_COOKIE, seal(key, login), { maxAgeMs: LOGIN_TTL_MS, path: `${DASHBOARD_BASE}/auth` });
     const url = new URL(authorizeUrlOf(deps.config));

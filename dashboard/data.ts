@@ -18,6 +18,7 @@ import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { bangkokParts } from './html.ts';
 import { areaOf } from './area.ts';
 import { missingFields, type CompletenessRule, COMPLETENESS_RULES } from './completeness.ts';
+import { fiscalYearPeriod, monthPeriod, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 
 export class ForbiddenScope extends Error { override name = 'ForbiddenScope'; }
 
@@ -95,76 +96,101 @@ const SLIM = {
   'complainant.lineUserId': 1, 'complainant.phone': 1, 'complainant.anonymous': 1,
 };
 
-async function periodCases(models: Models, scope: Scope, from: Date, to: Date): Promise<SlimCase[]> {
-  return models.Case.find({ ...scopeFilter(scope.codes), ...receivedBetween(from, to) }, SLIM).lean<SlimCase[]>();
+/**
+ * At most this many cases are read for a figure that needs the cases themselves (completeness, SLA,
+ * time to close, satisfaction); past it the page says the figure is from a sample.
+ */
+export const SCAN_LIMIT = 100_000;
+
+async function periodCases(models: Models, scope: Scope, from: Date, to: Date): Promise<{ cases: SlimCase[]; capped: boolean }> {
+  const cases = await models.Case.find({ ...scopeFilter(scope.codes), ...receivedBetween(from, to) }, SLIM).limit(SCAN_LIMIT + 1).lean<SlimCase[]>();
+  return { cases: cases.slice(0, SCAN_LIMIT), capped: cases.length > SCAN_LIMIT };
 }
 
+/** The report engine, as the dashboard calls it (shared/reports buildReport bound to the models). */
+export type ReportFn = (q: ReportQuery) => Promise<ReportJson>;
+
 export interface Overview {
-  received: number; closed: number; open: number; rejected: number;
+  /** From the official table (report counters), so the overview and the table always agree. */
+  received: number; closed: number; open: number;
   /** closed / received × 100, two decimals as the official note ("80.55"). */
   percentClosed: string;
-  /** Closed cases whose result came by their resolve deadline, over closed cases that have one. */
+  /** Cases closed (ยุติเรื่อง) in the period whose result came by their resolve deadline, over those that have one. */
   slaMet: { met: number; of: number; percent: string | null };
   /** Open cases in scope past a deadline now (any period). */
   overdue: number;
-  /** Median working days from receipt to ยุติเรื่อง over the period's closed cases. */
+  /** Median working days from receipt to ยุติเรื่อง over the cases closed in the period. */
   medianDaysToClose: number | null;
+  /** Survey answers given in the period. */
   satisfaction: { responses: number; mean: number | null; percentSatisfied: string | null };
+  /** The closed-case figures were computed from the first SCAN_LIMIT cases only. */
+  sampled: boolean;
 }
 
 const pct = (a: number, b: number): string | null => (b ? ((a / b) * 100).toFixed(2) : null);
 
-export async function overview(models: Models, cal: WorkingCalendar, scope: Scope, from: Date, to: Date, now: Date): Promise<Overview> {
-  const cases = await periodCases(models, scope, from, to);
-  let closed = 0, open = 0, rejected = 0, met = 0, withDue = 0, surveyN = 0, surveySum = 0, satisfied = 0;
+interface ClosedSlim { receivedAt?: Date; createdAt: Date; resolveDueAt?: Date; resolution?: { at?: Date } }
+
+export async function overview(models: Models, report: ReportFn, cal: WorkingCalendar, scope: Scope, fiscalYear: number, now: Date): Promise<Overview> {
+  const { from, to } = fiscalYearRange(fiscalYear);
+  const [table, closedCases, surveys, overdue] = await Promise.all([
+    report({ unitCode: scope.unit.code, withChildren: true, format: 'province', period: fiscalYearPeriod(fiscalYear) }),
+    models.Case.find({ ...scopeFilter(scope.codes), status: 'closed', 'resolution.at': { $gte: from, $lt: to } }, { receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'resolution.at': 1 })
+      .limit(SCAN_LIMIT + 1).lean<ClosedSlim[]>(),
+    models.Case.find({ ...scopeFilter(scope.codes), 'survey.at': { $gte: from, $lt: to } }, { 'survey.score': 1 }).limit(SCAN_LIMIT + 1).lean<{ survey?: { score?: number } }[]>(),
+    models.Case.countDocuments({ ...overdueFilter(now), ...scopeFilter(scope.codes) }),
+  ]);
+  let met = 0, withDue = 0, surveySum = 0, satisfied = 0;
   const days: number[] = [];
-  for (const c of cases) {
-    if (c.status === 'closed') closed++;
-    else if (c.status === 'rejected') rejected++;
-    else open++;
-    if (c.status === 'closed' && c.resolution?.at) {
-      const doneAt = new Date(c.resolution.at);
-      if (c.resolveDueAt) { withDue++; if (doneAt <= new Date(c.resolveDueAt)) met++; }
-      days.push(officeMinutesBetween(cal, new Date(c.receivedAt ?? c.createdAt), doneAt) / OFFICE_DAY_MINUTES);
-    }
-    if (typeof c.survey?.score === 'number') { surveyN++; surveySum += c.survey.score; if (c.survey.score >= 4) satisfied++; }
+  for (const c of closedCases.slice(0, SCAN_LIMIT)) {
+    const doneAt = new Date(c.resolution!.at!);
+    if (c.resolveDueAt) { withDue++; if (doneAt <= new Date(c.resolveDueAt)) met++; }
+    days.push(officeMinutesBetween(cal, new Date(c.receivedAt ?? c.createdAt), doneAt) / OFFICE_DAY_MINUTES);
   }
+  const scores = surveys.slice(0, SCAN_LIMIT).map((c) => c.survey?.score).filter((x): x is number => typeof x === 'number');
+  for (const sc of scores) { surveySum += sc; if (sc >= 4) satisfied++; }
   days.sort((a, b) => a - b);
   const median = days.length ? (days.length % 2 ? days[(days.length - 1) / 2] : (days[days.length / 2 - 1] + days[days.length / 2]) / 2) : null;
-  const overdue = await models.Case.countDocuments({ ...overdueFilter(now), ...scopeFilter(scope.codes) });
   return {
-    received: cases.length, closed, open, rejected,
-    percentClosed: pct(closed, cases.length) ?? '0.00',
+    received: table.total.total, closed: table.total.closed, open: table.total.open, percentClosed: table.percentClosed,
     slaMet: { met, of: withDue, percent: pct(met, withDue) },
     overdue,
     medianDaysToClose: median === null ? null : Math.round(median * 10) / 10,
-    satisfaction: { responses: surveyN, mean: surveyN ? Math.round((surveySum / surveyN) * 100) / 100 : null, percentSatisfied: pct(satisfied, surveyN) },
+    satisfaction: { responses: scores.length, mean: scores.length ? Math.round((surveySum / scores.length) * 100) / 100 : null, percentSatisfied: pct(satisfied, scores.length) },
+    sampled: closedCases.length > SCAN_LIMIT || surveys.length > SCAN_LIMIT,
   };
 }
 
 export interface Trends {
+  /** Per month of the fiscal year: cases received, and cases of this fiscal year closed (ยุติเรื่อง) in that month. */
   months: { y: number; m: number; received: number; closed: number }[];
-  byCategory: { code: string; th: string; en: string; closed: number; open: number; total: number }[];
-  byChannel: { code: string; th: string; en: string; total: number }[];
+  /** The official rows of both formats for the fiscal year (closed / open / total). */
+  province: ReportJson['rows'];
+  district: ReportJson['rows'];
 }
 
-export async function trends(models: Models, scope: Scope, fiscalYear: number): Promise<Trends> {
-  const { from, to } = fiscalYearRange(fiscalYear);
-  const cases = await periodCases(models, scope, from, to);
-  const months = fiscalMonths(fiscalYear).map((x) => ({ ...x, received: 0, closed: 0 }));
-  const idx = (d: Date) => { const p = bangkokParts(d); return months.findIndex((x) => x.y === p.y && x.m === p.m); };
-  const cat = new Map(SUBJECT_CATEGORIES.map((c) => [c.code as string, { code: c.code as string, th: c.th as string, en: c.en as string, closed: 0, open: 0, total: 0 }]));
-  const ch = new Map(CHANNELS.map((c) => [c.code as string, { code: c.code as string, th: c.th as string, en: c.en as string, total: 0 }]));
-  for (const c of cases) {
-    const i = idx(new Date(c.receivedAt ?? c.createdAt));
-    if (i >= 0) months[i].received++;
-    if (c.status === 'closed' && c.resolution?.at) { const j = idx(new Date(c.resolution.at)); if (j >= 0) months[j].closed++; }
-    const k = cat.get(c.category);
-    if (k) { k.total++; if (c.status === 'closed') k.closed++; else if ((OPEN_STATUSES as readonly string[]).includes(c.status)) k.open++; }
-    const h = ch.get(c.channel);
-    if (h) h.total++;
-  }
-  return { months, byCategory: [...cat.values()], byChannel: [...ch.values()] };
+/**
+ * Everything from the report engine (counters: a few document reads by _id, whatever the scope):
+ * received per month = that month's table; closed per month = the change in "closed" of the tables
+ * from the start of the fiscal year to the end of each month.
+ */
+export async function trends(report: ReportFn, scope: Scope, fiscalYear: number): Promise<Trends> {
+  const base = { unitCode: scope.unit.code, withChildren: true } as const;
+  const months = fiscalMonths(fiscalYear);
+  const ym = (x: { y: number; m: number }) => `${x.y}-${String(x.m).padStart(2, '0')}`;
+  const fyStart = `${months[0].y}-10-01`;
+  const lastDay = (x: { y: number; m: number }) => `${ym(x)}-${String(new Date(Date.UTC(x.y, x.m, 0)).getUTCDate()).padStart(2, '0')}`;
+  const [monthly, cumulative, province, district] = await Promise.all([
+    Promise.all(months.map((x) => report({ ...base, format: 'district', period: monthPeriod(ym(x)) }))),
+    Promise.all(months.map((x) => report({ ...base, format: 'district', period: { kind: 'range', from: fyStart, to: lastDay(x) } }))),
+    report({ ...base, format: 'province', period: fiscalYearPeriod(fiscalYear) }),
+    report({ ...base, format: 'district', period: fiscalYearPeriod(fiscalYear) }),
+  ]);
+  return {
+    months: months.map((x, i) => ({ ...x, received: monthly[i].total.total, closed: cumulative[i].total.closed - (i ? cumulative[i - 1].total.closed : 0) })),
+    province: province.rows,
+    district: district.rows,
+  };
 }
 
 export interface UnitCompleteness {
@@ -172,8 +198,8 @@ export interface UnitCompleteness {
   missing: Record<CompletenessRule, number>;
 }
 
-export async function completeness(models: Models, scope: Scope, from: Date, to: Date): Promise<{ units: UnitCompleteness[]; total: { cases: number; complete: number; percent: string } }> {
-  const cases = await periodCases(models, scope, from, to);
+export async function completeness(models: Models, scope: Scope, from: Date, to: Date): Promise<{ units: UnitCompleteness[]; total: { cases: number; complete: number; percent: string }; sampled: boolean }> {
+  const { cases, capped } = await periodCases(models, scope, from, to);
   const per = new Map<string, UnitCompleteness>();
   const blank = () => Object.fromEntries(COMPLETENESS_RULES.map((r) => [r.key, 0])) as Record<CompletenessRule, number>;
   let complete = 0;
@@ -188,7 +214,7 @@ export async function completeness(models: Models, scope: Scope, from: Date, to:
   const names = new Map((await models.Unit.find({ _id: { $in: [...per.keys()] } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
   const units = [...per.values()].map((u) => ({ ...u, nameTh: names.get(u.unitCode) ?? u.unitCode, percent: pct(u.complete, u.cases) ?? '0.00' }));
   units.sort((a, b) => a.complete / a.cases - b.complete / b.cases || b.cases - a.cases || a.unitCode.localeCompare(b.unitCode));
-  return { units, total: { cases: cases.length, complete, percent: pct(complete, cases.length) ?? '0.00' } };
+  return { units, total: { cases: cases.length, complete, percent: pct(complete, cases.length) ?? '0.00' }, sampled: capped };
 }
 
 export interface CaseSearch { q?: string; status?: string; category?: string; from?: Date; to?: Date; page: number }

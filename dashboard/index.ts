@@ -18,13 +18,13 @@ import { formatDate, formatDateTime } from '../shared/thaiDate.ts';
 import { createDashboardSessionReader, loginRouter, type AuthConfig, type DashboardSession } from './auth.ts';
 import { COMPLETENESS_RULES } from './completeness.ts';
 import {
-  ForbiddenScope, PAGE_SIZE, completeness, currentFiscalYear, fiscalYearRange, overview, resolveScope, searchCases, trends, unitInfo, unitOptions,
+  ForbiddenScope, PAGE_SIZE, SCAN_LIMIT, completeness, currentFiscalYear, fiscalYearRange, overview, resolveScope, searchCases, trends, unitInfo, unitOptions,
   type Scope, type UnitInfo,
 } from './data.ts';
 import { sendTable, type Table } from './export.ts';
 import { errorPage, html, layout, num, plainPage, raw, thaiMonth, type NavUser, type Raw } from './html.ts';
 import { printPage, reportNote, reportTable } from './reportView.ts';
-import { parsePeriod, periodLabel, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
+import { buildReport, parsePeriod, periodLabel, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 import { areaOf } from './area.ts';
 import { maskAddress, maskLineId, maskName, maskPhone } from './mask.ts';
 
@@ -37,7 +37,7 @@ export interface DashboardDeps {
   log: Logger;
   config: AuthConfig;
   calendar: WorkingCalendar;
-  /** The official tables (shared/reports/); absent: the tables page says the engine is not installed. */
+  /** The official tables; default: shared/reports buildReport on these models. */
   buildReport?: BuildReport;
 }
 
@@ -98,6 +98,7 @@ export function createDashboard(deps: DashboardDeps): Router {
   const r = express.Router();
   const readSession = createDashboardSessionReader(deps);
   const chartJs = chartJsPath();
+  const report: BuildReport = deps.buildReport ?? ((q) => buildReport({ models: deps.models }, q));
 
   r.use((_req, res, next) => {
     res.setHeader('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
@@ -189,21 +190,21 @@ export function createDashboard(deps: DashboardDeps): Router {
     const now = deps.clock.now();
     const fy = q.fy ?? currentFiscalYear(now);
     const scope = await scopeOf(req, res, q.unit);
-    const { from, to } = fiscalYearRange(fy);
-    const o = await overview(deps.models, deps.calendar, scope, from, to, now);
+    const o = await overview(deps.models, report, deps.calendar, scope, fy, now);
     const card = (th: string, en: string, value: string, sub?: string, tone = '') => html`<div class="kpi ${tone}"><div class="label">${th}<small>${en}</small></div><div class="value">${value}</div>${sub ? html`<div class="sub">${sub}</div>` : ''}</div>`;
     await page(res, 'ภาพรวม', 'Overview', '/dashboard/', html`
       ${await picker(res, scope, fyPicker(fy, now), '/dashboard/')}
       <p class="scope">${scope.unit.nameTh}${scope.codes === null || (scope.codes?.length ?? 0) > 1 ? ' และหน่วยงานในสังกัด' : ''} · ปีงบประมาณ ${fy} (1 ต.ค. ${fy - 1} – 30 ก.ย. ${fy})</p>
       <section class="kpis">
         ${card('รับเรื่อง', 'Received', num(o.received))}
-        ${card('ยุติเรื่อง', 'Closed', num(o.closed), `ร้อยละ ${o.percentClosed} · ${o.percentClosed}% closed`, 'good')}
-        ${card('อยู่ระหว่างดำเนินการ', 'Open', num(o.open), o.rejected ? `ไม่รับเรื่อง ${num(o.rejected)} · not accepted` : undefined)}
-        ${card('ทันตามกำหนด (SLA)', 'SLA met', o.slaMet.percent === null ? '–' : `${o.slaMet.percent}%`, `${num(o.slaMet.met)} จาก ${num(o.slaMet.of)} เรื่องที่ยุติ · of closed cases with a deadline`)}
+        ${card('ยุติเรื่อง', 'Closed', num(o.closed), `ร้อยละ ${o.percentClosed} ของเรื่องที่รับ · of received`, 'good')}
+        ${card('อยู่ระหว่างดำเนินการ', 'Open', num(o.open), 'ตามตารางรายงานทางการ · as in the official table')}
+        ${card('ทันตามกำหนด (SLA)', 'SLA met', o.slaMet.percent === null ? '–' : `${o.slaMet.percent}%`, `${num(o.slaMet.met)} จาก ${num(o.slaMet.of)} เรื่องที่ยุติในปีนี้ · of cases closed this year with a deadline`)}
         ${card('เกินกำหนด (ขณะนี้)', 'Overdue now', num(o.overdue), 'เรื่องค้างที่เลยกำหนดแล้ว · open cases past a deadline', o.overdue ? 'bad' : '')}
         ${card('ระยะเวลายุติเรื่อง (มัธยฐาน)', 'Median time to close', o.medianDaysToClose === null ? '–' : `${o.medianDaysToClose} วันทำการ`, 'working days, receipt → ยุติเรื่อง')}
         ${card('ความพึงพอใจ', 'Satisfaction', o.satisfaction.mean === null ? '–' : `${o.satisfaction.mean} / 5`, o.satisfaction.responses ? `พึงพอใจมาก–มากที่สุด ${o.satisfaction.percentSatisfied}% · ${num(o.satisfaction.responses)} ผู้ตอบ (responses)` : 'ยังไม่มีผู้ตอบแบบประเมิน · no responses yet')}
       </section>
+      ${o.sampled ? html`<p class="notice">ตัวเลข SLA ระยะเวลา และความพึงพอใจ คำนวณจาก ${num(SCAN_LIMIT)} เรื่องแรกที่พบ · SLA, time and satisfaction are from the first ${num(SCAN_LIMIT)} cases found.</p>` : ''}
       <p class="links"><a href="/dashboard/reports?unit=${scope.unit.code}&fy=${fy}">ตารางรายงานทางการ · Official tables →</a>
       <a href="/dashboard/late-units?unit=${scope.unit.code}">หน่วยงานล่าช้า · Late units →</a>
       <a href="/dashboard/trends?unit=${scope.unit.code}&fy=${fy}">แนวโน้ม · Trends →</a></p>`);
@@ -233,8 +234,7 @@ export function createDashboard(deps: DashboardDeps): Router {
     const scope = await scopeOf(req, res, q.unit);
     const period = reportPeriod(q, now);
     const withChildren = q.withChildren === 'true';
-    const report = deps.buildReport ? await deps.buildReport({ unitCode: scope.unit.code, withChildren, format: q.format, period }) : null;
-    return { q, now, scope, withChildren, report };
+    return { q, now, scope, withChildren, report: await report({ unitCode: scope.unit.code, withChildren, format: q.format, period }) };
   }
 
   const reportParams = (scope: Scope, q: z.infer<typeof reportQuery>) => new URLSearchParams(Object.entries({
@@ -262,8 +262,7 @@ export function createDashboard(deps: DashboardDeps): Router {
       <label>ตั้งแต่ <small>From</small><input type="date" name="from" value="${q.from ?? ''}"></label>
       <label>ถึง <small>To</small><input type="date" name="to" value="${q.to ?? ''}"></label>`;
     const params = reportParams(scope, q);
-    const body = report
-      ? html`<section class="report">
+    const body = html`<section class="report">
           <h2>${report.unit.nameTh}${withChildren ? ' (รวมหน่วยงานในสังกัด)' : ''} · ${report.format === 'district' ? 'แบบรายงานระดับอำเภอ' : 'แบบรายงานระดับจังหวัด'}</h2>
           <p class="scope">${periodLabel(report.period)}</p>
           ${reportTable(report, { thai: false })}
@@ -272,21 +271,18 @@ export function createDashboard(deps: DashboardDeps): Router {
             <a class="button" href="/dashboard/reports/print?${params}">พิมพ์ (A4 เลขไทย) <small>Print view</small></a>
             <a class="button ghost" href="/dashboard/export/report.csv?${params}">CSV</a>
             <a class="button ghost" href="/dashboard/export/report.xlsx?${params}">XLSX</a>
-          </p></section>`
-      : html`<p class="notice">ระบบรายงานทางการยังไม่ได้ติดตั้ง · The report engine (shared/reports) is not installed in this build.</p>`;
+          </p></section>`;
     await page(res, 'รายงานทางการ', 'Official report tables', '/dashboard/reports', html`${await picker(res, scope, extra, '/dashboard/reports')}${body}`);
   }));
 
   r.get('/reports/print', wrap(async (req, res) => {
     const { now, report } = await loadReport(req, res);
-    if (!report) return errorPage(res, 503, 'ระบบรายงานทางการยังไม่ได้ติดตั้ง', 'The report engine is not installed in this build.');
     res.type('html').send(printPage(report, { asOf: now }));
   }));
 
   r.get('/export/report.:ext', wrap(async (req, res) => {
     const ext = exportFormat(req);
     const { now, scope, report } = await loadReport(req, res);
-    if (!report) return void res.status(503).json({ message: 'ระบบรายงานยังไม่ได้ติดตั้ง (report engine not installed)' });
     // The engine's own CSV/XLSX: the same layout as `npm run cli -- report --output csv|xlsx`.
     res.setHeader('cache-control', 'no-store');
     res.attachment(`report-${scope.unit.code}-${report.format}.${ext}`);
@@ -329,26 +325,24 @@ export function createDashboard(deps: DashboardDeps): Router {
     const now = deps.clock.now();
     const fy = q.fy ?? currentFiscalYear(now);
     const scope = await scopeOf(req, res, q.unit);
-    const t = await trends(deps.models, scope, fy);
+    const t = await trends(report, scope, fy);
     const data = {
       months: t.months.map((m) => `${thaiMonth(m.m, true)} ${String(m.y + 543).slice(2)}`),
       received: t.months.map((m) => m.received),
       closed: t.months.map((m) => m.closed),
-      categories: t.byCategory.map((c) => c.th),
-      catClosed: t.byCategory.map((c) => c.closed),
-      catOpen: t.byCategory.map((c) => c.open),
-      channels: t.byChannel.map((c) => c.th),
-      channelTotals: t.byChannel.map((c) => c.total),
+      province: { labels: t.province.map((r) => r.label), closed: t.province.map((r) => r.closed), open: t.province.map((r) => r.open) },
+      district: { labels: t.district.map((r) => r.label), closed: t.district.map((r) => r.closed), open: t.district.map((r) => r.open) },
     };
     await page(res, 'แนวโน้ม', 'Trends', '/dashboard/trends', html`
       ${await picker(res, scope, fyPicker(fy, now), '/dashboard/trends')}
+      <p class="scope">${scope.unit.nameTh}${scope.codes === null || (scope.codes?.length ?? 0) > 1 ? ' และหน่วยงานในสังกัด' : ''} · ปีงบประมาณ ${fy} · ตัวเลขเดียวกับตารางรายงานทางการ (same figures as the official tables)</p>
       <script type="application/json" id="trend-data">${raw(JSON.stringify(data).replace(/</g, '\\u003c'))}</script>
       <section class="charts">
-        <figure><figcaption>รับเรื่องและยุติเรื่องรายเดือน <small>Received and closed per month, FY ${fy}</small></figcaption><canvas id="chart-months" height="220"></canvas></figure>
-        <figure><figcaption>ตามประเด็น <small>By subject category</small></figcaption><canvas id="chart-categories" height="260"></canvas></figure>
-        <figure><figcaption>ตามช่องทาง <small>By intake channel</small></figcaption><canvas id="chart-channels" height="220"></canvas></figure>
+        <figure><figcaption>รับเรื่องและยุติเรื่องรายเดือน <small>Received per month, and this year's cases closed (ยุติเรื่อง) in each month</small></figcaption><canvas id="chart-months" height="220"></canvas></figure>
+        <figure><figcaption>ตามประเด็น (แบบรายงานระดับอำเภอ) <small>By category, district format</small></figcaption><canvas id="chart-district" height="220"></canvas></figure>
+        <figure class="wide"><figcaption>ตามประเด็น (แบบรายงานระดับจังหวัด) <small>By category, province format (rows 8–12 are channels)</small></figcaption><canvas id="chart-province" height="150"></canvas></figure>
       </section>
-      <details><summary>ตัวเลข · Figures</summary><table class="data"><thead><tr><th>เดือน</th><th class="n">รับเรื่อง</th><th class="n">ยุติเรื่อง</th></tr></thead>
+      <details><summary>ตัวเลข · Figures</summary><table class="data"><thead><tr><th>เดือน <small>Month</small></th><th class="n">รับเรื่อง <small>Received</small></th><th class="n">ยุติเรื่อง <small>Closed</small></th></tr></thead>
       <tbody>${t.months.map((m, i) => html`<tr><td>${data.months[i]}</td><td class="n">${num(m.received)}</td><td class="n">${num(m.closed)}</td></tr>`)}</tbody></table></details>`,
     ['/dashboard/assets/chart.umd.min.js', '/dashboard/assets/charts.js']);
   }));
@@ -366,6 +360,7 @@ export function createDashboard(deps: DashboardDeps): Router {
     const { fy, now, scope, c } = await completenessData(req, res);
     await page(res, 'ความครบถ้วนของข้อมูล', 'Data completeness', '/dashboard/completeness', html`
       ${await picker(res, scope, fyPicker(fy, now), '/dashboard/completeness')}
+      ${c.sampled ? html`<p class="notice">คำนวณจาก ${num(SCAN_LIMIT)} เรื่องแรกที่พบ · computed from the first ${num(SCAN_LIMIT)} cases found.</p>` : ''}
       <p class="scope">ครบถ้วน ${c.total.percent}% (${num(c.total.complete)} จาก ${num(c.total.cases)} เรื่อง) · ${c.total.percent}% of cases have every required field</p>
       <details class="rules"><summary>ข้อมูลที่ต้องมี · Required fields</summary><ol>${COMPLETENESS_RULES.map((rule) => html`<li>${rule.th} <small>${rule.en} — ${rule.why}</small></li>`)}</ol></details>
       <table class="data">

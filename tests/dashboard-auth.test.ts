@@ -148,6 +148,24 @@ describe('signing in with LINE Login (simulator)', () => {
     expect(jar.has('rg_dash')).toBe(false);
   });
 
+  it('names the callback by an https PUBLIC_BASE_URL (a deployment behind a proxy), else by the host used', async () => {
+    const express = (await import('express')).default;
+    const { loginRouter } = await import('../dashboard/auth.ts');
+    const app = express();
+    app.use('/dashboard', loginRouter({ models: stack.rt.models, clock: stack.rt.clock, log: stack.rt.log, config: { ...stack.config, PUBLIC_BASE_URL: 'https://rongrian.example.go.th/' } }));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const res = await fetch(`http://127.0.0.1:${port}/dashboard/login`, { redirect: 'manual', headers: { host: 'evil.example' } });
+      expect(new URL(res.headers.get('location')!).searchParams.get('redirect_uri')).toBe('https://rongrian.example.go.th/dashboard/auth/callback');
+    } finally {
+      server.close();
+    }
+    const local = await get(stack, '/dashboard/login');
+    expect(new URL(local.headers.get('location')!).searchParams.get('redirect_uri')).toBe(`${stack.web.url}/dashboard/auth/callback`);
+  });
+
   it('gives other routers the caller as a Principal (rt.dashboardAuthenticate)', async () => {
     const { jar } = await signIn(stack, province.userId);
     const p = await stack.rt.dashboardAuthenticate({ headers: { cookie: cookieHeader(jar) } } as unknown as Request);

@@ -122,6 +122,11 @@ describe('dashboard in Chromium (real app, simulator LINE Login)', () => {
     const received = Number((await page.locator('.kpi').first().locator('.value').innerText()).replace(/,/g, ''));
     expect(received).toBeGreaterThan(30);
     await shot(page, 'overview');
+    // Executives often open it on a phone (LINE's in-app browser): same page, one column.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'overview-phone');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('shows the official tables in both formats, the same totals, and exports', async () => {
