@@ -14,10 +14,14 @@ import { seedUnits } from '../shared/units/seed.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import { simulatorUrlOf } from '../liff/static.ts';
 import { slaContext } from '../shared/sla/load.ts';
+import { createIdTokenVerifier } from '../liff/api/auth.ts';
+import { buildReport, createReportsRouter, lineIdTokenAuthenticator, rowMapping, type Authenticate } from '../shared/reports/index.ts';
 import { createApiKeyAuthenticator, createExchangeApi } from '../exchange/index.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { queuesBoard } from '../ops/queuesBoard.ts';
 import { createSlaQueue } from '../workers/sla/worker.ts';
+import { createDashboard } from '../dashboard/index.ts';
+import { createDashboardAuthenticate, type DashboardAuthenticate } from '../dashboard/auth.ts';
 
 /** Everything a process needs, wired once from the validated config (the composition root). */
 export interface Runtime {
@@ -28,6 +32,8 @@ export interface Runtime {
   line: LineClient;
   clock: Clock;
   bot: BotDeps;
+  /** Reads the dashboard's session cookie: `authenticate(req)` for /api/reports, /admin/queues and the like. */
+  dashboardAuthenticate: DashboardAuthenticate;
   close(): Promise<void>;
 }
 
@@ -36,6 +42,7 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   const clock = opts.clock ?? systemClock;
   // The SLA policy and holiday override files: a bad one stops start-up here, naming the key, not the first intake.
   slaContext();
+  rowMapping();
   const models = await connectDb(config.MONGODB_URI, opts.dbName);
   const queues = createQueues(config.REDIS_URL, config.QUEUE_PREFIX, config.EVENT_SHARDS);
   const line = createLineClient(config);
@@ -50,6 +57,7 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   };
   return {
     config, log, models, queues, line, clock, bot,
+    dashboardAuthenticate: createDashboardAuthenticate({ models, clock, config }),
     async close() {
       await queues.close();
       await models.conn.close();
@@ -68,22 +76,28 @@ export interface RunningWeb {
   close(): Promise<void>;
 }
 
-export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', opts: { liffRateLimits?: LiffApiDeps['limits'] } = {}): Promise<RunningWeb> {
+export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', opts: { liffRateLimits?: LiffApiDeps['limits']; reportAuth?: Authenticate[] } = {}): Promise<RunningWeb> {
   const liffApi = createLiffApi({
     models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, line: rt.line, redis: rt.queues.connection,
     config: { LINE_API_BASE_URL: rt.config.LINE_API_BASE_URL, LINE_LOGIN_CHANNEL_ID: rt.config.LINE_LOGIN_CHANNEL_ID, QUEUE_PREFIX: rt.config.QUEUE_PREFIX },
     ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
-  // Data exchange (issue #5): Open311 + partner API behind API keys; the same authenticator serves any partner-facing router (reports).
+  // API keys of partner agencies: the data exchange and /api/reports take the same authenticator.
   const apiKeyAuthenticate = createApiKeyAuthenticator(rt.models, rt.clock);
+  // Reports: a LINE ID token of a linked officer is one way in; the dashboard session and API keys add theirs in front.
+  const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), apiKeyAuthenticate]) });
+  const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
+    buildReport: (q) => buildReport({ models: rt.models }, q) });
+  // Data exchange (issue #5): Open311 + partner API behind API keys.
   const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate });
   // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
   const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, rt.queues.partnerWebhooks, slaQueue];
   const metrics = createMetrics({ models: rt.models, clock: rt.clock, log: rt.log, queues: allQueues, token: rt.config.METRICS_TOKEN });
-  const board = queuesBoard({ queues: allQueues(), adminUser: rt.config.ADMIN_USER, adminPassword: rt.config.ADMIN_PASSWORD });
-  const app = createWebApp({ channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
-    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) },
+  const board = queuesBoard({ queues: allQueues(), adminUser: rt.config.ADMIN_USER, adminPassword: rt.config.ADMIN_PASSWORD,
+    authorize: async (req) => { const p = await rt.dashboardAuthenticate(req); return p?.kind === 'officer' && p.role === 'admin'; } });
+  const app = createWebApp({ reportsApi, channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
+    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) }, dashboard,
     routers: [exchange, metrics.router, board], observeWebhook: metrics.observeWebhook });
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => {
@@ -104,4 +118,19 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
 
 export function startWorker(rt: Runtime): Promise<RunningWorkers> {
   return startWorkers(rt.bot, { redisUrl: rt.config.REDIS_URL, prefix: rt.config.QUEUE_PREFIX, queues: rt.queues, log: rt.log });
+}
+
+function reportAuthenticator(rt: Runtime, extra: Authenticate[]): Authenticate {
+  const verify = createIdTokenVerifier({
+    verifyUrl: `${rt.config.LINE_API_BASE_URL.replace(/\/+$/, '')}/oauth2/v2.1/verify`,
+    channelId: rt.config.LINE_LOGIN_CHANNEL_ID, clock: rt.clock, log: rt.log,
+  });
+  const byLine = lineIdTokenAuthenticator(rt.models, verify);
+  return async (req) => {
+    for (const a of extra) {
+      const p = await a(req);
+      if (p) return p;
+    }
+    return byLine(req);
+  };
 }

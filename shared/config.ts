@@ -12,6 +12,15 @@ const schema = z.object({
   /** LINE Login channel id: the audience of LIFF ID tokens. */
   LINE_LOGIN_CHANNEL_ID: z.string().default(''),
   LIFF_ID: z.string().default(''),
+  /** LINE Login channel secret: the dashboard's sign-in (authorization-code flow) sends it to LINE's token endpoint. Empty: dashboard sign-in is off. */
+  LINE_LOGIN_CHANNEL_SECRET: z.string().default(''),
+  /**
+   * Host of LINE Login's authorization page (https://access.line.me). Empty: that host for the real
+   * api.line.me, otherwise LINE_API_BASE_URL (the simulator serves both).
+   */
+  LINE_LOGIN_BASE_URL: z.union([z.url(), z.literal('')]).default(''),
+  /** Key signing dashboard session cookies (≥ 32 characters). Empty: a random key per process (sessions end at restart). */
+  DASHBOARD_SESSION_SECRET: z.union([z.string().min(32, 'must be at least 32 characters'), z.literal('')]).default(''),
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix of every BullMQ key, so several deployments (or test files) can share one Redis. */

@@ -116,6 +116,14 @@ const caseSchema = new Schema({
   /** Outbox: events written with the change and removed once queued, so a crash cannot lose one. */
   pendingEvents: { type: [domainEventSchema], default: [] },
   /**
+   * What the case counts as in the official tables (issue #5, shared/reports): its rows, fixed at
+   * intake from (category, channel) by config/report-rows.json, the month it was received and the month
+   * it was closed (yyyymm, Bangkok). Stored so a recount can group on fields, not recompute them.
+   */
+  report: { provinceRow: Number, districtRow: Number, month: Number, closedMonth: Number },
+  /** Brought in from a centre's old system (`npm run cli -- import`): the record's id there and where it came from. */
+  imported: { externalId: String, at: Date, source: String, subject: String },
+  /**
    * Bumped by every change. Changes to an existing case go through shared/cases/caseUpdate.ts
    * (`updateCaseGuarded`), which claims this version first: on FerretDB an update is read → modify →
    * replace, and two concurrent ones would otherwise silently erase each other.

@@ -2,6 +2,8 @@ import type { OfficerRef } from '../actor.ts';
 import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
+import { recordCaseChange } from '../../reports/counters.ts';
+import { monthOf } from '../../reports/period.ts';
 
 export interface CloseCaseProps {
   caseId: string;
@@ -21,7 +23,7 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
   const event = newEvent('case.closed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
   const updated = await writeCaseChange(deps, props.caseId, {
     guard: { unitCode: current.unitCode, status: current.status },
-    set: { status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now } },
+    set: { status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, 'report.closedMonth': monthOf(now) },
     entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'closed', note: props.summary, fromStatus: current.status, toStatus: 'closed', unitCode: current.unitCode },
     event,
   });
@@ -29,5 +31,6 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
     const now2 = await loadCase(deps, props.caseId);
     return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
   }
+  await recordCaseChange(deps.models, current, updated);
   return { ok: true, case: updated };
 }

@@ -4,6 +4,7 @@ import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
 import { slaContext } from '../../sla/load.ts';
+import { recordCaseChange } from '../../reports/counters.ts';
 
 export interface ForwardCaseProps {
   caseId: string;
@@ -62,5 +63,7 @@ export async function forwardCase(deps: DomainDeps, props: ForwardCaseProps): Pr
     const now2 = await loadCase(deps, props.caseId);
     return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
   }
+  // Its counts move from the old unit to the new one.
+  await recordCaseChange(deps.models, current, updated);
   return { ok: true, case: updated };
 }

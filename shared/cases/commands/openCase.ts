@@ -9,6 +9,7 @@ import { nextTrackingNo } from '../trackingNo.ts';
 import { normaliseThaiPhone } from '../../phone.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
 import { slaContext, type SlaContext } from '../../sla/load.ts';
+import { recordCaseChange, reportFieldsFor } from '../../reports/counters.ts';
 
 export interface OpenCaseProps {
   /** Unique per intake (e.g. `line:<webhookEventId>`): a retried job gets the case it already created. */
@@ -82,6 +83,8 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     status: 'received',
     unitCode: route.unitCode,
     concernedUnitCode: route.concernedUnitCode,
+    // The rows it counts under in the official tables, fixed now (config/report-rows.json).
+    report: reportFieldsFor({ category: props.category, channel: props.channel, receivedAt: props.receivedAt ?? now }),
   });
   let event: CaseEvent;
   for (let attempt = 0; ; attempt++) {
@@ -105,6 +108,8 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
       await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
     }
   }
+  const created = doc.toObject() as CaseDoc;
+  await recordCaseChange(models, null, created);
   await publishAndClear(models, deps.publish, doc._id, [event]);
-  return doc.toObject() as CaseDoc;
+  return created;
 }

@@ -1,6 +1,8 @@
 import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
+import { recordCaseChange } from '../../reports/counters.ts';
+import { monthOf } from '../../reports/period.ts';
 
 export interface WithdrawCaseProps {
   caseId: string;
@@ -22,10 +24,11 @@ export async function withdrawCase(deps: DomainDeps, props: WithdrawCaseProps): 
   });
   const updated = await writeCaseChange(deps, props.caseId, {
     guard: { 'complainant.lineUserId': props.lineUserId, status: current.status },
-    set: { status: 'closed', resolution: { kind: 'withdrawn', text: props.reason, at: now } },
+    set: { status: 'closed', resolution: { kind: 'withdrawn', text: props.reason, at: now }, 'report.closedMonth': monthOf(now) },
     entry: { by: { kind: 'citizen', id: props.lineUserId }, action: 'withdrawn', note: props.reason, fromStatus: current.status, toStatus: 'closed' },
     event,
   });
   if (!updated) return { ok: false, reason: 'not_open', case: (await loadCase(deps, props.caseId)) ?? undefined };
+  await recordCaseChange(deps.models, current, updated);
   return { ok: true, case: updated };
 }
