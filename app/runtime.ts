@@ -89,7 +89,8 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
   const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
     buildReport: (q) => buildReport({ models: rt.models }, q) });
   // Data exchange (issue #5): Open311 + partner API behind API keys.
-  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate });
+  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate,
+    rateLimit: { redis: rt.queues.connection, prefix: rt.config.QUEUE_PREFIX, perMinute: rt.config.PARTNER_RATE_LIMIT_PER_MIN } });
   // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
   const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, rt.queues.partnerWebhooks, slaQueue];
