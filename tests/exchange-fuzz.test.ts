@@ -35,6 +35,9 @@ describe('data exchange API under schemathesis', () => {
     const st = schemathesis();
     // A provincial key: creates land in its scope, so the reads that follow find real cases.
     const { key } = await createKey(stack.env, '50', 'ผู้ทดสอบ ฟัซ');
+    // The year's first case, so the document's example tracking number finds something to read.
+    const first = await fetch(`${web.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ service_code: 'help', description: 'เรื่องแรกของปี', address_string: 'อ.เมืองเชียงใหม่ จ.เชียงใหม่' }) });
+    expect((await first.json() as any)[0].service_request_id).toMatch(/-000001$/);
     const args = [
       'run', `${web.url}/open311/openapi.json`,
       '--checks', 'not_a_server_error',
