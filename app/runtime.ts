@@ -88,18 +88,21 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
     config: { LINE_API_BASE_URL: rt.config.LINE_API_BASE_URL, LINE_LOGIN_CHANNEL_ID: rt.config.LINE_LOGIN_CHANNEL_ID, QUEUE_PREFIX: rt.config.QUEUE_PREFIX },
     ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
-  // Data exchange (issue #5): Open311 + partner API behind API keys; the same authenticator serves any partner-facing router (reports).
+  // API keys of partner agencies: the data exchange and /api/reports take the same authenticator.
   const apiKeyAuthenticate = createApiKeyAuthenticator(rt.models, rt.clock);
-  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate });
   // Reports: a LINE ID token of a linked officer is one way in; the dashboard session and API keys add theirs in front.
   const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), apiKeyAuthenticate]) });
   const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
     buildReport: (q) => buildReport({ models: rt.models }, q) });
+  // Data exchange (issue #5): Open311 + partner API behind API keys.
+  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate,
+    rateLimit: { redis: rt.queues.connection, prefix: rt.config.QUEUE_PREFIX, perMinute: rt.config.PARTNER_RATE_LIMIT_PER_MIN } });
   // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
   const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, rt.queues.partnerWebhooks, slaQueue];
   const metrics = createMetrics({ models: rt.models, clock: rt.clock, log: rt.log, queues: allQueues, token: rt.config.METRICS_TOKEN });
-  const board = queuesBoard({ queues: allQueues(), adminUser: rt.config.ADMIN_USER, adminPassword: rt.config.ADMIN_PASSWORD });
+  const board = queuesBoard({ queues: allQueues(), adminUser: rt.config.ADMIN_USER, adminPassword: rt.config.ADMIN_PASSWORD,
+    authorize: async (req) => { const p = await rt.dashboardAuthenticate(req); return p?.kind === 'officer' && p.role === 'admin'; } });
   const app = createWebApp({ reportsApi, channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
     liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) }, dashboard,
     routers: [exchange, metrics.router, board], observeWebhook: metrics.observeWebhook });

@@ -57,6 +57,8 @@ runMain(async () => {
     `  Web / webhook:    http://localhost:${config.PORT}/webhook   (health: http://localhost:${config.PORT}/healthz)`,
     `  LIFF pages:       http://localhost:${config.PORT}/liff/   (complaint form, my cases, survey, officer pages)`,
     `  Dashboard:        http://localhost:${config.PORT}/dashboard/   (sign in with LINE${sim ? ': pick a demo officer' : ''}; executives' tables, late units, exports)`,
+    `  Partner API:      http://localhost:${config.PORT}/open311/openapi.json   (Open311 + /api/v1; keys: npm run cli -- apikey create --unit 50 --name …)`,
+    `  Operations:       http://localhost:${config.PORT}/metrics   ·   http://localhost:${config.PORT}/admin/queues   (dashboard admins)`,
     `  Redis:            ${services.describe.redis}`,
     `  Database:         ${services.describe.mongo}`,
     sim

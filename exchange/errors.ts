@@ -26,12 +26,16 @@ export class ExchangeError extends Error {
 
 const CODE: Record<number, string> = {
   400: 'validation_failed', 401: 'unauthorized', 404: 'not_found', 406: 'not_acceptable',
-  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 500: 'internal',
+  409: 'conflict', 413: 'payload_too_large', 429: 'rate_limited', 415: 'unsupported_media_type', 500: 'internal',
 };
 
 export const unauthorized = () => new ExchangeError(401, 'ไม่มี API key หรือ key ไม่ถูกต้อง/ถูกเพิกถอนแล้ว', 'Missing, invalid or revoked API key.');
 export const notFound = () => new ExchangeError(404, 'ไม่พบข้อมูลนี้', 'Not found.');
 export const badRequest = (fields: FieldError[], en = 'Some parameters are not valid.', th = 'ข้อมูลไม่ถูกต้อง') => new ExchangeError(400, th, en, fields);
+export const rateLimited = (retryAfterSec: number) => Object.assign(
+  new ExchangeError(429, `ส่งคำขอถี่เกินไป กรุณารอ ${retryAfterSec} วินาที`, `Too many requests for this API key; retry in ${retryAfterSec} s.`),
+  { retryAfterSec },
+);
 export const xmlNotSupported = () => new ExchangeError(406, 'รองรับเฉพาะรูปแบบ JSON (.json) เท่านั้น', 'Only the JSON format is supported: use the .json URL.');
 
 /** zod issues → per-field messages (unknown keys, `$gt` and friends, each named). */
@@ -55,6 +59,8 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 
 export function sendError(res: Response, style: ErrorStyle, err: ExchangeError): void {
   if (err.status === 401) res.setHeader('WWW-Authenticate', 'ApiKey realm="rongrian-partners"');
+  const retry = (err as { retryAfterSec?: number }).retryAfterSec;
+  if (retry !== undefined) res.setHeader('Retry-After', String(retry));
   const fields = err.fields?.length ? err.fields : undefined;
   if (style === 'open311') {
     const detail = fields ? `: ${fields.map((f) => `${f.path || 'body'} ${f.message}`).join('; ')}` : '';

@@ -8,11 +8,12 @@ import type { DomainDeps } from '../shared/cases/commands/openCase.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ApiKeyAuthenticate } from './auth.ts';
 import { createApiKeyAuthenticator } from './auth.ts';
-import { exchangeErrorHandler, notFound, sendError, xmlNotSupported } from './errors.ts';
+import type { Redis } from 'ioredis';
+import { exchangeErrorHandler, notFound, rateLimited, sendError, xmlNotSupported } from './errors.ts';
 import { initExchangeModels } from './models.ts';
 import { OPEN311_BASE, open311Routes } from './open311.ts';
 import { PARTNER_API_BASE, partnerApiRoutes } from './partnerApi.ts';
-import { ExchangeRoutes, openApiDocument } from './registry.ts';
+import { ExchangeRoutes, openApiDocument, type Limiter } from './registry.ts';
 
 export { createApiKeyAuthenticator, type ApiKeyAuthenticate } from './auth.ts';
 
@@ -21,6 +22,19 @@ export interface ExchangeDeps extends DomainDeps {
   publicBaseUrl: string;
   /** Default: API keys from the database (exchange/apiKeys.ts). */
   authenticate?: ApiKeyAuthenticate;
+  /** Per-key request budget per minute, counted in Redis (shared by every web process). */
+  rateLimit?: { redis: Redis; prefix: string; perMinute: number };
+}
+
+/** Fixed one-minute window per key: INCRBY + EXPIRE on `<prefix>:rl:partner:<key>:<minute>`. */
+function partnerLimiter(rl: NonNullable<ExchangeDeps['rateLimit']>, clock: ExchangeDeps['clock']): Limiter {
+  return async (apiKeyId, cost) => {
+    const nowSec = clock.now().getTime() / 1000;
+    const window = Math.floor(nowSec / 60);
+    const key = `${rl.prefix}:rl:partner:${apiKeyId}:${window}`;
+    const [[, used]] = (await rl.redis.multi().incrby(key, cost).expire(key, 65).exec()) as [[Error | null, number]];
+    if (used > rl.perMinute) throw rateLimited(Math.max(1, Math.ceil((window + 1) * 60 - nowSec)));
+  };
 }
 
 const styleOf = (path: string) => (path.startsWith('/open311') ? 'open311' as const : 'v1' as const);
@@ -29,8 +43,9 @@ export function createExchangeApi(deps: ExchangeDeps): Router {
   // Indexes of the key and subscription collections; the first request waits for nothing.
   initExchangeModels(deps.models.conn).catch((err) => deps.log.warn({ err: err.message }, 'exchange indexes not ready'));
   const authenticate = deps.authenticate ?? createApiKeyAuthenticator(deps.models, deps.clock);
-  const open311 = new ExchangeRoutes(authenticate, 'open311');
-  const v1 = new ExchangeRoutes(authenticate, 'v1');
+  const limiter = deps.rateLimit ? partnerLimiter(deps.rateLimit, deps.clock) : undefined;
+  const open311 = new ExchangeRoutes(authenticate, 'open311', limiter);
+  const v1 = new ExchangeRoutes(authenticate, 'v1', limiter);
   open311Routes(open311, deps);
   partnerApiRoutes(v1, deps);
 

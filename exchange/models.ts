@@ -63,7 +63,7 @@ export function exchangeModels(conn: Connection): ExchangeModels {
   return m;
 }
 
-/** Creates the collections' indexes; call once at start-up (CLI, web, worker). */
+/** Creates the collections' indexes; called at start-up by the web process and the CLI. */
 export async function initExchangeModels(conn: Connection): Promise<ExchangeModels> {
   const m = exchangeModels(conn);
   await Promise.all([m.ApiKey.init(), m.WebhookSubscription.init()]);

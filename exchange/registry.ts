@@ -49,6 +49,12 @@ export interface Ctx<P, Q, B> {
 
 export type Handler<P, Q, B> = (ctx: Ctx<P, Q, B>) => Promise<unknown>;
 
+/** Charges `cost` to a key's budget; throws a 429 ExchangeError when it is spent. */
+export type Limiter = (apiKeyId: string, cost: number) => Promise<void>;
+
+/** Filing a case costs this many requests of the budget: it writes, routes and alerts people. */
+export const WRITE_COST = 10;
+
 const BODY_LIMIT = '64kb';
 const jsonBody = express.json({ limit: BODY_LIMIT, strict: true });
 const formBody = express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 50 });
@@ -58,10 +64,12 @@ export class ExchangeRoutes {
   readonly specs: { spec: RouteSpec; style: ErrorStyle }[] = [];
   private authenticate: ApiKeyAuthenticate;
   private style: ErrorStyle;
+  private limit?: Limiter;
 
-  constructor(authenticate: ApiKeyAuthenticate, style: ErrorStyle) {
+  constructor(authenticate: ApiKeyAuthenticate, style: ErrorStyle, limit?: Limiter) {
     this.authenticate = authenticate;
     this.style = style;
+    this.limit = limit;
   }
 
   add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
@@ -78,6 +86,7 @@ export class ExchangeRoutes {
         if (!spec.public) {
           principal = await this.authenticate(req);
           if (!principal || principal.kind !== 'partner') throw unauthorized();
+          if (this.limit) await this.limit(principal.apiKeyId, spec.method === 'post' ? WRITE_COST : 1);
         }
         if (spec.params && !spec.params.safeParse(req.params).success) throw notFound();
         const params = spec.params ? spec.params.parse(req.params) : {};
@@ -114,6 +123,7 @@ const ERROR_TEXT: Record<number, string> = {
   406: 'Only JSON is served',
   413: 'Payload too large',
   415: 'Unsupported media type',
+  429: 'Too many requests for this API key (Retry-After says when to retry)',
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -136,7 +146,7 @@ export function openApiDocument(groups: ExchangeRoutes[], info: { title: string;
   for (const { spec: s, style } of groups.flatMap((g) => g.specs)) {
     const path = s.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const statuses = new Set<number>(s.errors ?? []);
-    if (!s.public) statuses.add(401);
+    if (!s.public) { statuses.add(401); statuses.add(429); }
     if (s.params) statuses.add(404);
     if (s.query) statuses.add(400);
     if (s.body) { statuses.add(400); statuses.add(413); statuses.add(415); }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES, CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../shared/categories.ts';
 import { normaliseThaiPhone } from '../shared/phone.ts';
+import { buddhistYear } from '../shared/thaiDate.ts';
 
 /** No C0 control characters but tab/newline/CR, no DEL (FerretDB refuses NUL), well-formed UTF-16. */
 const NO_CONTROL = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
@@ -22,7 +23,9 @@ function queryInt(min: number, max: number, def: number) {
 }
 
 export const TRACKING_NO = /^\d{4}-\d{6,8}$/;
-export const TrackingNo = z.string().regex(TRACKING_NO, 'not a tracking number, e.g. 2569-000042 (เลขรับเรื่องไม่ถูกต้อง)');
+/** This Buddhist-era year's first tracking number: the document's example (a fresh deployment's first case). */
+const EXAMPLE_TRACKING_NO = `${buddhistYear(new Date())}-000001`;
+export const TrackingNo = z.string().regex(TRACKING_NO, 'not a tracking number, e.g. 2569-000042 (เลขรับเรื่องไม่ถูกต้อง)').meta({ examples: [EXAMPLE_TRACKING_NO] });
 
 const ApiKeyField = z.string().max(200).optional().describe('API key (GeoReport v2 style); a header key wins');
 const Jurisdiction = z.string().max(100).regex(/^[A-Za-z0-9._-]*$/).optional().describe('Ignored: one jurisdiction per deployment');

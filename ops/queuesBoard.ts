@@ -1,8 +1,7 @@
 /**
- * /admin/queues: the bull-board dashboard over every queue, for admins only. Until the dashboard's
- * LINE Login session (dashboard/auth.ts) is on main, admins sign in with HTTP Basic against
- * ADMIN_USER / ADMIN_PASSWORD; with either unset the board is closed to everyone (503).
- * `authorize` lets the composition root put the session check in front instead.
+ * /admin/queues: the bull-board dashboard over every queue, for admins only: an officer with the
+ * `admin` role signed in to the dashboard (LINE Login session, dashboard/auth.ts), or — for
+ * operators and scripts — HTTP Basic against ADMIN_USER / ADMIN_PASSWORD when both are set.
  */
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Queue } from 'bullmq';
@@ -17,15 +16,12 @@ export interface QueuesBoardDeps {
   queues: Queue[];
   adminUser: string;
   adminPassword: string;
-  /** Another admin check (e.g. the dashboard session); when given, Basic auth is not used. */
+  /** Is the caller an admin by another sign-in (the dashboard session)? Tried before Basic auth. */
   authorize?: (req: Request) => Promise<boolean>;
 }
 
 function basicAdmin(user: string, password: string): RequestHandler {
   return (req, res, next) => {
-    if (!user || !password) {
-      return void res.status(503).type('text/plain').send('The queue dashboard is disabled: set ADMIN_USER and ADMIN_PASSWORD (ปิดใช้งาน: ยังไม่ได้ตั้งค่าผู้ดูแล)\n');
-    }
     const m = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(req.get('authorization') ?? '');
     const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
     const sep = decoded.indexOf(':');
@@ -34,9 +30,11 @@ function basicAdmin(user: string, password: string): RequestHandler {
     const okPassword = sameSecret(sep >= 0 ? decoded.slice(sep + 1) : '', password);
     if (okUser && okPassword) return next();
     res.setHeader('WWW-Authenticate', 'Basic realm="rongrian-admin", charset="UTF-8"');
-    res.status(401).type('text/plain').send('Admins only (เฉพาะผู้ดูแลระบบ)\n');
+    res.status(401).type('text/plain').send(ADMINS_ONLY);
   };
 }
+
+const ADMINS_ONLY = 'Admins only: sign in at /dashboard with an admin account (เฉพาะผู้ดูแลระบบ: เข้าสู่ระบบที่ /dashboard ด้วยบัญชีผู้ดูแล)\n';
 
 /**
  * What the board shows of a job's data. LINE events carry what people typed and their LINE ids, and
@@ -62,11 +60,16 @@ export function queuesBoard(deps: QueuesBoardDeps): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUES_BOARD_PATH);
   createBullBoard({ queues: deps.queues.map(adapterFor), serverAdapter, options: { uiConfig: { boardTitle: 'Rongrian queues' } } });
-  const guard: RequestHandler = deps.authorize
-    ? (req, res, next) => {
-      deps.authorize!(req).then((ok) => (ok ? next() : void res.status(401).type('text/plain').send('Admins only (เฉพาะผู้ดูแลระบบ)\n')), next);
-    }
-    : basicAdmin(deps.adminUser, deps.adminPassword);
+  const basic = deps.adminUser && deps.adminPassword ? basicAdmin(deps.adminUser, deps.adminPassword) : undefined;
+  const guard: RequestHandler = (req, res, next) => {
+    const fallback = () => {
+      if (basic) return basic(req, res, next);
+      if (deps.authorize) return void res.status(401).type('text/plain').send(ADMINS_ONLY);
+      res.status(503).type('text/plain').send('The queue dashboard is disabled: no admin sign-in is configured (ปิดใช้งาน)\n');
+    };
+    if (!deps.authorize) return fallback();
+    deps.authorize(req).then((ok) => (ok ? next() : fallback()), next);
+  };
   const router = express.Router();
   router.use(QUEUES_BOARD_PATH, (_req, res, next) => { res.setHeader('cache-control', 'no-store'); next(); }, guard, serverAdapter.getRouter() as Router);
   return router;

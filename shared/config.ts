@@ -33,6 +33,8 @@ const schema = z.object({
   ADMIN_USER: z.string().default(''),
   ADMIN_PASSWORD: z.string().default(''),
   /** Allow http:// partner webhook URLs (local testing only); production requires https. */
+  /** Requests per minute one partner API key may make (Open311 + /api/v1; filing a case counts as 10). */
+  PARTNER_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
   PARTNER_WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 

@@ -4,7 +4,9 @@
  * injection refused, revocation at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRuntime, startWeb } from '../app/runtime.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
+import { loadConfig } from '../shared/config.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 import { cli, createKey } from './helpers/exchange.ts';
 
@@ -238,5 +240,35 @@ describe('revocation', () => {
     expect(after.status).toBe(401);
     expect(after.json.error.code).toBe('unauthorized');
     expect((await cli(stack.env, ['apikey', 'list'])).stdout).toMatch(new RegExp(`${k.id}.*REVOKED`));
+  });
+});
+
+describe('rate limit', () => {
+  it('a key over its budget gets 429 with Retry-After; other keys are unaffected', async () => {
+    // Another web process on the same database and Redis, with a budget of 3 requests a minute and
+    // a clock that stands still (so the minute cannot roll over mid-test).
+    const clock = { now: () => new Date('2026-11-20T10:00:05Z') };
+    const rt = await createRuntime(loadConfig({ ...stack.env, PARTNER_RATE_LIMIT_PER_MIN: '3' }), { clock });
+    const web = await startWeb(rt, 0, '127.0.0.1');
+    try {
+      const k = await createKey(stack.env, '5001', 'หน่วยงานที่เรียกถี่');
+      const me = (key: string) => fetch(`${web.url}/api/v1/me`, { headers: { 'x-api-key': key } });
+      for (let i = 0; i < 3; i++) expect((await me(k.key)).status).toBe(200);
+      const over = await me(k.key);
+      expect(over.status).toBe(429);
+      expect(over.headers.get('retry-after')).toBe('55');
+      expect(((await over.json()) as any).error.code).toBe('rate_limited');
+      const open311 = await fetch(`${web.url}/open311/v2/requests.json`, { headers: { 'x-api-key': k.key } });
+      expect(open311.status).toBe(429);
+      expect(((await open311.json()) as any)[0].code).toBe(429);
+      // Filing a case costs 10: a fresh key with a budget of 3 cannot file at all.
+      const k2 = await createKey(stack.env, '5001', 'หน่วยงานอื่น');
+      const post = await fetch(`${web.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'x-api-key': k2.key, 'content-type': 'application/json' }, body: JSON.stringify({ service_code: 'help', description: 'ทดสอบงบคำขอ', lat: 18.7, long: 98.9 }) });
+      expect(post.status).toBe(429);
+      expect((await me(cm.key)).status).toBe(200);
+    } finally {
+      await web.close();
+      await rt.close();
+    }
   });
 });

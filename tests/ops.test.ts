@@ -12,6 +12,7 @@ import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { loadConfig } from '../shared/config.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
+import { get, signIn } from './helpers/dashboard.ts';
 
 let stack: Stack;
 /** A second web process on the same database and queues, configured with a metrics token and an admin. */
@@ -82,13 +83,25 @@ describe('/metrics', () => {
 });
 
 describe('/admin/queues (bull-board)', () => {
-  it('is disabled when no admin is configured', async () => {
-    const res = await fetch(`${stack.web.url}/admin/queues`);
-    expect(res.status).toBe(503);
-    expect(await res.text()).toMatch(/ADMIN_USER and ADMIN_PASSWORD/);
+  it('lets in an admin signed in to the dashboard, and nobody else', async () => {
+    // No Basic credentials on this stack: only the dashboard session counts.
+    const anonymous = await fetch(`${stack.web.url}/admin/queues`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).toMatch(/sign in at \/dashboard/);
+    const officer = await stack.officer('5001', 'head', 'หัวหน้า ไม่ใช่ผู้ดูแล');
+    const head = await signIn(stack, officer.userId);
+    expect((await get(stack, '/admin/queues/api/queues', head.jar)).status).toBe(401);
+    const admin = stack.sim.addUser({ displayName: 'ผู้ดูแลระบบ', language: 'th', role: 'officer' });
+    await stack.rt.models.Officer.create({ lineUserId: admin.userId, unitCode: 'MOI', role: 'admin', name: 'ผู้ดูแลระบบ' });
+    const signed = await signIn(stack, admin.userId);
+    const api = await get(stack, '/admin/queues/api/queues', signed.jar);
+    expect(api.status).toBe(200);
+    expect(((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name)).toContain('partner-webhooks');
+    // Basic credentials are not configured here, so a Basic header opens nothing.
+    expect((await fetch(`${stack.web.url}/admin/queues`, { headers: { authorization: basic('admin', '') } })).status).toBe(401);
   });
 
-  it('is for the admin only, and shows every queue', async () => {
+  it('takes HTTP Basic for the configured admin only, and shows every queue', async () => {
     const none = await fetch(`${web2.url}/admin/queues`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Basic/);
