@@ -152,13 +152,9 @@ async function claim(models: Models, docId: string, version: number): Promise<bo
   return false;
 }
 
-/** One counter document's increments, exact on MongoDB and on FerretDB. */
-async function incrementDoc(models: Models, docId: string, inc: Record<string, number>, ferretDb: boolean): Promise<void> {
+/** One counter document's increments on FerretDB, exact under concurrent writers (see the file comment). */
+async function incrementDoc(models: Models, docId: string, inc: Record<string, number>): Promise<void> {
   const Counter = reportCounterModel(models);
-  if (!ferretDb) {
-    await Counter.updateOne({ _id: docId }, { $inc: inc }, { upsert: true });
-    return;
-  }
   for (let attempt = 0; attempt < 2000; attempt++) {
     const cur = await Counter.findById(docId, { version: 1 }).lean();
     if (!cur) {
@@ -192,14 +188,39 @@ async function incrementDoc(models: Models, docId: string, inc: Record<string, n
 export async function applyDelta(models: Models, delta: CounterDelta, concurrency = 8): Promise<void> {
   if (!delta.size) return;
   const ferretDb = await isFerretDb(models);
-  const entries = [...delta.entries()];
+  const Counter = reportCounterModel(models);
+  let entries = [...delta.entries()];
+  if (!ferretDb) {
+    // MongoDB: atomic $inc with upsert, all documents in one round trip.
+    await Counter.bulkWrite(entries.map(([docId, keys]) => ({
+      updateOne: { filter: { _id: docId }, update: { $inc: Object.fromEntries([...keys].map(([k, n]) => [`c.${k}`, n])) }, upsert: true },
+    })), { ordered: false });
+    return;
+  }
+  if (entries.length > 8) {
+    // Many documents at once (an import): the ones that do not exist yet are written whole in one
+    // insertMany; only the others (and any another writer created meanwhile: E11000) are incremented.
+    const ids = entries.map(([id]) => id);
+    const existing = new Set((await Counter.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((d) => d._id));
+    const fresh = entries.filter(([id]) => !existing.has(id));
+    const failed = new Set<number>();
+    if (fresh.length) {
+      await Counter.collection.insertMany(fresh.map(([id, keys]) => ({ _id: id as never, c: Object.fromEntries(keys), version: 0 })), { ordered: false }).catch((err) => {
+        const e = err as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } };
+        const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+        if (!writeErrors.length || writeErrors.some((w) => w.code !== 11000)) throw err;
+        for (const w of writeErrors) failed.add(w.index);
+      });
+    }
+    entries = [...entries.filter(([id]) => existing.has(id)), ...fresh.filter((_, i) => failed.has(i))];
+  }
   let next = 0;
   const worker = async () => {
     while (next < entries.length) {
       const [docId, keys] = entries[next++]!;
       const inc: Record<string, number> = {};
       for (const [k, n] of keys) inc[`c.${k}`] = n;
-      await incrementDoc(models, docId, inc, ferretDb);
+      await incrementDoc(models, docId, inc);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
