@@ -6,7 +6,7 @@
 import type { Models } from '../models/index.ts';
 import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
 import { unitAndDescendants } from '../auth/principal.ts';
-import { reportCounterModel } from './counters.ts';
+import { countsOf, reportCounterModel } from './counters.ts';
 import { bangkokEndExclusive, bangkokStart, fiscalYearOfMonth, monthOf, monthsBetween, ReportInputError, wholeMonths, type ReportPeriod } from './period.ts';
 import { ROWS, rowMapping, type ReportFormat } from './rows.ts';
 
@@ -82,9 +82,9 @@ export async function buildReport(deps: { models: Models }, q: ReportQuery): Pro
   const fys = [...new Set(monthsBetween(months.first, months.last).map(fiscalYearOfMonth))];
   const Counter = reportCounterModel(deps.models);
   // One read per fiscal year, by _id (the only filter FerretDB pushes down to its storage).
-  const docs = await Promise.all(fys.map((fy) => Counter.findById(`${q.withChildren ? 't' : 'o'}:${unit._id}:${fy}`, { c: 1 }).lean()));
+  const docs = await Promise.all(fys.map((fy) => Counter.findById(`${q.withChildren ? 't' : 'o'}:${unit._id}:${fy}`, { c: 1, s: 1 }).lean()));
   for (const doc of docs) {
-    for (const [key, v] of Object.entries(doc?.c ?? {})) {
+    for (const [key, v] of Object.entries(countsOf(doc))) {
       if (key[0] !== prefix || !v) continue;
       const [rowS, recvS, endS] = key.slice(1).split('_') as [string, string, string];
       const recv = Number(recvS);

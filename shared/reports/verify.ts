@@ -5,7 +5,7 @@
  * the recount can show as a mismatch that is not one.
  */
 import type { Models } from '../models/index.ts';
-import { addFacts, ancestorsOf, applyDelta, factsOf, reportCounterModel, type CounterDelta } from './counters.ts';
+import { addFacts, ancestorsOf, applyDelta, countsOf, factsOf, reportCounterModel, type CounterDelta } from './counters.ts';
 import { rowMapping } from './rows.ts';
 
 export interface Mismatch {
@@ -53,7 +53,7 @@ export async function verifyCounters(models: Models, opts: { fix?: boolean } = {
   const t0 = performance.now();
   const { delta: expected, cases } = await expectedCounters(models);
   const Counter = reportCounterModel(models);
-  const actualDocs = await Counter.find({}, { c: 1 }).lean();
+  const actualDocs = await Counter.find({}, { c: 1, s: 1 }).lean();
   const mismatches: Mismatch[] = [];
   const diff: CounterDelta = new Map();
   const seen = new Set<string>();
@@ -67,7 +67,7 @@ export async function verifyCounters(models: Models, opts: { fix?: boolean } = {
   for (const doc of actualDocs) {
     seen.add(doc._id);
     const exp = expected.get(doc._id) ?? new Map<string, number>();
-    const c = doc.c ?? {};
+    const c = countsOf(doc);
     for (const [key, act] of Object.entries(c)) note(doc._id, key, exp.get(key) ?? 0, act ?? 0);
     for (const [key, e] of exp) if (!(key in c)) note(doc._id, key, e, 0);
   }
