@@ -62,10 +62,18 @@ export function assemble(unit: ReportJson['unit'], format: ReportFormat, period:
 
 const UNIT_CODE = /^[A-Za-z0-9_-]{1,40}$/;
 
+/** Unit names change rarely: kept a minute per connection, so a report is one read of counters. */
+const unitCache = new WeakMap<object, Map<string, { unit: { _id: string; nameTh: string }; until: number }>>();
+
 async function unitOf(models: Models, code: string): Promise<{ _id: string; nameTh: string }> {
   if (typeof code !== 'string' || !UNIT_CODE.test(code)) throw new ReportInputError(`รหัสหน่วยงานไม่ถูกต้อง / bad unit code ${JSON.stringify(String(code)).slice(0, 40)}`);
+  let cache = unitCache.get(models.conn);
+  if (!cache) unitCache.set(models.conn, (cache = new Map()));
+  const hit = cache.get(code);
+  if (hit && hit.until > Date.now()) return hit.unit;
   const unit = await models.Unit.findById(code, { nameTh: 1 }).lean<{ _id: string; nameTh: string }>();
   if (!unit) throw new UnknownUnitError(code);
+  cache.set(code, { unit: { _id: unit._id, nameTh: unit.nameTh }, until: Date.now() + 60_000 });
   return unit;
 }
 
