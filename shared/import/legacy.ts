@@ -14,7 +14,7 @@
  * - A bad line is written to the reject file with its line number and the reason in Thai and English,
  *   and nothing of it is stored. Each good line is one document insert, so a line is never half-imported.
  * - Speed: unordered insertMany of large batches; the counters get one increment per counter document
- *   per 250,000 records (and at the end), for exactly the records the server inserted. An import that
+ *   per 1,000,000 records (and at the end), for exactly the records the server inserted. An import that
  *   dies part-way leaves the inserted cases in place (a re-run skips them) and possibly uncounted:
  *   run `npm run cli -- report verify --fix` after an interrupted import.
  *
@@ -185,7 +185,7 @@ export async function importRecords(models: Models, source: RecordSource, opts: 
   let inFlight: Promise<void> | undefined;
   // Counters are written once per counterEvery records, not per batch: a batch touches thousands of
   // counter documents (every unit × fiscal year × scope), and each exact write costs a few round trips.
-  const counterEvery = opts.counterEvery ?? 250_000;
+  const counterEvery = opts.counterEvery ?? 1_000_000;
   let delta: CounterDelta = new Map();
   let uncounted = 0;
 

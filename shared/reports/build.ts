@@ -6,7 +6,7 @@
 import type { Models } from '../models/index.ts';
 import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
 import { unitAndDescendants } from '../auth/principal.ts';
-import { reportCounterModel } from './counters.ts';
+import { countsOf, reportCounterModel } from './counters.ts';
 import { bangkokEndExclusive, bangkokStart, fiscalYearOfMonth, monthOf, monthsBetween, ReportInputError, wholeMonths, type ReportPeriod } from './period.ts';
 import { ROWS, rowMapping, type ReportFormat } from './rows.ts';
 
@@ -62,10 +62,18 @@ export function assemble(unit: ReportJson['unit'], format: ReportFormat, period:
 
 const UNIT_CODE = /^[A-Za-z0-9_-]{1,40}$/;
 
+/** Unit names change rarely: kept a minute per connection, so a report is one read of counters. */
+const unitCache = new WeakMap<object, Map<string, { unit: { _id: string; nameTh: string }; until: number }>>();
+
 async function unitOf(models: Models, code: string): Promise<{ _id: string; nameTh: string }> {
   if (typeof code !== 'string' || !UNIT_CODE.test(code)) throw new ReportInputError(`รหัสหน่วยงานไม่ถูกต้อง / bad unit code ${JSON.stringify(String(code)).slice(0, 40)}`);
+  let cache = unitCache.get(models.conn);
+  if (!cache) unitCache.set(models.conn, (cache = new Map()));
+  const hit = cache.get(code);
+  if (hit && hit.until > Date.now()) return hit.unit;
   const unit = await models.Unit.findById(code, { nameTh: 1 }).lean<{ _id: string; nameTh: string }>();
   if (!unit) throw new UnknownUnitError(code);
+  cache.set(code, { unit: { _id: unit._id, nameTh: unit.nameTh }, until: Date.now() + 60_000 });
   return unit;
 }
 
@@ -82,9 +90,9 @@ export async function buildReport(deps: { models: Models }, q: ReportQuery): Pro
   const fys = [...new Set(monthsBetween(months.first, months.last).map(fiscalYearOfMonth))];
   const Counter = reportCounterModel(deps.models);
   // One read per fiscal year, by _id (the only filter FerretDB pushes down to its storage).
-  const docs = await Promise.all(fys.map((fy) => Counter.findById(`${q.withChildren ? 't' : 'o'}:${unit._id}:${fy}`, { c: 1 }).lean()));
+  const docs = await Promise.all(fys.map((fy) => Counter.findById(`${q.withChildren ? 't' : 'o'}:${unit._id}:${fy}`, { c: 1, s: 1 }).lean()));
   for (const doc of docs) {
-    for (const [key, v] of Object.entries(doc?.c ?? {})) {
+    for (const [key, v] of Object.entries(countsOf(doc))) {
       if (key[0] !== prefix || !v) continue;
       const [rowS, recvS, endS] = key.slice(1).split('_') as [string, string, string];
       const recv = Number(recvS);

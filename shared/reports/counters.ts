@@ -17,8 +17,9 @@
  * runs `$inc` as read → modify → replace with no transaction: concurrent increments of one document
  * lose updates (measured 330 of 2,000). There each counter document carries a `version`, and a write
  * first claims that version with a unique insert (the same claim as case writes, caseUpdate.ts), then
- * updates only that version: writes to one counter document happen one after another across all
- * processes, and nothing is lost. A writer that dies holding a claim blocks that document for 30 s.
+ * replaces the counts (`s`, see countsOf) at that version only: writes to one counter document happen
+ * one after another across all processes, and nothing is lost. A writer that dies holding a claim
+ * blocks that document for 30 s.
  */
 import { Schema, type Model } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,16 +29,33 @@ import { rowMapping, type RowMapping } from './rows.ts';
 
 export interface CounterDoc {
   _id: string;
-  /** key → cases; see the file comment. */
-  c: Record<string, number>;
+  /** key → cases (MongoDB: kept by `$inc`); see the file comment. */
+  c?: Record<string, number>;
+  /** The same map as one JSON string (FerretDB), see below. */
+  s?: string;
   version: number;
 }
 
 const counterSchema = new Schema<CounterDoc>({
   _id: String,
-  c: { type: Schema.Types.Mixed, default: {} },
+  c: { type: Schema.Types.Mixed },
+  s: String,
   version: { type: Number, default: 0 },
 }, { versionKey: false, minimize: false });
+
+/**
+ * The counts of a counter document. On FerretDB they are one JSON string (`s`): FerretDB decodes a
+ * document field by field, and a document of a thousand keys took 100× longer to read than a small
+ * one (measured: ~200 ms vs ~5 ms on the loaded test machine), which a report cannot afford. Writes
+ * there are serialised per document anyway (the version claim), so read → modify → write of the
+ * string is as exact as `$inc`. On MongoDB the map `c` is kept by atomic `$inc`. Readers merge both.
+ */
+export function countsOf(doc: Pick<CounterDoc, 'c' | 's'> | null | undefined): Record<string, number> {
+  if (!doc) return {};
+  const out: Record<string, number> = doc.s ? JSON.parse(doc.s) : {};
+  for (const [k, v] of Object.entries(doc.c ?? {})) out[k] = (out[k] ?? 0) + (v ?? 0);
+  return out;
+}
 
 export function reportCounterModel(models: Pick<Models, 'conn'>): Model<CounterDoc> {
   return (models.conn.models.ReportCounter as Model<CounterDoc> | undefined) ?? models.conn.model<CounterDoc>('ReportCounter', counterSchema, 'report_counters');
@@ -152,20 +170,15 @@ async function claim(models: Models, docId: string, version: number): Promise<bo
   return false;
 }
 
-/** One counter document's increments, exact on MongoDB and on FerretDB. */
-async function incrementDoc(models: Models, docId: string, inc: Record<string, number>, ferretDb: boolean): Promise<void> {
+/** One counter document's increments on FerretDB, exact under concurrent writers (see the file comment). */
+async function incrementDoc(models: Models, docId: string, inc: Map<string, number>): Promise<void> {
   const Counter = reportCounterModel(models);
-  if (!ferretDb) {
-    await Counter.updateOne({ _id: docId }, { $inc: inc }, { upsert: true });
-    return;
-  }
   for (let attempt = 0; attempt < 2000; attempt++) {
-    const cur = await Counter.findById(docId, { version: 1 }).lean();
+    const cur = await Counter.findById(docId).lean();
     if (!cur) {
       // A new document starts with the increments as its values (one write). Two first writers at
-      // once: one insert wins, the other sees E11000 and goes round again to increment it.
-      const c = Object.fromEntries(Object.entries(inc).map(([k, n]) => [k.slice(2), n]));
-      const created = await Counter.collection.insertOne({ _id: docId as never, c, version: 0 }).then(() => true, (err) => {
+      // once: one insert wins, the other sees E11000 and goes round again to add to it.
+      const created = await Counter.collection.insertOne({ _id: docId as never, s: JSON.stringify(Object.fromEntries(inc)), version: 0 }).then(() => true, (err) => {
         if ((err as { code?: number }).code !== 11000) throw err;
         return false;
       });
@@ -177,11 +190,18 @@ async function incrementDoc(models: Models, docId: string, inc: Record<string, n
       await pause(attempt % 20);
       continue;
     }
+    // Version `version` is ours: what we read at it is what we replace (the update matches only it).
+    const counts = countsOf(cur);
+    for (const [k, n] of inc) {
+      const v = (counts[k] ?? 0) + n;
+      if (v) counts[k] = v;
+      else delete counts[k];
+    }
     for (let i = 0; i < 40; i++) {
-      const res = await Counter.updateOne({ _id: docId, version }, { $inc: { ...inc, version: 1 } });
+      const res = await Counter.updateOne({ _id: docId, version }, { $set: { s: JSON.stringify(counts) }, $unset: { c: 1 }, $inc: { version: 1 } });
       if (res.matchedCount) return;
       const now = await Counter.findById(docId, { version: 1 }).lean();
-      if (now && now.version > version) break; // taken over after CLAIM_STALE_MS: claim the next one
+      if (now && now.version > version) break; // taken over after CLAIM_STALE_MS: start again from the new version
       await pause(i);
     }
   }
@@ -192,14 +212,37 @@ async function incrementDoc(models: Models, docId: string, inc: Record<string, n
 export async function applyDelta(models: Models, delta: CounterDelta, concurrency = 8): Promise<void> {
   if (!delta.size) return;
   const ferretDb = await isFerretDb(models);
-  const entries = [...delta.entries()];
+  const Counter = reportCounterModel(models);
+  let entries = [...delta.entries()];
+  if (!ferretDb) {
+    // MongoDB: atomic $inc with upsert, all documents in one round trip.
+    await Counter.bulkWrite(entries.map(([docId, keys]) => ({
+      updateOne: { filter: { _id: docId }, update: { $inc: Object.fromEntries([...keys].map(([k, n]) => [`c.${k}`, n])) }, upsert: true },
+    })), { ordered: false });
+    return;
+  }
+  if (entries.length > 8) {
+    // Many documents at once (an import): the ones that do not exist yet are written whole in one
+    // insertMany; only the others (and any another writer created meanwhile: E11000) are incremented.
+    const ids = entries.map(([id]) => id);
+    const existing = new Set((await Counter.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((d) => d._id));
+    const fresh = entries.filter(([id]) => !existing.has(id));
+    const failed = new Set<number>();
+    if (fresh.length) {
+      await Counter.collection.insertMany(fresh.map(([id, keys]) => ({ _id: id as never, s: JSON.stringify(Object.fromEntries(keys)), version: 0 })), { ordered: false }).catch((err) => {
+        const e = err as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } };
+        const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+        if (!writeErrors.length || writeErrors.some((w) => w.code !== 11000)) throw err;
+        for (const w of writeErrors) failed.add(w.index);
+      });
+    }
+    entries = [...entries.filter(([id]) => existing.has(id)), ...fresh.filter((_, i) => failed.has(i))];
+  }
   let next = 0;
   const worker = async () => {
     while (next < entries.length) {
       const [docId, keys] = entries[next++]!;
-      const inc: Record<string, number> = {};
-      for (const [k, n] of keys) inc[`c.${k}`] = n;
-      await incrementDoc(models, docId, inc, ferretDb);
+      await incrementDoc(models, docId, keys);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
