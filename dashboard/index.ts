@@ -365,7 +365,7 @@ export function createDashboard(deps: DashboardDeps): Router {
       <details class="rules"><summary>ข้อมูลที่ต้องมี · Required fields</summary><ol>${COMPLETENESS_RULES.map((rule) => html`<li>${rule.th} <small>${rule.en} — ${rule.why}</small></li>`)}</ol></details>
       <table class="data">
         <thead><tr><th>หน่วยงาน <small>Unit</small></th><th class="n">เรื่อง <small>Cases</small></th><th class="n">ครบ <small>Complete</small></th><th>คะแนน <small>Score</small></th>
-          ${COMPLETENESS_RULES.map((rule) => html`<th class="n">ขาด${rule.short} <small>no ${rule.shortEn.toLowerCase()}</small></th>`)}</tr></thead>
+          ${COMPLETENESS_RULES.map((rule) => html`<th class="n">ขาด<br><span class="nw">${rule.short}</span> <small>no ${rule.shortEn.toLowerCase()}</small></th>`)}</tr></thead>
         <tbody>${c.units.map((u) => html`<tr><td>${u.nameTh} <small class="code">${u.unitCode}</small></td><td class="n">${num(u.cases)}</td><td class="n">${num(u.complete)}</td>
           <td class="score"><span class="bar"><span data-w="${u.percent}"></span></span> ${u.percent}%</td>
           ${COMPLETENESS_RULES.map((rule) => html`<td class="n ${u.missing[rule.key] ? 'bad' : ''}">${num(u.missing[rule.key])}</td>`)}</tr>`)}</tbody>

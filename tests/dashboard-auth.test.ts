@@ -299,3 +299,21 @@ describe('scope, masking and audit', () => {
     expect(values).toContain(bkkCase.trackingNo);
   });
 });
+
+describe('dashboard configuration', () => {
+  const base = { MONGODB_URI: 'mongodb://x/y', REDIS_URL: 'redis://x', LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' };
+
+  it('sends people to access.line.me for the real platform, and to the simulator otherwise', async () => {
+    const { loadConfig } = await import('../shared/config.ts');
+    const { authorizeUrlOf } = await import('../dashboard/auth.ts');
+    expect(authorizeUrlOf(loadConfig(base))).toBe('https://access.line.me/oauth2/v2.1/authorize');
+    expect(authorizeUrlOf(loadConfig({ ...base, LINE_API_BASE_URL: 'http://127.0.0.1:4567' }))).toBe('http://127.0.0.1:4567/oauth2/v2.1/authorize');
+    expect(authorizeUrlOf(loadConfig({ ...base, LINE_LOGIN_BASE_URL: 'https://login.example' }))).toBe('https://login.example/oauth2/v2.1/authorize');
+  });
+
+  it('refuses a short session secret with a message naming it', async () => {
+    const { loadConfig } = await import('../shared/config.ts');
+    expect(() => loadConfig({ ...base, DASHBOARD_SESSION_SECRET: 'short' })).toThrow(/DASHBOARD_SESSION_SECRET must be at least 32 characters/);
+    expect(loadConfig({ ...base, DASHBOARD_SESSION_SECRET: 'x'.repeat(32) }).DASHBOARD_SESSION_SECRET).toHaveLength(32);
+  });
+});

@@ -47,7 +47,7 @@ async function seed() {
       provinceCode: '50', districtCode: inMueang ? '5001' : '5002',
       category: CATS[i % CATS.length], channel: CHANNELS[i % CHANNELS.length],
       description: i % 5 === 0 ? 'ไฟดับ' : `ไฟฟ้าส่องสว่างในซอย ${i} ดับมาหลายวัน กลางคืนมืดมากและไม่ปลอดภัย`,
-      name: `ผู้ร้อง ทดสอบ${i}`, phone: i % 7 === 0 ? undefined : `08${String(10000000 + i).slice(0, 8)}`,
+      name: `ผู้ร้อง ทดสอบ${i}`, phone: i % 7 === 0 ? '' : `08${String(10000000 + i).slice(0, 8)}`,
       ...(citizen ? { lineUserId: citizen.userId } : {}),
       receivedAt: new Date(received),
     });
@@ -187,6 +187,10 @@ describe('dashboard in Chromium (real app, simulator LINE Login)', () => {
     await page.goto(`${stack.web.url}/dashboard/completeness?unit=50&fy=${lastFY}`);
     const first = page.locator('table.data tbody tr').first();
     await expect.poll(() => first.innerText()).toMatch(/\d+\.\d\d%/);
+    // Cases with neither a phone nor a LINE account show up as missing a contact.
+    const noContact = (await page.locator('table.data tbody tr td:nth-child(9)').allInnerTexts()).map(Number);
+    expect(await page.locator('table.data thead th:nth-child(9)').innerText()).toContain('ติดต่อผู้ร้อง');
+    expect(noContact.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     await page.locator('details.rules').evaluate((d) => ((d as HTMLDetailsElement).open = true));
     await shot(page, 'completeness');
   });

@@ -63,7 +63,8 @@ export async function seedCase(stack: Stack, o: {
     category: o.category ?? 'help',
     description: o.description ?? 'ถนนหน้าบ้านเป็นหลุมลึก น้ำขังมาสองสัปดาห์แล้ว รถจักรยานยนต์ล้มหลายคัน',
     location: { provinceCode: o.provinceCode, districtCode: o.districtCode, ...(o.address ? { address: o.address } : {}) },
-    complainant: { name: o.name ?? 'สมชาย ใจดี', phone: o.phone ?? '0812345678', ...(o.lineUserId ? { lineUserId: o.lineUserId } : {}) },
+    // phone '' = none given (a letter without a number).
+    complainant: { name: o.name ?? 'สมชาย ใจดี', ...(o.phone !== '' ? { phone: o.phone ?? '0812345678' } : {}), ...(o.lineUserId ? { lineUserId: o.lineUserId } : {}) },
     ...(o.receivedAt ? { receivedAt: o.receivedAt } : {}),
     by: SYSTEM,
   });
