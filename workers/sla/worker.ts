@@ -42,7 +42,8 @@ export const caseOfWake = (job: { id?: string | null; data: SlaJob }) =>
 const dueSetKey = (queue: Queue<SlaJob>) => queue.toKey('sla-due');
 
 export function createSlaQueue(connection: Redis, prefix: string): Queue<SlaJob> {
-  return new Queue<SlaJob>(SLA_QUEUE, { connection: connection as ConnectionOptions, prefix });
+  // A short event stream: its 10,000-event default would weigh on the Redis budget per case of small deployments.
+  return new Queue<SlaJob>(SLA_QUEUE, { connection: connection as ConnectionOptions, prefix, streams: { events: { maxLen: 1_000 } } });
 }
 
 const wakeJob = (caseId: string, at: Date, now: Date) => ({
