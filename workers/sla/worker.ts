@@ -158,7 +158,10 @@ export async function processSlaJob(deps: SlaDeps, queue: Queue<SlaJob>, job: Pi
       if (caseId) await redis.sadd(dueSetKey(queue), caseId);
       const at = job.data.at ?? (job.timestamp !== undefined ? job.timestamp + (job.opts?.delay ?? 0) : deps.clock.now().getTime());
       const minute = Math.floor(at / 60_000) * 60_000;
-      await queue.add('run', { due: true }, { ...JOB_OPTS, jobId: `sla-run:at:${minute}` });
+      // That minute's run may be over already (a wake-up processed late): then one more run, not none.
+      const id = `sla-run:at:${minute}`;
+      const state = await queue.getJobState(id);
+      await queue.add('run', { due: true }, { ...JOB_OPTS, jobId: state === 'completed' || state === 'failed' ? `${id}:${Date.now()}` : id });
       return { minute };
     }
     case 'run': {
