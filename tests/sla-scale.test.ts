@@ -69,7 +69,7 @@ describe('SLA at scale on the real stack', () => {
     await stack.rt.models.Case.updateMany({}, { $set: { status: 'closed' } });
   });
 
-  it('the reconcile sweep stores a per-unit tally equal to the live count; above 20,000 open cases the card uses it', async () => {
+  it('the reconcile sweep stores a per-unit tally equal to the live count; with many open cases (LIVE_MAX_OPEN_CASES) the card uses it', async () => {
     await fileCase({ unitCode: '5001', status: 'received', ackDueAt: bkk('2026-03-09T16:30') });
     await fileCase({ unitCode: '5001', status: 'received', ackDueAt: bkk('2026-03-12T16:30') });
     await fileCase({ unitCode: '5001', status: 'received', ackDueAt: bkk('2026-03-30T16:30') });

@@ -181,7 +181,7 @@ describe('SLA runs on the real stack', () => {
       }
       // Fast-forward: Fri 20 08:30, the wake-ups fire (here: queued by hand) → one run of the woken cases → one digest.
       clock.t = bkk('2026-03-20T08:30');
-      for (const c of cases) await queue.add('wake', { caseId: String(c._id), at: clock.t.getTime() });
+      await queue.addBulk(cases.map((c) => ({ name: 'wake', data: { caseId: String(c._id), at: clock.t.getTime() } })));
       const deadline = Date.now() + 15_000;
       while (digests(officer.userId).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(digests(officer.userId)).toHaveLength(1);

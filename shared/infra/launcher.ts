@@ -19,6 +19,8 @@ export interface LocalServices {
   mongoUri: string;
   /** What is running, for the start-up banner: e.g. "FerretDB v1.24.2 (SQLite)". */
   describe: { redis: string; mongo: string };
+  /** The FerretDB SQLite directory, when this launched FerretDB (shared/infra/ferretSqlite.ts). */
+  ferretSqliteDir?: string;
   stop(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ export function ferretdbBinary(): string {
     ?? join(process.env.RONGRIAN_CACHE ?? join(homedir(), '.cache', 'rongrian'), `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
 }
 
-interface Started { url: string; describe: string; child?: ChildProcess; dir?: string }
+interface Started { url: string; describe: string; child?: ChildProcess; dir?: string; sqlite?: boolean }
 
 async function startRedis(): Promise<Started> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, describe: 'Redis at REDIS_URL' };
@@ -106,7 +108,7 @@ async function startMongo(): Promise<Started> {
     '--debug-addr=-', '--telemetry=disable', '--log-level=error',
   ], { stdio: 'ignore' });
   await waitForPort(port, child, 'FerretDB');
-  return { url: `mongodb://127.0.0.1:${port}`, describe: `FerretDB ${FERRETDB_VERSION} (SQLite, throwaway, port ${port})`, child, dir };
+  return { url: `mongodb://127.0.0.1:${port}`, describe: `FerretDB ${FERRETDB_VERSION} (SQLite, throwaway, port ${port})`, child, dir, sqlite: true };
 }
 
 function stopOne(s: Started): Promise<void> {
@@ -136,6 +138,7 @@ export async function startLocalServices(): Promise<LocalServices> {
     redisUrl: r.value.url,
     mongoUri: m.value.url,
     describe: { redis: r.value.describe, mongo: m.value.describe },
+    ferretSqliteDir: m.value.sqlite ? m.value.dir : undefined,
     async stop() {
       process.off('exit', killAll);
       await Promise.all(started.map(stopOne));

@@ -1,14 +1,14 @@
 /**
  * Late units for supervisors (issue #4): which units in a head's scope have overdue cases, how many,
- * and how old the oldest is. Stays inside FerretDB v1: one `$match` + `$group`/`$sum` aggregate for
- * the counts, then three indexed `sort + limit 1` finds per shown unit for the oldest (no `$min`).
+ * and how old the oldest is: one pass over the overdue cases of the scope, tallied in code (FerretDB
+ * v1 has no `$min`, and every filter but `_id` is a scan there), or at scale the reconcile sweep's tally.
  */
 import { OPEN_STATUSES } from '../categories.ts';
 import type { Models } from '../models/index.ts';
 import { OFFICE_DAY_MINUTES, type WorkingCalendar } from '../sla/calendar.ts';
 import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
 import { officeMinutesBetween } from '../sla/officeTime.ts';
-import { usableLateSnapshot } from './lateSnapshot.ts';
+import { LATE_FIELDS, LateTally, usableLateSnapshot, type LateRow, type LateUnitTally } from './lateSnapshot.ts';
 
 export const SUPERVISOR_ROLES = ['head', 'executive', 'admin'] as const;
 
@@ -62,74 +62,40 @@ export interface LateUnit {
   oldestDays: number;
 }
 
-export async function overdueCount(models: Models, unitCode: string, now: Date): Promise<number> {
-  return models.Case.countDocuments({ ...overdueFilter(now), unitCode });
-}
-
-/** The earliest missed deadline of a unit's overdue cases: one indexed find per deadline kind. */
-export async function oldestOverdue(models: Models, unitCode: string, now: Date): Promise<{ dueAt: Date; trackingNo: string } | undefined> {
-  const open = { unitCode, status: { $in: OPEN_STATUSES } };
-  const probes: [string, Record<string, unknown>][] = [
-    ['ackDueAt', { ...open, status: 'received', ackDueAt: { $lt: now } }],
-    ['resolveDueAt', { ...open, resolveDueAt: { $lt: now } }],
-    ['answerDueAt', { ...open, answerDueAt: { $lt: now }, ...NOT_ANSWERED }],
-  ];
-  let best: { dueAt: Date; trackingNo: string } | undefined;
-  for (const [field, filter] of probes) {
-    const c = await models.Case.findOne(filter, { trackingNo: 1, [field]: 1 }).sort({ [field]: 1 }).lean<Record<string, any>>();
-    const d = c?.[field] ? new Date(c[field]) : undefined;
-    if (d && (!best || d < best.dueAt)) best = { dueAt: d, trackingNo: c!.trackingNo };
-  }
-  return best;
-}
-
 export function workingDaysLate(cal: WorkingCalendar, dueAt: Date, now: Date): number {
   return Math.floor(officeMinutesBetween(cal, dueAt, now) / OFFICE_DAY_MINUTES);
 }
 
 /**
  * Late units in scope, worst first (most overdue cases, then the oldest), at most `limit` of them,
- * and the totals over all late units in scope.
+ * and the totals over all late units in scope. Many open cases: from the tally of the last reconcile
+ * sweep (lateSnapshot.ts, `asOf` says when); else live, in ONE pass over the overdue cases of the
+ * scope, tallied as the sweep does (a `$group` plus sorted finds per unit would be a scan each on FerretDB).
  */
 export async function lateUnits(models: Models, cal: WorkingCalendar, scope: string[] | null, now: Date, limit = 12): Promise<{ units: LateUnit[]; totalUnits: number; totalCases: number; asOf?: Date }> {
-  // Many open cases: the per-unit tally of the last reconcile sweep (lateSnapshot.ts), not a scan.
   const snap = await usableLateSnapshot(models, now);
-  if (snap) {
-    const inside = snap.units.filter((u) => inScope(scope, u.unitCode));
-    const shown = inside
-      .sort((a, b) => b.overdue - a.overdue || (a.oldestDueAt ? new Date(a.oldestDueAt).getTime() : 0) - (b.oldestDueAt ? new Date(b.oldestDueAt).getTime() : 0) || a.unitCode.localeCompare(b.unitCode))
-      .slice(0, limit);
-    const snapNames = new Map((await models.Unit.find({ _id: { $in: shown.map((u) => u.unitCode) } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
-    return {
-      units: shown.map((u) => ({
-        unitCode: u.unitCode, nameTh: snapNames.get(u.unitCode) ?? u.unitCode, overdue: u.overdue,
-        oldestDueAt: u.oldestDueAt ? new Date(u.oldestDueAt) : undefined, oldestTrackingNo: u.oldestTrackingNo,
-        oldestDays: u.oldestDueAt ? workingDaysLate(cal, new Date(u.oldestDueAt), now) : 0,
-      })),
-      totalUnits: inside.length,
-      totalCases: inside.reduce((n, u) => n + u.overdue, 0),
-      asOf: new Date(snap.at),
-    };
+  let tallies: LateUnitTally[];
+  if (snap) tallies = snap.units.filter((u) => inScope(scope, u.unitCode));
+  else {
+    const match: Record<string, unknown> = overdueFilter(now);
+    if (scope) match.unitCode = { $in: scope };
+    const tally = new LateTally(now);
+    for await (const c of models.Case.find(match, LATE_FIELDS).lean<LateRow[]>().cursor({ batchSize: 1000 })) tally.add(c as unknown as LateRow);
+    tallies = tally.result();
   }
-  const match: Record<string, unknown> = overdueFilter(now);
-  if (scope) match.unitCode = { $in: scope };
-  const groups = await models.Case.aggregate<{ _id: string; n: number }>([
-    { $match: match },
-    { $group: { _id: '$unitCode', n: { $sum: 1 } } },
-  ]);
-  const totalCases = groups.reduce((s, g) => s + g.n, 0);
-  // Oldest-first among equal counts needs the oldest of each: look at a few more than shown.
-  const candidates = groups.sort((a, b) => b.n - a.n || a._id.localeCompare(b._id)).slice(0, limit * 2);
-  const names = new Map((await models.Unit.find({ _id: { $in: candidates.map((g) => g._id) } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
-  const units: LateUnit[] = [];
-  for (const g of candidates) {
-    const oldest = await oldestOverdue(models, g._id, now);
-    units.push({
-      unitCode: g._id, nameTh: names.get(g._id) ?? g._id, overdue: g.n,
-      oldestDueAt: oldest?.dueAt, oldestTrackingNo: oldest?.trackingNo,
-      oldestDays: oldest ? workingDaysLate(cal, oldest.dueAt, now) : 0,
-    });
-  }
-  units.sort((a, b) => b.overdue - a.overdue || (a.oldestDueAt?.getTime() ?? 0) - (b.oldestDueAt?.getTime() ?? 0) || a.unitCode.localeCompare(b.unitCode));
-  return { units: units.slice(0, limit), totalUnits: groups.length, totalCases };
+  const time = (d?: Date | null) => (d ? new Date(d).getTime() : 0);
+  const shown = tallies
+    .sort((a, b) => b.overdue - a.overdue || time(a.oldestDueAt) - time(b.oldestDueAt) || a.unitCode.localeCompare(b.unitCode))
+    .slice(0, limit);
+  const names = new Map((await models.Unit.find({ _id: { $in: shown.map((u) => u.unitCode) } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
+  return {
+    units: shown.map((u) => ({
+      unitCode: u.unitCode, nameTh: names.get(u.unitCode) ?? u.unitCode, overdue: u.overdue,
+      oldestDueAt: u.oldestDueAt ? new Date(u.oldestDueAt) : undefined, oldestTrackingNo: u.oldestTrackingNo,
+      oldestDays: u.oldestDueAt ? workingDaysLate(cal, new Date(u.oldestDueAt), now) : 0,
+    })),
+    totalUnits: tallies.length,
+    totalCases: tallies.reduce((n, u) => n + u.overdue, 0),
+    asOf: snap ? new Date(snap.at) : undefined,
+  };
 }

@@ -13,7 +13,7 @@ import type { LineClient } from '../line/client.ts';
 import type { Models, OfficerDoc } from '../models/index.ts';
 import type { WorkingCalendar } from '../sla/calendar.ts';
 import { groupsOf } from './groups.ts';
-import { inScope, isSupervisor, oldestOverdue, overdueCount, scopeOf, workingDaysLate } from './lateUnits.ts';
+import { inScope, isSupervisor, lateUnits, scopeOf } from './lateUnits.ts';
 
 export const NUDGE_WINDOW_MS = 4 * 3600_000;
 
@@ -83,16 +83,17 @@ export async function nudgeUnit(deps: NudgeDeps, supervisor: Pick<OfficerDoc, '_
   const previous = already(await Nudges.findById(`${unitCode}:${slot - 1}`).lean<Nudge>());
   if (previous) return previous;
 
-  const overdue = await overdueCount(deps.models, unitCode, now);
+  // The unit's line of the late-units card (one pass, or the sweep's tally at scale).
+  const late = (await lateUnits(deps.models, deps.calendar, [unitCode], now, 1)).units[0];
+  const overdue = late?.overdue ?? 0;
   if (!overdue) return { ok: false, reason: 'not_late' };
   const officers = (await deps.models.Officer.find({ unitCode, active: true, role: { $in: ['officer', 'head'] } }, { lineUserId: 1 }).lean()).map((o) => o.lineUserId);
   const groups = await groupsOf(deps.models, unitCode);
   if (!officers.length && !groups.length) return { ok: false, reason: 'nobody' };
-  const oldest = await oldestOverdue(deps.models, unitCode, now);
   const nudge: Nudge = {
     _id: `${unitCode}:${slot}`, unitCode, at: now,
     by: { officerId: String(supervisor._id), lineUserId: supervisor.lineUserId, name: supervisor.name || '-', unitCode: supervisor.unitCode },
-    overdue, oldestDays: oldest ? workingDaysLate(deps.calendar, oldest.dueAt, now) : 0, oldestTrackingNo: oldest?.trackingNo,
+    overdue, oldestDays: late.oldestDays, oldestTrackingNo: late.oldestTrackingNo,
     officers, groups, sentAt: null,
   };
   try {

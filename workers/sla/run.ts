@@ -11,6 +11,7 @@
  * and LINE answers a repeated retry key with 409), so nothing is sent twice or lost.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Schema, type Model } from 'mongoose';
 import type { Clock } from '../../shared/clock.ts';
 import { OPEN_STATUSES } from '../../shared/categories.ts';
@@ -89,6 +90,8 @@ export interface RunResult {
   recovered: number;
   /** Cases the run looked at (`slaNextAt <= now`). */
   cases?: number;
+  /** Where the time went (bench:sla prints it). */
+  phasesMs?: { read: number; compose: number; recordAndSend: number; advanceRest: number };
 }
 
 /** Options to stop a run between its steps: tests use it to simulate a crash. */
@@ -153,6 +156,7 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
     recovered++;
   }
 
+  const t0 = performance.now();
   const officeOpen = isOfficeTime(deps.calendar, now);
   const due: { n: SlaNotification; c: CaseDoc }[] = [];
   const looked: CaseDoc[] = [];
@@ -169,6 +173,7 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
       due.push({ n, c });
     }
   }
+  const tRead = performance.now();
   const marked = new Set(due.map(({ n }) => n.caseId));
   // Cases with nothing to send now: just move their clock on.
   const advanceRest = async () => eachLimited(looked.filter((c) => !marked.has(String(c._id))), await writeConcurrency(deps.models), async (c) => { await advanceSlaNextAt(deps, c, now); });
@@ -186,7 +191,7 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
     if (!unitNames.has(code)) unitNames.set(code, (await deps.models.Unit.findById(code).lean())?.nameTh ?? code);
     return unitNames.get(code)!;
   };
-  const who = recipientsMemo(deps.models);
+  const who = await officerDirectory(deps.models, due);
   for (const { n, c } of due) {
     if (n.audience === 'citizen') {
       const to = c.complainant?.lineUserId;
@@ -235,9 +240,15 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
     throw err;
   }
   await hooks.afterBatchWritten?.();
+  const tBatch = performance.now();
   await finishRun(deps, docs[0], hooks);
+  const tFinish = performance.now();
   await advanceRest();
-  return { messages: messages.length, notifications: due.length, recovered, cases: looked.length };
+  const ms = (a: number, b: number) => Math.round(b - a);
+  return {
+    messages: messages.length, notifications: due.length, recovered, cases: looked.length,
+    phasesMs: { read: ms(t0, tRead), compose: ms(tRead, tBatch), recordAndSend: ms(tBatch, tFinish), advanceRest: ms(tFinish, performance.now()) },
+  };
 }
 
 /** Steps 2 and 3 of a run, over all its parts; safe to repeat. */
@@ -294,32 +305,47 @@ function groupByCase(marks: Mark[]): [string, Mark[]][] {
   return [...byCase];
 }
 
-/** `recipients`, remembering each unit's officers and heads for the run (thousands of cases share a unit). */
-function recipientsMemo(models: Models): (c: CaseDoc, n: SlaNotification) => Promise<string[]> {
-  const memo = new Map<string, Promise<string[]>>();
-  const ids: Lookup = (filter) => {
-    const key = JSON.stringify(filter);
-    if (!memo.has(key)) memo.set(key, models.Officer.find(filter, { lineUserId: 1 }).lean().then((os) => os.map((o) => o.lineUserId)));
-    return memo.get(key)!;
-  };
+/**
+ * `recipients` from one read of the officers concerned (those of the units in the run, and the
+ * assignees): a query per unit would be a scan of the officers per unit on FerretDB.
+ */
+async function officerDirectory(models: Models, due: { n: SlaNotification; c: CaseDoc }[]): Promise<(c: CaseDoc, n: SlaNotification) => Promise<string[]>> {
+  const units = new Set<string>();
+  const assignees = new Set<string>();
+  for (const { n, c } of due) {
+    if (n.audience === 'citizen') continue;
+    units.add(n.audience === 'escalationHeads' ? n.unitCode : c.unitCode);
+    const a = c.assignee?.officerId;
+    if (a && /^[0-9a-f]{24}$/.test(a)) assignees.add(a);
+  }
+  type O = { _id: unknown; lineUserId: string; unitCode: string; role: string };
+  const [inUnits, byId] = await Promise.all([
+    units.size ? models.Officer.find({ active: true, unitCode: { $in: [...units] } }, { lineUserId: 1, unitCode: 1, role: 1 }).lean<O[]>() : [],
+    assignees.size ? models.Officer.find({ active: true, _id: { $in: [...assignees] } }, { lineUserId: 1, unitCode: 1, role: 1 }).lean<O[]>() : [],
+  ]);
+  const officers = new Map<string, O>([...inUnits, ...byId].map((o) => [String(o._id), o]));
+  const ids: Lookup = async (f) => [...officers.values()].filter((o) => (f._id === undefined || String(o._id) === f._id)
+    && (f.unitCode === undefined || o.unitCode === f.unitCode)
+    && (f.role === undefined || (typeof f.role === 'string' ? o.role === f.role : (f.role as { $in: string[] }).$in.includes(o.role))))
+    .map((o) => o.lineUserId).sort();
   return (c, n) => recipients(ids, c, n);
 }
 
-type Lookup = (filter: Record<string, unknown>) => Promise<string[]>;
+type Lookup = (filter: { _id?: string; unitCode?: string; role?: string | { $in: string[] } }) => Promise<string[]>;
 
 /** LINE user ids a notification goes to. */
 async function recipients(ids: Lookup, c: CaseDoc, n: SlaNotification): Promise<string[]> {
-  const heads = (unitCode: string) => ids({ unitCode, active: true, role: 'head' });
+  const heads = (unitCode: string) => ids({ unitCode, role: 'head' });
   if (n.audience === 'escalationHeads') {
     const h = await heads(n.unitCode);
     if (h.length) return h;
     // No head registered up there yet: its executives, then its officers, rather than nobody.
-    return ids({ unitCode: n.unitCode, active: true, role: { $in: ['executive', 'officer'] } });
+    return ids({ unitCode: n.unitCode, role: { $in: ['executive', 'officer'] } });
   }
   let to: string[] = [];
   const assigneeId = c.assignee?.officerId;
-  if (assigneeId && /^[0-9a-f]{24}$/.test(assigneeId)) to = await ids({ _id: assigneeId, active: true });
-  if (!to.length) to = await ids({ unitCode: c.unitCode, active: true, role: { $in: ['officer', 'head'] } });
+  if (assigneeId && /^[0-9a-f]{24}$/.test(assigneeId)) to = await ids({ _id: assigneeId });
+  if (!to.length) to = await ids({ unitCode: c.unitCode, role: { $in: ['officer', 'head'] } });
   if (n.audience === 'officersAndHeads') to = [...new Set([...to, ...(await heads(c.unitCode))])];
   return to;
 }

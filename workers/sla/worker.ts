@@ -42,7 +42,8 @@ export const caseOfWake = (job: { id?: string | null; data: SlaJob }) =>
 const dueSetKey = (queue: Queue<SlaJob>) => queue.toKey('sla-due');
 
 export function createSlaQueue(connection: Redis, prefix: string): Queue<SlaJob> {
-  return new Queue<SlaJob>(SLA_QUEUE, { connection: connection as ConnectionOptions, prefix });
+  // A short event stream: its 10,000-event default would weigh on the Redis budget per case of small deployments.
+  return new Queue<SlaJob>(SLA_QUEUE, { connection: connection as ConnectionOptions, prefix, streams: { events: { maxLen: 1_000 } } });
 }
 
 const wakeJob = (caseId: string, at: Date, now: Date) => ({
@@ -157,7 +158,10 @@ export async function processSlaJob(deps: SlaDeps, queue: Queue<SlaJob>, job: Pi
       if (caseId) await redis.sadd(dueSetKey(queue), caseId);
       const at = job.data.at ?? (job.timestamp !== undefined ? job.timestamp + (job.opts?.delay ?? 0) : deps.clock.now().getTime());
       const minute = Math.floor(at / 60_000) * 60_000;
-      await queue.add('run', { due: true }, { ...JOB_OPTS, jobId: `sla-run:at:${minute}` });
+      // That minute's run may be over already (a wake-up processed late): then one more run, not none.
+      const id = `sla-run:at:${minute}`;
+      const state = await queue.getJobState(id);
+      await queue.add('run', { due: true }, { ...JOB_OPTS, jobId: state === 'completed' || state === 'failed' ? `${id}:${Date.now()}` : id });
       return { minute };
     }
     case 'run': {
