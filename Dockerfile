@@ -25,6 +25,7 @@ COPY --from=liff /app/liff/web/dist ./liff/web/dist
 COPY workers ./workers
 COPY shared ./shared
 COPY simulator ./simulator
+COPY dashboard ./dashboard
 COPY config ./config
 USER node
 EXPOSE 3000

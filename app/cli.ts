@@ -9,6 +9,7 @@ import { toBangkokIso, unitChain } from '../shared/sla/deadlines.ts';
 import { explainCase, explainPolicy } from '../shared/sla/explain.ts';
 import { loadCalendar, loadSlaContext, loadSlaPolicy } from '../shared/sla/load.ts';
 import { runMain } from './main.ts';
+import { exchangeCommand, EXCHANGE_USAGE } from '../exchange/cli.ts';
 import { importCommand, reportCommand, REPORT_USAGE } from '../shared/reports/cli.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -24,6 +25,7 @@ const USAGE = `Usage: npm run cli -- <command>
       each deadline of the case, the rule behind it and the holidays/weekends skipped
   sla policy --unit <code>
       the effective SLA policy of a unit (config/sla-policy.json over the defaults)
+${EXCHANGE_USAGE}
 ${REPORT_USAGE}`;
 
 /** Bad arguments to an `sla` command: printed as one line, like a configuration error, not a stack. */
@@ -64,7 +66,7 @@ runMain(async () => {
     }
     return;
   }
-  const { values } = parseArgs({ args: argv.slice(2), options: { unit: { type: 'string' }, role: { type: 'string' }, days: { type: 'string' }, hours: { type: 'string' }, from: { type: 'string' }, 'working-days': { type: 'string' } }, allowPositionals: true });
+  const { values } = parseArgs({ args: argv.slice(2), options: { unit: { type: 'string' }, role: { type: 'string' }, days: { type: 'string' }, hours: { type: 'string' }, from: { type: 'string' }, 'working-days': { type: 'string' }, name: { type: 'string' }, key: { type: 'string' }, url: { type: 'string' }, events: { type: 'string' } }, allowPositionals: true });
   if (!group || group === 'help' || group === '--help') { console.log(USAGE); return; }
   if (group === 'sla' && slaWithoutDb(command, values)) return;
   if (group === 'sla' && command === 'policy') {
@@ -97,6 +99,8 @@ runMain(async () => {
       await seedUnits(models);
       const { code, expiresAt } = await createGroupCode(models, systemClock, { unitCode: values.unit, createdBy: 'cli', validHours: values.hours ? Number(values.hours) : undefined });
       console.log(`${code}\n(invite the bot to the unit's LINE group and send "เชื่อมกลุ่ม ${code}" there; valid until ${expiresAt.toISOString()})`);
+    } else if ((group === 'apikey' || group === 'webhook') && await exchangeCommand(models, group, command, argv[2], values)) {
+      // done (exchange/cli.ts)
     } else if (group === 'sla' && command === 'explain') {
       const trackingNo = argv[2];
       if (!trackingNo) throw new UsageError('usage: sla explain <trackingNo> / ต้องระบุเลขรับเรื่อง');

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createWebApp } from '../bot/app.ts';
 import type { BotDeps } from '../bot/handlers/index.ts';
 import { imageStore } from '../bot/media.ts';
-import { ensureRichMenu } from '../bot/richMenu.ts';
+import { ensureOfficerMenu, ensureRichMenu, type OfficerMenuKind } from '../bot/richMenu.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Config } from '../shared/config.ts';
 import { createLineClient, type LineClient } from '../shared/line/client.ts';
@@ -15,7 +15,13 @@ import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import { simulatorUrlOf } from '../liff/static.ts';
 import { slaContext } from '../shared/sla/load.ts';
 import { createIdTokenVerifier } from '../liff/api/auth.ts';
-import { createReportsRouter, lineIdTokenAuthenticator, rowMapping, type Authenticate } from '../shared/reports/index.ts';
+import { buildReport, createReportsRouter, lineIdTokenAuthenticator, rowMapping, type Authenticate } from '../shared/reports/index.ts';
+import { createApiKeyAuthenticator, createExchangeApi } from '../exchange/index.ts';
+import { createMetrics } from '../ops/metrics.ts';
+import { queuesBoard } from '../ops/queuesBoard.ts';
+import { createSlaQueue } from '../workers/sla/worker.ts';
+import { createDashboard } from '../dashboard/index.ts';
+import { createDashboardAuthenticate, type DashboardAuthenticate } from '../dashboard/auth.ts';
 
 /** Everything a process needs, wired once from the validated config (the composition root). */
 export interface Runtime {
@@ -26,6 +32,8 @@ export interface Runtime {
   line: LineClient;
   clock: Clock;
   bot: BotDeps;
+  /** Reads the dashboard's session cookie: `authenticate(req)` for /api/reports, /admin/queues and the like. */
+  dashboardAuthenticate: DashboardAuthenticate;
   close(): Promise<void>;
 }
 
@@ -39,6 +47,8 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   const queues = createQueues(config.REDIS_URL, config.QUEUE_PREFIX, config.EVENT_SHARDS);
   const line = createLineClient(config);
   let richMenu: Promise<string | undefined> | undefined;
+  const officerMenus = new Map<OfficerMenuKind, Promise<string | undefined>>();
+  const links = { LIFF_ID: config.LIFF_ID, PUBLIC_BASE_URL: config.PUBLIC_BASE_URL };
   const bot: BotDeps = {
     models, clock, log, line,
     links: { LIFF_ID: config.LIFF_ID, PUBLIC_BASE_URL: config.PUBLIC_BASE_URL },
@@ -46,9 +56,14 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
     storeImage: imageStore(models, line),
     // Created on first need, not at start-up: the worker should not fail to start because LINE is slow.
     richMenuId: () => (richMenu ??= ensureRichMenu(line, log).catch((err) => { richMenu = undefined; log.warn({ err: err.message }, 'rich menu unavailable'); return undefined; })),
+    officerMenuId: (kind) => {
+      if (!officerMenus.has(kind)) officerMenus.set(kind, ensureOfficerMenu(line, log, links, kind).catch((err) => { officerMenus.delete(kind); log.warn({ err: err.message, kind }, 'officer rich menu unavailable'); return undefined; }));
+      return officerMenus.get(kind)!;
+    },
   };
   return {
     config, log, models, queues, line, clock, bot,
+    dashboardAuthenticate: createDashboardAuthenticate({ models, clock, config }),
     async close() {
       await queues.close();
       await models.conn.close();
@@ -73,10 +88,21 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
     config: { LINE_API_BASE_URL: rt.config.LINE_API_BASE_URL, LINE_LOGIN_CHANNEL_ID: rt.config.LINE_LOGIN_CHANNEL_ID, QUEUE_PREFIX: rt.config.QUEUE_PREFIX },
     ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
+  // Data exchange (issue #5): Open311 + partner API behind API keys; the same authenticator serves any partner-facing router (reports).
+  const apiKeyAuthenticate = createApiKeyAuthenticator(rt.models, rt.clock);
+  const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate });
   // Reports: a LINE ID token of a linked officer is one way in; the dashboard session and API keys add theirs in front.
-  const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, opts.reportAuth ?? []) });
+  const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), apiKeyAuthenticate]) });
+  const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
+    buildReport: (q) => buildReport({ models: rt.models }, q) });
+  // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
+  const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
+  const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, rt.queues.partnerWebhooks, slaQueue];
+  const metrics = createMetrics({ models: rt.models, clock: rt.clock, log: rt.log, queues: allQueues, token: rt.config.METRICS_TOKEN });
+  const board = queuesBoard({ queues: allQueues(), adminUser: rt.config.ADMIN_USER, adminPassword: rt.config.ADMIN_PASSWORD });
   const app = createWebApp({ reportsApi, channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
-    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) } });
+    liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) }, dashboard,
+    routers: [exchange, metrics.router, board], observeWebhook: metrics.observeWebhook });
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => {
       if (err) return reject(err);
@@ -85,7 +111,10 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
       resolve({
         server,
         url: `http://127.0.0.1:${actual}`,
-        close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+        close: async () => {
+          await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+          await slaQueue.close();
+        },
       });
     });
   });

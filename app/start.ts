@@ -36,8 +36,10 @@ runMain(async () => {
     const token = randomBytes(32).toString('base64url');
     // The simulator also plays LINE Login: the ID tokens it gives the LIFF pages are for this channel id.
     const loginChannelId = env.LINE_LOGIN_CHANNEL_ID || '1234567890';
-    sim = await startLineSimulator({ channelSecret: secret, channelAccessToken: token, loginChannelId, port: Number(env.SIMULATOR_PORT ?? 3001) });
-    Object.assign(env, { LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: token, LINE_API_BASE_URL: sim.url, LINE_DATA_API_BASE_URL: sim.url, LINE_LOGIN_CHANNEL_ID: loginChannelId });
+    // …and the dashboard's LINE Login (authorization page + token endpoint) with this channel secret.
+    const loginChannelSecret = randomBytes(16).toString('hex');
+    sim = await startLineSimulator({ channelSecret: secret, channelAccessToken: token, loginChannelId, loginChannelSecret, port: Number(env.SIMULATOR_PORT ?? 3001) });
+    Object.assign(env, { LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: token, LINE_API_BASE_URL: sim.url, LINE_DATA_API_BASE_URL: sim.url, LINE_LOGIN_CHANNEL_ID: loginChannelId, LINE_LOGIN_CHANNEL_SECRET: loginChannelSecret, LINE_LOGIN_BASE_URL: sim.url.replace('127.0.0.1', 'localhost') });
   }
   const config = loadConfig(env);
   const rt = await createRuntime(config);
@@ -54,6 +56,7 @@ runMain(async () => {
     'Rongrian is running (ร้องเรียน พร้อมใช้งาน)',
     `  Web / webhook:    http://localhost:${config.PORT}/webhook   (health: http://localhost:${config.PORT}/healthz)`,
     `  LIFF pages:       http://localhost:${config.PORT}/liff/   (complaint form, my cases, survey, officer pages)`,
+    `  Dashboard:        http://localhost:${config.PORT}/dashboard/   (sign in with LINE${sim ? ': pick a demo officer' : ''}; executives' tables, late units, exports)`,
     `  Redis:            ${services.describe.redis}`,
     `  Database:         ${services.describe.mongo}`,
     sim

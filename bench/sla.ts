@@ -100,7 +100,7 @@ async function main() {
     log(`${units.length} units (${caseUnits.length} take cases); seeding ${fmt(N)} open cases in batches of ${fmt(BATCH)}`);
 
     // Seed, in steady state: what was due so far counts as sent; slaNextAt = the planner's next wake.
-    const nextAts: number[] = [];
+    const nextAts: [number, string][] = [];
     const col = models.Case.collection;
     let planMs = 0;
     let insertMs = 0;
@@ -145,7 +145,7 @@ async function main() {
         const next = nextWake(c as unknown as SlaCase, cal, now);
         planMs += performance.now() - p0;
         c.slaNextAt = next ?? null;
-        if (next) nextAts.push(next.getTime());
+        if (next) nextAts.push([next.getTime(), String(c._id)]);
         docs.push(c);
       }
       const t0 = performance.now();
@@ -180,7 +180,15 @@ async function main() {
     t0 = performance.now();
     const r2 = await reconcileSla(deps, queue);
     const recS = (performance.now() - t0) / 1000;
-    rows.push({ label: 'reconcile sweep, all cases', value: `${fmt(recS, 1)} s (${fmt(r2.cases)} cases, ${fmt(r2.scheduled)} added)`, target: `≤ ${TARGET_RECONCILE_S} s`, pass: recS <= TARGET_RECONCILE_S });
+    rows.push({ label: 'reconcile sweep, all cases', value: `${fmt(recS, 1)} s (${fmt(r2.cases)} cases, ${fmt(r2.scheduled)} added; ${fmt(recS * 1e6 / N)} µs/case)`, target: `≤ ${TARGET_RECONCILE_S} s`, pass: recS <= TARGET_RECONCILE_S });
+    if (schedS > recS) {
+      // The two sweeps read the same cases; the difference is what writing the wake-ups to Redis added.
+      rows.push({ label: '  of which Redis (wake-ups added)', value: `≈ ${fmt(r1.scheduled / (schedS - recS))} /s`, target: 'info' });
+    }
+    if (N < 1_000_000) {
+      // Both sweeps read every open case once (a scan on FerretDB), so they grow linearly with the cases.
+      rows.push({ label: '  extrapolated to 1,000,000 cases', value: `schedule ${fmt(schedS * 1e6 / N)} s, sweep ${fmt(recS * 1e6 / N)} s`, target: 'info' });
+    }
 
     // The alternative: no job per case, one sorted set of next-due times.
     const zkey = `${prefix}:zset-probe`;
@@ -195,24 +203,28 @@ async function main() {
     await redis.del(zkey);
     rows.push({ label: 'alternative: sorted set, per case', value: `${fmt(zPer)} B (${fmt(ids.length)} members)`, target: 'info' });
 
-    // 3. Due-job processing: move the clock to when DUE cases have come due, time the run.
-    nextAts.sort((a, b) => a - b);
-    const dueAt = new Date(nextAts[Math.min(nextAts.length, DUE) - 1]);
+    // 3. Late-units card for the whole country, as the bot draws it for a ministry executive: above
+    // LIVE_MAX_OPEN_CASES from the tally the reconcile sweep just stored, else live.
+    t0 = performance.now();
+    const late = await lateUnits(models, cal, null, clock.now());
+    const lateS = (performance.now() - t0) / 1000;
+    const source = late.asOf ? `from the sweep's snapshot` : 'live';
+    rows.push({ label: 'late-units card, whole country', value: `${fmt(lateS, 3)} s (${source}; ${fmt(late.totalUnits)} units, ${fmt(late.totalCases)} overdue cases)`, target: `≤ ${TARGET_LATE_UNITS_S} s`, pass: lateS <= TARGET_LATE_UNITS_S });
+    // 4. Due-job processing: move the clock to when DUE cases have come due; their wake-ups fire and
+    // the run reads those cases by `_id` (workers/sla/worker.ts), plans, records and sends.
+    nextAts.sort((a, b) => a[0] - b[0]);
+    const due = nextAts.slice(0, Math.min(nextAts.length, DUE));
+    const dueAt = new Date(due[due.length - 1][0]);
     clock.t = dueAt;
     t0 = performance.now();
-    const run = await runSla(deps, dueAt);
+    const run = await runSla(deps, dueAt, {}, { caseIds: due.map(([, id]) => id) });
     const runS = (performance.now() - t0) / 1000;
     rows.push({ label: 'due-job processing', value: `${fmt((run.cases ?? 0) / runS)} cases/s (${fmt(run.cases ?? 0)} cases, ${fmt(run.notifications)} notifications, ${fmt(run.messages)} messages in ${fmt(runS, 1)} s)`, target: 'info' });
+    // The 15-minute safety-net run searches every case for `slaNextAt <= now` (a scan on FerretDB).
     t0 = performance.now();
     const again = await runSla(deps, dueAt);
     const idleS = (performance.now() - t0) / 1000;
-    rows.push({ label: 'run with nothing due (query only)', value: `${fmt(idleS, 2)} s (${fmt(again.cases ?? 0)} cases read)`, target: 'info' });
-
-    // 4. Late-units card for the whole country (the supervisor card's own query).
-    t0 = performance.now();
-    const late = await lateUnits(models, cal, null, dueAt);
-    const lateS = (performance.now() - t0) / 1000;
-    rows.push({ label: 'late-units card, whole country', value: `${fmt(lateS, 2)} s (${fmt(late.totalUnits)} units, ${fmt(late.totalCases)} overdue cases)`, target: `≤ ${TARGET_LATE_UNITS_S} s`, pass: lateS <= TARGET_LATE_UNITS_S });
+    rows.push({ label: 'safety-net run, nothing left due', value: `${fmt(idleS, 2)} s (${fmt(again.cases ?? 0)} cases read)`, target: 'info' });
   } finally {
     const w = Math.max(...rows.map((r) => r.label.length));
     const v = Math.max(...rows.map((r) => r.value.length));

@@ -16,6 +16,12 @@ export interface WebAppDeps {
   reportsApi?: Router;
   /** The LIFF mini-app's pages at /liff/ (issue #3); absent: not served. */
   liffPages?: LiffPagesOptions;
+  /** More routers at the root, before the 404 (data exchange /open311 + /api/v1, /metrics, /admin/queues). */
+  routers?: Router[];
+  /** Observes each webhook request's duration (the Prometheus histogram, ops/metrics.ts). */
+  observeWebhook?: (seconds: number, status: number) => void;
+  /** The executive dashboard (dashboard/), mounted at /dashboard; absent: not served. */
+  dashboard?: Router;
 }
 
 /** The `web` process: LINE webhook, health checks (and, later, the LIFF API and pages). */
@@ -24,7 +30,7 @@ export function createWebApp(deps: WebAppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
-  app.use(webhookRouter({ channelSecret: deps.channelSecret, intakeRedis: deps.queues.intake, prefix: deps.queues.prefix, log: deps.log }));
+  app.use(webhookRouter({ channelSecret: deps.channelSecret, intakeRedis: deps.queues.intake, prefix: deps.queues.prefix, log: deps.log, observe: deps.observeWebhook }));
 
   if (deps.liffApi) app.use('/liff/api', deps.liffApi);
   if (deps.reportsApi) app.use('/api/reports', deps.reportsApi);
@@ -39,6 +45,8 @@ export function createWebApp(deps: WebAppDeps): Express {
   });
 
   if (deps.liffPages) app.use('/liff', liffPages(deps.liffPages));
+  for (const r of deps.routers ?? []) app.use(r);
+  if (deps.dashboard) app.use('/dashboard', deps.dashboard);
 
   app.use((_req, res) => void res.status(404).json({ message: 'Not found (ไม่พบหน้านี้)' }));
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {

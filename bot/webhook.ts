@@ -13,6 +13,8 @@ export interface WebhookDeps {
   intakeRedis: Redis;
   prefix: string;
   log: Logger;
+  /** Called with each request's duration and status (webhook latency metric). */
+  observe?: (seconds: number, status: number) => void;
 }
 
 /**
@@ -22,6 +24,15 @@ export interface WebhookDeps {
  */
 export function webhookRouter(deps: WebhookDeps): Router {
   const router = express.Router();
+
+  if (deps.observe) {
+    const observe = deps.observe;
+    router.use('/webhook', (_req, res, next) => {
+      const t0 = process.hrtime.bigint();
+      res.once('finish', () => observe(Number(process.hrtime.bigint() - t0) / 1e9, res.statusCode));
+      next();
+    });
+  }
 
   router.post('/webhook', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req: Request, res: Response) => {
     const signature = req.get('x-line-signature');

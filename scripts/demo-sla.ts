@@ -101,7 +101,8 @@ const quick = (m: any, label: string) => m.quickReply.items.find((i: any) => i.a
 async function slaRunAt(local: string, title: string): Promise<void> {
   clock.t = bkk(local);
   scene(title);
-  const job = await slaQueue.add('run', {}, { jobId: `demo-run-${clock.t.getTime()}` });
+  // Kept once done (the worker drops finished jobs that say nothing, like the wake-ups), so its state can be read.
+  const job = await slaQueue.add('run', {}, { jobId: `demo-run-${clock.t.getTime()}`, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } });
   await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 'the SLA run');
   flush();
 }

@@ -12,12 +12,28 @@ const schema = z.object({
   /** LINE Login channel id: the audience of LIFF ID tokens. */
   LINE_LOGIN_CHANNEL_ID: z.string().default(''),
   LIFF_ID: z.string().default(''),
+  /** LINE Login channel secret: the dashboard's sign-in (authorization-code flow) sends it to LINE's token endpoint. Empty: dashboard sign-in is off. */
+  LINE_LOGIN_CHANNEL_SECRET: z.string().default(''),
+  /**
+   * Host of LINE Login's authorization page (https://access.line.me). Empty: that host for the real
+   * api.line.me, otherwise LINE_API_BASE_URL (the simulator serves both).
+   */
+  LINE_LOGIN_BASE_URL: z.union([z.url(), z.literal('')]).default(''),
+  /** Key signing dashboard session cookies (≥ 32 characters). Empty: a random key per process (sessions end at restart). */
+  DASHBOARD_SESSION_SECRET: z.union([z.string().min(32, 'must be at least 32 characters'), z.literal('')]).default(''),
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix of every BullMQ key, so several deployments (or test files) can share one Redis. */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('rongrian'),
   /** Webhook events are spread over this many queues by chat, each processed in order. */
   EVENT_SHARDS: z.coerce.number().int().min(1).max(64).default(4),
+  /** Bearer token /metrics requires; empty: /metrics is open (keep it on a private network then). */
+  METRICS_TOKEN: z.string().default(''),
+  /** HTTP Basic sign-in to /admin/queues (bull-board); with either empty the board is disabled. */
+  ADMIN_USER: z.string().default(''),
+  ADMIN_PASSWORD: z.string().default(''),
+  /** Allow http:// partner webhook URLs (local testing only); production requires https. */
+  PARTNER_WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -11,6 +11,8 @@ import type { CaseEvent } from './cases/events.ts';
 export const QUEUE_NAMES = {
   lineEvents: (shard: number) => `line-events-${shard}`,
   domainEvents: 'domain-events',
+  /** Signed deliveries to partner agencies' webhook URLs (exchange/webhooks.ts, workers/partnerWebhooks.ts). */
+  partnerWebhooks: 'partner-webhooks',
 } as const;
 
 export interface LineEventJob {
@@ -20,6 +22,16 @@ export interface LineEventJob {
 }
 
 export type DomainEventJob = CaseEvent;
+
+/** One event for one partner subscription. The URL and secret are read at delivery (never kept in Redis). */
+export interface PartnerWebhookJob {
+  subscriptionId: string;
+  eventId: string;
+  /** case.created | case.status_changed | case.closed */
+  type: string;
+  /** The JSON body, fixed when queued so every retry sends the same bytes. */
+  body: string;
+}
 
 /** LINE may redeliver an event long after the first try: keep its id (the job id) for two days. */
 export const LINE_EVENT_JOB_OPTIONS: JobsOptions = {
@@ -63,6 +75,7 @@ export function redisConnection(url: string, forWorker: boolean): Redis {
 export interface Queues {
   lineEvents: Queue<LineEventJob>[];
   domainEvents: Queue<DomainEventJob>;
+  partnerWebhooks: Queue<PartnerWebhookJob>;
   connection: Redis;
   /** For the webhook intake stream: auto-pipelined, so concurrent requests share one write to Redis. */
   intake: Redis;
@@ -76,16 +89,18 @@ export function createQueues(redisUrl: string, prefix: string, shards: number): 
   const opts = { connection: connection as ConnectionOptions, prefix };
   const lineEvents = Array.from({ length: shards }, (_, i) => new Queue<LineEventJob>(QUEUE_NAMES.lineEvents(i), opts));
   const domainEvents = new Queue<DomainEventJob>(QUEUE_NAMES.domainEvents, opts);
+  const partnerWebhooks = new Queue<PartnerWebhookJob>(QUEUE_NAMES.partnerWebhooks, opts);
   const intake = new Redis(redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   return {
     lineEvents,
     domainEvents,
+    partnerWebhooks,
     connection,
     intake,
     prefix,
     redisUrl,
     async close() {
-      await Promise.all([...lineEvents, domainEvents].map((q) => q.close()));
+      await Promise.all([...lineEvents, domainEvents, partnerWebhooks].map((q) => q.close()));
       connection.disconnect();
       intake.disconnect();
     },

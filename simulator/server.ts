@@ -15,6 +15,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { validateOperation } from './validator.ts';
+import { mountLineLogin, verifyWebLoginSignature } from './login.ts';
 import type { ValidationDetail } from './validator.ts';
 
 export interface SimUser {
@@ -46,6 +47,13 @@ export interface LineSimulatorOptions {
   botUserId?: string;
   /** Audience of issued ID tokens (the LINE Login channel id). Default '1234567890'. */
   loginChannelId?: string;
+  /** LINE Login channel secret: the token endpoint's `client_secret`, and the HS256 key of web-login ID tokens. Default 'simulator-login-secret'. */
+  loginChannelSecret?: string;
+  /**
+   * Callback URLs registered for the LINE Login channel (exact match, as the console's list). Absent:
+   * any http(s) URL on 127.0.0.1/localhost, so tests and the demo need not know their port up front.
+   */
+  loginCallbackUrls?: string[];
   /** Injectable clock (ms). Default Date.now. Drives timestamps, token expiry and retry-key windows. */
   now?: () => number;
 }
@@ -163,6 +171,7 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
   const botUserId = opts.botUserId ?? randomUserId();
   if (!USER_ID.test(botUserId)) throw new Error(`botUserId must match ${USER_ID} (got ${botUserId})`);
   const loginChannelId = opts.loginChannelId ?? '1234567890';
+  const loginChannelSecret = opts.loginChannelSecret ?? 'simulator-login-secret';
   let webhookUrl = opts.webhookUrl;
 
   const users = new Map<string, UserState>();
@@ -615,7 +624,11 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
     let payload: any;
     try {
       if (parts.length !== 3) throw new Error('shape');
-      const ok = cryptoVerify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: idKeys.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(parts[2], 'base64url'));
+      const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+      // LIFF/native-app tokens are ES256; web-login tokens are HS256 with the channel secret.
+      const ok = header.alg === 'HS256'
+        ? verifyWebLoginSignature(loginChannelSecret, idToken)
+        : header.alg === 'ES256' && cryptoVerify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: idKeys.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(parts[2], 'base64url'));
       if (!ok) throw new Error('signature');
       payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
     } catch {
@@ -629,6 +642,13 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
     const userId = form.get('user_id');
     if (userId !== null && payload.sub !== userId) return fail('Invalid IdToken Subject Identifier.');
     res.json(payload);
+  });
+
+  // -------- LINE Login web login: authorization page + token endpoint (simulator/login.ts)
+  mountLineLogin(app, {
+    now, channelId: loginChannelId, channelSecret: loginChannelSecret, issuer: ID_TOKEN_ISSUER, rawText,
+    ...(opts.loginCallbackUrls ? { callbackUrls: opts.loginCallbackUrls } : {}),
+    users: () => [...users.values()].map(({ following: _f, everFollowed: _e, ...pub }) => pub),
   });
 
   // -------- demo control API (no LINE equivalent)

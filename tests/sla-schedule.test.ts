@@ -179,9 +179,9 @@ describe('SLA runs on the real stack', () => {
         const expected = planCase((await stack.rt.models.Case.findById(c._id).lean()) as unknown as SlaCase, cal, clock.now()).nextAt!;
         expect(job!.timestamp + job!.opts.delay!).toBeGreaterThanOrEqual(expected.getTime() - 5_000 + (Date.now() - clock.now().getTime()) * 0);
       }
-      // Fast-forward: Fri 20 08:30, a wake-up fires (here: queued by hand) → one run → one digest.
+      // Fast-forward: Fri 20 08:30, the wake-ups fire (here: queued by hand) → one run of the woken cases → one digest.
       clock.t = bkk('2026-03-20T08:30');
-      await queue.add('wake', { caseId: String(cases[0]._id), at: clock.t.getTime() });
+      for (const c of cases) await queue.add('wake', { caseId: String(c._id), at: clock.t.getTime() });
       const deadline = Date.now() + 15_000;
       while (digests(officer.userId).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(digests(officer.userId)).toHaveLength(1);

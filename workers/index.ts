@@ -8,6 +8,8 @@ import { processDomainEvent } from './notify.ts';
 import type { WorkingCalendar } from '../shared/sla/calendar.ts';
 import { slaContext } from '../shared/sla/load.ts';
 import { scheduleCaseById, startSlaWorker } from './sla/worker.ts';
+import { fanOutPartnerEvent } from '../exchange/webhooks.ts';
+import { startPartnerWebhookWorker } from './partnerWebhooks.ts';
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -18,6 +20,8 @@ export interface WorkerOptions {
   notifyConcurrency?: number;
   /** Working days for the SLA clock (default: the shipped holiday table). */
   calendar?: WorkingCalendar;
+  /** Base of the exponential retry backoff of partner webhook deliveries (default 10 s; tests use less). */
+  partnerWebhookBackoffMs?: number;
 }
 
 export interface RunningWorkers {
@@ -49,17 +53,20 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   workers.push(new Worker<DomainEventJob>(
     QUEUE_NAMES.domainEvents,
     async (job) => {
+      // Partner webhooks first: queuing them needs no LINE, so a LINE outage does not hold them back.
+      await fanOutPartnerEvent({ models: deps.models, queue: opts.queues.partnerWebhooks, backoffMs: opts.partnerWebhookBackoffMs }, job.data);
       await processDomainEvent(deps, job.data);
       // Whatever happened to the case may move its SLA deadlines or end them.
       await scheduleCaseById(slaDeps, sla.queue, job.data.caseId);
     },
     { ...base, concurrency: opts.notifyConcurrency ?? 4 },
   ));
+  const partnerWebhooks = startPartnerWebhookWorker({ models: deps.models, clock: deps.clock, log: deps.log }, { connection, prefix: opts.prefix });
   for (const w of workers) {
     w.on('failed', (job, err) => opts.log.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
     w.on('error', (err) => opts.log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await Promise.all([...workers, partnerWebhooks].map((w) => w.waitUntilReady()));
 
   // Events a crashed process wrote to case outboxes but never queued.
   const n = await republishPendingEvents(deps.models, publisherFor(opts.queues));
@@ -72,7 +79,7 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
     pump,
     async close() {
       await pump.close();
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers, partnerWebhooks].map((w) => w.close()));
       await sla.close();
       connection.disconnect();
     },

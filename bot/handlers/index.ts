@@ -8,6 +8,7 @@ import { DRAFT_TTL_MS, type ConversationDeps, type Ctx, type Draft, type Input, 
 import { text, type Message } from '../messages/build.ts';
 import { LINK_MESSAGE, linkCase, type LinkFailures } from './linkCase.ts';
 import { accept, register, REGISTER_PATTERN, view } from './officer.ts';
+import { linkOfficerMenu, MY_WORK_PATTERN, myWorkReply, OFFICER_HELP_PATTERN, officerHelpReply } from './officerMenu.ts';
 import { GROUP_CODE_REQUEST, groupCodeReply, handleGroupEvent, LATE_UNITS_PATTERN, lateUnitsReply, nudgeReply } from './supervisor.ts';
 
 export interface BotDeps extends ConversationDeps {
@@ -16,6 +17,8 @@ export interface BotDeps extends ConversationDeps {
   links: LinkConfig;
   /** The citizen rich menu, linked on follow. */
   richMenuId?: () => Promise<string | undefined>;
+  /** The officers' rich menus (bot/richMenu.ts), linked on registration and on an officer's follow. */
+  officerMenuId?: (kind: 'officer' | 'supervisor') => Promise<string | undefined>;
 }
 
 function toInput(event: webhook.Event): Input {
@@ -40,7 +43,16 @@ async function officerAction(input: Input, ctx: Ctx, deps: BotDeps, failures: Li
   if (input.kind === 'text' && LINK_MESSAGE.test(input.text)) return linkCase(input.text, ctx, deps, failures);
   if (input.kind === 'text') {
     const m = REGISTER_PATTERN.exec(input.text.trim());
-    if (m) return register(m[1], ctx, deps);
+    if (m) {
+      const replies = await register(m[1], ctx, deps);
+      await linkOfficerMenu(ctx.userId, deps);
+      return replies;
+    }
+    if (MY_WORK_PATTERN.test(input.text)) return myWorkReply(ctx, deps);
+    if (OFFICER_HELP_PATTERN.test(input.text)) {
+      const help = await officerHelpReply(ctx, deps);
+      if (help) return help;
+    }
     if (/^(ลงทะเบียน|register)$/i.test(input.text.trim())) return [text(ctx.t.registerUsage)];
     if (LATE_UNITS_PATTERN.test(input.text)) return lateUnitsReply(ctx, deps);
     if (GROUP_CODE_REQUEST.test(input.text)) return groupCodeReply(ctx, deps);
@@ -115,7 +127,7 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
     { $set: { state, draft, lang, displayName, lastEventId: eventId, outbox: replies } },
     { upsert: true },
   );
-  if (event.type === 'follow' && deps.richMenuId) {
+  if (event.type === 'follow' && deps.richMenuId && !(await linkOfficerMenu(userId, deps))) {
     const menuId = await deps.richMenuId();
     if (menuId) await deps.line.api.linkRichMenuIdToUser(userId, menuId);
   }

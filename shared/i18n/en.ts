@@ -136,4 +136,33 @@ export const en: Copy = {
   groupLinkFailed: 'That group link code is wrong, expired or already used. Ask for a new one by sending "ขอรหัสเชื่อมกลุ่ม" to the bot privately.',
   groupLinkUsage: 'Type: เชื่อมกลุ่ม <code>, e.g. เชื่อมกลุ่ม K7PM-2QXD',
   groupDigestTitle: (unit: string) => `📋 ${unit}`,
+
+  // SLA notifications (issue #4): the officers' digest of a run and the citizen's apology (workers/sla/messages.ts)
+  slaWindow: { ack: 'acknowledge/act', answer: 'answer the complainant (s.38)', resolve: 'resolve' },
+  slaDigestTitle: (when: string) => `Cases to follow up, ${when}`,
+  slaDigestEscalated: '⬆️ Escalated to your unit',
+  slaDigestNudge: '🔴 Nudge: overdue',
+  slaDigestRemind: '⏰ Reminder: due soon',
+  slaEscalatedLine: (trackingNo: string, unit: string, window: string, deadline: string, level: number) => `${trackingNo} ${unit} missed: ${window} (${deadline}), level ${level}`,
+  slaNudgeLine: (trackingNo: string, window: string, deadline: string) => `${trackingNo} ${window} was due ${deadline}`,
+  slaRemindLine: (trackingNo: string, window: string, deadline: string) => `${trackingNo} ${window} by ${deadline}`,
+  slaApology: (trackingNo: string, newExpected: string) => `We are sorry: complaint ${trackingNo} has not yet been taken up within our service standard. We expect to act on it by ${newExpected}.`,
+  slaEscalatedNote: (level: number, window: string) => `Escalated to level ${level}: missed ${window}`,
+  // Officers' rich menu (issue #4): my work, how to use
+  officersOnly: 'This command is for registered officers. If you are one, type "ลงทะเบียน" followed by the code from your administrator.',
+  myWorkTitle: (name: string, unit: string) => `Work of ${name} (${unit})`,
+  myWorkAssigned: (n: number) => `Open cases assigned to you: ${n}`,
+  myWorkNone: 'No open cases assigned to you 👍',
+  myWorkLine: (trackingNo: string, status: string, due: string) => `• ${trackingNo} ${status}${due ? `, due ${due}` : ''}`,
+  myWorkMore: (n: number) => `…and ${n} more`,
+  myWorkUnassigned: (n: number) => `New cases of your unit nobody has taken: ${n}`,
+  myWorkLink: (link: string) => `See and handle them all: ${link}`,
+  officerHelp: (supervisor: boolean) => [
+    'How to use (officers)',
+    '• My work — the cases you handle and your unit\'s new cases',
+    '• Officer pages — your unit\'s cases: take, add progress, forward, close',
+    '• "Take case" on a new-case alert — become its handler',
+    '• Reminders (due soon) and nudges (overdue) come as one digest per run, in office hours',
+    ...(supervisor ? ['• Late units — units in your scope with overdue cases; press "Nudge" to prod them', '• Group code — link your unit\'s LINE group to its digests'] : []),
+  ].join('\n'),
 };

@@ -138,6 +138,35 @@ export const th = {
   groupLinkFailed: 'รหัสเชื่อมกลุ่มไม่ถูกต้อง หมดอายุ หรือถูกใช้ไปแล้วค่ะ ขอรหัสใหม่ได้โดยพิมพ์ "ขอรหัสเชื่อมกลุ่ม" ในแชทส่วนตัวกับบอท',
   groupLinkUsage: 'พิมพ์ว่า เชื่อมกลุ่ม <รหัส> เช่น เชื่อมกลุ่ม K7PM-2QXD',
   groupDigestTitle: (unit: string) => `📋 ${unit}`,
+
+  // SLA notifications (issue #4): the officers' digest of a run and the citizen's apology (workers/sla/messages.ts)
+  slaWindow: { ack: 'รับเรื่อง/ดำเนินการ', answer: 'ตอบผู้ร้อง (ม.38)', resolve: 'ยุติเรื่อง' } as Record<'ack' | 'answer' | 'resolve', string>,
+  slaDigestTitle: (when: string) => `สรุปเรื่องร้องเรียนที่ต้องติดตาม ${when}`,
+  slaDigestEscalated: '⬆️ ยกระดับมาถึงหน่วยงานท่าน',
+  slaDigestNudge: '🔴 กระตุ้น: เกินกำหนดแล้ว',
+  slaDigestRemind: '⏰ เตือน: ใกล้ครบกำหนด',
+  slaEscalatedLine: (trackingNo: string, unit: string, window: string, deadline: string, level: number) => `${trackingNo} ${unit} เกินกำหนด${window} (${deadline}) ระดับ ${level}`,
+  slaNudgeLine: (trackingNo: string, window: string, deadline: string) => `${trackingNo} ${window} ครบกำหนด ${deadline}`,
+  slaRemindLine: (trackingNo: string, window: string, deadline: string) => `${trackingNo} ${window} ภายใน ${deadline}`,
+  slaApology: (trackingNo: string, newExpected: string) => `ขออภัย เรื่อง ${trackingNo} ของท่านยังไม่ได้รับการดำเนินการภายในเวลามาตรฐาน คาดว่าจะดำเนินการภายใน ${newExpected}`,
+  slaEscalatedNote: (level: number, window: string) => `ยกระดับระดับ ${level}: เกินกำหนด ${window}`,
+  // Officers' rich menu (issue #4): งานของฉัน, วิธีใช้
+  officersOnly: 'คำสั่งนี้สำหรับเจ้าหน้าที่ที่ลงทะเบียนแล้วค่ะ หากเป็นเจ้าหน้าที่ พิมพ์ "ลงทะเบียน" ตามด้วยรหัสจากผู้ดูแลระบบ',
+  myWorkTitle: (name: string, unit: string) => `งานของ${name} (${unit})`,
+  myWorkAssigned: (n: number) => `เรื่องที่ท่านรับผิดชอบ ยังไม่ยุติ: ${n} เรื่อง`,
+  myWorkNone: 'ไม่มีเรื่องค้างที่ท่านรับผิดชอบค่ะ 👍',
+  myWorkLine: (trackingNo: string, status: string, due: string) => `• ${trackingNo} ${status}${due ? ` ครบกำหนด ${due}` : ''}`,
+  myWorkMore: (n: number) => `…และอีก ${n} เรื่อง`,
+  myWorkUnassigned: (n: number) => `เรื่องใหม่ของหน่วยงานที่ยังไม่มีผู้รับ: ${n} เรื่อง`,
+  myWorkLink: (link: string) => `ดูและจัดการทั้งหมด: ${link}`,
+  officerHelp: (supervisor: boolean) => [
+    'วิธีใช้สำหรับเจ้าหน้าที่',
+    '• งานของฉัน — เรื่องที่ท่านรับผิดชอบและเรื่องใหม่ของหน่วยงาน',
+    '• หน้าเจ้าหน้าที่ — รายการเรื่องของหน่วยงาน รับเรื่อง บันทึกความคืบหน้า ส่งต่อ ยุติเรื่อง',
+    '• ปุ่ม "รับเรื่อง" บนการแจ้งเตือนเรื่องใหม่ — รับเป็นผู้รับผิดชอบ',
+    '• ระบบจะส่งสรุปเตือน (ใกล้ครบกำหนด) และกระตุ้น (เกินกำหนด) วันละไม่เกิน 1 ข้อความต่อรอบ ในเวลาราชการ',
+    ...(supervisor ? ['• หน่วยงานล่าช้า — หน่วยงานในความดูแลที่มีเรื่องเกินกำหนด กด "กระตุ้น" เพื่อเร่งรัด', '• ขอรหัสเชื่อมกลุ่ม — เชื่อมกลุ่ม LINE ของหน่วยงานให้รับสรุปการเตือน'] : []),
+  ].join('\n'),
 };
 
 export type Copy = typeof th;

@@ -8,6 +8,7 @@ import type { Models } from '../models/index.ts';
 import { OFFICE_DAY_MINUTES, type WorkingCalendar } from '../sla/calendar.ts';
 import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
 import { officeMinutesBetween } from '../sla/officeTime.ts';
+import { usableLateSnapshot } from './lateSnapshot.ts';
 
 export const SUPERVISOR_ROLES = ['head', 'executive', 'admin'] as const;
 
@@ -39,10 +40,16 @@ export function overdueFilter(now: Date): Record<string, unknown> {
     $or: [
       { status: 'received', ackDueAt: { $lt: now } },
       { resolveDueAt: { $lt: now } },
-      { answerDueAt: { $lt: now }, 'timeline.action': { $nin: ['note', 'asked', 'forwarded'] } },
+      { answerDueAt: { $lt: now }, ...NOT_ANSWERED },
     ],
   };
 }
+
+/**
+ * No timeline entry answers the complainant. Spelt `$nor` + `$in`: FerretDB v1 takes `$nin` (and
+ * `$ne`) on an array path as "some element is not in", so every case with an `opened` entry matched.
+ */
+const NOT_ANSWERED = { $nor: [{ 'timeline.action': { $in: ['note', 'asked', 'forwarded'] } }] };
 
 export interface LateUnit {
   unitCode: string;
@@ -65,7 +72,7 @@ export async function oldestOverdue(models: Models, unitCode: string, now: Date)
   const probes: [string, Record<string, unknown>][] = [
     ['ackDueAt', { ...open, status: 'received', ackDueAt: { $lt: now } }],
     ['resolveDueAt', { ...open, resolveDueAt: { $lt: now } }],
-    ['answerDueAt', { ...open, answerDueAt: { $lt: now }, 'timeline.action': { $nin: ['note', 'asked', 'forwarded'] } }],
+    ['answerDueAt', { ...open, answerDueAt: { $lt: now }, ...NOT_ANSWERED }],
   ];
   let best: { dueAt: Date; trackingNo: string } | undefined;
   for (const [field, filter] of probes) {
@@ -84,7 +91,26 @@ export function workingDaysLate(cal: WorkingCalendar, dueAt: Date, now: Date): n
  * Late units in scope, worst first (most overdue cases, then the oldest), at most `limit` of them,
  * and the totals over all late units in scope.
  */
-export async function lateUnits(models: Models, cal: WorkingCalendar, scope: string[] | null, now: Date, limit = 12): Promise<{ units: LateUnit[]; totalUnits: number; totalCases: number }> {
+export async function lateUnits(models: Models, cal: WorkingCalendar, scope: string[] | null, now: Date, limit = 12): Promise<{ units: LateUnit[]; totalUnits: number; totalCases: number; asOf?: Date }> {
+  // Many open cases: the per-unit tally of the last reconcile sweep (lateSnapshot.ts), not a scan.
+  const snap = await usableLateSnapshot(models, now);
+  if (snap) {
+    const inside = snap.units.filter((u) => inScope(scope, u.unitCode));
+    const shown = inside
+      .sort((a, b) => b.overdue - a.overdue || (a.oldestDueAt ? new Date(a.oldestDueAt).getTime() : 0) - (b.oldestDueAt ? new Date(b.oldestDueAt).getTime() : 0) || a.unitCode.localeCompare(b.unitCode))
+      .slice(0, limit);
+    const snapNames = new Map((await models.Unit.find({ _id: { $in: shown.map((u) => u.unitCode) } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
+    return {
+      units: shown.map((u) => ({
+        unitCode: u.unitCode, nameTh: snapNames.get(u.unitCode) ?? u.unitCode, overdue: u.overdue,
+        oldestDueAt: u.oldestDueAt ? new Date(u.oldestDueAt) : undefined, oldestTrackingNo: u.oldestTrackingNo,
+        oldestDays: u.oldestDueAt ? workingDaysLate(cal, new Date(u.oldestDueAt), now) : 0,
+      })),
+      totalUnits: inside.length,
+      totalCases: inside.reduce((n, u) => n + u.overdue, 0),
+      asOf: new Date(snap.at),
+    };
+  }
   const match: Record<string, unknown> = overdueFilter(now);
   if (scope) match.unitCode = { $in: scope };
   const groups = await models.Case.aggregate<{ _id: string; n: number }>([

@@ -28,6 +28,8 @@ export interface Stack {
 
 /** Audience of the ID tokens the test simulators issue (their LINE Login channel id). */
 export const SIM_LOGIN_CHANNEL_ID = '1234567890';
+/** Secret of that LINE Login channel (the dashboard's code exchange). */
+export const SIM_LOGIN_CHANNEL_SECRET = 'test-login-channel-secret';
 
 /**
  * The real app on the real services (Redis, FerretDB from the global setup) talking to the LINE
@@ -45,7 +47,7 @@ export async function startStack(opts: {
   const secret = randomBytes(16).toString('hex');
   const token = randomBytes(24).toString('base64url');
   const sim = await startLineSimulator({
-    channelSecret: secret, channelAccessToken: token, loginChannelId: SIM_LOGIN_CHANNEL_ID,
+    channelSecret: secret, channelAccessToken: token, loginChannelId: SIM_LOGIN_CHANNEL_ID, loginChannelSecret: SIM_LOGIN_CHANNEL_SECRET,
     now: opts.clock ? () => opts.clock!.now().getTime() : undefined,
   });
   const env = {
@@ -56,6 +58,7 @@ export async function startStack(opts: {
     LINE_API_BASE_URL: sim.url,
     LINE_DATA_API_BASE_URL: sim.url,
     LINE_LOGIN_CHANNEL_ID: opts.loginChannelId ?? SIM_LOGIN_CHANNEL_ID,
+    LINE_LOGIN_CHANNEL_SECRET: SIM_LOGIN_CHANNEL_SECRET,
     QUEUE_PREFIX: `t${id}`,
     LOG_LEVEL: 'silent',
     PORT: '0',

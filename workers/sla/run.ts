@@ -15,6 +15,7 @@ import { Schema, type Model } from 'mongoose';
 import type { Clock } from '../../shared/clock.ts';
 import { OPEN_STATUSES } from '../../shared/categories.ts';
 import { updateCaseGuarded } from '../../shared/cases/caseUpdate.ts';
+import { th } from '../../shared/i18n/th.ts';
 import type { LineClient } from '../../shared/line/client.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { CaseDoc, Models } from '../../shared/models/index.ts';
@@ -67,6 +68,9 @@ export function isFerretDb(models: Models): Promise<boolean> {
   return ferret.get(models.conn)!;
 }
 
+/** The runs' case writes carry no guard (they are computed from the claimed version): on FerretDB, write by `_id` alone. */
+const byIdOnFerret = async (models: Models) => ({ byIdOnly: await isFerretDb(models) });
+
 /** What a run reads of a case (not the description, attachments or outbox). */
 const RUN_PROJECTION = {
   status: 1, unitCode: 1, concernedUnitCode: 1, receivedAt: 1, createdAt: 1, ackDueAt: 1, answerDueAt: 1, resolveDueAt: 1,
@@ -116,11 +120,31 @@ function nextWakeUpdate(next: Date | undefined): Record<string, unknown> {
 export async function advanceSlaNextAt(deps: Pick<SlaDeps, 'models' | 'calendar' | 'plan'>, c: CaseDoc, now: Date): Promise<Date | undefined> {
   const next = nextWake(c as unknown as SlaCase, deps.calendar, now, deps.plan);
   if (sameTime(c.slaNextAt, next)) return next;
-  const updated = await updateCaseGuarded(deps.models, String(c._id), {}, (cur) => nextWakeUpdate(nextWake(cur as unknown as SlaCase, deps.calendar, now, deps.plan)));
+  const updated = await updateCaseGuarded(deps.models, String(c._id), {}, (cur) => nextWakeUpdate(nextWake(cur as unknown as SlaCase, deps.calendar, now, deps.plan)), await byIdOnFerret(deps.models));
   return updated?.slaNextAt ? new Date(updated.slaNextAt) : undefined;
 }
 
-export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks: RunHooks = {}): Promise<RunResult> {
+/** Which cases a run looks at. */
+export interface RunScope {
+  /**
+   * The cases whose wake-up jobs fired (workers/sla/worker.ts): each is read by `_id`, the one query
+   * FerretDB answers without scanning every case. Absent: every case with `slaNextAt <= now` (a scan
+   * on FerretDB, an index range on MongoDB) — the periodic safety-net run and the tests' runs.
+   */
+  caseIds?: string[];
+}
+
+/** Reads the listed cases that are due (`slaNextAt <= now`), by `_id`, a few at a time. */
+async function dueByIds(deps: SlaDeps, ids: string[], now: Date): Promise<CaseDoc[]> {
+  const out: CaseDoc[] = [];
+  await eachLimited([...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id)), 8, async (id) => {
+    const c = await deps.models.Case.findById(id, RUN_PROJECTION).lean<CaseDoc>();
+    if (c?.slaNextAt && new Date(c.slaNextAt).getTime() <= now.getTime()) out.push(c);
+  });
+  return out;
+}
+
+export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks: RunHooks = {}, scope: RunScope = {}): Promise<RunResult> {
   const Batch = slaBatchModel(deps.models);
   let recovered = 0;
   // Heads only (parts carry `run`): a run whose head was never written never happened.
@@ -132,9 +156,11 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
   const officeOpen = isOfficeTime(deps.calendar, now);
   const due: { n: SlaNotification; c: CaseDoc }[] = [];
   const looked: CaseDoc[] = [];
-  // Only the cases whose next moment has come (indexed range), only the fields the planner reads.
-  const cursor = deps.models.Case.find({ slaNextAt: { $lte: now } }, RUN_PROJECTION).lean<CaseDoc[]>().cursor({ batchSize: 1000 });
-  for await (const doc of cursor) {
+  // Only the cases whose next moment has come, only the fields the planner reads.
+  const source: AsyncIterable<unknown> | CaseDoc[] = scope.caseIds
+    ? await dueByIds(deps, scope.caseIds, now)
+    : deps.models.Case.find({ slaNextAt: { $lte: now } }, RUN_PROJECTION).lean<CaseDoc[]>().cursor({ batchSize: 1000 });
+  for await (const doc of source) {
     const c = doc as unknown as CaseDoc;
     looked.push(c);
     for (const n of planCase(c as unknown as SlaCase, deps.calendar, now, deps.plan).due) {
@@ -231,7 +257,7 @@ async function finishRun(deps: SlaDeps, head: Batch, hooks: RunHooks): Promise<v
       if (esc && level < (esc.level ?? 0)) {
         level = esc.level ?? 0;
         update.$set = { escalationLevel: esc.level };
-        update.$push = { timeline: { at: new Date(head.at), by: { kind: 'system' }, action: 'escalated', unitCode: esc.unitCode, note: `ยกระดับระดับ ${esc.level}: เกินกำหนด ${esc.window}` } };
+        update.$push = { timeline: { at: new Date(head.at), by: { kind: 'system' }, action: 'escalated', unitCode: esc.unitCode, note: th.slaEscalatedNote(esc.level ?? 0, esc.window ?? '') } };
       }
       // The case's next moment, as it will be once these keys are recorded.
       const after = { ...cur, slaSent: [...(cur.slaSent ?? []), ...keys], escalationLevel: level } as unknown as SlaCase;
@@ -239,7 +265,7 @@ async function finishRun(deps: SlaDeps, head: Batch, hooks: RunHooks): Promise<v
       if (next) update.$set = { ...update.$set, slaNextAt: next };
       else update.$unset = { slaNextAt: 1 };
       return update;
-    });
+    }, await byIdOnFerret(deps.models));
     if (!updated) deps.log.warn({ caseId }, 'SLA keys not recorded (case gone or busy)');
   });
   await hooks.afterMarked?.();

@@ -9,32 +9,44 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { OPEN_STATUSES } from '../../shared/categories.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
+import { LATE_FIELDS, LateTally, saveLateSnapshot, type LateRow } from '../../shared/supervision/lateSnapshot.ts';
 import { planCase, type SlaCase } from './plan.ts';
 import { isFerretDb, runSla, type SlaDeps } from './run.ts';
 
 export const SLA_QUEUE = 'sla';
-/** A wake-up carries only its case id (its time is the job's own timestamp + delay). */
-export type SlaJob = { caseId?: string; at?: number };
+/**
+ * A wake-up carries nothing: its id names the case, its time is the job's own timestamp + delay
+ * (`caseId`/`at` may be given by hand, as tests and the demo do). A run queued by wake-ups has `due`:
+ * it reads the woken cases by `_id` instead of searching all of them.
+ */
+export type SlaJob = { caseId?: string; at?: number; due?: boolean };
 
 const RUN_EVERY_MS = 15 * 60_000;
 const RECONCILE_EVERY_MS = 10 * 60_000;
 const JOB_OPTS = { removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 }, attempts: 5, backoff: { type: 'exponential', delay: 5000 } };
 /**
- * One per open case, so kept lean (≈ 300 B of Redis each): no retries (a wake-up only queues a run),
- * gone once done or failed (the reconcile rebuilds a missing one from `slaNextAt`).
+ * One per open case, so kept lean (bench:sla measures the Redis it takes): no data, no retries (a
+ * wake-up only queues a run), no per-job options — the worker removes it once done or failed (the
+ * reconcile rebuilds a missing one from `slaNextAt`).
  */
-const WAKE_OPTS = { removeOnComplete: true, removeOnFail: true };
+const WAKE_OPTS = {};
 /** Cases read per reconcile page, and wake-ups added per addBulk. */
 const RECONCILE_PAGE = 5_000;
 
 export const wakeJobId = (caseId: string) => `${caseId}:sla:next`;
+const WAKE_SUFFIX = ':sla:next';
+/** The case a wake-up is for. */
+export const caseOfWake = (job: { id?: string | null; data: SlaJob }) =>
+  job.data.caseId ?? (job.id?.endsWith(WAKE_SUFFIX) ? job.id.slice(0, -WAKE_SUFFIX.length) : undefined);
+/** Redis set of the cases woken and not yet run (cleared by the run that handled them). */
+const dueSetKey = (queue: Queue<SlaJob>) => queue.toKey('sla-due');
 
 export function createSlaQueue(connection: Redis, prefix: string): Queue<SlaJob> {
   return new Queue<SlaJob>(SLA_QUEUE, { connection: connection as ConnectionOptions, prefix });
 }
 
 const wakeJob = (caseId: string, at: Date, now: Date) => ({
-  name: 'wake', data: { caseId }, opts: { ...WAKE_OPTS, jobId: wakeJobId(caseId), delay: Math.max(0, at.getTime() - now.getTime()) },
+  name: 'wake', data: {}, opts: { ...WAKE_OPTS, jobId: wakeJobId(caseId), delay: Math.max(0, at.getTime() - now.getTime()) },
 });
 
 /**
@@ -77,11 +89,14 @@ export async function reconcileSla(deps: SlaDeps, queue: Queue<SlaJob>): Promise
   const now = deps.clock.now();
   const redis = await queue.getBackend().client;
   const filter = { status: { $in: OPEN_STATUSES } };
-  const projection = { _id: 1, slaNextAt: 1 };
-  type Row = { _id: unknown; slaNextAt?: Date | null };
+  // Also what the late-units tally needs: this sweep is the one pass over every open case.
+  const projection = { _id: 1, slaNextAt: 1, ...LATE_FIELDS };
+  type Row = LateRow & { _id: unknown; slaNextAt?: Date | null };
+  const tally = new LateTally(now);
 
   const page = async (rows: Row[]) => {
     cases += rows.length;
+    for (const r of rows) tally.add(r);
     // The common case (slaNextAt to come) costs one EXISTS; a case never planned, or due now, is planned in full.
     const planned = rows.filter((r) => r.slaNextAt && new Date(r.slaNextAt).getTime() > now.getTime());
     for (const r of rows.filter((x) => !planned.includes(x))) {
@@ -97,12 +112,20 @@ export async function reconcileSla(deps: SlaDeps, queue: Queue<SlaJob>): Promise
   };
 
   if (await isFerretDb(deps.models)) {
-    // One scan, streamed in pages.
+    // One scan (any filter but `_id` equality scans on FerretDB), streamed in pages; Redis takes one
+    // page while the next is read, so the sweep costs about the scan alone.
     let rows: Row[] = [];
+    let busy: Promise<void> = Promise.resolve();
     for await (const r of deps.models.Case.find(filter, projection).lean<Row[]>().cursor({ batchSize: RECONCILE_PAGE })) {
       rows.push(r as unknown as Row);
-      if (rows.length >= RECONCILE_PAGE) { await page(rows); rows = []; }
+      if (rows.length >= RECONCILE_PAGE) {
+        await busy;
+        busy = page(rows);
+        busy.catch(() => undefined); // awaited (and thrown) at the next page; not an unhandled rejection meanwhile
+        rows = [];
+      }
     }
+    await busy;
     if (rows.length) await page(rows);
   } else {
     // MongoDB: `_id` ranges off the primary index; each page is a short query (no long-lived cursor).
@@ -114,6 +137,7 @@ export async function reconcileSla(deps: SlaDeps, queue: Queue<SlaJob>): Promise
       after = rows[rows.length - 1]._id;
     }
   }
+  await saveLateSnapshot(deps.models, tally);
   return { cases, scheduled };
 }
 
@@ -123,17 +147,27 @@ export interface RunningSlaWorker {
   close(): Promise<void>;
 }
 
-export async function processSlaJob(deps: SlaDeps, queue: Queue<SlaJob>, job: Pick<Job<SlaJob>, 'name' | 'data'> & Partial<Pick<Job<SlaJob>, 'timestamp' | 'opts'>>): Promise<unknown> {
+export async function processSlaJob(deps: SlaDeps, queue: Queue<SlaJob>, job: Pick<Job<SlaJob>, 'name' | 'data'> & Partial<Pick<Job<SlaJob>, 'id' | 'timestamp' | 'opts'>>): Promise<unknown> {
+  // BullMQ types its client narrowly; it is the ioredis connection the queue was given.
+  const redis = (await queue.getBackend().client) as unknown as Redis;
   switch (job.name) {
     case 'wake': {
-      // Coalesce: every case waking at this minute shares one run.
+      // Coalesce: every case waking at this minute shares one run, which reads just those cases.
+      const caseId = caseOfWake(job);
+      if (caseId) await redis.sadd(dueSetKey(queue), caseId);
       const at = job.data.at ?? (job.timestamp !== undefined ? job.timestamp + (job.opts?.delay ?? 0) : deps.clock.now().getTime());
       const minute = Math.floor(at / 60_000) * 60_000;
-      await queue.add('run', {}, { ...JOB_OPTS, jobId: `sla-run:at:${minute}` });
+      await queue.add('run', { due: true }, { ...JOB_OPTS, jobId: `sla-run:at:${minute}` });
       return { minute };
     }
-    case 'run':
-      return runSla(deps);
+    case 'run': {
+      if (!job.data.due) return runSla(deps);
+      // Only the woken cases; removed from the set once the run is through (a crashed run leaves them for the next).
+      const caseIds = await redis.smembers(dueSetKey(queue));
+      const r = await runSla(deps, deps.clock.now(), {}, { caseIds });
+      if (caseIds.length) await redis.srem(dueSetKey(queue), ...caseIds);
+      return r;
+    }
     case 'reconcile':
       return reconcileSla(deps, queue);
     default:
@@ -145,11 +179,16 @@ export async function processSlaJob(deps: SlaDeps, queue: Queue<SlaJob>, job: Pi
 export async function startSlaWorker(deps: SlaDeps, opts: { connection: Redis; producer: Redis; prefix: string }): Promise<RunningSlaWorker> {
   const queue = createSlaQueue(opts.producer, opts.prefix);
   await queue.setGlobalConcurrency(1);
-  const worker = new Worker<SlaJob>(SLA_QUEUE, (job) => processSlaJob(deps, queue, job), { connection: opts.connection as ConnectionOptions, prefix: opts.prefix, concurrency: 1 });
+  const worker = new Worker<SlaJob>(SLA_QUEUE, (job) => processSlaJob(deps, queue, job), {
+    connection: opts.connection as ConnectionOptions, prefix: opts.prefix, concurrency: 1,
+    // For the wake-ups, which carry no options of their own (runs and reconciles keep theirs).
+    removeOnComplete: { count: 0 }, removeOnFail: { count: 0 },
+  });
   // A wake-up cannot replace itself while it runs (its id is locked): it moves on once completed.
   // If the process dies in between, the reconcile sees the completed job and schedules anew.
   worker.on('completed', (job) => {
-    if (job.name === 'wake' && job.data.caseId) scheduleCaseById(deps, queue, job.data.caseId).catch((err) => deps.log.warn({ err: err.message }, 'sla reschedule failed'));
+    const caseId = job.name === 'wake' ? caseOfWake(job) : undefined;
+    if (caseId) scheduleCaseById(deps, queue, caseId).catch((err) => deps.log.warn({ err: err.message }, 'sla reschedule failed'));
   });
   worker.on('failed', (job, err) => deps.log.warn({ queue: SLA_QUEUE, jobId: job?.id, err: err.message }, 'sla job failed'));
   worker.on('error', (err) => deps.log.error({ queue: SLA_QUEUE, err: err.message }, 'sla worker error'));

@@ -1,0 +1,256 @@
+/**
+ * What the dashboard pages read. Scope first: every query is limited to the units the signed-in
+ * officer may see (their unit and below; the ministry sees all), and a unit picked in the page must
+ * be inside that scope.
+ *
+ * FerretDB v1 has no $cond/$avg/$min in aggregations, so the figures are computed from a projection
+ * of the period's cases (a few fields each). Fine for a province's year; the official tables come
+ * from the report engine's counters instead (shared/reports/).
+ */
+import { CASE_STATUSES, CHANNELS, OPEN_STATUSES, SUBJECT_CATEGORIES } from '../shared/categories.ts';
+import type { Principal } from '../shared/auth/principal.ts';
+import { mayRead } from '../shared/auth/principal.ts';
+import type { Models } from '../shared/models/index.ts';
+import { OFFICE_DAY_MINUTES, type WorkingCalendar } from '../shared/sla/calendar.ts';
+import { officeMinutesBetween } from '../shared/sla/officeTime.ts';
+import { overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
+import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
+import { bangkokParts } from './html.ts';
+import { areaOf } from './area.ts';
+import { missingFields, type CompletenessRule, COMPLETENESS_RULES } from './completeness.ts';
+import { fiscalYearPeriod, monthPeriod, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
+
+export class ForbiddenScope extends Error { override name = 'ForbiddenScope'; }
+
+export interface UnitInfo { code: string; nameTh: string; nameEn: string; level: string; parentCode: string | null }
+export interface Scope { unit: UnitInfo; codes: string[] | null }
+
+/** Fiscal year named by its BE year: 1 Oct (year−544) to 1 Oct (year−543), Bangkok midnight. */
+export function fiscalYearRange(be: number): { from: Date; to: Date } {
+  const g = be - 543;
+  return { from: new Date(Date.UTC(g - 1, 9, 1) - 7 * 3600_000), to: new Date(Date.UTC(g, 9, 1) - 7 * 3600_000) };
+}
+
+export function currentFiscalYear(now: Date): number {
+  const p = bangkokParts(now);
+  return p.y + 543 + (p.m >= 10 ? 1 : 0);
+}
+
+/** The 12 months of a fiscal year, Oct first: [{y, m}] in Gregorian. */
+export function fiscalMonths(be: number): { y: number; m: number }[] {
+  const g = be - 543;
+  return Array.from({ length: 12 }, (_, i) => (i < 3 ? { y: g - 1, m: 10 + i } : { y: g, m: i - 2 }));
+}
+
+export async function unitInfo(models: Models, code: string): Promise<UnitInfo | null> {
+  const u = await models.Unit.findById(code).lean();
+  return u ? { code: String(u._id), nameTh: u.nameTh, nameEn: u.nameEn, level: u.level, parentCode: u.parentCode ?? null } : null;
+}
+
+/** The unit the page asks for (default: the officer's own), checked against the officer's scope. */
+export async function resolveScope(models: Models, p: Principal, requested: unknown): Promise<Scope> {
+  const code = typeof requested === 'string' && requested ? requested : p.unitCode;
+  if (!/^[A-Za-z0-9_-]{1,20}$/.test(code)) throw new ForbiddenScope('bad unit');
+  const unit = await unitInfo(models, code);
+  if (!unit || !(await mayRead(models, p, code))) throw new ForbiddenScope(code);
+  return { unit, codes: code === MINISTRY_UNIT_CODE ? null : await scopeOf(models, code) };
+}
+
+/** Units offered in the scope picker: the officer's unit, the units directly under it, and the chosen unit's children. */
+export async function unitOptions(models: Models, p: Principal, selected: UnitInfo): Promise<UnitInfo[]> {
+  const codes = new Set<string>([p.unitCode, selected.code]);
+  const add = async (parent: string) => {
+    for (const u of await models.Unit.find({ parentCode: parent, level: { $ne: 'partner' } }, { _id: 1 }).sort({ _id: 1 }).lean()) codes.add(String(u._id));
+  };
+  await add(p.unitCode);
+  if (selected.code !== p.unitCode) await add(selected.code);
+  if (selected.parentCode && selected.parentCode !== p.unitCode && (await mayRead(models, p, selected.parentCode))) {
+    codes.add(selected.parentCode);
+    await add(selected.parentCode);
+  }
+  const units = await models.Unit.find({ _id: { $in: [...codes] } }).lean();
+  const order = (u: { level: string; _id: unknown }) => `${{ ministry: 0, province: 1, district: 2, partner: 3 }[u.level] ?? 4}${String(u._id).padStart(6, '0')}`;
+  return units.sort((a, b) => order(a).localeCompare(order(b))).map((u) => ({ code: String(u._id), nameTh: u.nameTh, nameEn: u.nameEn, level: u.level, parentCode: u.parentCode ?? null }));
+}
+
+/** Cases received in [from, to): `receivedAt` when recorded, else the time the case was created. */
+export function receivedBetween(from: Date, to: Date): Record<string, unknown> {
+  return { $or: [{ receivedAt: { $gte: from, $lt: to } }, { receivedAt: { $exists: false }, createdAt: { $gte: from, $lt: to } }] };
+}
+
+export function scopeFilter(codes: string[] | null): Record<string, unknown> {
+  return codes ? { unitCode: { $in: codes } } : {};
+}
+
+interface SlimCase {
+  _id: unknown; unitCode: string; status: string; category: string; channel: string; description?: string;
+  receivedAt?: Date; createdAt: Date; resolveDueAt?: Date;
+  resolution?: { kind?: string; text?: string; at?: Date }; survey?: { score?: number };
+  location?: { provinceCode?: string; districtCode?: string };
+  complainant?: { lineUserId?: string; phone?: string; anonymous?: boolean };
+}
+
+const SLIM = {
+  unitCode: 1, status: 1, category: 1, channel: 1, description: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1,
+  resolution: 1, survey: 1, 'location.provinceCode': 1, 'location.districtCode': 1,
+  'complainant.lineUserId': 1, 'complainant.phone': 1, 'complainant.anonymous': 1,
+};
+
+/**
+ * At most this many cases are read for a figure that needs the cases themselves (completeness, SLA,
+ * time to close, satisfaction); past it the page says the figure is from a sample.
+ */
+export const SCAN_LIMIT = 100_000;
+
+async function periodCases(models: Models, scope: Scope, from: Date, to: Date): Promise<{ cases: SlimCase[]; capped: boolean }> {
+  const cases = await models.Case.find({ ...scopeFilter(scope.codes), ...receivedBetween(from, to) }, SLIM).limit(SCAN_LIMIT + 1).lean<SlimCase[]>();
+  return { cases: cases.slice(0, SCAN_LIMIT), capped: cases.length > SCAN_LIMIT };
+}
+
+/** The report engine, as the dashboard calls it (shared/reports buildReport bound to the models). */
+export type ReportFn = (q: ReportQuery) => Promise<ReportJson>;
+
+export interface Overview {
+  /** From the official table (report counters), so the overview and the table always agree. */
+  received: number; closed: number; open: number;
+  /** closed / received × 100, two decimals as the official note ("80.55"). */
+  percentClosed: string;
+  /** Cases closed (ยุติเรื่อง) in the period whose result came by their resolve deadline, over those that have one. */
+  slaMet: { met: number; of: number; percent: string | null };
+  /** Open cases in scope past a deadline now (any period). */
+  overdue: number;
+  /** Median working days from receipt to ยุติเรื่อง over the cases closed in the period. */
+  medianDaysToClose: number | null;
+  /** Survey answers given in the period. */
+  satisfaction: { responses: number; mean: number | null; percentSatisfied: string | null };
+  /** The closed-case figures were computed from the first SCAN_LIMIT cases only. */
+  sampled: boolean;
+}
+
+const pct = (a: number, b: number): string | null => (b ? ((a / b) * 100).toFixed(2) : null);
+
+interface ClosedSlim { receivedAt?: Date; createdAt: Date; resolveDueAt?: Date; resolution?: { at?: Date } }
+
+export async function overview(models: Models, report: ReportFn, cal: WorkingCalendar, scope: Scope, fiscalYear: number, now: Date): Promise<Overview> {
+  const { from, to } = fiscalYearRange(fiscalYear);
+  const [table, closedCases, surveys, overdue] = await Promise.all([
+    report({ unitCode: scope.unit.code, withChildren: true, format: 'province', period: fiscalYearPeriod(fiscalYear) }),
+    models.Case.find({ ...scopeFilter(scope.codes), status: 'closed', 'resolution.at': { $gte: from, $lt: to } }, { receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'resolution.at': 1 })
+      .limit(SCAN_LIMIT + 1).lean<ClosedSlim[]>(),
+    models.Case.find({ ...scopeFilter(scope.codes), 'survey.at': { $gte: from, $lt: to } }, { 'survey.score': 1 }).limit(SCAN_LIMIT + 1).lean<{ survey?: { score?: number } }[]>(),
+    models.Case.countDocuments({ ...overdueFilter(now), ...scopeFilter(scope.codes) }),
+  ]);
+  let met = 0, withDue = 0, surveySum = 0, satisfied = 0;
+  const days: number[] = [];
+  for (const c of closedCases.slice(0, SCAN_LIMIT)) {
+    const doneAt = new Date(c.resolution!.at!);
+    if (c.resolveDueAt) { withDue++; if (doneAt <= new Date(c.resolveDueAt)) met++; }
+    days.push(officeMinutesBetween(cal, new Date(c.receivedAt ?? c.createdAt), doneAt) / OFFICE_DAY_MINUTES);
+  }
+  const scores = surveys.slice(0, SCAN_LIMIT).map((c) => c.survey?.score).filter((x): x is number => typeof x === 'number');
+  for (const sc of scores) { surveySum += sc; if (sc >= 4) satisfied++; }
+  days.sort((a, b) => a - b);
+  const median = days.length ? (days.length % 2 ? days[(days.length - 1) / 2] : (days[days.length / 2 - 1] + days[days.length / 2]) / 2) : null;
+  return {
+    received: table.total.total, closed: table.total.closed, open: table.total.open, percentClosed: table.percentClosed,
+    slaMet: { met, of: withDue, percent: pct(met, withDue) },
+    overdue,
+    medianDaysToClose: median === null ? null : Math.round(median * 10) / 10,
+    satisfaction: { responses: scores.length, mean: scores.length ? Math.round((surveySum / scores.length) * 100) / 100 : null, percentSatisfied: pct(satisfied, scores.length) },
+    sampled: closedCases.length > SCAN_LIMIT || surveys.length > SCAN_LIMIT,
+  };
+}
+
+export interface Trends {
+  /** Per month of the fiscal year: cases received, and cases of this fiscal year closed (ยุติเรื่อง) in that month. */
+  months: { y: number; m: number; received: number; closed: number }[];
+  /** The official rows of both formats for the fiscal year (closed / open / total). */
+  province: ReportJson['rows'];
+  district: ReportJson['rows'];
+}
+
+/**
+ * Everything from the report engine (counters: a few document reads by _id, whatever the scope):
+ * received per month = that month's table; closed per month = the change in "closed" of the tables
+ * from the start of the fiscal year to the end of each month.
+ */
+export async function trends(report: ReportFn, scope: Scope, fiscalYear: number): Promise<Trends> {
+  const base = { unitCode: scope.unit.code, withChildren: true } as const;
+  const months = fiscalMonths(fiscalYear);
+  const ym = (x: { y: number; m: number }) => `${x.y}-${String(x.m).padStart(2, '0')}`;
+  const fyStart = `${months[0].y}-10-01`;
+  const lastDay = (x: { y: number; m: number }) => `${ym(x)}-${String(new Date(Date.UTC(x.y, x.m, 0)).getUTCDate()).padStart(2, '0')}`;
+  const [monthly, cumulative, province, district] = await Promise.all([
+    Promise.all(months.map((x) => report({ ...base, format: 'district', period: monthPeriod(ym(x)) }))),
+    Promise.all(months.map((x) => report({ ...base, format: 'district', period: { kind: 'range', from: fyStart, to: lastDay(x) } }))),
+    report({ ...base, format: 'province', period: fiscalYearPeriod(fiscalYear) }),
+    report({ ...base, format: 'district', period: fiscalYearPeriod(fiscalYear) }),
+  ]);
+  return {
+    months: months.map((x, i) => ({ ...x, received: monthly[i].total.total, closed: cumulative[i].total.closed - (i ? cumulative[i - 1].total.closed : 0) })),
+    province: province.rows,
+    district: district.rows,
+  };
+}
+
+export interface UnitCompleteness {
+  unitCode: string; nameTh: string; cases: number; complete: number; percent: string;
+  missing: Record<CompletenessRule, number>;
+}
+
+export async function completeness(models: Models, scope: Scope, from: Date, to: Date): Promise<{ units: UnitCompleteness[]; total: { cases: number; complete: number; percent: string }; sampled: boolean }> {
+  const { cases, capped } = await periodCases(models, scope, from, to);
+  const per = new Map<string, UnitCompleteness>();
+  const blank = () => Object.fromEntries(COMPLETENESS_RULES.map((r) => [r.key, 0])) as Record<CompletenessRule, number>;
+  let complete = 0;
+  for (const c of cases) {
+    let u = per.get(c.unitCode);
+    if (!u) per.set(c.unitCode, (u = { unitCode: c.unitCode, nameTh: c.unitCode, cases: 0, complete: 0, percent: '0.00', missing: blank() }));
+    u.cases++;
+    const miss = missingFields(c);
+    if (!miss.length) { u.complete++; complete++; }
+    for (const m of miss) u.missing[m]++;
+  }
+  const names = new Map((await models.Unit.find({ _id: { $in: [...per.keys()] } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
+  const units = [...per.values()].map((u) => ({ ...u, nameTh: names.get(u.unitCode) ?? u.unitCode, percent: pct(u.complete, u.cases) ?? '0.00' }));
+  units.sort((a, b) => a.complete / a.cases - b.complete / b.cases || b.cases - a.cases || a.unitCode.localeCompare(b.unitCode));
+  return { units, total: { cases: cases.length, complete, percent: pct(complete, cases.length) ?? '0.00' }, sampled: capped };
+}
+
+export interface CaseSearch { q?: string; status?: string; category?: string; from?: Date; to?: Date; page: number }
+
+export const PAGE_SIZE = 50;
+
+interface SearchRow {
+  trackingNo: string; status: string; category: string; channel: string; unitCode: string; receivedAt?: Date; createdAt: Date; resolveDueAt?: Date;
+  location?: { provinceCode?: string; provinceName?: string; districtCode?: string; districtName?: string }; description?: string;
+}
+
+/** Case list for the search page and exports: no personal data in it (the detail page decides that). */
+export async function searchCases(models: Models, scope: Scope, s: CaseSearch, limit = PAGE_SIZE) {
+  const filter: Record<string, unknown> = { ...scopeFilter(scope.codes) };
+  const and: Record<string, unknown>[] = [];
+  if (s.q) {
+    if (/^\d{4}-\d{1,6}$/.test(s.q)) filter.trackingNo = s.q;
+    else and.push({ description: { $regex: s.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } });
+  }
+  if (s.status && (CASE_STATUSES as readonly string[]).includes(s.status)) filter.status = s.status;
+  if (s.category && SUBJECT_CATEGORIES.some((c) => c.code === s.category)) filter.category = s.category;
+  if (s.from || s.to) and.push(receivedBetween(s.from ?? new Date(0), s.to ?? new Date(8.64e15)));
+  if (and.length) filter.$and = and;
+  const [total, rows] = await Promise.all([
+    models.Case.countDocuments(filter),
+    models.Case.find(filter, { trackingNo: 1, status: 1, category: 1, channel: 1, unitCode: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'location.provinceCode': 1, 'location.provinceName': 1, 'location.districtCode': 1, 'location.districtName': 1, description: 1 })
+      .sort({ createdAt: -1 }).skip((s.page - 1) * limit).limit(limit).lean<SearchRow[]>(),
+  ]);
+  const names = new Map((await models.Unit.find({ _id: { $in: [...new Set(rows.map((r) => r.unitCode))] } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
+  return {
+    total,
+    rows: rows.map((r) => ({
+      trackingNo: r.trackingNo, status: r.status, category: r.category, channel: r.channel, unitCode: r.unitCode, unitName: names.get(r.unitCode) ?? r.unitCode,
+      receivedAt: new Date(r.receivedAt ?? r.createdAt), resolveDueAt: r.resolveDueAt ? new Date(r.resolveDueAt) : undefined,
+      area: areaOf(r.location ?? {}),
+      summary: String(r.description ?? '').slice(0, 80),
+    })),
+  };
+}

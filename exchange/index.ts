@@ -1,0 +1,61 @@
+/**
+ * The data exchange (issue #5): Open311 GeoReport v2 at /open311/v2 and our JSON API at /api/v1,
+ * both behind partner API keys, both described by one OpenAPI document (/open311/openapi.json,
+ * also at /api/v1/openapi.json) generated from the zod schemas the handlers validate with.
+ */
+import express, { type Router } from 'express';
+import type { DomainDeps } from '../shared/cases/commands/openCase.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { ApiKeyAuthenticate } from './auth.ts';
+import { createApiKeyAuthenticator } from './auth.ts';
+import { exchangeErrorHandler, notFound, sendError, xmlNotSupported } from './errors.ts';
+import { initExchangeModels } from './models.ts';
+import { OPEN311_BASE, open311Routes } from './open311.ts';
+import { PARTNER_API_BASE, partnerApiRoutes } from './partnerApi.ts';
+import { ExchangeRoutes, openApiDocument } from './registry.ts';
+
+export { createApiKeyAuthenticator, type ApiKeyAuthenticate } from './auth.ts';
+
+export interface ExchangeDeps extends DomainDeps {
+  log: Logger;
+  publicBaseUrl: string;
+  /** Default: API keys from the database (exchange/apiKeys.ts). */
+  authenticate?: ApiKeyAuthenticate;
+}
+
+const styleOf = (path: string) => (path.startsWith('/open311') ? 'open311' as const : 'v1' as const);
+
+export function createExchangeApi(deps: ExchangeDeps): Router {
+  // Indexes of the key and subscription collections; the first request waits for nothing.
+  initExchangeModels(deps.models.conn).catch((err) => deps.log.warn({ err: err.message }, 'exchange indexes not ready'));
+  const authenticate = deps.authenticate ?? createApiKeyAuthenticator(deps.models, deps.clock);
+  const open311 = new ExchangeRoutes(authenticate, 'open311');
+  const v1 = new ExchangeRoutes(authenticate, 'v1');
+  open311Routes(open311, deps);
+  partnerApiRoutes(v1, deps);
+
+  let document: string | undefined;
+  const openapi = () => (document ??= JSON.stringify(openApiDocument([open311, v1], {
+    title: 'Rongrian data exchange API (Open311 GeoReport v2 + partner API)',
+    version: '1.0.0',
+    description: 'For partner agencies of the ศูนย์ดำรงธรรม complaint centres. Every call but discovery, services and this document needs an API key (X-Api-Key header, Bearer, or api_key). Keys are scoped to a unit and the units under it. No personal data of complainants is ever returned. Webhooks: see the README (X-Rongrian-Signature).',
+  })));
+
+  const router = express.Router();
+  router.use((req, res, next) => {
+    if (!req.path.startsWith('/open311') && !req.path.startsWith(PARTNER_API_BASE)) return next('router');
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('x-content-type-options', 'nosniff');
+    next();
+  });
+  for (const path of ['/open311/openapi.json', `${PARTNER_API_BASE}/openapi.json`]) {
+    router.get(path, (_req, res) => void res.status(200).type('application/json; charset=utf-8').send(openapi()));
+  }
+  // GeoReport v2 also defines XML; we serve JSON only, and say so instead of a puzzling 404.
+  router.use(OPEN311_BASE, (req, res, next) => (req.path.endsWith('.xml') ? sendError(res, 'open311', xmlNotSupported()) : next()));
+  router.use(open311.router);
+  router.use(v1.router);
+  router.use((req, res) => sendError(res, styleOf(req.path), notFound()));
+  router.use(exchangeErrorHandler(deps.log, styleOf));
+  return router;
+}

@@ -1,0 +1,85 @@
+/**
+ * Our own JSON API for partners (`/api/v1`): richer than GeoReport v2 — our statuses, deadlines,
+ * escalation level, unit and a timeline — and, like it, free of the complainant's personal data.
+ */
+import { z } from 'zod';
+import { OPEN_STATUSES } from '../shared/categories.ts';
+import { unitAndDescendants, seesWholeCountry } from '../shared/auth/principal.ts';
+import type { CaseDoc, Models } from '../shared/models/index.ts';
+import { notFound } from './errors.ts';
+import { exchangeModels, PARTNER_EVENT_TYPES } from './models.ts';
+import type { ExchangeRoutes } from './registry.ts';
+import { ApiKeyOnlyQuery, CaseListQuery, TrackingNoParams } from './schemas.ts';
+import { andOf, caseScopeFilter, mayReadCase } from './scope.ts';
+import { PartnerCase, PartnerCaseDetail, toPartnerCase, toPartnerCaseDetail, unitNamesFor } from './views.ts';
+
+export const PARTNER_API_BASE = '/api/v1';
+
+const Me = z.object({ apiKeyId: z.string(), name: z.string(), unitCode: z.string(), unitNameTh: z.string(), unitNameEn: z.string(), wholeCountry: z.boolean() });
+const CasePage = z.object({ items: z.array(PartnerCase), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
+const Subscription = z.object({ id: z.string(), url: z.string(), events: z.array(z.enum(PARTNER_EVENT_TYPES)), active: z.boolean(), createdAt: z.string() });
+
+export function partnerApiRoutes(api: ExchangeRoutes, deps: { models: Models }): void {
+  const { models } = deps;
+
+  api.add({
+    operationId: 'partnerMe', method: 'get', path: `${PARTNER_API_BASE}/me`, tags: ['partner'],
+    summary: 'The key in use: agency, unit and scope', query: ApiKeyOnlyQuery,
+    success: { status: 200, description: 'Key', schema: Me },
+  }, async ({ principal }) => {
+    const unit = await models.Unit.findById(principal.unitCode, { nameTh: 1, nameEn: 1 }).lean();
+    return {
+      apiKeyId: principal.apiKeyId, name: principal.name, unitCode: principal.unitCode,
+      unitNameTh: unit?.nameTh ?? principal.unitCode, unitNameEn: unit?.nameEn ?? principal.unitCode, wholeCountry: seesWholeCountry(principal),
+    };
+  });
+
+  api.add({
+    operationId: 'partnerListCases', method: 'get', path: `${PARTNER_API_BASE}/cases`, tags: ['partner'],
+    summary: 'Cases of the key\'s units (and those it filed), newest first, paged',
+    query: CaseListQuery,
+    success: { status: 200, description: 'A page of cases', schema: CasePage },
+  }, async ({ query, principal }) => {
+    const and: Record<string, unknown>[] = [await caseScopeFilter(models, principal)];
+    if (query.status) and.push({ status: query.status });
+    if (query.open) and.push({ status: query.open === 'true' ? { $in: OPEN_STATUSES } : { $nin: OPEN_STATUSES } });
+    if (query.category) and.push({ category: query.category });
+    if (query.unitCode) {
+      // A unit outside the scope simply has no cases here (not an error that reveals it exists).
+      const inScope = seesWholeCountry(principal) || (await unitAndDescendants(models, principal.unitCode)).includes(query.unitCode);
+      and.push({ unitCode: inScope ? query.unitCode : { $in: [] } });
+    }
+    if (query.from || query.to) {
+      and.push({ receivedAt: { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) } });
+    }
+    const where = andOf(and);
+    const [total, cases] = await Promise.all([
+      models.Case.countDocuments(where),
+      models.Case.find(where).sort({ receivedAt: -1, _id: -1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean<CaseDoc[]>(),
+    ]);
+    const units = await unitNamesFor(models, cases);
+    return { items: cases.map((c) => toPartnerCase(c, units)), page: query.page, pageSize: query.pageSize, total };
+  });
+
+  api.add({
+    operationId: 'partnerGetCase', method: 'get', path: `${PARTNER_API_BASE}/cases/:trackingNo`, tags: ['partner'],
+    summary: 'One case with its timeline (no personal data, no free-text notes)', params: TrackingNoParams, query: ApiKeyOnlyQuery,
+    success: { status: 200, description: 'Case', schema: PartnerCaseDetail },
+  }, async ({ params, principal }) => {
+    const c = await models.Case.findOne({ trackingNo: params.trackingNo }).lean<CaseDoc>();
+    if (!c || !(await mayReadCase(models, principal, c))) throw notFound();
+    return toPartnerCaseDetail(c, await unitNamesFor(models, [c]));
+  });
+
+  api.add({
+    operationId: 'partnerListWebhooks', method: 'get', path: `${PARTNER_API_BASE}/webhooks`, tags: ['partner'],
+    summary: 'This key\'s webhook subscriptions (secrets are never shown again)', query: ApiKeyOnlyQuery,
+    success: { status: 200, description: 'Subscriptions', schema: z.array(Subscription) },
+  }, async ({ principal }) => {
+    const subs = await exchangeModels(models.conn).WebhookSubscription.find({ apiKeyId: principal.apiKeyId }, { secret: 0 }).sort({ createdAt: 1 }).lean();
+    return subs.map((s) => ({
+      id: String(s._id), url: s.url, events: (s.events ?? []).filter((e): e is (typeof PARTNER_EVENT_TYPES)[number] => (PARTNER_EVENT_TYPES as readonly string[]).includes(e)),
+      active: s.active ?? true, createdAt: new Date(s.createdAt as unknown as string).toISOString(),
+    }));
+  });
+}

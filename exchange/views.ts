@@ -1,0 +1,164 @@
+/**
+ * Cases as partners see them: what was reported, where (the area, not the typed address), its
+ * status and history. Never the complainant: no name, phone, LINE id, consent, survey comment,
+ * officer names or free-text notes (an officer's note may quote the person).
+ */
+import { z } from 'zod';
+import { CASE_STATUSES, CHANNEL_CODES, OPEN_STATUSES, STATUS_LABELS, SUBJECT_CATEGORY_CODES, subjectCategory, type CaseStatus } from '../shared/categories.ts';
+import { formatArea } from '../shared/cases/area.ts';
+import type { CaseDoc, Models } from '../shared/models/index.ts';
+
+export type UnitNames = Map<string, { nameTh: string; nameEn: string }>;
+
+const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
+
+export async function unitNamesFor(models: Models, cases: CaseDoc[]): Promise<UnitNames> {
+  const codes = new Set<string>();
+  for (const c of cases) {
+    codes.add(c.unitCode);
+    for (const e of c.timeline ?? []) {
+      if (e.unitCode) codes.add(e.unitCode);
+      if (e.fromUnitCode) codes.add(e.fromUnitCode);
+    }
+  }
+  const units = await models.Unit.find({ _id: { $in: [...codes] } }, { nameTh: 1, nameEn: 1 }).lean();
+  return new Map(units.map((u) => [String(u._id), { nameTh: u.nameTh, nameEn: u.nameEn }]));
+}
+
+export const isOpenStatus = (s: string) => (OPEN_STATUSES as readonly string[]).includes(s);
+
+/** GeoReport v2: open or closed, plus why. Rejected (ไม่รับเรื่อง) is closed too; the notes tell which. */
+export function open311Status(c: Pick<CaseDoc, 'status' | 'resolution'>): { status: 'open' | 'closed'; status_notes: string } {
+  const s = c.status as CaseStatus;
+  const label = STATUS_LABELS[s] ?? { th: s, en: s };
+  const kind = c.resolution?.kind;
+  const why = kind === 'withdrawn' ? ' (ผู้ร้องถอนเรื่อง / withdrawn by the complainant)' : '';
+  return { status: isOpenStatus(s) ? 'open' : 'closed', status_notes: `${label.th} / ${label.en}${why}` };
+}
+
+export const Open311Request = z.object({
+  service_request_id: z.string().describe('Our tracking number (เลขรับเรื่อง), e.g. 2569-000042'),
+  status: z.enum(['open', 'closed']),
+  status_notes: z.string(),
+  service_name: z.string(),
+  service_code: z.enum(SUBJECT_CATEGORY_CODES),
+  description: z.string(),
+  agency_responsible: z.string(),
+  service_notice: z.string().optional(),
+  requested_datetime: z.string(),
+  updated_datetime: z.string(),
+  expected_datetime: z.string().optional(),
+  address: z.string(),
+  lat: z.number().optional(),
+  long: z.number().optional(),
+});
+
+export function toOpen311(c: CaseDoc, units: UnitNames): z.output<typeof Open311Request> {
+  const cat = subjectCategory(c.category);
+  const { status, status_notes } = open311Status(c);
+  const loc = c.location ?? {};
+  return {
+    service_request_id: c.trackingNo,
+    status,
+    status_notes,
+    service_name: cat ? `${cat.th} (${cat.en})` : c.category,
+    service_code: c.category as z.output<typeof Open311Request>['service_code'],
+    description: c.description,
+    agency_responsible: units.get(c.unitCode)?.nameTh ?? c.unitCode,
+    requested_datetime: iso(c.receivedAt ?? c.createdAt),
+    updated_datetime: iso(c.updatedAt),
+    ...(c.resolveDueAt && status === 'open' ? { expected_datetime: iso(c.resolveDueAt) } : {}),
+    address: formatArea(loc, 'th'),
+    ...(typeof loc.lat === 'number' && typeof loc.lng === 'number' ? { lat: loc.lat, long: loc.lng } : {}),
+  };
+}
+
+export const TimelineItem = z.object({
+  at: z.string(),
+  action: z.string().describe('opened, assigned, note, asked, forwarded, closed, rejected, withdrawn, info_added, survey, …'),
+  by: z.enum(['citizen', 'officer', 'system']),
+  fromStatus: z.enum(CASE_STATUSES).optional(),
+  toStatus: z.enum(CASE_STATUSES).optional(),
+  unitCode: z.string().optional(),
+  fromUnitCode: z.string().optional(),
+});
+
+export const PartnerCase = z.object({
+  trackingNo: z.string(),
+  category: z.enum(SUBJECT_CATEGORY_CODES),
+  categoryTh: z.string(),
+  categoryEn: z.string(),
+  channel: z.enum(CHANNEL_CODES),
+  status: z.enum(CASE_STATUSES),
+  statusTh: z.string(),
+  statusEn: z.string(),
+  open: z.boolean(),
+  description: z.string(),
+  unitCode: z.string(),
+  unitNameTh: z.string(),
+  area: z.object({
+    provinceCode: z.string().optional(), districtCode: z.string().optional(), subdistrictCode: z.string().optional(),
+    th: z.string(), en: z.string(), lat: z.number().optional(), lng: z.number().optional(),
+  }),
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+  ackDueAt: z.string().optional(),
+  answerDueAt: z.string().optional(),
+  resolveDueAt: z.string().optional(),
+  escalationLevel: z.number().int(),
+  resolution: z.object({ kind: z.enum(['resolved', 'withdrawn', 'rejected']), at: z.string().optional() }).optional(),
+});
+
+export const PartnerCaseDetail = PartnerCase.extend({ timeline: z.array(TimelineItem) });
+
+export function toPartnerCase(c: CaseDoc, units: UnitNames): z.output<typeof PartnerCase> {
+  const s = c.status as CaseStatus;
+  const cat = subjectCategory(c.category);
+  const loc = c.location ?? {};
+  const opt = (d: unknown) => (d ? iso(d) : undefined);
+  return {
+    trackingNo: c.trackingNo,
+    category: c.category as z.output<typeof PartnerCase>['category'],
+    categoryTh: cat?.th ?? c.category,
+    categoryEn: cat?.en ?? c.category,
+    channel: c.channel as z.output<typeof PartnerCase>['channel'],
+    status: s,
+    statusTh: STATUS_LABELS[s].th,
+    statusEn: STATUS_LABELS[s].en,
+    open: isOpenStatus(s),
+    description: c.description,
+    unitCode: c.unitCode,
+    unitNameTh: units.get(c.unitCode)?.nameTh ?? c.unitCode,
+    area: {
+      ...(loc.provinceCode ? { provinceCode: loc.provinceCode } : {}),
+      ...(loc.districtCode ? { districtCode: loc.districtCode } : {}),
+      ...(loc.subdistrictCode ? { subdistrictCode: loc.subdistrictCode } : {}),
+      th: formatArea(loc, 'th'), en: formatArea(loc, 'en'),
+      ...(typeof loc.lat === 'number' && typeof loc.lng === 'number' ? { lat: loc.lat, lng: loc.lng } : {}),
+    },
+    receivedAt: iso(c.receivedAt ?? c.createdAt),
+    updatedAt: iso(c.updatedAt),
+    ...(opt(c.ackDueAt) ? { ackDueAt: opt(c.ackDueAt) } : {}),
+    ...(opt(c.answerDueAt) ? { answerDueAt: opt(c.answerDueAt) } : {}),
+    ...(opt(c.resolveDueAt) ? { resolveDueAt: opt(c.resolveDueAt) } : {}),
+    escalationLevel: c.escalationLevel ?? 0,
+    ...(c.resolution?.kind ? { resolution: { kind: c.resolution.kind, ...(c.resolution.at ? { at: iso(c.resolution.at) } : {}) } } : {}),
+  };
+}
+
+const statusOrUndefined = (s: unknown) => ((CASE_STATUSES as readonly unknown[]).includes(s) ? (s as CaseStatus) : undefined);
+
+export function toPartnerCaseDetail(c: CaseDoc, units: UnitNames): z.output<typeof PartnerCaseDetail> {
+  return {
+    ...toPartnerCase(c, units),
+    timeline: (c.timeline ?? []).map((e) => {
+      const from = statusOrUndefined(e.fromStatus);
+      const to = statusOrUndefined(e.toStatus);
+      return {
+        at: iso(e.at), action: e.action, by: e.by?.kind ?? 'system',
+        ...(from ? { fromStatus: from } : {}), ...(to ? { toStatus: to } : {}),
+        ...(e.unitCode ? { unitCode: e.unitCode } : {}), ...(e.fromUnitCode ? { fromUnitCode: e.fromUnitCode } : {}),
+      };
+    }),
+  };
+}

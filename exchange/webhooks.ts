@@ -1,0 +1,154 @@
+/**
+ * Outgoing webhooks to partner agencies. A subscription belongs to an API key and receives the
+ * events of the cases that key may read: `case.created`, `case.status_changed`, `case.closed`
+ * (closed and rejected; the body's `change.toStatus` says which). Bodies are signed with
+ * HMAC-SHA256 over `<timestamp>.<body>` (header `X-Rongrian-Signature: t=<unix s>,v1=<hex>`), so a
+ * receiver can check both who sent it and that it is fresh; `X-Rongrian-Delivery` (the event id)
+ * lets it drop a retry it already handled.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { JobsOptions, Queue } from 'bullmq';
+import type { Principal } from '../shared/auth/principal.ts';
+import type { CaseEvent } from '../shared/cases/events.ts';
+import type { CaseDoc, Models } from '../shared/models/index.ts';
+import type { PartnerWebhookJob } from '../shared/queues.ts';
+import { exchangeModels, PARTNER_EVENT_TYPES, type PartnerEventType, type WebhookSubscriptionDoc } from './models.ts';
+import { mayReadCase } from './scope.ts';
+import { toPartnerCase, unitNamesFor } from './views.ts';
+import { mayRead } from '../shared/auth/principal.ts';
+
+export const SIGNATURE_HEADER = 'X-Rongrian-Signature';
+/** A receiver should refuse signatures older than this (replays). */
+export const SIGNATURE_TOLERANCE_SEC = 300;
+
+export class WebhookError extends Error {
+  override name = 'WebhookError';
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` */
+export function signBody(secret: string, body: string, unixSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`, 'utf8').digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+/** What a receiver does (README has the same in a few lines): recompute, compare in constant time, check the age. */
+export function verifySignature(secret: string, body: string, header: string | undefined, nowSec = Math.floor(Date.now() / 1000)): boolean {
+  const m = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header ?? '');
+  if (!m) return false;
+  const t = Number(m[1]);
+  if (Math.abs(nowSec - t) > SIGNATURE_TOLERANCE_SEC) return false;
+  const expected = Buffer.from(signBody(secret, body, t).slice(-64), 'hex');
+  return timingSafeEqual(expected, Buffer.from(m[2], 'hex'));
+}
+
+export function checkWebhookUrl(raw: string, allowHttp: boolean): string {
+  let url: URL;
+  try { url = new URL(raw); } catch { throw new WebhookError(`--url: not a URL: ${JSON.stringify(raw)} / URL ไม่ถูกต้อง`); }
+  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) {
+    throw new WebhookError('--url must be https:// (set PARTNER_WEBHOOK_ALLOW_HTTP=true only for local testing) / ต้องเป็น https');
+  }
+  if (url.username || url.password) throw new WebhookError('--url must not carry credentials / ห้ามใส่รหัสผ่านใน URL');
+  if (raw.length > 2000) throw new WebhookError('--url is too long');
+  return url.toString();
+}
+
+export interface CreatedSubscription { id: string; secret: string; url: string; events: PartnerEventType[] }
+
+export async function addSubscription(models: Models, props: { apiKeyId: string; url: string; events?: string[]; allowHttp: boolean }): Promise<CreatedSubscription> {
+  const { ApiKey, WebhookSubscription } = exchangeModels(models.conn);
+  const key = await ApiKey.findById(props.apiKeyId).lean();
+  if (!key || key.revokedAt) throw new WebhookError(`--key: no live API key ${JSON.stringify(props.apiKeyId)} (see apikey list) / ไม่พบ API key`);
+  const url = checkWebhookUrl(props.url, props.allowHttp);
+  const events = (props.events?.length ? props.events : [...PARTNER_EVENT_TYPES]);
+  const bad = events.filter((e) => !(PARTNER_EVENT_TYPES as readonly string[]).includes(e));
+  if (bad.length) throw new WebhookError(`--events: unknown ${bad.join(', ')}; choose from ${PARTNER_EVENT_TYPES.join(', ')}`);
+  const id = `wh_${randomBytes(6).toString('hex')}`;
+  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  await WebhookSubscription.create({ _id: id, apiKeyId: props.apiKeyId, url, secret, events });
+  return { id, secret, url, events: events as PartnerEventType[] };
+}
+
+export async function listSubscriptions(models: Models, apiKeyId?: string): Promise<Omit<WebhookSubscriptionDoc, 'secret'>[]> {
+  return exchangeModels(models.conn).WebhookSubscription.find(apiKeyId ? { apiKeyId } : {}, { secret: 0 }).sort({ createdAt: 1 }).lean<WebhookSubscriptionDoc[]>();
+}
+
+export async function removeSubscription(models: Models, id: string): Promise<boolean> {
+  if (!/^wh_[0-9a-f]{12}$/.test(id)) return false;
+  const r = await exchangeModels(models.conn).WebhookSubscription.deleteOne({ _id: id });
+  return r.deletedCount === 1;
+}
+
+// ------------------------------------------------------------------------------------- fan-out
+
+/** The partner event a domain event amounts to, from the timeline entry it wrote (null: none). */
+export function partnerEventOf(event: CaseEvent, c: CaseDoc): { type: PartnerEventType; fromStatus?: string; toStatus: string } | null {
+  if (event.type === 'case.opened') return { type: 'case.created', toStatus: 'received' };
+  const entry = (c.timeline ?? []).find((e) => e.eventId === event.id);
+  // A second forward keeps the status but moves the case to another unit: partners hear of it too.
+  if (!entry?.toStatus || (entry.toStatus === entry.fromStatus && entry.action !== 'forwarded')) return null;
+  const closed = entry.toStatus === 'closed' || entry.toStatus === 'rejected';
+  return { type: closed ? 'case.closed' : 'case.status_changed', ...(entry.fromStatus ? { fromStatus: entry.fromStatus } : {}), toStatus: entry.toStatus };
+}
+
+export interface PartnerWebhookBody {
+  id: string;
+  type: PartnerEventType;
+  occurredAt: string;
+  change: { fromStatus?: string; toStatus: string; fromUnitCode?: string };
+  case: ReturnType<typeof toPartnerCase>;
+}
+
+export interface FanOutDeps {
+  models: Models;
+  queue: Queue<PartnerWebhookJob>;
+  /** Retry backoff base (ms) of delivery jobs. */
+  backoffMs?: number;
+}
+
+/** 12 attempts, 10 s doubling: the last try comes about 5.7 h after the first, enough for a partner's bad afternoon. */
+export const PARTNER_WEBHOOK_JOB_OPTIONS: JobsOptions = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 10_000 },
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+/**
+ * Queues one delivery per subscription that wants this event and whose key may read the case (or,
+ * for a forward, the unit it came from). Job id = subscription + event id, so a domain-event job
+ * that runs again queues nothing twice. Returns the number of deliveries queued.
+ */
+export async function fanOutPartnerEvent(deps: FanOutDeps, event: CaseEvent): Promise<number> {
+  const { models } = deps;
+  const { WebhookSubscription, ApiKey } = exchangeModels(models.conn);
+  const subs = await WebhookSubscription.find({ active: true }).lean<WebhookSubscriptionDoc[]>();
+  if (!subs.length) return 0;
+  const c = await models.Case.findById(event.caseId).lean<CaseDoc>();
+  if (!c) return 0;
+  const pe = partnerEventOf(event, c);
+  if (!pe) return 0;
+  const keys = new Map((await ApiKey.find({ _id: { $in: [...new Set(subs.map((s) => s.apiKeyId))] }, revokedAt: null }).lean()).map((k) => [String(k._id), k]));
+  const fromUnitCode = typeof event.data.fromUnitCode === 'string' ? event.data.fromUnitCode : undefined;
+  const jobs: { name: string; data: PartnerWebhookJob; opts: JobsOptions }[] = [];
+  let body: string | undefined;
+  for (const s of subs) {
+    if (!(s.events ?? []).includes(pe.type)) continue;
+    const key = keys.get(s.apiKeyId);
+    if (!key) continue;
+    const p: Extract<Principal, { kind: 'partner' }> = { kind: 'partner', apiKeyId: String(key._id), name: key.name, unitCode: key.unitCode };
+    const readable = (await mayReadCase(models, p, c)) || (fromUnitCode !== undefined && (await mayRead(models, p, fromUnitCode)));
+    if (!readable) continue;
+    body ??= JSON.stringify({
+      id: event.id, type: pe.type, occurredAt: event.at,
+      change: { ...(pe.fromStatus ? { fromStatus: pe.fromStatus } : {}), toStatus: pe.toStatus, ...(fromUnitCode ? { fromUnitCode } : {}) },
+      case: toPartnerCase(c, await unitNamesFor(models, [c])),
+    } satisfies PartnerWebhookBody);
+    jobs.push({
+      name: pe.type,
+      data: { subscriptionId: String(s._id), eventId: event.id, type: pe.type, body },
+      opts: { ...PARTNER_WEBHOOK_JOB_OPTIONS, ...(deps.backoffMs ? { backoff: { type: 'exponential', delay: deps.backoffMs } } : {}), jobId: `${s._id}.${event.id}` },
+    });
+  }
+  if (jobs.length) await deps.queue.addBulk(jobs);
+  return jobs.length;
+}
