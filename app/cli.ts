@@ -57,12 +57,13 @@ runMain(async () => {
   const argv = process.argv.slice(2);
   const [group, command] = argv;
   if (group === 'report' || group === 'import') {
-    const { MONGODB_URI } = loadConfigPart(['MONGODB_URI']);
-    const models = await connectDb(MONGODB_URI);
+    // Connected only once the arguments are known to be good: a typo is reported at once.
+    let models: Awaited<ReturnType<typeof connectDb>> | undefined;
+    const db = async () => (models ??= await connectDb(loadConfigPart(['MONGODB_URI']).MONGODB_URI));
     try {
-      process.exitCode = group === 'report' ? await reportCommand(models, argv.slice(1)) : await importCommand(models, argv.slice(1));
+      process.exitCode = group === 'report' ? await reportCommand(db, argv.slice(1)) : await importCommand(db, argv.slice(1));
     } finally {
-      await models.conn.close();
+      await models?.conn.close();
     }
     return;
   }

@@ -26,10 +26,15 @@ export const REPORT_USAGE = `  report --unit <code> [--with-children] --format p
   import <file.jsonl|file.csv> [--rejects <file>] [--batch 10000]
       imports legacy records (idempotent by externalId); bad lines go to <file>.rejects.jsonl with line and reason`;
 
-export async function reportCommand(models: Models, args: string[]): Promise<number> {
+export async function reportCommand(db: () => Promise<Models>, args: string[]): Promise<number> {
   if (args[0] === 'verify') {
-    const { values } = parseArgs({ args: args.slice(1), options: { fix: { type: 'boolean' } }, strict: true });
-    const r = await verifyCounters(models, { fix: values.fix });
+    let values: { fix?: boolean };
+    try {
+      ({ values } = parseArgs({ args: args.slice(1), options: { fix: { type: 'boolean' } }, strict: true }));
+    } catch (err) {
+      throw new ReportUsageError(`${(err as Error).message}\n${REPORT_USAGE}`);
+    }
+    const r = await verifyCounters(await db(), { fix: values.fix });
     for (const m of r.mismatches.slice(0, 50)) console.log(`${m.docId}  ${m.key}  expected ${m.expected}  counted ${m.actual}`);
     if (r.mismatches.length > 50) console.log(`… and ${r.mismatches.length - 50} more`);
     console.error(`${r.cases.toLocaleString('en-US')} cases, ${r.counterDocs.toLocaleString('en-US')} counter documents, ${r.mismatches.length} mismatches (${(r.ms / 1000).toFixed(1)} s)` +
@@ -58,7 +63,7 @@ export async function reportCommand(models: Models, args: string[]): Promise<num
     if (err instanceof ReportInputError) throw new ReportUsageError(err.message);
     throw err;
   }
-  const report = await buildReport({ models }, { unitCode: values.unit, withChildren: Boolean(values['with-children']), format: values.format, period }).catch((err) => {
+  const report = await buildReport({ models: await db() }, { unitCode: values.unit, withChildren: Boolean(values['with-children']), format: values.format, period }).catch((err) => {
     throw err instanceof UnknownUnitError || err instanceof ReportInputError ? new ReportUsageError(err.message) : err;
   });
   const opts = { thaiDigits: Boolean(values['thai-digits']) };
@@ -78,8 +83,14 @@ export async function reportCommand(models: Models, args: string[]): Promise<num
   return 0;
 }
 
-export async function importCommand(models: Models, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { rejects: { type: 'string' }, batch: { type: 'string' } } });
+export async function importCommand(db: () => Promise<Models>, args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { rejects: { type: 'string' }, batch: { type: 'string' } } });
+  } catch (err) {
+    throw new ReportUsageError(`${(err as Error).message}\n${REPORT_USAGE}`);
+  }
+  const { values, positionals } = parsed;
   const file = positionals[0];
   if (!file) throw new ReportUsageError('usage: import <file.jsonl|file.csv> / ต้องระบุไฟล์');
   const isCsv = /\.csv$/i.test(file);
@@ -91,6 +102,7 @@ export async function importCommand(models: Models, args: string[]): Promise<num
     throw new ReportUsageError(`cannot read ${file} / เปิดไฟล์ไม่ได้`);
   }
   const rejectsPath = values.rejects ?? `${file}.rejects.jsonl`;
+  const models = await db();
   let rejectsFd: number | undefined;
   const bar = new cliProgress.SingleBar({
     stream: process.stderr, format: 'นำเข้า / importing [{bar}] {percentage}% | {imported} imported, {skipped} already there, {rejected} rejected | {rate}/s',
