@@ -26,6 +26,8 @@ COPY workers ./workers
 COPY shared ./shared
 COPY simulator ./simulator
 COPY dashboard ./dashboard
+COPY exchange ./exchange
+COPY ops ./ops
 COPY config ./config
 USER node
 EXPOSE 3000
