@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { startLineSimulator, type LineSimulator } from '../simulator/server.ts';
 import { loadConfig } from '../shared/config.ts';
 import { startLocalServices } from '../shared/infra/launcher.ts';
+import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
 import { buildLiff } from '../liff/build.ts';
 import { onShutdown, runMain } from './main.ts';
 import { createRuntime, prepareDatabase, startWeb, startWorker, type Runtime } from './runtime.ts';
@@ -50,6 +51,22 @@ runMain(async () => {
     sim.setWebhookUrl(`${web.url}/webhook`);
     await seedDemoOfficers(rt, sim);
   }
+  // FerretDB/SQLite reads by `_id` scan the table without this index (shared/infra/ferretSqlite.ts);
+  // collections made later (SLA batches, report counters, …) get it at the next pass.
+  let indexTimer: NodeJS.Timeout | undefined;
+  if (services.ferretSqliteDir) {
+    const dir = services.ferretSqliteDir;
+    const addIdIndexes = () => {
+      try {
+        const added = addFerretSqliteIdIndexes(dir);
+        if (added.length) rt.log.info({ tables: added.length }, 'added _id expression indexes to FerretDB/SQLite tables');
+      } catch (err) {
+        rt.log.warn({ err: (err as Error).message }, 'could not add _id indexes to FerretDB/SQLite');
+      }
+    };
+    addIdIndexes();
+    indexTimer = setInterval(addIdIndexes, 10 * 60_000).unref();
+  }
 
   const lines = [
     '',
@@ -69,6 +86,7 @@ runMain(async () => {
   ];
   console.log(lines.join('\n'));
   onShutdown(async () => {
+    clearInterval(indexTimer);
     await workers.close();
     await web.close();
     await rt.close();

@@ -92,8 +92,17 @@ export class LateTally {
 }
 
 export async function saveLateSnapshot(models: Models, tally: LateTally): Promise<void> {
-  // One writer (the SLA worker runs one job at a time), `_id` only: a plain replace is safe here.
-  await lateSnapshotModel(models).replaceOne({ _id: 'country' }, { _id: 'country', at: tally.now, openCases: tally.openCases, units: tally.result() }, { upsert: true });
+  // `_id` only, last writer wins: the tally is whole either way. Two sweeps may still meet on the very
+  // first save (the start-up reconcile and the repeatable one): FerretDB answers the loser's upsert
+  // with E11000, and by then the document exists, so a second replace simply lands.
+  const doc = { _id: 'country', at: tally.now, openCases: tally.openCases, units: tally.result() };
+  const save = () => lateSnapshotModel(models).replaceOne({ _id: 'country' }, doc, { upsert: true });
+  try {
+    await save();
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+    await save();
+  }
 }
 
 /** The snapshot, when there are enough open cases to need it and it is fresh; else undefined (count live). */
