@@ -17,6 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
+import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
 import { connectDb } from '../shared/models/index.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { importRecords, type RecordSource } from '../shared/import/legacy.ts';
@@ -102,6 +103,13 @@ async function main() {
     });
     const importRate = stats.imported / (stats.ms / 1000);
     log(`imported ${fmt(stats.imported)} in ${fmt(stats.ms / 1000, 1)} s (${fmt(importRate)} /s), rejected ${stats.rejected}`);
+
+    // As npm start does: without this index FerretDB/SQLite answers every read by `_id` (a report reads its
+    // counter documents by `_id`) with a scan of the table (shared/infra/ferretSqlite.ts).
+    if (services?.ferretSqliteDir && process.env.BENCH_FERRET_ID_INDEX !== '0') {
+      const added = addFerretSqliteIdIndexes(services.ferretSqliteDir);
+      log(`FerretDB/SQLite _id expression index added to ${added.length} tables (BENCH_FERRET_ID_INDEX=0 skips it)`);
+    }
 
     // 100 random scopes: any unit, with or without the units under it, either format, a fiscal year, a month or a quarter.
     const scopes = Array.from({ length: 100 }, () => {

@@ -231,7 +231,8 @@ export async function searchCases(models: Models, scope: Scope, s: CaseSearch, l
   const filter: Record<string, unknown> = { ...scopeFilter(scope.codes) };
   const and: Record<string, unknown>[] = [];
   if (s.q) {
-    if (/^\d{4}-\d{1,6}$/.test(s.q)) filter.trackingNo = s.q;
+    // Ours (2569-000042) and imported ones (IMP-<externalId>, shared/import).
+    if (/^(\d{4}-\d{1,6}|IMP-\S+)$/.test(s.q)) filter.trackingNo = s.q;
     else and.push({ description: { $regex: s.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } });
   }
   if (s.status && (CASE_STATUSES as readonly string[]).includes(s.status)) filter.status = s.status;

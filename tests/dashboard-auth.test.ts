@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimUser } from '../simulator/server.ts';
+import { importRecords } from '../shared/import/legacy.ts';
 import { cookieHeader, get, seedCase, signIn, type Jar } from './helpers/dashboard.ts';
 import { SIM_LOGIN_CHANNEL_ID, SIM_LOGIN_CHANNEL_SECRET, startStack, type Stack } from './helpers/stack.ts';
 
@@ -248,6 +249,18 @@ describe('scope, masking and audit', () => {
     const all = await (await get(stack, '/dashboard/cases?unit=MOI', ministryJar)).text();
     expect(all).toContain(cmCase.trackingNo);
     expect(all).toContain(bkkCase.trackingNo);
+  });
+
+  it('finds an imported case by its tracking number (IMP-<externalId>)', async () => {
+    async function* one() {
+      yield { line: 1, raw: JSON.stringify({ externalId: 'CM-2562-77', receivedAt: '2019-03-01T10:00:00+07:00', unitCode: '50', reportFormat: 'province', reportRow: 'ขอความช่วยเหลือ', status: 'closed', closedAt: '2019-04-01T10:00:00+07:00', description: 'เรื่องเก่าจากระบบเดิม' }) };
+    }
+    const stats = await importRecords(stack.rt.models, one(), { source: 'test' });
+    expect(stats.imported).toBe(1);
+    const found = await (await get(stack, '/dashboard/cases?unit=50&q=IMP-CM-2562-77', provinceJar)).text();
+    expect(found).toContain('href="/dashboard/cases/IMP-CM-2562-77"');
+    const other = await (await get(stack, '/dashboard/cases?unit=50&q=IMP-CM-2562-78', provinceJar)).text();
+    expect(other).not.toContain('href="/dashboard/cases/IMP-');
   });
 
   it('shows personal data to the assigned unit only, and audits every view', async () => {
