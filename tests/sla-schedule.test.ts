@@ -182,11 +182,17 @@ describe('SLA runs on the real stack', () => {
       // Fast-forward: Fri 20 08:30, the wake-ups fire (here: queued by hand) → one run of the woken cases → one digest.
       clock.t = bkk('2026-03-20T08:30');
       await queue.addBulk(cases.map((c) => ({ name: 'wake', data: { caseId: String(c._id), at: clock.t.getTime() } })));
+      // Usually one run takes all three; on a loaded machine a wake-up can land just after its minute's
+      // run and get one more run. Either way the officer hears of each case once, none lost, none twice.
+      const told = (no: string) => digests(officer.userId).filter((d) => d.includes(no)).length;
       const deadline = Date.now() + 15_000;
-      while (digests(officer.userId).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(digests(officer.userId)).toHaveLength(1);
-      expect(digests(officer.userId)[0]).toContain(cases[0].trackingNo);
-      expect(digests(officer.userId)[0]).toContain(cases[2].trackingNo);
+      while (cases.some((c) => told(c.trackingNo) < 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      // Let whatever else was queued (the reschedules, a late run) finish before counting repeats.
+      for (let n; (n = await queue.getJobCounts('waiting', 'active', 'prioritized')), n.waiting + n.active + n.prioritized > 0 && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(digests(officer.userId).length).toBeGreaterThanOrEqual(1);
+      for (const c of cases) expect(told(c.trackingNo)).toBe(1);
     } finally {
       await queue.close();
     }
