@@ -3,22 +3,23 @@
  * officer may see (their unit and below; the ministry sees all), and a unit picked in the page must
  * be inside that scope.
  *
- * FerretDB v1 has no $cond/$avg/$min in aggregations, so the figures are computed from a projection
- * of the period's cases (a few fields each). Fine for a province's year; the official tables come
- * from the report engine's counters instead (shared/reports/).
+ * FerretDB v1 has no $cond/$avg/$min in aggregations, so completeness is computed from a projection
+ * of the period's cases (a few fields each). The overview and trends read the report engine's
+ * counters instead (shared/reports/): a few reads by _id, whatever the number of cases.
  */
 import { CASE_STATUSES, CHANNELS, OPEN_STATUSES, SUBJECT_CATEGORIES } from '../shared/categories.ts';
 import type { Principal } from '../shared/auth/principal.ts';
 import { mayRead } from '../shared/auth/principal.ts';
 import type { Models } from '../shared/models/index.ts';
-import { OFFICE_DAY_MINUTES, type WorkingCalendar } from '../shared/sla/calendar.ts';
-import { officeMinutesBetween } from '../shared/sla/officeTime.ts';
+import type { WorkingCalendar } from '../shared/sla/calendar.ts';
 import { overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { bangkokParts } from './html.ts';
 import { areaOf } from './area.ts';
 import { missingFields, type CompletenessRule, COMPLETENESS_RULES } from './completeness.ts';
 import { fiscalYearPeriod, monthPeriod, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
+import { countsOf, reportCounterModel } from '../shared/reports/counters.ts';
+import { fiscalYearOfMonth } from '../shared/reports/period.ts';
 
 export class ForbiddenScope extends Error { override name = 'ForbiddenScope'; }
 
@@ -97,8 +98,8 @@ const SLIM = {
 };
 
 /**
- * At most this many cases are read for a figure that needs the cases themselves (completeness, SLA,
- * time to close, satisfaction); past it the page says the figure is from a sample.
+ * At most this many cases are read for a figure that needs the cases themselves (completeness);
+ * past it the page says the figure is from a sample.
  */
 export const SCAN_LIMIT = 100_000;
 
@@ -119,45 +120,64 @@ export interface Overview {
   slaMet: { met: number; of: number; percent: string | null };
   /** Open cases in scope past a deadline now (any period). */
   overdue: number;
-  /** Median working days from receipt to ยุติเรื่อง over the cases closed in the period. */
+  /** Median whole working days from receipt to ยุติเรื่อง over the cases closed in the period (CLOSE_DAYS_CAP = that many or more). */
   medianDaysToClose: number | null;
   /** Survey answers given in the period. */
   satisfaction: { responses: number; mean: number | null; percentSatisfied: string | null };
-  /** The closed-case figures were computed from the first SCAN_LIMIT cases only. */
-  sampled: boolean;
 }
 
 const pct = (a: number, b: number): string | null => (b ? ((a / b) * 100).toFixed(2) : null);
 
-interface ClosedSlim { receivedAt?: Date; createdAt: Date; resolveDueAt?: Date; resolution?: { at?: Date } }
+/** The value at 0-based position i of the sorted values a histogram (value → count) describes. */
+function nthOfHistogram(hist: [number, number][], i: number): number {
+  let seen = 0;
+  for (const [v, n] of hist) {
+    seen += n;
+    if (i < seen) return v;
+  }
+  return hist[hist.length - 1]![0];
+}
 
-export async function overview(models: Models, report: ReportFn, cal: WorkingCalendar, scope: Scope, fiscalYear: number, now: Date): Promise<Overview> {
-  const { from, to } = fiscalYearRange(fiscalYear);
-  const [table, closedCases, surveys, overdue] = await Promise.all([
+/**
+ * The overview's closed-case and survey figures come from the report counters (shared/reports/
+ * counters.ts: `k`, `w`, `v` keys, kept by closeCase/submitSurvey and recounted by `report verify`):
+ * one read by _id of the scope's tree document for the fiscal year, whatever the number of cases.
+ */
+export async function overview(models: Models, report: ReportFn, _cal: WorkingCalendar, scope: Scope, fiscalYear: number, now: Date): Promise<Overview> {
+  const [table, counterDoc, overdue] = await Promise.all([
     report({ unitCode: scope.unit.code, withChildren: true, format: 'province', period: fiscalYearPeriod(fiscalYear) }),
-    models.Case.find({ ...scopeFilter(scope.codes), status: 'closed', 'resolution.at': { $gte: from, $lt: to } }, { receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'resolution.at': 1 })
-      .limit(SCAN_LIMIT + 1).lean<ClosedSlim[]>(),
-    models.Case.find({ ...scopeFilter(scope.codes), 'survey.at': { $gte: from, $lt: to } }, { 'survey.score': 1 }).limit(SCAN_LIMIT + 1).lean<{ survey?: { score?: number } }[]>(),
+    reportCounterModel(models).findById(`t:${scope.unit.code}:${fiscalYear}`, { c: 1, s: 1 }).lean(),
     models.Case.countDocuments({ ...overdueFilter(now), ...scopeFilter(scope.codes) }),
   ]);
-  let met = 0, withDue = 0, surveySum = 0, satisfied = 0;
-  const days: number[] = [];
-  for (const c of closedCases.slice(0, SCAN_LIMIT)) {
-    const doneAt = new Date(c.resolution!.at!);
-    if (c.resolveDueAt) { withDue++; if (doneAt <= new Date(c.resolveDueAt)) met++; }
-    days.push(officeMinutesBetween(cal, new Date(c.receivedAt ?? c.createdAt), doneAt) / OFFICE_DAY_MINUTES);
+  let met = 0, missed = 0, responses = 0, surveySum = 0, satisfied = 0;
+  const days = new Map<number, number>();
+  for (const [key, n] of Object.entries(countsOf(counterDoc))) {
+    if (!n) continue;
+    const [head, monthS] = key.slice(1).split('_') as [string, string | undefined];
+    // Keys sit in the document of the fiscal year they happened in; checked anyway.
+    if (monthS === undefined || fiscalYearOfMonth(Number(monthS)) !== fiscalYear) continue;
+    if (key[0] === 'k') {
+      if (head === 'm') met += n;
+      else if (head === 'x') missed += n;
+    } else if (key[0] === 'w') {
+      days.set(Number(head), (days.get(Number(head)) ?? 0) + n);
+    } else if (key[0] === 'v') {
+      const score = Number(head);
+      responses += n;
+      surveySum += score * n;
+      if (score >= 4) satisfied += n;
+    }
   }
-  const scores = surveys.slice(0, SCAN_LIMIT).map((c) => c.survey?.score).filter((x): x is number => typeof x === 'number');
-  for (const sc of scores) { surveySum += sc; if (sc >= 4) satisfied++; }
-  days.sort((a, b) => a - b);
-  const median = days.length ? (days.length % 2 ? days[(days.length - 1) / 2] : (days[days.length / 2 - 1] + days[days.length / 2]) / 2) : null;
+  const hist = [...days.entries()].sort((x, y) => x[0] - y[0]);
+  const closedCount = hist.reduce((t, [, n]) => t + n, 0);
+  // Whole working days per case, so the median is exact: the middle case's, or the mean of the middle two.
+  const median = closedCount ? (closedCount % 2 ? nthOfHistogram(hist, (closedCount - 1) / 2) : (nthOfHistogram(hist, closedCount / 2 - 1) + nthOfHistogram(hist, closedCount / 2)) / 2) : null;
   return {
     received: table.total.total, closed: table.total.closed, open: table.total.open, percentClosed: table.percentClosed,
-    slaMet: { met, of: withDue, percent: pct(met, withDue) },
+    slaMet: { met, of: met + missed, percent: pct(met, met + missed) },
     overdue,
-    medianDaysToClose: median === null ? null : Math.round(median * 10) / 10,
-    satisfaction: { responses: scores.length, mean: scores.length ? Math.round((surveySum / scores.length) * 100) / 100 : null, percentSatisfied: pct(satisfied, scores.length) },
-    sampled: closedCases.length > SCAN_LIMIT || surveys.length > SCAN_LIMIT,
+    medianDaysToClose: median,
+    satisfaction: { responses, mean: responses ? Math.round((surveySum / responses) * 100) / 100 : null, percentSatisfied: pct(satisfied, responses) },
   };
 }
 

@@ -26,6 +26,7 @@ import { errorPage, html, layout, num, plainPage, raw, thaiMonth, type NavUser, 
 import { printPage, reportNote, reportTable } from './reportView.ts';
 import { buildReport, parsePeriod, periodLabel, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 import { areaOf } from './area.ts';
+import { CLOSE_DAYS_CAP } from '../shared/reports/counters.ts';
 import { maskAddress, maskLineId, maskName, maskPhone } from './mask.ts';
 
 /** The report engine (shared/reports/ buildReport), injected so the dashboard holds no second one. */
@@ -201,10 +202,9 @@ export function createDashboard(deps: DashboardDeps): Router {
         ${card('อยู่ระหว่างดำเนินการ', 'Open', num(o.open), 'ตามตารางรายงานทางการ · as in the official table')}
         ${card('ทันตามกำหนด (SLA)', 'SLA met', o.slaMet.percent === null ? '–' : `${o.slaMet.percent}%`, `${num(o.slaMet.met)} จาก ${num(o.slaMet.of)} เรื่องที่ยุติในปีนี้ · of cases closed this year with a deadline`)}
         ${card('เกินกำหนด (ขณะนี้)', 'Overdue now', num(o.overdue), 'เรื่องค้างที่เลยกำหนดแล้ว · open cases past a deadline', o.overdue ? 'bad' : '')}
-        ${card('ระยะเวลายุติเรื่อง (มัธยฐาน)', 'Median time to close', o.medianDaysToClose === null ? '–' : `${o.medianDaysToClose} วันทำการ`, 'working days, receipt → ยุติเรื่อง')}
+        ${card('ระยะเวลายุติเรื่อง (มัธยฐาน)', 'Median time to close', o.medianDaysToClose === null ? '–' : `${o.medianDaysToClose}${o.medianDaysToClose >= CLOSE_DAYS_CAP ? '+' : ''} วันทำการ`, 'วันทำการเต็มวัน รับเรื่อง → ยุติเรื่อง · whole working days, receipt → ยุติเรื่อง')}
         ${card('ความพึงพอใจ', 'Satisfaction', o.satisfaction.mean === null ? '–' : `${o.satisfaction.mean} / 5`, o.satisfaction.responses ? `พึงพอใจมาก–มากที่สุด ${o.satisfaction.percentSatisfied}% · ${num(o.satisfaction.responses)} ผู้ตอบ (responses)` : 'ยังไม่มีผู้ตอบแบบประเมิน · no responses yet')}
       </section>
-      ${o.sampled ? html`<p class="notice">ตัวเลข SLA ระยะเวลา และความพึงพอใจ คำนวณจาก ${num(SCAN_LIMIT)} เรื่องแรกที่พบ · SLA, time and satisfaction are from the first ${num(SCAN_LIMIT)} cases found.</p>` : ''}
       <p class="links"><a href="/dashboard/reports?unit=${scope.unit.code}&fy=${fy}">ตารางรายงานทางการ · Official tables →</a>
       <a href="/dashboard/late-units?unit=${scope.unit.code}">หน่วยงานล่าช้า · Late units →</a>
       <a href="/dashboard/trends?unit=${scope.unit.code}&fy=${fy}">แนวโน้ม · Trends →</a></p>`);

@@ -30,7 +30,8 @@ import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
 import { CHANNELS, CHANNEL_CODES, type ChannelCode, type SubjectCategoryCode } from '../categories.ts';
 import type { Models } from '../models/index.ts';
-import { addFacts, ancestorsOf, applyDelta, type CounterDelta } from '../reports/counters.ts';
+import { addFacts, ancestorsOf, applyDelta, overviewFactsOf, type CounterDelta } from '../reports/counters.ts';
+import { slaContext } from '../sla/load.ts';
 import { monthOf } from '../reports/period.ts';
 import { REPORT_FORMATS, rowMapping, rowOfLabel, type ReportFormat, type RowMapping } from '../reports/rows.ts';
 
@@ -187,6 +188,7 @@ export async function importRecords(models: Models, source: RecordSource, opts: 
   // counter documents (every unit × fiscal year × scope), and each exact write costs a few round trips.
   const counterEvery = opts.counterEvery ?? 1_000_000;
   let delta: CounterDelta = new Map();
+  const cal = slaContext().calendar;
   let uncounted = 0;
 
   const flush = async (docs: ImportedCaseDoc[]) => {
@@ -203,7 +205,9 @@ export async function importRecords(models: Models, source: RecordSource, opts: 
     for (let i = 0; i < docs.length; i++) {
       if (failed.has(i)) continue;
       const d = docs[i]!;
-      addFacts(delta, { unitCode: d.unitCode, provinceRow: d.report.provinceRow, districtRow: d.report.districtRow, month: d.report.month, closedMonth: d.report.closedMonth ?? null }, await ancestorsOf(models, d.unitCode), 1);
+      const closedMonth = d.report.closedMonth ?? null;
+      // Imported closed cases have no deadline: counted as "no deadline" (out of SLA met %), and by working days to close.
+      addFacts(delta, { unitCode: d.unitCode, provinceRow: d.report.provinceRow, districtRow: d.report.districtRow, month: d.report.month, closedMonth, ...overviewFactsOf(d as never, closedMonth, cal) }, await ancestorsOf(models, d.unitCode), 1);
     }
     stats.imported += docs.length - failed.size;
     stats.skipped += failed.size;

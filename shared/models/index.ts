@@ -120,7 +120,7 @@ const caseSchema = new Schema({
    * intake from (category, channel) by config/report-rows.json, the month it was received and the month
    * it was closed (yyyymm, Bangkok). Stored so a recount can group on fields, not recompute them.
    */
-  report: { provinceRow: Number, districtRow: Number, month: Number, closedMonth: Number },
+  report: { provinceRow: Number, districtRow: Number, month: Number, closedMonth: Number, closeDays: Number, slaMet: Boolean },
   /** Brought in from a centre's old system (`npm run cli -- import`): the record's id there and where it came from. */
   imported: { externalId: String, at: Date, source: String, subject: String },
   /**

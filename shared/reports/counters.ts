@@ -25,6 +25,9 @@ import { Schema, type Model } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CaseDoc, Models } from '../models/index.ts';
 import { fiscalYearOfMonth, monthOf } from './period.ts';
+import { OFFICE_DAY_MINUTES, type WorkingCalendar } from '../sla/calendar.ts';
+import { officeMinutesBetween } from '../sla/officeTime.ts';
+import { slaContext } from '../sla/load.ts';
 import { rowMapping, type RowMapping } from './rows.ts';
 
 export interface CounterDoc {
@@ -70,6 +73,20 @@ export interface CaseFacts {
   month: number;
   /** yyyymm closed (ยุติเรื่อง), or null while it is not closed. */
   closedMonth: number | null;
+  /** Closed (status `closed`) only: SLA met (m), missed (x) or no deadline (n), and whole working days to close. */
+  close?: { sla: 'm' | 'x' | 'n'; days: number } | null;
+  /** A survey answer and the yyyymm it was given. */
+  survey?: { score: number; month: number } | null;
+}
+
+/** Histogram top bucket: "this many working days or more". */
+export const CLOSE_DAYS_CAP = 120;
+
+/** Whole working days (office hours / office day, floored) from receipt to close, capped at CLOSE_DAYS_CAP. */
+export function workingDaysToClose(cal: WorkingCalendar, received: Date, closed: Date): number {
+  // Past ~a year of calendar days the cap is reached anyway: no need to walk further.
+  const end = new Date(Math.min(closed.getTime(), received.getTime() + 400 * 86_400_000));
+  return Math.min(CLOSE_DAYS_CAP, Math.floor(officeMinutesBetween(cal, received, end) / OFFICE_DAY_MINUTES));
 }
 
 /** The `report` subdocument a new case carries: its rows are fixed when it is opened. */
@@ -81,22 +98,46 @@ export function reportFieldsFor(c: { category: string; channel: string; received
   };
 }
 
-type CaseLike = Pick<CaseDoc, 'unitCode' | 'status' | 'category' | 'channel'> & {
+export type CaseLike = Pick<CaseDoc, 'unitCode' | 'status' | 'category' | 'channel'> & {
   receivedAt?: Date | null; createdAt?: Date; updatedAt?: Date;
+  resolveDueAt?: Date | null;
   resolution?: { at?: Date | null } | null;
-  report?: { provinceRow?: number | null; districtRow?: number | null; month?: number | null; closedMonth?: number | null } | null;
+  survey?: { score?: number | null; at?: Date | null } | null;
+  report?: { provinceRow?: number | null; districtRow?: number | null; month?: number | null; closedMonth?: number | null; closeDays?: number | null; slaMet?: boolean | null } | null;
 };
 
-export function factsOf(c: CaseLike, mapping: RowMapping = rowMapping()): CaseFacts {
+/**
+ * The overview facts of a case (see the file comment). closeCase stores `report.closeDays` and
+ * `report.slaMet` when it closes a case, so a later holiday edit or deadline change does not move a
+ * closed case; cases closed without them (imported, or closed before these keys existed) are
+ * derived from their dates with the working calendar — the same way in the commands and in verify.
+ */
+export function overviewFactsOf(c: Omit<CaseLike, 'category' | 'channel'>, closedMonth: number | null, cal?: WorkingCalendar): Pick<CaseFacts, 'close' | 'survey'> {
+  const r = c.report ?? {};
+  let close: CaseFacts['close'] = null;
+  if (c.status === 'closed' && closedMonth !== null) {
+    const received = new Date(c.receivedAt ?? c.createdAt ?? 0);
+    const at = new Date(c.resolution?.at ?? c.updatedAt ?? received);
+    const sla = typeof r.slaMet === 'boolean' ? (r.slaMet ? 'm' : 'x') : c.resolveDueAt ? (at.getTime() <= new Date(c.resolveDueAt).getTime() ? 'm' : 'x') : 'n';
+    close = { sla, days: typeof r.closeDays === 'number' ? r.closeDays : workingDaysToClose(cal ?? slaContext().calendar, received, at) };
+  }
+  const score = c.survey?.score;
+  const survey = c.survey?.at && typeof score === 'number' && Number.isInteger(score) && score >= 1 && score <= 5 ? { score, month: monthOf(new Date(c.survey.at)) } : null;
+  return { close, survey };
+}
+
+export function factsOf(c: CaseLike, mapping: RowMapping = rowMapping(), cal?: WorkingCalendar): CaseFacts {
   const r = c.report ?? {};
   const received = c.receivedAt ?? c.createdAt ?? new Date();
   const closed = mapping.isClosedStatus(c.status);
+  const closedMonth = closed ? (r.closedMonth ?? monthOf(new Date(c.resolution?.at ?? c.updatedAt ?? received))) : null;
   return {
     unitCode: c.unitCode,
     provinceRow: r.provinceRow ?? mapping.rowFor('province', c.category as never, c.channel as never),
     districtRow: r.districtRow ?? mapping.rowFor('district', c.category as never, c.channel as never),
     month: r.month ?? monthOf(new Date(received)),
-    closedMonth: closed ? (r.closedMonth ?? monthOf(new Date(c.resolution?.at ?? c.updatedAt ?? received))) : null,
+    closedMonth,
+    ...overviewFactsOf(c, closedMonth, cal),
   };
 }
 
@@ -119,10 +160,16 @@ function add(delta: CounterDelta, docId: string, key: string, n: number) {
 
 /** Adds (sign +1) or removes (−1) one case's contribution (or n cases' alike: sign ±n), given its unit's chain of ancestors. */
 export function addFacts(delta: CounterDelta, f: CaseFacts, ancestors: readonly string[], sign: number): void {
-  const fy = fiscalYearOfMonth(f.month);
-  const keys = counterKeys(f);
-  const docs = [`o:${f.unitCode}:${fy}`, `t:${f.unitCode}:${fy}`, ...ancestors.map((a) => `t:${a}:${fy}`)];
-  for (const d of docs) for (const k of keys) add(delta, d, k, sign);
+  const docsOf = (month: number) => {
+    const fy = fiscalYearOfMonth(month);
+    return [`o:${f.unitCode}:${fy}`, `t:${f.unitCode}:${fy}`, ...ancestors.map((a) => `t:${a}:${fy}`)];
+  };
+  const put = (month: number, keys: string[]) => {
+    for (const d of docsOf(month)) for (const k of keys) add(delta, d, k, sign);
+  };
+  put(f.month, counterKeys(f));
+  if (f.close && f.closedMonth !== null) put(f.closedMonth, [`k${f.close.sla}_${f.closedMonth}`, `w${f.close.days}_${f.closedMonth}`]);
+  if (f.survey) put(f.survey.month, [`v${f.survey.score}_${f.survey.month}`]);
 }
 
 /** Parent chain of a unit (nearest first), read from the Unit collection and kept for a minute. */
@@ -254,16 +301,16 @@ export async function applyDelta(models: Models, delta: CounterDelta, concurrenc
  * case write. If the process dies between the two, the counters miss this change until
  * `report verify --fix` (README, Reports).
  */
-export async function recordCaseChange(models: Models, before: CaseLike | null, after: CaseLike | null, log?: { error: (o: object, m: string) => void }): Promise<void> {
+export async function recordCaseChange(models: Models, before: CaseLike | null, after: CaseLike | null, log?: { error: (o: object, m: string) => void }, cal?: WorkingCalendar): Promise<void> {
   try {
     const mapping = rowMapping();
     const delta: CounterDelta = new Map();
     if (before) {
-      const f = factsOf(before, mapping);
+      const f = factsOf(before, mapping, cal);
       addFacts(delta, f, await ancestorsOf(models, f.unitCode), -1);
     }
     if (after) {
-      const f = factsOf(after, mapping);
+      const f = factsOf(after, mapping, cal);
       addFacts(delta, f, await ancestorsOf(models, f.unitCode), 1);
     }
     await applyDelta(models, delta);

@@ -2,7 +2,8 @@ import type { OfficerRef } from '../actor.ts';
 import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
-import { recordCaseChange } from '../../reports/counters.ts';
+import { recordCaseChange, workingDaysToClose } from '../../reports/counters.ts';
+import { slaContext } from '../../sla/load.ts';
 import { monthOf } from '../../reports/period.ts';
 
 export interface CloseCaseProps {
@@ -20,10 +21,15 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
   if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
 
   const now = deps.clock.now();
+  // Frozen on the case for the dashboard overview counters (shared/reports/counters.ts): a later
+  // holiday edit or deadline change does not move a case already closed.
+  const cal = (deps.sla ?? slaContext()).calendar;
+  const closeDays = workingDaysToClose(cal, new Date(current.receivedAt ?? current.createdAt), now);
+  const slaFields = current.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(current.resolveDueAt).getTime() } : {};
   const event = newEvent('case.closed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
   const updated = await writeCaseChange(deps, props.caseId, {
     guard: { unitCode: current.unitCode, status: current.status },
-    set: { status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, 'report.closedMonth': monthOf(now) },
+    set: { status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, 'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields },
     entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'closed', note: props.summary, fromStatus: current.status, toStatus: 'closed', unitCode: current.unitCode },
     event,
   });
@@ -31,6 +37,6 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
     const now2 = await loadCase(deps, props.caseId);
     return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
   }
-  await recordCaseChange(deps.models, current, updated);
+  await recordCaseChange(deps.models, current, updated, undefined, cal);
   return { ok: true, case: updated };
 }
