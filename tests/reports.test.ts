@@ -9,6 +9,7 @@ import { forwardCase } from '../shared/cases/commands/forwardCase.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { rejectCase } from '../shared/cases/commands/rejectCase.ts';
 import { withdrawCase } from '../shared/cases/commands/withdrawCase.ts';
+import { submitSurvey } from '../shared/cases/commands/submitSurvey.ts';
 import type { CaseDoc } from '../shared/models/index.ts';
 import { buildReport, buildReportFromCases, fiscalYearPeriod, parsePeriod, PROVINCE_ROWS, DISTRICT_ROWS, renderText, toCsv, toXlsx, type ReportFormat } from '../shared/reports/index.ts';
 import { verifyCounters } from '../shared/reports/verify.ts';
@@ -112,6 +113,12 @@ describe('a random concurrent workload through the real commands', () => {
       ...forwarded.map((c) => closeCase(stack.rt.bot, { caseId: String(c._id), officer: officerOf(c), summary: 'หน่วยงานปลายทางดำเนินการแล้ว' })),
       ...Array.from({ length: 8 }, () => open({ area: pick(AREAS), category: pick(SUBJECT_CATEGORY_CODES), channel: pick(CHANNEL_CODES) })),
     ]);
+    // Every closed case rated at once (a third of them tapped twice: one answer counts) — the overview's
+    // satisfaction counters, in the same few documents as everything else.
+    const closedNow = await stack.rt.models.Case.find({ status: 'closed' }).lean<CaseDoc[]>();
+    expect(closedNow.length).toBeGreaterThan(0);
+    await Promise.all(closedNow.flatMap((c, i) => Array.from({ length: i % 3 ? 1 : 2 }, () =>
+      submitSurvey(stack.rt.bot, { caseId: String(c._id), lineUserId: c.complainant!.lineUserId!, score: 1 + (i % 5) }))));
 
     const v = await verifyCounters(stack.rt.models);
     expect(v.mismatches).toEqual([]);
