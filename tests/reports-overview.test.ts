@@ -14,6 +14,8 @@ import { buildReport } from '../shared/reports/index.ts';
 import { countsOf, reportCounterModel, workingDaysToClose } from '../shared/reports/counters.ts';
 import { verifyCounters } from '../shared/reports/verify.ts';
 import { slaContext } from '../shared/sla/load.ts';
+import { OFFICE_DAY_MINUTES } from '../shared/sla/calendar.ts';
+import { officeMinutesBetween } from '../shared/sla/officeTime.ts';
 import { scopeOf } from '../shared/supervision/lateUnits.ts';
 import { fiscalYearRange, overview, scopeFilter, unitInfo, type Overview, type Scope } from '../dashboard/data.ts';
 import { get, signIn } from './helpers/dashboard.ts';
@@ -76,6 +78,24 @@ async function scope(code: string): Promise<Scope> {
 }
 const report = (q: Parameters<typeof buildReport>[1]) => buildReport({ models: stack.rt.models }, q);
 const figures = (o: Overview) => ({ slaMet: o.slaMet, medianDaysToClose: o.medianDaysToClose, satisfaction: o.satisfaction });
+
+describe('working days to close', () => {
+  it('equal the SLA office time (08:30–16:30 on working days, holidays out), floored and capped at 120', () => {
+    const cal = slaContext().calendar;
+    const ref = (a: Date, b: Date) => Math.min(120, Math.floor(officeMinutesBetween(cal, a, b) / OFFICE_DAY_MINUTES));
+    const at = (s: string) => new Date(s);
+    // Songkran 2026 (13–15 Apr, Mon–Wed): Fri 10 Apr 16:30 → Thu 16 Apr 16:30 is one working day.
+    expect(workingDaysToClose(cal, at('2026-04-10T16:30:00+07:00'), at('2026-04-16T16:30:00+07:00'))).toBe(1);
+    expect(workingDaysToClose(cal, at('2026-03-02T08:30:00+07:00'), at('2026-03-02T16:29:00+07:00'))).toBe(0);
+    expect(workingDaysToClose(cal, at('2026-03-02T08:30:00+07:00'), at('2026-03-02T16:30:00+07:00'))).toBe(1);
+    expect(workingDaysToClose(cal, at('2024-01-02T09:00:00+07:00'), at('2026-01-02T09:00:00+07:00'))).toBe(120);
+    for (let i = 0; i < 20_000; i++) {
+      const a = new Date(Date.UTC(2019, 0, 1) + Math.floor(Math.random() * 2800 * 1440) * 60_000);
+      const b = new Date(a.getTime() + Math.floor(Math.random() * (i % 2 ? 20 : 250) * 1440) * 60_000);
+      expect(workingDaysToClose(cal, a, b), `${a.toISOString()} → ${b.toISOString()}`).toBe(ref(a, b));
+    }
+  });
+});
 
 describe('overview figures from counters', () => {
   it('SLA met, median working days and satisfaction equal a count from the cases, per scope and fiscal year; verify is clean', async () => {

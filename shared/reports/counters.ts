@@ -25,7 +25,7 @@ import { Schema, type Model } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CaseDoc, Models } from '../models/index.ts';
 import { fiscalYearOfMonth, monthOf } from './period.ts';
-import { OFFICE_DAY_MINUTES, type WorkingCalendar } from '../sla/calendar.ts';
+import { OFFICE_CLOSE_MINUTE, OFFICE_DAY_MINUTES, OFFICE_OPEN_MINUTE, type WorkingCalendar } from '../sla/calendar.ts';
 import { officeMinutesBetween } from '../sla/officeTime.ts';
 import { slaContext } from '../sla/load.ts';
 import { rowMapping, type RowMapping } from './rows.ts';
@@ -82,11 +82,48 @@ export interface CaseFacts {
 /** Histogram top bucket: "this many working days or more". */
 export const CLOSE_DAYS_CAP = 120;
 
-/** Whole working days (office hours / office day, floored) from receipt to close, capped at CLOSE_DAYS_CAP. */
+const DAY_MS = 86_400_000;
+const BKK_MS = 7 * 3_600_000;
+const OPEN_MS = OFFICE_OPEN_MINUTE * 60_000;
+const CLOSE_MS = OFFICE_CLOSE_MINUTE * 60_000;
+const FIRST_DAY = Math.floor((Date.UTC(1990, 0, 1)) / DAY_MS);
+const LAST_DAY = Math.floor((Date.UTC(2100, 0, 1)) / DAY_MS);
+/** Per calendar (immutable): working days before each Bangkok day since 1990, so a span costs O(1), not a walk. */
+const workingBefore = new WeakMap<WorkingCalendar, Int32Array>();
+function cumulative(cal: WorkingCalendar): Int32Array {
+  let cum = workingBefore.get(cal);
+  if (!cum) {
+    cum = new Int32Array(LAST_DAY - FIRST_DAY + 1);
+    for (let i = 1; i < cum.length; i++) cum[i] = cum[i - 1]! + (cal.isWorkingDay(new Date((FIRST_DAY + i - 1) * DAY_MS - BKK_MS)) ? 1 : 0);
+    workingBefore.set(cal, cum);
+  }
+  return cum;
+}
+
+/**
+ * Whole working days (office hours / office day, floored) from receipt to close, capped at
+ * CLOSE_DAYS_CAP: the same office time as shared/sla officeMinutesBetween (08:30–16:30 on working
+ * days), counted with a per-calendar prefix sum because an import or a recount does it per case.
+ */
 export function workingDaysToClose(cal: WorkingCalendar, received: Date, closed: Date): number {
-  // Past ~a year of calendar days the cap is reached anyway: no need to walk further.
-  const end = new Date(Math.min(closed.getTime(), received.getTime() + 400 * 86_400_000));
-  return Math.min(CLOSE_DAYS_CAP, Math.floor(officeMinutesBetween(cal, received, end) / OFFICE_DAY_MINUTES));
+  const a = received.getTime(), b = closed.getTime();
+  if (!(b > a)) return 0;
+  const dayA = Math.floor((a + BKK_MS) / DAY_MS), dayB = Math.floor((b + BKK_MS) / DAY_MS);
+  if (dayA < FIRST_DAY || dayB >= LAST_DAY) return Math.min(CLOSE_DAYS_CAP, Math.floor(officeMinutesBetween(cal, received, closed) / OFFICE_DAY_MINUTES));
+  const cum = cumulative(cal);
+  const working = (day: number) => cum[day - FIRST_DAY + 1]! - cum[day - FIRST_DAY]! === 1;
+  const within = (day: number, lo: number, hi: number) => {
+    if (!working(day)) return 0;
+    const start = day * DAY_MS - BKK_MS;
+    return Math.max(0, Math.min(hi, start + CLOSE_MS) - Math.max(lo, start + OPEN_MS));
+  };
+  let ms: number;
+  if (dayA === dayB) ms = within(dayA, a, b);
+  else {
+    const full = dayB - dayA > 1 ? cum[dayB - FIRST_DAY]! - cum[dayA + 1 - FIRST_DAY]! : 0;
+    ms = within(dayA, a, Infinity) + full * (CLOSE_MS - OPEN_MS) + within(dayB, -Infinity, b);
+  }
+  return Math.min(CLOSE_DAYS_CAP, Math.floor(ms / 60_000 / OFFICE_DAY_MINUTES));
 }
 
 /** The `report` subdocument a new case carries: its rows are fixed when it is opened. */
