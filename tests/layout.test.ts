@@ -17,7 +17,7 @@ describe('layout (the design card)', () => {
   it('keeps shared/ free of imports from bot, liff, workers, dashboard, exchange, ops or app', () => {
     const offending: string[] = [];
     for (const file of tsFiles(join(ROOT, 'shared'))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)) {
         const top = relative(ROOT, resolve(dirname(file), m[1])).split('/')[0];
         if (OUTER.includes(top)) offending.push(`${relative(ROOT, file)} → ${m[1]}`);
       }
