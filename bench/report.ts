@@ -26,30 +26,13 @@ import { fiscalYearPeriod, monthPeriod, type ReportPeriod } from '../shared/repo
 import { DISTRICT_ROWS, PROVINCE_ROWS, type ReportFormat } from '../shared/reports/rows.ts';
 import { verifyCounters } from '../shared/reports/verify.ts';
 import { CHANNEL_CODES } from '../shared/categories.ts';
-
-function num(name: string, dflt: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${raw})`);
-  return Math.round(n);
-}
+import { benchLog, fmt, num, seededRandom } from './support.ts';
 
 const N = num('BENCH_CASES', 3_300_000);
 const BATCH = num('BENCH_BATCH', 10_000);
-const log = (...a: unknown[]) => console.error(`[bench:report ${new Date().toISOString().slice(11, 19)}]`, ...a);
-const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const log = benchLog('bench:report');
 
-// Deterministic pseudo-random (mulberry32), so runs are comparable.
-let seed = 0x5eed;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+const { rand, pick } = seededRandom();
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 const NOW = new Date('2026-09-30T12:00:00+07:00');

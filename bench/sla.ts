@@ -32,14 +32,7 @@ import { buildUnitCatalog } from '../shared/units/catalog.ts';
 import { nextWake, planCase, type SlaCase } from '../workers/sla/plan.ts';
 import { runSla, slaBatchModel, type SlaDeps } from '../workers/sla/run.ts';
 import { createSlaQueue, reconcileSla } from '../workers/sla/worker.ts';
-
-function num(name: string, dflt: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got ${raw})`);
-  return Math.round(n);
-}
+import { benchLog, fmt, num, seededRandom } from './support.ts';
 
 const N = num('BENCH_CASES', 1_000_000);
 const DUE = Math.min(N, num('BENCH_DUE', Math.min(20_000, Math.max(100, Math.round(N * 0.02)))));
@@ -50,19 +43,9 @@ const TARGET_BYTES_PER_CASE = 1024;
 const TARGET_LATE_UNITS_S = 1;
 const DAY_MS = 86_400_000;
 
-const log = (...a: unknown[]) => console.error(`[bench:sla ${new Date().toISOString().slice(11, 19)}]`, ...a);
-const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const log = benchLog('bench:sla');
 
-// Deterministic pseudo-random (mulberry32), so runs are comparable.
-let seed = 0x5eed;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+const { rand, pick } = seededRandom();
 
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');

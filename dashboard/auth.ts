@@ -20,6 +20,7 @@ import {
   type LoginPayload, type SessionPayload,
 } from './session.ts';
 import { errorPage } from './html.ts';
+import { isSignedOut, recordSignOut } from './signouts.ts';
 
 export type DashboardAuthenticate = (req: Request) => Promise<Principal | null>;
 
@@ -44,7 +45,8 @@ export function createDashboardSessionReader(deps: { models: Models; clock: Cloc
     const s = unseal<SessionPayload>(key, readCookie(req, SESSION_COOKIE));
     if (!s || typeof s.o !== 'string' || typeof s.u !== 'string' || typeof s.s !== 'string' || typeof s.exp !== 'number') return null;
     if (s.exp <= deps.clock.now().getTime() || !/^[0-9a-f]{24}$/.test(s.o)) return null;
-    const officer = await deps.models.Officer.findById(s.o).lean();
+    const [officer, signedOut] = await Promise.all([deps.models.Officer.findById(s.o).lean(), isSignedOut(deps.models, s.s)]);
+    if (signedOut) return null;
     if (!officer || !officer.active || officer.lineUserId !== s.u) return null;
     return {
       principal: { kind: 'officer', officerId: String(officer._id), lineUserId: officer.lineUserId, name: officer.name ?? '', unitCode: officer.unitCode, role: officer.role as 'officer' },
@@ -143,6 +145,8 @@ export function loginRouter(deps: LoginRouterDeps): Router {
       const s = await readSession(req);
       const token = typeof req.body?.csrf === 'string' ? req.body.csrf : '';
       if (s && !sameToken(token, s.csrf)) return errorPage(res, 403, 'คำขอไม่ถูกต้อง (CSRF)', 'The request did not come from the dashboard page.');
+      // Ends the session everywhere, not just in this browser (a copied cookie is refused from now on).
+      if (s) await recordSignOut(deps.models, s.sessionId, deps.clock.now());
       clearCookie(res, SESSION_COOKIE, '/');
       res.redirect(303, `${DASHBOARD_BASE}/signed-out`);
     } catch (err) {

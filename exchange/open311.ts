@@ -16,7 +16,8 @@ import {
   Discovery, IdParams, Open311CreateBody, Open311Created, Open311GetQuery, Open311ListQuery, PARTNER_REQUEST_ID, PublicQuery, Service,
 } from './schemas.ts';
 import { andOf, caseScopeFilter, mayReadCase, partnerIntakePrefix } from './scope.ts';
-import { Open311Request, toOpen311, unitNamesFor } from './views.ts';
+import { Open311Request, toOpen311 } from './views.ts';
+import { unitNamesFor } from '../shared/units/names.ts';
 import { OPEN_STATUSES } from '../shared/categories.ts';
 
 export const OPEN311_BASE = '/open311/v2';

@@ -11,7 +11,8 @@ import { exchangeModels, PARTNER_EVENT_TYPES } from './models.ts';
 import type { ExchangeRoutes } from './registry.ts';
 import { ApiKeyOnlyQuery, CaseListQuery, TrackingNoParams } from './schemas.ts';
 import { andOf, caseScopeFilter, mayReadCase } from './scope.ts';
-import { PartnerCase, PartnerCaseDetail, toPartnerCase, toPartnerCaseDetail, unitNamesFor } from './views.ts';
+import { PartnerCase, PartnerCaseDetail, toPartnerCase, toPartnerCaseDetail } from './views.ts';
+import { unitNamesFor } from '../shared/units/names.ts';
 
 export const PARTNER_API_BASE = '/api/v1';
 

@@ -6,24 +6,10 @@
 import { z } from 'zod';
 import { CASE_STATUSES, CHANNEL_CODES, OPEN_STATUSES, STATUS_LABELS, SUBJECT_CATEGORY_CODES, subjectCategory, type CaseStatus } from '../shared/categories.ts';
 import { formatArea } from '../shared/cases/area.ts';
-import type { CaseDoc, Models } from '../shared/models/index.ts';
-
-export type UnitNames = Map<string, { nameTh: string; nameEn: string }>;
+import type { CaseDoc } from '../shared/models/index.ts';
+import type { UnitNames } from '../shared/units/names.ts';
 
 const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
-
-export async function unitNamesFor(models: Models, cases: CaseDoc[]): Promise<UnitNames> {
-  const codes = new Set<string>();
-  for (const c of cases) {
-    codes.add(c.unitCode);
-    for (const e of c.timeline ?? []) {
-      if (e.unitCode) codes.add(e.unitCode);
-      if (e.fromUnitCode) codes.add(e.fromUnitCode);
-    }
-  }
-  const units = await models.Unit.find({ _id: { $in: [...codes] } }, { nameTh: 1, nameEn: 1 }).lean();
-  return new Map(units.map((u) => [String(u._id), { nameTh: u.nameTh, nameEn: u.nameEn }]));
-}
 
 export const isOpenStatus = (s: string) => (OPEN_STATUSES as readonly string[]).includes(s);
 

@@ -14,7 +14,8 @@ import type { CaseDoc, Models } from '../shared/models/index.ts';
 import type { PartnerWebhookJob } from '../shared/queues.ts';
 import { exchangeModels, PARTNER_EVENT_TYPES, type PartnerEventType, type WebhookSubscriptionDoc } from './models.ts';
 import { mayReadCase } from './scope.ts';
-import { toPartnerCase, unitNamesFor } from './views.ts';
+import { toPartnerCase } from './views.ts';
+import { unitNamesFor } from '../shared/units/names.ts';
 import { mayRead } from '../shared/auth/principal.ts';
 
 export const SIGNATURE_HEADER = 'X-Rongrian-Signature';

@@ -144,9 +144,17 @@ describe('signing in with LINE Login (simulator)', () => {
     const forged = await get(stack, '/dashboard/logout', jar, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=nope' });
     expect(forged.status).toBe(403);
     expect((await get(stack, '/dashboard/', jar)).status).toBe(200);
+    const copied = new Map(jar); // the same cookie in another tab, or in someone else's hands
     const ok = await get(stack, '/dashboard/logout', jar, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${encodeURIComponent(csrf)}` });
     expect(ok.status).toBe(303);
     expect(jar.has('rg_dash')).toBe(false);
+    // Signed out means signed out: the copy no longer opens pages, exports or the reports API.
+    expect((await get(stack, '/dashboard/', copied)).status).toBe(302);
+    expect((await get(stack, '/dashboard/export/cases.csv', copied)).status).toBe(401);
+    expect((await get(stack, '/api/reports?unit=5001&format=district&fiscalYear=2569', copied)).status).toBe(401);
+    // Signing in again gives a new session that works.
+    const again = await signIn(stack, district.userId);
+    expect((await get(stack, '/dashboard/', again.jar)).status).toBe(200);
   });
 
   it('names the callback by an https PUBLIC_BASE_URL (a deployment behind a proxy), else by the host used', async () => {

@@ -5,7 +5,9 @@ import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
 import { unitGroupModel } from '../shared/supervision/groups.ts';
 import { nudgeModel } from '../shared/supervision/nudges.ts';
 import { ulid, type SimUser } from '../simulator/server.ts';
+import { lateSnapshotModel, LIVE_MAX_OPEN_CASES } from '../shared/supervision/lateSnapshot.ts';
 import { runSla, type SlaDeps } from '../workers/sla/run.ts';
+import { createSlaQueue, reconcileSla } from '../workers/sla/worker.ts';
 import { converse, startStack, textsOf, type Stack } from './helpers/stack.ts';
 
 // Bangkok wall-clock → instant. Sat 14 Mar 2026: no office hours, so the background SLA runs send officers nothing.
@@ -102,6 +104,22 @@ describe('supervisors in LINE: late units, กระตุ้น, unit groups', 
     // Same count (1): the older deadline (Lamphun, 11 Mar) before Chom Thong (12 Mar).
     expect(unitsOn(moi)).toEqual(['ศูนย์ดำรงธรรมอำเภอเมืองเชียงใหม่', 'ศูนย์ดำรงธรรมอำเภอเมืองลำพูน', 'ศูนย์ดำรงธรรมอำเภอจอมทอง']);
     for (const b of bubblesOf(moi)) expect(b.footer.contents[0].action).toMatchObject({ type: 'postback', label: 'กระตุ้น' });
+  });
+
+  it('with many open cases the card reads the sweep\'s tally and says how fresh it is', async () => {
+    const queue = createSlaQueue(stack.rt.queues.connection, stack.config.QUEUE_PREFIX);
+    try { await reconcileSla(deps, queue); } finally { await queue.close(); }
+    const Snap = lateSnapshotModel(stack.rt.models);
+    const [liveSummary] = await card(u.head50);
+    expect(liveSummary.text).not.toContain('ข้อมูล ณ เวลา');
+    await Snap.updateOne({ _id: 'country' }, { $set: { openCases: LIVE_MAX_OPEN_CASES + 1 } });
+    try {
+      const [summary, flex] = await card(u.head50);
+      expect(summary.text).toContain('(ข้อมูล ณ เวลา 10:00 น. จากการตรวจนับรอบล่าสุด)');
+      expect(unitsOn(flex)).toEqual(['ศูนย์ดำรงธรรมอำเภอเมืองเชียงใหม่', 'ศูนย์ดำรงธรรมอำเภอจอมทอง']);
+    } finally {
+      await Snap.deleteOne({ _id: 'country' });
+    }
   });
 
   it('officers and citizens are told the command is for heads only', async () => {

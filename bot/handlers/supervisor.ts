@@ -39,7 +39,7 @@ export async function lateUnitsReply(ctx: Ctx, deps: BotDeps): Promise<Message[]
   const late = await lateUnits(deps.models, slaContext().calendar, scope, deps.clock.now());
   if (!late.units.length) return [text(ctx.t.noLateUnits(scopeName))];
   return [
-    text(ctx.t.lateUnitsSummary(scopeName, late.totalUnits, late.totalCases, late.units.length)),
+    text(ctx.t.lateUnitsSummary(scopeName, late.totalUnits, late.totalCases, late.units.length) + (late.asOf ? `\n${ctx.t.lateUnitsAsOf(hhmm.format(late.asOf))}` : '')),
     lateUnitsCard(late.units, { units: late.totalUnits, cases: late.totalCases }, ctx.t),
   ];
 }

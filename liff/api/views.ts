@@ -7,27 +7,12 @@ import { formatArea } from '../../shared/cases/area.ts';
 import { province as provinceOf } from '../../shared/geo/index.ts';
 import { en } from '../../shared/i18n/en.ts';
 import { th } from '../../shared/i18n/th.ts';
-import type { CaseDoc, Models, TimelineEntry } from '../../shared/models/index.ts';
+import type { CaseDoc, TimelineEntry } from '../../shared/models/index.ts';
 import type { CaseDetailOut, CaseSummaryOut, OfficerCaseDetailOut } from './schemas.ts';
+import type { UnitNames } from '../../shared/units/names.ts';
 
 export type Viewer = 'citizen' | 'officer';
-export type UnitNames = Map<string, { nameTh: string; nameEn: string }>;
-
 const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
-
-/** Names of the units a set of cases mention (their unit and the units on their timelines), in one query. */
-export async function unitNamesFor(models: Models, cases: CaseDoc[]): Promise<UnitNames> {
-  const codes = new Set<string>();
-  for (const c of cases) {
-    codes.add(c.unitCode);
-    for (const e of c.timeline ?? []) {
-      if (e.unitCode) codes.add(e.unitCode);
-      if (e.fromUnitCode) codes.add(e.fromUnitCode);
-    }
-  }
-  const units = await models.Unit.find({ _id: { $in: [...codes] } }, { nameTh: 1, nameEn: 1 }).lean();
-  return new Map(units.map((u) => [String(u._id), { nameTh: u.nameTh, nameEn: u.nameEn }]));
-}
 
 export function toSummary(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseSummaryOut {
   const status = c.status as CaseStatus;

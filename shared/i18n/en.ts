@@ -120,6 +120,7 @@ export const en: Copy = {
   lateUnitsSummary: (scope: string, units: number, cases: number, shown: number) =>
     `Late units under ${scope}: ${units}, ${cases} overdue cases${units > shown ? ` (the ${shown} latest shown)` : ''}\nPress "Nudge" to alert a unit's officers (once per unit per 4 hours).`,
   noLateUnits: (scope: string) => `No unit under ${scope} has overdue cases. 👍`,
+  lateUnitsAsOf: (hhmm: string) => `(as of ${hhmm}, from the latest sweep)`,
   overdueCases: (n: number) => `${n} overdue`,
   oldestLate: (trackingNo: string, days: number) => `Oldest: ${trackingNo}, ${days ? `${days} working day(s)` : 'under 1 working day'} late`,
   nudgeButton: 'Nudge',

@@ -122,6 +122,8 @@ export const th = {
   lateUnitsSummary: (scope: string, units: number, cases: number, shown: number) =>
     `หน่วยงานล่าช้าใน${scope}: ${units} หน่วยงาน เกินกำหนดรวม ${cases} เรื่อง${units > shown ? ` (แสดง ${shown} หน่วยงานที่ล่าช้าที่สุด)` : ''}\nกด "กระตุ้น" เพื่อแจ้งเตือนเจ้าหน้าที่ของหน่วยงาน (ครั้งละ 1 ครั้งต่อ 4 ชั่วโมง)`,
   noLateUnits: (scope: string) => `ไม่มีหน่วยงานที่มีเรื่องเกินกำหนดใน${scope}ค่ะ 👍`,
+  /** The card reads the reconcile sweep's tally (many open cases): say how fresh it is. */
+  lateUnitsAsOf: (hhmm: string) => `(ข้อมูล ณ เวลา ${hhmm} น. จากการตรวจนับรอบล่าสุด)`,
   overdueCases: (n: number) => `เกินกำหนด ${n} เรื่อง`,
   oldestLate: (trackingNo: string, days: number) => `ค้างนานที่สุด ${trackingNo} เกินกำหนด ${days ? `${days} วันทำการ` : 'ไม่ถึง 1 วันทำการ'}`,
   nudgeButton: 'กระตุ้น',

@@ -15,7 +15,8 @@ import {
 } from '../schemas.ts';
 import { attachmentsBucket, claimUploads, officerOf, ownUploads, resolveLocation, userLang, type LiffApiDeps } from '../support.ts';
 import { receiveImage } from '../uploads.ts';
-import { toDetail, toSummary, unitNamesFor } from '../views.ts';
+import { toDetail, toSummary } from '../views.ts';
+import { unitNamesFor } from '../../../shared/units/names.ts';
 
 const LIST_LIMIT = 200;
 const SERVED_TYPES = /^image\/(jpeg|png|webp|heic|heif|gif)$/;

@@ -16,7 +16,8 @@ import {
   OfficerCreateCaseBody, OfficerListQuery, RejectBody,
 } from '../schemas.ts';
 import { officerRef, requireOfficer, resolveLocation, type LiffApiDeps } from '../support.ts';
-import { toDetail, toOfficerDetail, toSummary, unitNamesFor } from '../views.ts';
+import { toDetail, toOfficerDetail, toSummary } from '../views.ts';
+import { unitNamesFor } from '../../../shared/units/names.ts';
 
 const LIST_LIMIT = 500;
 /** How far in the future a recorded receivedAt may be (clock skew between the officer's phone and us). */
