@@ -11,8 +11,8 @@ import { CASE_STATUSES, CHANNELS, OPEN_STATUSES, SUBJECT_CATEGORIES } from '../s
 import type { Principal } from '../shared/auth/principal.ts';
 import { mayRead } from '../shared/auth/principal.ts';
 import type { Models } from '../shared/models/index.ts';
-import type { WorkingCalendar } from '../shared/sla/calendar.ts';
-import { overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
+import { inScope, overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
+import { usableLateSnapshot } from '../shared/supervision/lateSnapshot.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { bangkokParts } from './html.ts';
 import { areaOf } from './area.ts';
@@ -120,6 +120,8 @@ export interface Overview {
   slaMet: { met: number; of: number; percent: string | null };
   /** Open cases in scope past a deadline now (any period). */
   overdue: number;
+  /** Set when `overdue` is the SLA sweep's tally (many open cases), not a live count: as of then. */
+  overdueAsOf?: Date;
   /** Median whole working days from receipt to ยุติเรื่อง over the cases closed in the period (CLOSE_DAYS_CAP = that many or more). */
   medianDaysToClose: number | null;
   /** Survey answers given in the period. */
@@ -139,15 +141,25 @@ function nthOfHistogram(hist: [number, number][], i: number): number {
 }
 
 /**
+ * Overdue now, as the late-units card counts it: past LIVE_MAX_OPEN_CASES open cases from the SLA
+ * sweep's per-unit tally (one document), since a live count is a scan of every case on FerretDB.
+ */
+async function overdueNow(models: Models, scope: Scope, now: Date): Promise<{ count: number; asOf?: Date }> {
+  const snap = await usableLateSnapshot(models, now);
+  if (snap) return { count: snap.units.filter((u) => inScope(scope.codes, u.unitCode)).reduce((n, u) => n + u.overdue, 0), asOf: new Date(snap.at) };
+  return { count: await models.Case.countDocuments({ ...overdueFilter(now), ...scopeFilter(scope.codes) }) };
+}
+
+/**
  * The overview's closed-case and survey figures come from the report counters (shared/reports/
  * counters.ts: `k`, `w`, `v` keys, kept by closeCase/submitSurvey and recounted by `report verify`):
  * one read by _id of the scope's tree document for the fiscal year, whatever the number of cases.
  */
-export async function overview(models: Models, report: ReportFn, _cal: WorkingCalendar, scope: Scope, fiscalYear: number, now: Date): Promise<Overview> {
+export async function overview(models: Models, report: ReportFn, scope: Scope, fiscalYear: number, now: Date): Promise<Overview> {
   const [table, counterDoc, overdue] = await Promise.all([
     report({ unitCode: scope.unit.code, withChildren: true, format: 'province', period: fiscalYearPeriod(fiscalYear) }),
     reportCounterModel(models).findById(`t:${scope.unit.code}:${fiscalYear}`, { c: 1, s: 1 }).lean(),
-    models.Case.countDocuments({ ...overdueFilter(now), ...scopeFilter(scope.codes) }),
+    overdueNow(models, scope, now),
   ]);
   let met = 0, missed = 0, responses = 0, surveySum = 0, satisfied = 0;
   const days = new Map<number, number>();
@@ -175,7 +187,8 @@ export async function overview(models: Models, report: ReportFn, _cal: WorkingCa
   return {
     received: table.total.total, closed: table.total.closed, open: table.total.open, percentClosed: table.percentClosed,
     slaMet: { met, of: met + missed, percent: pct(met, met + missed) },
-    overdue,
+    overdue: overdue.count,
+    ...(overdue.asOf ? { overdueAsOf: overdue.asOf } : {}),
     medianDaysToClose: median,
     satisfaction: { responses, mean: responses ? Math.round((surveySum / responses) * 100) / 100 : null, percentSatisfied: pct(satisfied, responses) },
   };

@@ -191,7 +191,7 @@ export function createDashboard(deps: DashboardDeps): Router {
     const now = deps.clock.now();
     const fy = q.fy ?? currentFiscalYear(now);
     const scope = await scopeOf(req, res, q.unit);
-    const o = await overview(deps.models, report, deps.calendar, scope, fy, now);
+    const o = await overview(deps.models, report, scope, fy, now);
     const card = (th: string, en: string, value: string, sub?: string, tone = '') => html`<div class="kpi ${tone}"><div class="label">${th}<small>${en}</small></div><div class="value">${value}</div>${sub ? html`<div class="sub">${sub}</div>` : ''}</div>`;
     await page(res, 'ภาพรวม', 'Overview', '/dashboard/', html`
       ${await picker(res, scope, fyPicker(fy, now), '/dashboard/')}
@@ -201,7 +201,7 @@ export function createDashboard(deps: DashboardDeps): Router {
         ${card('ยุติเรื่อง', 'Closed', num(o.closed), `ร้อยละ ${o.percentClosed} ของเรื่องที่รับ · of received`, 'good')}
         ${card('อยู่ระหว่างดำเนินการ', 'Open', num(o.open), 'ตามตารางรายงานทางการ · as in the official table')}
         ${card('ทันตามกำหนด (SLA)', 'SLA met', o.slaMet.percent === null ? '–' : `${o.slaMet.percent}%`, `${num(o.slaMet.met)} จาก ${num(o.slaMet.of)} เรื่องที่ยุติในปีนี้ · of cases closed this year with a deadline`)}
-        ${card('เกินกำหนด (ขณะนี้)', 'Overdue now', num(o.overdue), 'เรื่องค้างที่เลยกำหนดแล้ว · open cases past a deadline', o.overdue ? 'bad' : '')}
+        ${card('เกินกำหนด (ขณะนี้)', 'Overdue now', num(o.overdue), `เรื่องค้างที่เลยกำหนดแล้ว · open cases past a deadline${o.overdueAsOf ? ` (ข้อมูล ณ ${formatDateTime(o.overdueAsOf)} จากการตรวจนับรอบล่าสุด · as of the last SLA sweep)` : ''}`, o.overdue ? 'bad' : '')}
         ${card('ระยะเวลายุติเรื่อง (มัธยฐาน)', 'Median time to close', o.medianDaysToClose === null ? '–' : `${o.medianDaysToClose}${o.medianDaysToClose >= CLOSE_DAYS_CAP ? '+' : ''} วันทำการ`, 'วันทำการเต็มวัน รับเรื่อง → ยุติเรื่อง · whole working days, receipt → ยุติเรื่อง')}
         ${card('ความพึงพอใจ', 'Satisfaction', o.satisfaction.mean === null ? '–' : `${o.satisfaction.mean} / 5`, o.satisfaction.responses ? `พึงพอใจมาก–มากที่สุด ${o.satisfaction.percentSatisfied}% · ${num(o.satisfaction.responses)} ผู้ตอบ (responses)` : 'ยังไม่มีผู้ตอบแบบประเมิน · no responses yet')}
       </section>

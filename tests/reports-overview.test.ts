@@ -16,7 +16,8 @@ import { verifyCounters } from '../shared/reports/verify.ts';
 import { slaContext } from '../shared/sla/load.ts';
 import { OFFICE_DAY_MINUTES } from '../shared/sla/calendar.ts';
 import { officeMinutesBetween } from '../shared/sla/officeTime.ts';
-import { scopeOf } from '../shared/supervision/lateUnits.ts';
+import { overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
+import { LATE_FIELDS, LateTally, LIVE_MAX_OPEN_CASES, lateSnapshotModel, saveLateSnapshot, type LateRow } from '../shared/supervision/lateSnapshot.ts';
 import { fiscalYearRange, overview, scopeFilter, unitInfo, type Overview, type Scope } from '../dashboard/data.ts';
 import { get, signIn } from './helpers/dashboard.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
@@ -128,7 +129,7 @@ describe('overview figures from counters', () => {
     now = new Date('2026-05-02T10:00:00+07:00');
 
     const cm = await scope('50');
-    const o = await overview(stack.rt.models, report, slaContext().calendar, cm, 2569, now);
+    const o = await overview(stack.rt.models, report, cm, 2569, now);
     // quick (met), late (missed), old (by its own deadline); the imported case has none.
     expect(o.slaMet.of).toBe(3);
     expect(o.slaMet.met).toBeGreaterThanOrEqual(1);
@@ -136,9 +137,9 @@ describe('overview figures from counters', () => {
     expect(figures(o)).toEqual(await fromCases(cm, 2569));
     for (const [code, fy] of [['50', 2570], ['5001', 2569], ['MOI', 2569], ['MOI', 2570], ['10', 2569]] as const) {
       const s = await scope(code);
-      expect(figures(await overview(stack.rt.models, report, slaContext().calendar, s, fy, now)), `${code} ${fy}`).toEqual(await fromCases(s, fy));
+      expect(figures(await overview(stack.rt.models, report, s, fy, now)), `${code} ${fy}`).toEqual(await fromCases(s, fy));
     }
-    const next2570 = await overview(stack.rt.models, report, slaContext().calendar, cm, 2570, now);
+    const next2570 = await overview(stack.rt.models, report, cm, 2570, now);
     expect(next2570.satisfaction.responses).toBe(1);
     expect(next2570.slaMet.of).toBe(1);
 
@@ -156,16 +157,32 @@ describe('overview figures from counters', () => {
     for (const k of lost) delete counts[k];
     await Counter.updateOne({ _id: id }, { $set: { s: JSON.stringify(counts) }, $unset: { c: 1 }, $inc: { version: 1 } });
     const cm = await scope('50');
-    expect((await overview(stack.rt.models, report, slaContext().calendar, cm, 2569, now)).satisfaction.responses).toBe(0);
+    expect((await overview(stack.rt.models, report, cm, 2569, now)).satisfaction.responses).toBe(0);
 
     const found = await verifyCounters(stack.rt.models, { fix: true });
     expect(found.mismatches.map((m) => m.key).sort()).toEqual(lost.sort());
     expect((await verifyCounters(stack.rt.models)).mismatches).toEqual([]);
-    expect(figures(await overview(stack.rt.models, report, slaContext().calendar, cm, 2569, now))).toEqual(await fromCases(cm, 2569));
+    expect(figures(await overview(stack.rt.models, report, cm, 2569, now))).toEqual(await fromCases(cm, 2569));
+  });
+
+  it('overdue now is the SLA sweep tally once there are many open cases (one read), and says as of when', async () => {
+    now = new Date();
+    const cm = await scope('50');
+    const live = await overview(stack.rt.models, report, cm, 2569, now);
+    expect(live.overdueAsOf).toBeUndefined();
+    expect(live.overdue).toBeGreaterThan(0);
+    expect(live.overdue).toBe(await stack.rt.models.Case.countDocuments({ ...overdueFilter(now), ...scopeFilter(cm.codes) }));
+    // What the reconcile sweep stores (workers/sla), then as if the country had many open cases.
+    const tally = new LateTally(now);
+    for (const c of await stack.rt.models.Case.find({}, LATE_FIELDS).lean<LateRow[]>()) tally.add(c);
+    await saveLateSnapshot(stack.rt.models, tally);
+    await lateSnapshotModel(stack.rt.models).updateOne({ _id: 'country' }, { $set: { openCases: LIVE_MAX_OPEN_CASES + 1 } });
+    const fromSweep = await overview(stack.rt.models, report, cm, 2569, now);
+    expect(fromSweep.overdue).toBe(live.overdue);
+    expect(fromSweep.overdueAsOf).toEqual(now);
   });
 
   it('the overview page shows the figures, with no sample notice', async () => {
-    now = new Date();
     const head = await stack.officer('50', 'head', 'หัวหน้า จ.เชียงใหม่');
     const { jar } = await signIn(stack, head.userId);
     const html = await (await get(stack, '/dashboard/?unit=50&fy=2569', jar)).text();
@@ -175,5 +192,6 @@ describe('overview figures from counters', () => {
     expect(html).toContain(`${expected.medianDaysToClose} วันทำการ`);
     expect(html).toContain('3.5 / 5');
     expect(html).not.toContain('เรื่องแรกที่พบ');
+    expect(html).toContain('จากการตรวจนับรอบล่าสุด');
   });
 });
