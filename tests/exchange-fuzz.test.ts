@@ -1,19 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, startWeb, type RunningWeb, type Runtime } from '../app/runtime.ts';
 import { loadConfig } from '../shared/config.ts';
+import { runSchemathesis } from './helpers/schemathesis.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 import { createKey } from './helpers/exchange.ts';
-
-/** schemathesis from the cache (scripts/install-schemathesis.sh installs it once when missing). */
-function schemathesis(): string {
-  const fromEnv = process.env.SCHEMATHESIS_BIN;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  const r = spawnSync('bash', ['scripts/install-schemathesis.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error('schemathesis is not installed and could not be installed: run bash scripts/install-schemathesis.sh');
-  return r.stdout.trim();
-}
 
 let stack: Stack;
 /** The fuzzer is one key sending thousands of requests: a web process without the per-key budget (it has its own test). */
@@ -32,28 +22,12 @@ afterAll(async () => {
 
 describe('data exchange API under schemathesis', () => {
   it('answers every generated request from its own OpenAPI document without a server error', async () => {
-    const st = schemathesis();
     // A provincial key: creates land in its scope, so the reads that follow find real cases.
     const { key } = await createKey(stack.env, '50', 'ผู้ทดสอบ ฟัซ');
     // The year's first case, so the document's example tracking number finds something to read.
     const first = await fetch(`${web.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ service_code: 'help', description: 'เรื่องแรกของปี', address_string: 'อ.เมืองเชียงใหม่ จ.เชียงใหม่' }) });
     expect((await first.json() as any)[0].service_request_id).toMatch(/-000001$/);
-    const args = [
-      'run', `${web.url}/open311/openapi.json`,
-      '--checks', 'not_a_server_error',
-      '--max-time', process.env.FUZZ_SECONDS ?? '40',
-      '--workers', '2',
-      '--header', `X-Api-Key: ${key}`,
-      '--suppress-health-check', 'all',
-      '--no-color',
-    ];
-    const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
-      const child = spawn(st, args, { env: { ...process.env, PYTHONIOENCODING: 'utf-8' } });
-      let text = '';
-      child.stdout.on('data', (d) => { text += d; });
-      child.stderr.on('data', (d) => { text += d; });
-      child.on('exit', (code) => resolve({ code, text }));
-    });
+    const out = await runSchemathesis(`${web.url}/open311/openapi.json`, `X-Api-Key: ${key}`);
     // The summary lands in the test log: operations tested, cases generated, failures, warnings.
     console.log(out.text.slice(out.text.indexOf('=== WARNINGS') >= 0 ? out.text.indexOf('=== WARNINGS') : -2500));
     expect(out.text).not.toMatch(/Server error/i);
