@@ -4,14 +4,12 @@
  * officer names or free-text notes (an officer's note may quote the person).
  */
 import { z } from 'zod';
-import { CASE_STATUSES, CHANNEL_CODES, OPEN_STATUSES, STATUS_LABELS, SUBJECT_CATEGORY_CODES, subjectCategory, type CaseStatus } from '../shared/categories.ts';
+import { CASE_STATUSES, CHANNEL_CODES, isOpenStatus, STATUS_LABELS, SUBJECT_CATEGORY_CODES, subjectCategory, type CaseStatus } from '../shared/categories.ts';
 import { formatArea } from '../shared/cases/area.ts';
 import type { CaseDoc } from '../shared/models/index.ts';
 import type { UnitNames } from '../shared/units/names.ts';
 
 const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
-
-export const isOpenStatus = (s: string) => (OPEN_STATUSES as readonly string[]).includes(s);
 
 /** GeoReport v2: open or closed, plus why. Rejected (ไม่รับเรื่อง) is closed too; the notes tell which. */
 export function open311Status(c: Pick<CaseDoc, 'status' | 'resolution'>): { status: 'open' | 'closed'; status_notes: string } {

@@ -41,6 +41,11 @@ export const CASE_STATUSES = ['received', 'assigned', 'in_progress', 'forwarded'
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const OPEN_STATUSES: readonly CaseStatus[] = ['received', 'assigned', 'in_progress', 'forwarded'];
 
+/** Still being worked on (not closed, rejected or withdrawn). */
+export function isOpenStatus(status: string): boolean {
+  return (OPEN_STATUSES as readonly string[]).includes(status);
+}
+
 export const STATUS_LABELS: Record<CaseStatus, { th: string; en: string }> = {
   received: { th: 'รับเรื่องแล้ว รอเจ้าหน้าที่', en: 'Received, waiting for an officer' },
   assigned: { th: 'เจ้าหน้าที่รับเรื่องแล้ว', en: 'Taken by an officer' },

@@ -2,7 +2,7 @@
  * Cases as the LIFF pages see them. The complainant's identity never appears here except in the
  * officer detail (complainant block), and a citizen's LINE id never appears at all.
  */
-import { OPEN_STATUSES, STATUS_LABELS, type CaseStatus } from '../../shared/categories.ts';
+import { isOpenStatus, STATUS_LABELS, type CaseStatus } from '../../shared/categories.ts';
 import { formatArea } from '../../shared/cases/area.ts';
 import { province as provinceOf } from '../../shared/geo/index.ts';
 import { en } from '../../shared/i18n/en.ts';
@@ -16,7 +16,7 @@ const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?
 
 export function toSummary(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseSummaryOut {
   const status = c.status as CaseStatus;
-  const open = (OPEN_STATUSES as readonly string[]).includes(status);
+  const open = isOpenStatus(status);
   const citizen = viewer === 'citizen';
   return {
     id: String(c._id),

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { UpdateQuery } from 'mongoose';
-import { OPEN_STATUSES } from '../categories.ts';
 import type { CaseDoc, Models } from '../models/index.ts';
 import type { Actor } from './actor.ts';
 import type { DomainDeps } from './commands/openCase.ts';
@@ -16,10 +15,6 @@ const MAX_ATTEMPTS = 50;
 export type CommandResult<Reason extends string> =
   | { ok: true; case: CaseDoc }
   | { ok: false; reason: Reason; case?: CaseDoc };
-
-export function isOpen(status: string): boolean {
-  return (OPEN_STATUSES as readonly string[]).includes(status);
-}
 
 /** The case, or null for an unknown or malformed id (ids come from URLs and postbacks). */
 export async function loadCase(deps: Pick<DomainDeps, 'models'>, caseId: string): Promise<CaseDoc | null> {

@@ -3,7 +3,7 @@
  * once it is missed, escalation up the unit ladder while it stays missed, and the citizen's apology.
  * Pure: the case, the calendar and `now` in, notifications out — tests call it with any time.
  */
-import { OPEN_STATUSES } from '../../shared/categories.ts';
+import { isOpenStatus } from '../../shared/categories.ts';
 import { parentUnitCode } from '../../shared/cases/routing.ts';
 import { OFFICE_CLOSE_MINUTE, OFFICE_DAY_MINUTES, OFFICE_OPEN_MINUTE, type WorkingCalendar } from '../../shared/sla/calendar.ts';
 import { MINISTRY_UNIT_CODE } from '../../shared/units/catalog.ts';
@@ -170,7 +170,7 @@ function pointIn(cal: WorkingCalendar, w: SlaWindow, start: Date, end: Date, fra
 }
 
 export function planCase(c: SlaCase, cal: WorkingCalendar, now: Date, opts: SlaPlanOptions = DEFAULT_PLAN_OPTIONS): SlaPlan {
-  if (!(OPEN_STATUSES as readonly string[]).includes(c.status)) return { due: [] };
+  if (!isOpenStatus(c.status)) return { due: [] };
   const id = String(c._id);
   const sent = new Set(c.slaSent ?? []);
   const t = now.getTime();

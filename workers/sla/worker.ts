@@ -7,7 +7,7 @@
  */
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { OPEN_STATUSES } from '../../shared/categories.ts';
+import { isOpenStatus, OPEN_STATUSES } from '../../shared/categories.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
 import { LATE_FIELDS, LateTally, saveLateSnapshot, type LateRow } from '../../shared/supervision/lateSnapshot.ts';
 import { planCase, type SlaCase } from './plan.ts';
@@ -60,7 +60,7 @@ export async function scheduleCase(deps: SlaDeps, queue: Queue<SlaJob>, c: CaseD
   // The case's `slaNextAt` is left to the runs (guarded writes): writing the case here, on every
   // domain event, could race a plain update of it (FerretDB updates are read → replace). A change
   // to its deadlines or status already set it to SLA_REPLAN (shared/models), so the next run re-plans it.
-  const open = (OPEN_STATUSES as readonly string[]).includes(c.status);
+  const open = isOpenStatus(c.status);
   const next = open ? planCase(c as unknown as SlaCase, deps.calendar, now, deps.plan).nextAt : undefined;
   if (opts.onlyIfMissing && next) {
     const state = await queue.getJobState(id);

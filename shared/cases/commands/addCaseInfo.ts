@@ -1,4 +1,5 @@
-import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { isOpenStatus } from '../../categories.ts';
+import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { OPEN_STATUSES } from '../../categories.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
@@ -17,7 +18,7 @@ export interface AddCaseInfoProps {
 export async function addCaseInfo(deps: DomainDeps, props: AddCaseInfoProps): Promise<CommandResult<'not_found' | 'not_open'>> {
   const current = await loadCase(deps, props.caseId);
   if (!current || !current.complainant?.lineUserId || current.complainant.lineUserId !== props.lineUserId) return { ok: false, reason: 'not_found' };
-  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+  if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
   const now = deps.clock.now();
   const photos = props.attachments ?? [];

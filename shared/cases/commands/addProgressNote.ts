@@ -1,5 +1,6 @@
 import type { OfficerRef } from '../actor.ts';
-import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { isOpenStatus } from '../../categories.ts';
+import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
 
@@ -20,7 +21,7 @@ export async function addProgressNote(deps: DomainDeps, props: AddProgressNotePr
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await loadCase(deps, props.caseId);
     if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
-    if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+    if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
     const now = deps.clock.now();
     const takes = !current.assignee?.officerId;

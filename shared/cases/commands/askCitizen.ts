@@ -1,6 +1,7 @@
 import { OPEN_STATUSES } from '../../categories.ts';
 import type { OfficerRef } from '../actor.ts';
-import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { isOpenStatus } from '../../categories.ts';
+import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
 
@@ -16,7 +17,7 @@ export interface AskCitizenProps {
 export async function askCitizen(deps: DomainDeps, props: AskCitizenProps): Promise<CommandResult<'not_found' | 'not_open' | 'no_line_user'>> {
   const current = await loadCase(deps, props.caseId);
   if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
-  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+  if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
   // A case recorded from the hotline or a letter has nobody on LINE to ask (until they link it).
   if (!current.complainant?.lineUserId) return { ok: false, reason: 'no_line_user', case: current };
 

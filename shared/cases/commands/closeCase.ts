@@ -1,5 +1,6 @@
 import type { OfficerRef } from '../actor.ts';
-import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { isOpenStatus } from '../../categories.ts';
+import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
 import { recordCaseChange, workingDaysToClose } from '../../reports/counters.ts';
@@ -18,7 +19,7 @@ export interface CloseCaseProps {
 export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promise<CommandResult<'not_found' | 'not_open'>> {
   const current = await loadCase(deps, props.caseId);
   if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
-  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+  if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
   const now = deps.clock.now();
   // Frozen on the case for the dashboard overview counters (shared/reports/counters.ts): a later

@@ -1,5 +1,6 @@
 import type { OfficerRef } from '../actor.ts';
-import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { isOpenStatus } from '../../categories.ts';
+import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
@@ -26,7 +27,7 @@ export type ForwardCaseReason = 'not_found' | 'not_open' | 'unknown_unit' | 'sam
 export async function forwardCase(deps: DomainDeps, props: ForwardCaseProps): Promise<CommandResult<ForwardCaseReason>> {
   const current = await loadCase(deps, props.caseId);
   if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
-  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+  if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
   if (props.toUnitCode === current.unitCode) return { ok: false, reason: 'same_unit', case: current };
   if (current.concernedUnitCode && props.toUnitCode === current.concernedUnitCode) return { ok: false, reason: 'concerned_unit', case: current };
   const unit = await deps.models.Unit.findById(props.toUnitCode).lean();

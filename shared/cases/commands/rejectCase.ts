@@ -1,5 +1,6 @@
 import type { OfficerRef } from '../actor.ts';
-import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { isOpenStatus } from '../../categories.ts';
+import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
 import { recordCaseChange } from '../../reports/counters.ts';
@@ -17,7 +18,7 @@ export interface RejectCaseProps {
 export async function rejectCase(deps: DomainDeps, props: RejectCaseProps): Promise<CommandResult<'not_found' | 'not_open'>> {
   const current = await loadCase(deps, props.caseId);
   if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
-  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+  if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
   const now = deps.clock.now();
   const event = newEvent('case.rejected', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });

@@ -1,4 +1,5 @@
-import { isOpen, loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
+import { isOpenStatus } from '../../categories.ts';
+import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
 import { recordCaseChange } from '../../reports/counters.ts';
@@ -16,7 +17,7 @@ export interface WithdrawCaseProps {
 export async function withdrawCase(deps: DomainDeps, props: WithdrawCaseProps): Promise<CommandResult<'not_found' | 'not_open'>> {
   const current = await loadCase(deps, props.caseId);
   if (!current || !current.complainant?.lineUserId || current.complainant.lineUserId !== props.lineUserId) return { ok: false, reason: 'not_found' };
-  if (!isOpen(current.status)) return { ok: false, reason: 'not_open', case: current };
+  if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
   const now = deps.clock.now();
   const event = newEvent('case.withdrawn', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, {
