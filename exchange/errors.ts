@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from '../shared/logger.ts';
+import { sendJson } from '../shared/http.ts';
 
 /**
  * Failures a partner can act on. GeoReport v2 clients expect its error shape
@@ -49,12 +50,6 @@ export function zodFields(issues: readonly z.core.$ZodIssue[]): FieldError[] {
     out.push({ path: i.path.map(String).join('.'), message: i.message });
   }
   return out.slice(0, 50);
-}
-
-/** JSON with <, > and & escaped: the same data, inert should anything render it as HTML. */
-export function sendJson(res: Response, status: number, body: unknown): void {
-  const text = JSON.stringify(body).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
-  res.status(status).type('application/json; charset=utf-8').send(text);
 }
 
 export function sendError(res: Response, style: ErrorStyle, err: ExchangeError): void {

@@ -5,9 +5,11 @@
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { sendJson } from '../shared/http.ts';
+import { jsonSchema, openApiPath, parametersOf } from '../shared/openapi.ts';
 import type { Principal } from '../shared/auth/principal.ts';
 import type { ApiKeyAuthenticate } from './auth.ts';
-import { badRequest, notFound, sendJson, unauthorized, zodFields, type ErrorStyle } from './errors.ts';
+import { badRequest, notFound, unauthorized, zodFields, type ErrorStyle } from './errors.ts';
 
 type AnyObject = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
 
@@ -126,25 +128,11 @@ const ERROR_TEXT: Record<number, string> = {
   429: 'Too many requests for this API key (Retry-After says when to retry)',
 };
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return rest;
-}
-
-function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query') {
-  if (!schema) return [];
-  const js = jsonSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
-  return Object.entries(js.properties ?? {}).map(([name, s]) => {
-    const { description, ...schemaOnly } = s;
-    return { name, in: where, required: where === 'path' ? true : (js.required ?? []).includes(name), ...(description ? { description } : {}), schema: schemaOnly };
-  });
-}
-
 /** OpenAPI 3.1 for the registered routes, from the zod schemas the handlers validate with. */
 export function openApiDocument(groups: ExchangeRoutes[], info: { title: string; version: string; description: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { spec: s, style } of groups.flatMap((g) => g.specs)) {
-    const path = s.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const path = openApiPath(s.path);
     const statuses = new Set<number>(s.errors ?? []);
     if (!s.public) { statuses.add(401); statuses.add(429); }
     if (s.params) statuses.add(404);

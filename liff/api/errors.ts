@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from '../../shared/logger.ts';
+import { sendJson } from '../../shared/http.ts';
 
 /** The error codes of the contract (liff/API.md). */
 export type ErrorCode =
@@ -182,12 +183,6 @@ export function zodFields(issues: readonly z.core.$ZodIssue[]): FieldError[] {
 }
 
 // ------------------------------------------------------------------------------------- output
-
-/** JSON with <, > and & escaped: identical data, but inert should anything ever render it as HTML. */
-export function sendJson(res: Response, status: number, body: unknown): void {
-  const text = JSON.stringify(body).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
-  res.status(status).type('application/json; charset=utf-8').send(text);
-}
 
 export function sendError(res: Response, err: ApiError): void {
   if (err.retryAfterSec !== undefined) res.setHeader('Retry-After', String(err.retryAfterSec));

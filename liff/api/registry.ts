@@ -5,8 +5,10 @@
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { sendJson } from '../../shared/http.ts';
+import { jsonSchema, openApiPath, parametersOf } from '../../shared/openapi.ts';
 import type { LiffUser } from './auth.ts';
-import { notFound, sendJson, validationError, zodFields } from './errors.ts';
+import { notFound, validationError, zodFields } from './errors.ts';
 import { ErrorBody } from './schemas.ts';
 import { IMAGE_TYPES } from './uploads.ts';
 
@@ -123,25 +125,6 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'LINE token verification unreachable',
 };
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return rest;
-}
-
-function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query') {
-  if (!schema) return [];
-  const js = jsonSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
-  return Object.entries(js.properties ?? {}).map(([name, s]) => {
-    const { description, ...schemaOnly } = s;
-    return {
-      name, in: where,
-      required: where === 'path' ? true : (js.required ?? []).includes(name),
-      ...(description ? { description } : {}),
-      schema: schemaOnly,
-    };
-  });
-}
-
 const errorResponse = (status: number) => ({
   description: ERROR_TEXT[status] ?? 'Error',
   ...(status === 429 ? { headers: { 'Retry-After': { description: 'Seconds until the limit resets', schema: { type: 'integer', minimum: 1 } } } } : {}),
@@ -154,7 +137,7 @@ const imageContent = Object.fromEntries(IMAGE_TYPES.map((t) => [t, { schema: { t
 export function openApiDocument(specs: RouteSpec[], basePath: string, info: { title: string; version: string; description: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const s of specs) {
-    const path = basePath + s.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const path = basePath + openApiPath(s.path);
     const statuses = new Set<number>(s.errors ?? []);
     if (!s.public) statuses.add(401);
     if (s.params) statuses.add(404);
