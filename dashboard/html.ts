@@ -1,9 +1,10 @@
 /**
  * Server-rendered HTML for the dashboard: a tagged template that escapes every interpolated value
- * (only `raw(...)` passes through), the page frame, and Thai-digit / Buddhist-era helpers.
+ * (only `raw(...)` passes through), the page frame, and Buddhist-era date helpers.
  * No client framework: pages are small and fast, and a print view is plain HTML.
  */
 import type { Response } from 'express';
+import { thaiMonth } from '../shared/thaiDate.ts';
 
 export class Raw {
   readonly html: string;
@@ -31,18 +32,8 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Raw {
   return raw(out);
 }
 
-const THAI_DIGITS = '๐๑๒๓๔๕๖๗๘๙';
-/** 2569 → ๒๕๖๙ (official documents). */
-export function thaiDigits(s: string | number): string {
-  return String(s).replace(/[0-9]/g, (d) => THAI_DIGITS[Number(d)]);
-}
-
 const nf = new Intl.NumberFormat('en-US');
 export function num(n: number): string { return nf.format(n); }
-
-const THAI_MONTHS = ['มกราคม', 'กุมภาพันธ์', 'มีนาคม', 'เมษายน', 'พฤษภาคม', 'มิถุนายน', 'กรกฎาคม', 'สิงหาคม', 'กันยายน', 'ตุลาคม', 'พฤศจิกายน', 'ธันวาคม'];
-const THAI_MONTHS_SHORT = ['ม.ค.', 'ก.พ.', 'มี.ค.', 'เม.ย.', 'พ.ค.', 'มิ.ย.', 'ก.ค.', 'ส.ค.', 'ก.ย.', 'ต.ค.', 'พ.ย.', 'ธ.ค.'];
-export function thaiMonth(m1: number, short = false): string { return (short ? THAI_MONTHS_SHORT : THAI_MONTHS)[m1 - 1]; }
 
 /** Bangkok calendar date parts of an instant. */
 export function bangkokParts(d: Date): { y: number; m: number; day: number } {

@@ -22,12 +22,13 @@ import {
   type Scope, type UnitInfo,
 } from './data.ts';
 import { sendTable, type Table } from './export.ts';
-import { errorPage, html, layout, num, plainPage, raw, thaiMonth, type NavUser, type Raw } from './html.ts';
+import { errorPage, html, layout, num, plainPage, raw, type NavUser, type Raw } from './html.ts';
 import { printPage, reportNote, reportTable } from './reportView.ts';
 import { buildReport, parsePeriod, periodLabel, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 import { areaOf } from './area.ts';
 import { CLOSE_DAYS_CAP } from '../shared/reports/counters.ts';
 import { maskAddress, maskLineId, maskName, maskPhone } from './mask.ts';
+import { thaiMonth } from '../shared/thaiDate.ts';
 
 /** The report engine (shared/reports/ buildReport), injected so the dashboard holds no second one. */
 export type BuildReport = (q: ReportQuery) => Promise<ReportJson>;

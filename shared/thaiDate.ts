@@ -20,3 +20,16 @@ export function formatDate(d: Date, lang: Lang = 'th'): string {
 export function buddhistYear(d: Date): number {
   return Number(yearInBangkok.format(d)) + 543;
 }
+
+const THAI_DIGITS = '๐๑๒๓๔๕๖๗๘๙';
+/** 2569 → ๒๕๖๙: the digits official documents are printed in. */
+export function toThaiDigits(s: string | number): string {
+  return String(s).replace(/[0-9]/g, (d) => THAI_DIGITS[Number(d)]!);
+}
+
+const THAI_MONTHS = ['มกราคม', 'กุมภาพันธ์', 'มีนาคม', 'เมษายน', 'พฤษภาคม', 'มิถุนายน', 'กรกฎาคม', 'สิงหาคม', 'กันยายน', 'ตุลาคม', 'พฤศจิกายน', 'ธันวาคม'];
+const THAI_MONTHS_SHORT = ['ม.ค.', 'ก.พ.', 'มี.ค.', 'เม.ย.', 'พ.ค.', 'มิ.ย.', 'ก.ค.', 'ส.ค.', 'ก.ย.', 'ต.ค.', 'พ.ย.', 'ธ.ค.'];
+/** Month 1–12 by its Thai name, in full (official letters) or short (charts). */
+export function thaiMonth(m1: number, short = false): string {
+  return (short ? THAI_MONTHS_SHORT : THAI_MONTHS)[m1 - 1]!;
+}

@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs';
 import type { ReportJson } from './build.ts';
 import type { ReportPeriod } from './period.ts';
+import { thaiMonth, toThaiDigits } from '../thaiDate.ts';
 
 export interface RenderOptions {
   /** Write numbers with Thai digits ๐–๙. */
@@ -13,24 +14,19 @@ export interface RenderOptions {
   asOf?: Date;
 }
 
-const THAI_DIGITS = '๐๑๒๓๔๕๖๗๘๙';
-export function toThaiDigits(s: string): string {
-  return s.replace(/[0-9]/g, (d) => THAI_DIGITS[Number(d)]!);
-}
 
-const MONTHS_TH = ['มกราคม', 'กุมภาพันธ์', 'มีนาคม', 'เมษายน', 'พฤษภาคม', 'มิถุนายน', 'กรกฎาคม', 'สิงหาคม', 'กันยายน', 'ตุลาคม', 'พฤศจิกายน', 'ธันวาคม'];
 
 /** "1 ตุลาคม 2568" from a Bangkok date YYYY-MM-DD. */
 export function thaiDate(iso: string): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  return `${d} ${MONTHS_TH[m - 1]} ${y + 543}`;
+  return `${d} ${thaiMonth(m)} ${y + 543}`;
 }
 
 export function periodLabel(p: ReportPeriod): string {
   if (p.kind === 'fiscalYear') return `ปีงบประมาณ พ.ศ. ${p.fiscalYear} (${thaiDate(p.from)} – ${thaiDate(p.to)})`;
   if (p.kind === 'month') {
     const [y, m] = p.month.split('-').map(Number) as [number, number];
-    return `ประจำเดือน${MONTHS_TH[m - 1]} พ.ศ. ${y + 543} (ปีงบประมาณ พ.ศ. ${p.fiscalYear})`;
+    return `ประจำเดือน${thaiMonth(m)} พ.ศ. ${y + 543} (ปีงบประมาณ พ.ศ. ${p.fiscalYear})`;
   }
   return `ระหว่างวันที่ ${thaiDate(p.from)} ถึงวันที่ ${thaiDate(p.to)}`;
 }
