@@ -14,27 +14,21 @@ import type { Models } from '../shared/models/index.ts';
 import { inScope, overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
 import { usableLateSnapshot } from '../shared/supervision/lateSnapshot.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
-import { bangkokParts } from './html.ts';
 import { areaOf } from './area.ts';
 import { missingFields, type CompletenessRule, COMPLETENESS_RULES } from './completeness.ts';
 import { fiscalYearPeriod, monthPeriod, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 import { countsOf, reportCounterModel } from '../shared/reports/counters.ts';
-import { fiscalYearOfMonth } from '../shared/reports/period.ts';
+import { bangkokEndExclusive, bangkokStart, fiscalYearOfMonth } from '../shared/reports/period.ts';
 
 export class ForbiddenScope extends Error { override name = 'ForbiddenScope'; }
 
 export interface UnitInfo { code: string; nameTh: string; nameEn: string; level: string; parentCode: string | null }
 export interface Scope { unit: UnitInfo; codes: string[] | null }
 
-/** Fiscal year named by its BE year: 1 Oct (year−544) to 1 Oct (year−543), Bangkok midnight. */
+/** Fiscal year named by its BE year as instants: 1 Oct Bangkok midnight to the next 1 Oct (exclusive). */
 export function fiscalYearRange(be: number): { from: Date; to: Date } {
-  const g = be - 543;
-  return { from: new Date(Date.UTC(g - 1, 9, 1) - 7 * 3600_000), to: new Date(Date.UTC(g, 9, 1) - 7 * 3600_000) };
-}
-
-export function currentFiscalYear(now: Date): number {
-  const p = bangkokParts(now);
-  return p.y + 543 + (p.m >= 10 ? 1 : 0);
+  const p = fiscalYearPeriod(be);
+  return { from: bangkokStart(p.from), to: bangkokEndExclusive(p.to) };
 }
 
 /** The 12 months of a fiscal year, Oct first: [{y, m}] in Gregorian. */

@@ -36,7 +36,7 @@ const nf = new Intl.NumberFormat('en-US');
 export function num(n: number): string { return nf.format(n); }
 
 /** Bangkok calendar date parts of an instant. */
-export function bangkokParts(d: Date): { y: number; m: number; day: number } {
+function bangkokParts(d: Date): { y: number; m: number; day: number } {
   const t = new Date(d.getTime() + 7 * 3600_000);
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, day: t.getUTCDate() };
 }

@@ -18,13 +18,13 @@ import { formatDate, formatDateTime } from '../shared/thaiDate.ts';
 import { createDashboardSessionReader, loginRouter, type AuthConfig, type DashboardSession } from './auth.ts';
 import { COMPLETENESS_RULES } from './completeness.ts';
 import {
-  ForbiddenScope, PAGE_SIZE, SCAN_LIMIT, completeness, currentFiscalYear, fiscalYearRange, overview, resolveScope, searchCases, trends, unitInfo, unitOptions,
+  ForbiddenScope, PAGE_SIZE, SCAN_LIMIT, completeness, fiscalYearRange, overview, resolveScope, searchCases, trends, unitInfo, unitOptions,
   type Scope, type UnitInfo,
 } from './data.ts';
 import { sendTable, type Table } from './export.ts';
 import { errorPage, html, layout, num, plainPage, raw, type NavUser, type Raw } from './html.ts';
 import { printPage, reportNote, reportTable } from './reportView.ts';
-import { buildReport, parsePeriod, periodLabel, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
+import { buildReport, fiscalYearOf, parsePeriod, periodLabel, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 import { areaOf } from './area.ts';
 import { CLOSE_DAYS_CAP } from '../shared/reports/counters.ts';
 import { maskAddress, maskLineId, maskName, maskPhone } from './mask.ts';
@@ -180,7 +180,7 @@ export function createDashboard(deps: DashboardDeps): Router {
   }
 
   const fyPicker = (fy: number, now: Date) => {
-    const cur = currentFiscalYear(now);
+    const cur = fiscalYearOf(now);
     const years = Array.from({ length: 6 }, (_, i) => cur - i);
     return html`<label>ปีงบประมาณ <small>Fiscal year</small>
       <select name="fy">${years.map((y) => html`<option value="${y}" ${y === fy ? raw('selected') : ''}>${y}</option>`)}</select></label>`;
@@ -190,7 +190,7 @@ export function createDashboard(deps: DashboardDeps): Router {
   r.get('/', wrap(async (req, res) => {
     const q = parse(pageQuery, req);
     const now = deps.clock.now();
-    const fy = q.fy ?? currentFiscalYear(now);
+    const fy = q.fy ?? fiscalYearOf(now);
     const scope = await scopeOf(req, res, q.unit);
     const o = await overview(deps.models, report, scope, fy, now);
     const card = (th: string, en: string, value: string, sub?: string, tone = '') => html`<div class="kpi ${tone}"><div class="label">${th}<small>${en}</small></div><div class="value">${value}</div>${sub ? html`<div class="sub">${sub}</div>` : ''}</div>`;
@@ -222,7 +222,7 @@ export function createDashboard(deps: DashboardDeps): Router {
         if (!q.from || !q.to) throw new BadQuery('from/to: เลือกช่วงวันที่ (pick both dates)');
         return parsePeriod({ from: q.from, to: q.to });
       }
-      return parsePeriod({ fiscalYear: q.fy ?? currentFiscalYear(now) });
+      return parsePeriod({ fiscalYear: q.fy ?? fiscalYearOf(now) });
     } catch (err) {
       if (err instanceof ReportInputError) throw new BadQuery(err.message);
       throw err;
@@ -245,7 +245,7 @@ export function createDashboard(deps: DashboardDeps): Router {
 
   r.get('/reports', wrap(async (req, res) => {
     const { q, now, scope, withChildren, report } = await loadReport(req, res);
-    const fy = q.fy ?? currentFiscalYear(now);
+    const fy = q.fy ?? fiscalYearOf(now);
     const sel = (a: string, b: string) => (a === b ? raw('selected') : '');
     const extra = html`
       <label>รูปแบบ <small>Format</small><select name="format">
@@ -324,7 +324,7 @@ export function createDashboard(deps: DashboardDeps): Router {
   r.get('/trends', wrap(async (req, res) => {
     const q = parse(pageQuery, req);
     const now = deps.clock.now();
-    const fy = q.fy ?? currentFiscalYear(now);
+    const fy = q.fy ?? fiscalYearOf(now);
     const scope = await scopeOf(req, res, q.unit);
     const t = await trends(report, scope, fy);
     const data = {
@@ -352,7 +352,7 @@ export function createDashboard(deps: DashboardDeps): Router {
   async function completenessData(req: Request, res: Response) {
     const q = parse(pageQuery, req);
     const now = deps.clock.now();
-    const fy = q.fy ?? currentFiscalYear(now);
+    const fy = q.fy ?? fiscalYearOf(now);
     const scope = await scopeOf(req, res, q.unit);
     const { from, to } = fiscalYearRange(fy);
     return { fy, now, scope, c: await completeness(deps.models, scope, from, to) };
