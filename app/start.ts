@@ -28,8 +28,13 @@ runMain(async () => {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) throw Object.assign(new Error(`Node ${process.versions.node} is too old: install Node 24 LTS (or run: bash scripts/install-deps.sh)`), { name: 'MissingDependencyError' });
 
+  // Throwaway stores unless RONGRIAN_DATA_DIR says where to keep them. Redis writes its append-only
+  // file either way, so queued work survives a Redis restart; missing Debian packages are installed
+  // when running as root (else the error names the command).
+  const dataDir = process.env.RONGRIAN_DATA_DIR || undefined;
+  const launch = startLocalServices({ dataDir, redisAof: true, installMissing: true });
   // The LIFF pages (/liff/) are built from the current sources, alongside starting the stores.
-  const [services] = await Promise.all([startLocalServices(), buildLiff()]);
+  const [services] = await Promise.all([launch, buildLiff()]);
   const env: Record<string, string | undefined> = { ...process.env, REDIS_URL: services.redisUrl, MONGODB_URI: services.mongoUri };
   let sim: LineSimulator | undefined;
   if (!env.LINE_CHANNEL_SECRET || !env.LINE_CHANNEL_ACCESS_TOKEN) {
@@ -51,8 +56,8 @@ runMain(async () => {
     sim.setWebhookUrl(`${web.url}/webhook`);
     await seedDemoOfficers(rt, sim);
   }
-  // FerretDB/SQLite reads by `_id` scan the table without this index (shared/infra/ferretSqlite.ts);
-  // collections made later (SLA batches, report counters, …) get it at the next pass.
+  // FerretDB/SQLite reads by `_id` scan the table without this index (shared/infra/ferretSqlite.ts).
+  // The migration added it to every collection it made; any made later get it at the next pass.
   let indexTimer: NodeJS.Timeout | undefined;
   if (services.ferretSqliteDir) {
     const dir = services.ferretSqliteDir;

