@@ -2,8 +2,9 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../shared/clock.ts';
 import { ConfigError, loadConfigPart } from '../shared/config.ts';
 import { connectDb } from '../shared/models/index.ts';
-import { createOfficerInvite, OFFICER_ROLES, type OfficerRole } from '../shared/officers/invites.ts';
 import { seedUnits } from '../shared/units/seed.ts';
+import { connectMigrated, dbStatus, migrateNow, stderrLog } from './migrate.ts';
+import { createOfficerInvite, OFFICER_ROLES, type OfficerRole } from '../shared/officers/invites.ts';
 import { createGroupCode } from '../shared/supervision/groups.ts';
 import { toBangkokIso, unitChain } from '../shared/sla/deadlines.ts';
 import { explainCase, explainPolicy } from '../shared/sla/explain.ts';
@@ -13,6 +14,11 @@ import { exchangeCommand, EXCHANGE_USAGE } from '../exchange/cli.ts';
 import { importCommand, reportCommand, REPORT_USAGE } from '../shared/reports/cli.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
+  db migrate
+      collections, indexes, the unit seed (and the FerretDB/SQLite _id index), once, under a lock;
+      web, worker and the other commands also run it when the database is behind (safe to repeat)
+  db status
+      the schema version stored in the database and whether this code would migrate it
   officer invite --unit <code> --role officer|head|executive|admin [--days 7]
       prints a one-time code; the person sends "ลงทะเบียน <code>" to the bot
   group code --unit <code> [--hours 24]
@@ -59,7 +65,7 @@ runMain(async () => {
   if (group === 'report' || group === 'import') {
     // Connected only once the arguments are known to be good: a typo is reported at once.
     let models: Awaited<ReturnType<typeof connectDb>> | undefined;
-    const db = async () => (models ??= await connectDb(loadConfigPart(['MONGODB_URI']).MONGODB_URI));
+    const db = async () => (models ??= await connectMigrated(loadConfigPart(['MONGODB_URI']).MONGODB_URI));
     try {
       process.exitCode = group === 'report' ? await reportCommand(db, argv.slice(1)) : await importCommand(db, argv.slice(1));
     } finally {
@@ -76,28 +82,47 @@ runMain(async () => {
     let chain = await unitChain(values.unit);
     // A partner agency is not in the fixed tree: its parent is in the database, if there is one.
     if (chain.length === 1 && values.unit !== 'MOI' && process.env.MONGODB_URI) {
-      const models = await connectDb(loadConfigPart(['MONGODB_URI']).MONGODB_URI);
+      const models = await connectMigrated(loadConfigPart(['MONGODB_URI']).MONGODB_URI);
       try { chain = await unitChain(values.unit, models); } finally { await models.conn.close(); }
     }
     console.log(explainPolicy(policy, chain).join('\n'));
     return;
   }
   const { MONGODB_URI } = loadConfigPart(['MONGODB_URI']);
-  const models = await connectDb(MONGODB_URI);
+  if (group === 'db') {
+    const models = await connectDb(MONGODB_URI);
+    try {
+      if (command === 'migrate') {
+        const r = await migrateNow(models, { log: stderrLog });
+        console.log(`database ${models.conn.db!.databaseName} migrated in ${r.ms} ms${r.waitedMs > 100 ? ` (waited ${r.waitedMs} ms for another migration)` : ''}: `
+          + `${r.collections} collections and ${r.indexes} indexes created, ${r.units} units seeded${r.sqliteIdIndexes ? `, ${r.sqliteIdIndexes} FerretDB/SQLite _id indexes` : ''}`);
+      } else if (command === 'status') {
+        const s = await dbStatus(models);
+        console.log(JSON.stringify({ database: models.conn.db!.databaseName, code: { version: s.version, fingerprint: s.fingerprint }, stored: s.stored, upToDate: s.upToDate, lock: s.lock }, null, 2));
+        if (!s.upToDate) process.exitCode = 1;
+      } else {
+        console.error(USAGE);
+        process.exitCode = 2;
+      }
+    } finally {
+      await models.conn.close();
+    }
+    return;
+  }
+  const models = await connectMigrated(MONGODB_URI);
   try {
     if (group === 'units' && command === 'seed') {
+      // The migration seeds them on a new database; this puts back any removed since.
       const n = await seedUnits(models);
       console.log(n ? `seeded ${n} units` : 'units already seeded');
     } else if (group === 'officer' && command === 'invite') {
       const role = (values.role ?? 'officer') as OfficerRole;
       if (!values.unit) throw new Error('--unit is required (รหัสหน่วยงาน เช่น 5001, 50, MOI)');
       if (!OFFICER_ROLES.includes(role)) throw new Error(`--role must be one of ${OFFICER_ROLES.join(', ')}`);
-      await seedUnits(models);
       const { code, expiresAt } = await createOfficerInvite(models, systemClock, { unitCode: values.unit, role, validDays: values.days ? Number(values.days) : undefined });
       console.log(`${code}\n(send "ลงทะเบียน ${code}" to the bot; valid until ${expiresAt.toISOString()})`);
     } else if (group === 'group' && command === 'code') {
       if (!values.unit) throw new UsageError('--unit is required (รหัสหน่วยงาน เช่น 5001, 50, MOI)');
-      await seedUnits(models);
       const { code, expiresAt } = await createGroupCode(models, systemClock, { unitCode: values.unit, createdBy: 'cli', validHours: values.hours ? Number(values.hours) : undefined });
       console.log(`${code}\n(invite the bot to the unit's LINE group and send "เชื่อมกลุ่ม ${code}" there; valid until ${expiresAt.toISOString()})`);
     } else if ((group === 'apikey' || group === 'webhook') && await exchangeCommand(models, group, command, argv[2], values)) {

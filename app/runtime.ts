@@ -10,7 +10,6 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import { connectDb, type Models } from '../shared/models/index.ts';
 import { createLiffApi, type LiffApiDeps } from '../liff/api/index.ts';
 import { createQueues, publisherFor, type Queues } from '../shared/queues.ts';
-import { seedUnits } from '../shared/units/seed.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import { simulatorUrlOf } from '../liff/static.ts';
 import { slaContext } from '../shared/sla/load.ts';
@@ -22,6 +21,7 @@ import { queuesBoard } from '../ops/queuesBoard.ts';
 import { createSlaQueue } from '../workers/sla/worker.ts';
 import { createDashboard } from '../dashboard/index.ts';
 import { createDashboardAuthenticate, type DashboardAuthenticate } from '../dashboard/auth.ts';
+import { ensureMigrated } from './migrate.ts';
 
 /** Everything a process needs, wired once from the validated config (the composition root). */
 export interface Runtime {
@@ -44,6 +44,14 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   slaContext();
   rowMapping();
   const models = await connectDb(config.MONGODB_URI, opts.dbName);
+  // Every process on this database (and every tool built on the runtime) gets its collections and
+  // indexes from the one migration step, never from mongoose at connect time.
+  try {
+    await ensureMigrated(models, { log });
+  } catch (err) {
+    await models.conn.close();
+    throw err;
+  }
   const queues = createQueues(config.REDIS_URL, config.QUEUE_PREFIX, config.EVENT_SHARDS);
   const line = createLineClient(config);
   let richMenu: Promise<string | undefined> | undefined;
@@ -71,9 +79,13 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   };
 }
 
+/**
+ * Collections, indexes and the unit seed (app/migrate.ts): run once under a lock if the database is
+ * behind this code, waited for if another process is running it, otherwise one read. createRuntime
+ * has done it already; again here for a database dropped or emptied since (demos, tests).
+ */
 export async function prepareDatabase(rt: Runtime): Promise<void> {
-  const n = await seedUnits(rt.models);
-  if (n) rt.log.info({ units: n }, 'seeded complaint-centre units');
+  await ensureMigrated(rt.models, { log: rt.log });
 }
 
 export interface RunningWeb {

@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
 import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
-import { connectDb } from '../shared/models/index.ts';
+import { connectMigrated } from '../app/migrate.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { importRecords, type RecordSource } from '../shared/import/legacy.ts';
 import { buildReport, buildReportFromCases } from '../shared/reports/build.ts';
@@ -49,7 +49,7 @@ async function main() {
     uri = services.mongoUri;
   }
   const dbName = `bench_report_${randomBytes(3).toString('hex')}`;
-  const models = await connectDb(uri, dbName);
+  const models = await connectMigrated(uri, dbName);
   const exitCode = { value: 0 };
   try {
     await seedUnits(models);

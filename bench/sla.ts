@@ -25,7 +25,7 @@ import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
 import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
 import type { LineClient } from '../shared/line/client.ts';
 import { createLogger } from '../shared/logger.ts';
-import { connectDb } from '../shared/models/index.ts';
+import { connectMigrated } from '../app/migrate.ts';
 import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
 import { lateUnits } from '../shared/supervision/lateUnits.ts';
 import { buildUnitCatalog } from '../shared/units/catalog.ts';
@@ -62,7 +62,7 @@ async function main() {
     mongoUri ??= services.mongoUri;
     log(`services: ${services.describe.redis}; ${services.describe.mongo}`);
   }
-  const models = await connectDb(mongoUri, `bench_sla_${Date.now()}`);
+  const models = await connectMigrated(mongoUri, `bench_sla_${Date.now()}`);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const prefix = `bsla${Date.now()}`;
   const queue = createSlaQueue(redis, prefix);

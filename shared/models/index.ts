@@ -1,4 +1,4 @@
-import mongoose, { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+import mongoose, { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
 import { CASE_STATUSES, CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../categories.ts';
 
 /** `Case.slaNextAt` value meaning "re-plan this case at the next SLA run". */
@@ -232,10 +232,13 @@ export function bindModels(conn: Connection) {
 
 export type Models = ReturnType<typeof bindModels>;
 
+/**
+ * Connects and binds the models, creating nothing: collections and indexes are made once by the
+ * migration step (shared/infra/migrate.ts, `ensureMigrated` in app/migrate.ts), under a lock.
+ * Mongoose's default would have every process create them at every start, and FerretDB deadlocks
+ * when two processes do so at once (web and worker started together on an empty database).
+ */
 export async function connectDb(uri: string, dbName?: string): Promise<Models> {
-  const conn = await mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 10_000 }).asPromise();
-  const models = bindModels(conn);
-  const { conn: _c, ...all } = models;
-  await Promise.all(Object.values(all).map((m) => (m as Model<unknown>).init()));
-  return models;
+  const conn = await mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 10_000, autoIndex: false, autoCreate: false }).asPromise();
+  return bindModels(conn);
 }

@@ -1,0 +1,157 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { ensureMigrated } from '../app/migrate.ts';
+import { freePort } from '../shared/infra/launcher.ts';
+import { LOCK_TTL_MS, MIGRATIONS_COLLECTION } from '../shared/infra/migrate.ts';
+import { connectDb, type Models } from '../shared/models/index.ts';
+import { buildUnitCatalog } from '../shared/units/catalog.ts';
+import { startLineSimulator, type LineSimulator } from '../simulator/server.ts';
+
+const mongoUri = inject('mongoUri').replace(/\/$/, '');
+const redisUrl = inject('redisUrl');
+const opened: Models[] = [];
+const children: ChildProcess[] = [];
+
+async function db(name: string): Promise<Models> {
+  const m = await connectDb(mongoUri, name);
+  opened.push(m);
+  return m;
+}
+
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => new Promise<void>((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) return resolve();
+    c.once('exit', () => resolve());
+    c.kill('SIGKILL');
+  })));
+});
+afterAll(async () => {
+  for (const m of opened) {
+    await m.conn.dropDatabase().catch(() => undefined);
+    await m.conn.close();
+  }
+});
+
+const indexNames = async (m: Models, collection: string) => (await m.conn.db!.collection(collection).indexes()).map((i) => i.name);
+
+describe('one migration step, under a lock', () => {
+  it('`npm run web` and `npm run worker` started together on an empty database serve within 15 s, and migrate it once', async () => {
+    const id = randomBytes(4).toString('hex');
+    const dbName = `rongrian_empty_${id}`;
+    const secret = randomBytes(16).toString('hex');
+    const token = randomBytes(24).toString('base64url');
+    const sim: LineSimulator = await startLineSimulator({ channelSecret: secret, channelAccessToken: token });
+    try {
+      const port = await freePort();
+      const env = {
+        ...process.env,
+        MONGODB_URI: `${mongoUri}/${dbName}`, REDIS_URL: redisUrl, QUEUE_PREFIX: `m${id}`, PORT: String(port), LOG_LEVEL: 'info',
+        LINE_CHANNEL_SECRET: secret, LINE_CHANNEL_ACCESS_TOKEN: token, LINE_API_BASE_URL: sim.url, LINE_DATA_API_BASE_URL: sim.url,
+      };
+      const logs = { web: '', worker: '' };
+      const started = Date.now();
+      for (const name of ['web', 'worker'] as const) {
+        const child = spawn(process.execPath, [`app/${name}.ts`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout!.on('data', (d) => { logs[name] += d; });
+        child.stderr!.on('data', (d) => { logs[name] += d; });
+        children.push(child);
+      }
+      const deadline = started + 15_000;
+      const url = `http://127.0.0.1:${port}`;
+      let ready = false;
+      while (!ready && Date.now() < deadline) {
+        ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ready, `no /readyz within 15 s\nweb: ${logs.web}\nworker: ${logs.worker}`).toBe(true);
+
+      sim.setWebhookUrl(`${url}/webhook`);
+      const citizen = sim.addUser({ displayName: 'ผู้ร้อง เริ่มพร้อมกัน', language: 'th' });
+      expect((await sim.sendText(citizen.userId, 'แจ้งเรื่องร้องเรียน')).status).toBe(200);
+      await sim.waitForMessages(citizen.userId, 1, Math.max(1, deadline - Date.now())).catch((err: Error) => {
+        throw new Error(`${err.message}\nweb: ${logs.web}\nworker: ${logs.worker}`);
+      });
+      expect(Date.now() - started).toBeLessThan(15_000);
+
+      // One of the two migrated; the other waited for it (or found it done) instead of creating too.
+      const migrated = [logs.web, logs.worker].map((l) => l.split('\n').filter((line) => line.includes('database migrated')).length);
+      expect(migrated.reduce((a, b) => a + b)).toBe(1);
+      const m = await db(dbName);
+      expect(await indexNames(m, 'cases')).toEqual(expect.arrayContaining(['trackingNo_1', 'idempotencyKey_1', 'slaNextAt_1']));
+      expect(await m.Unit.countDocuments()).toBe(buildUnitCatalog().length);
+      const docs = await m.conn.db!.collection(MIGRATIONS_COLLECTION).find().toArray();
+      expect(docs.map((d) => d._id)).toEqual(['schema']);
+    } finally {
+      await sim.close();
+    }
+  }, 40_000);
+
+  it('`npm run cli -- db migrate` creates every collection and index once; again it creates nothing, and `db status` says up to date', async () => {
+    const dbName = `rongrian_cli_${randomBytes(4).toString('hex')}`;
+    const env = { ...process.env, MONGODB_URI: `${mongoUri}/${dbName}`, LOG_LEVEL: 'silent' };
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['app/cli.ts', ...args], { env, encoding: 'utf8', timeout: 30_000 });
+    const status = cli('db', 'status');
+    expect(status.status).toBe(1);
+    expect(JSON.parse(status.stdout)).toMatchObject({ stored: null, upToDate: false });
+
+    const first = cli('db', 'migrate');
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`database ${dbName} migrated in \\d+ ms: \\d+ collections and \\d+ indexes created, ${buildUnitCatalog().length} units seeded`));
+    const m = await db(dbName);
+    const collections = (await m.conn.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(collections).toEqual(expect.arrayContaining(['cases', 'conversations', 'units', 'case_claims', 'api_keys', 'report_counters', 'sla_batches', 'attachments.files', 'attachments.chunks']));
+    expect(await indexNames(m, 'api_keys')).toEqual(expect.arrayContaining(['_id_']));
+    expect(await indexNames(m, 'attachments.chunks')).toContain('files_id_1_n_1');
+
+    const again = cli('db', 'migrate');
+    expect(again.stdout).toContain('0 collections and 0 indexes created, 0 units seeded');
+    const after = cli('db', 'status');
+    expect(after.status).toBe(0);
+    expect(JSON.parse(after.stdout)).toMatchObject({ upToDate: true, stored: { version: 1 }, lock: null });
+  }, 60_000);
+
+  it('waits for a migration another process holds, and takes over a lock whose holder stopped renewing it', async () => {
+    const dbName = `rongrian_lock_${randomBytes(4).toString('hex')}`;
+    const m = await db(dbName);
+    const locks = m.conn.db!.collection<{ _id: string; owner: string; at: Date; expiresAt: Date }>(MIGRATIONS_COLLECTION);
+    // A migrator that died 1 s before its lock would have expired.
+    await locks.insertOne({ _id: 'lock', owner: 'dead-host:1', at: new Date(Date.now() - LOCK_TTL_MS), expiresAt: new Date(Date.now() + 1_000) });
+    const warnings: string[] = [];
+    const log = { info: (_o: object, msg: string) => warnings.push(msg), warn: (_o: object, msg: string) => warnings.push(msg) };
+    const t = Date.now();
+    const r = await ensureMigrated(m, { log });
+    expect(Date.now() - t).toBeGreaterThanOrEqual(900);
+    expect(r).toMatchObject({ ran: true, units: buildUnitCatalog().length });
+    expect(warnings).toEqual(expect.arrayContaining(['waiting for the database migration another process is running', 'taking over a stale database migration lock', 'database migrated']));
+    expect(await locks.findOne({ _id: 'lock' })).toBeNull();
+    // Up to date now: the next process reads one document and goes on.
+    const t2 = Date.now();
+    expect(await ensureMigrated(m)).toMatchObject({ ran: false, waitedMs: 0 });
+    expect(Date.now() - t2).toBeLessThan(1_000);
+  }, 30_000);
+
+  // The launcher sets FERRETDB_SQLITE_DIR when it runs FerretDB on SQLite (FERRETDB_HANDLER=sqlite npm test).
+  it.runIf(!!process.env.FERRETDB_SQLITE_DIR)('on FerretDB/SQLite the migration (the one step web, worker and the CLI run) gives every table the `_id` index its `_id` queries can use', async () => {
+    const dbName = `rongrian_sqlite_${randomBytes(4).toString('hex')}`;
+    const env = { ...process.env, MONGODB_URI: `${mongoUri}/${dbName}`, LOG_LEVEL: 'silent' };
+    const r = spawnSync(process.execPath, ['app/cli.ts', 'db', 'migrate'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/, \d+ FerretDB\/SQLite _id indexes/);
+    const m = await db(dbName);
+    const file = new DatabaseSync(join(process.env.FERRETDB_SQLITE_DIR!, `${dbName}.sqlite`), { readOnly: true });
+    try {
+      const tables = file.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%_ferretdb_sjson%'`).all() as { name: string }[];
+      const indexed = new Set((file.prepare(`SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_rongrian_id_expr'`).all() as { tbl_name: string }[]).map((x) => x.tbl_name));
+      expect(tables.length).toBeGreaterThan(15);
+      expect(tables.filter((t) => !indexed.has(t.name))).toEqual([]);
+      const plan = file.prepare(`EXPLAIN QUERY PLAN SELECT * FROM "${tables.find((t) => t.name.startsWith('cases'))!.name}" WHERE _ferretdb_sjson->'$._id' = ?`).all('x') as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX/);
+    } finally {
+      file.close();
+    }
+    expect(await m.Case.countDocuments()).toBe(0);
+  }, 60_000);
+});
