@@ -153,7 +153,8 @@ async function startRedis(opts: LaunchOptions): Promise<Started> {
   if (process.env.REDIS_URL) return external(process.env.REDIS_URL, 'Redis at REDIS_URL');
   const bin = onPath('redis-server');
   if (!bin) {
-    const cmd = opts.installMissing ? 'sudo apt-get install -y redis-server postgresql' : 'sudo apt-get install -y redis-server';
+    const withPg = opts.installMissing && !process.env.MONGODB_URI && !onPath('mongod') && !postgresBinDir();
+    const cmd = `sudo apt-get install -y redis-server${withPg ? ' postgresql' : ''}`;
     throw new MissingDependencyError(`redis-server is not installed. Install it with: ${cmd}   or run: ${INSTALL_HINT}`);
   }
   const { dir, throwaway } = dirFor('redis', opts.dataDir);
