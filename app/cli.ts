@@ -18,7 +18,7 @@ const USAGE = `Usage: npm run cli -- <command>
       collections, indexes, the unit seed (and the FerretDB/SQLite _id index), once, under a lock;
       web, worker and the other commands also run it when the database is behind (safe to repeat)
   db status
-      the schema version stored in the database and whether this code would migrate it
+      the schema version stored in the database and whether this code would migrate it (exit 1 if so)
   officer invite --unit <code> --role officer|head|executive|admin [--days 7]
       prints a one-time code; the person sends "ลงทะเบียน <code>" to the bot
   group code --unit <code> [--hours 24]
