@@ -18,7 +18,8 @@ export function attachmentsBucket(models: Models): mongo.GridFSBucket {
 export function imageStore(models: Models, line: LineClient) {
   return async (messageId: string, userId: string): Promise<DraftPhoto> => {
     const files = models.conn.db!.collection('attachments.files');
-    const existing = await files.findOne({ 'metadata.lineMessageId': messageId });
+    // By file name (top-level, indexed by GridFS): FerretDB reads every file for a dotted field in a find.
+    const existing = await files.findOne({ filename: `line-${messageId}`, 'metadata.lineMessageId': messageId });
     if (existing) return { fileId: String(existing._id), contentType: String(existing.metadata?.contentType), size: Number(existing.length), lineMessageId: messageId };
     const { data, contentType } = await line.getContent(messageId);
     const type = contentType.split(';')[0].trim().toLowerCase();

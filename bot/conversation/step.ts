@@ -1,4 +1,5 @@
-import { STATUS_LABELS } from '../../shared/categories.ts';
+import { STATUS_LABELS, type CaseStatus } from '../../shared/categories.ts';
+import { citizenCases } from '../../shared/cases/citizenCases.ts';
 import { formatDate } from '../../shared/thaiDate.ts';
 import { text } from '../messages/build.ts';
 import { askingCategory } from './askingCategory.ts';
@@ -32,8 +33,8 @@ function intentOf(input: Input): keyof typeof INTENTS | undefined {
 }
 
 async function listCases(ctx: Ctx, deps: ConversationDeps): Promise<string> {
-  const cases = await deps.models.Case.find({ 'complainant.lineUserId': ctx.userId }, { trackingNo: 1, category: 1, status: 1, createdAt: 1 })
-    .sort({ createdAt: -1 }).limit(10).lean();
+  const cases = await citizenCases<{ trackingNo: string; category: string; status: CaseStatus; createdAt: Date }>(
+    deps.models, ctx.userId, { trackingNo: 1, category: 1, status: 1, createdAt: 1 }, 10);
   if (!cases.length) return ctx.t.noCases;
   const lines = cases.map((c) => ctx.t.caseLine({
     trackingNo: c.trackingNo,

@@ -137,5 +137,8 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
 /** Sends a turn's saved replies, then marks them sent: a retry of the job after this point sends nothing. */
 async function sendTurn(deps: BotDeps, userId: string, eventId: string, replyToken: string | undefined, replies: Message[]): Promise<void> {
   if (replies.length) await deps.line.replyOrPush(userId, replyToken, replies, `reply:${eventId}`);
-  await deps.models.Conversation.updateOne({ _id: userId, lastEventId: eventId }, { $set: { outbox: null } });
+  // Turns of one chat run one at a time (per-chat shard), so a check by _id then a write by _id is
+  // enough; a filter on lastEventId too would read every conversation on FerretDB/SQLite.
+  const conv = await deps.models.Conversation.findById(userId, { lastEventId: 1 }).lean();
+  if (conv?.lastEventId === eventId) await deps.models.Conversation.updateOne({ _id: userId }, { $set: { outbox: null } });
 }

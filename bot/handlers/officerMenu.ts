@@ -47,7 +47,8 @@ export async function myWorkReply(ctx: Ctx, deps: BotDeps): Promise<Message[]> {
   if (!officer) return [text(ctx.t.officersOnly)];
   const open = { status: { $in: OPEN_STATUSES } };
   const [mine, untaken, unit] = await Promise.all([
-    deps.models.Case.find({ ...open, 'assignee.officerId': String(officer._id) }, { trackingNo: 1, status: 1, resolveDueAt: 1 }).lean(),
+    // Within the officer's unit (a forward clears the assignee), so the unit's index serves it.
+    deps.models.Case.find({ unitCode: officer.unitCode, ...open, 'assignee.officerId': String(officer._id) }, { trackingNo: 1, status: 1, resolveDueAt: 1 }).lean(),
     deps.models.Case.countDocuments({ unitCode: officer.unitCode, status: 'received' }),
     deps.models.Unit.findById(officer.unitCode, { nameTh: 1 }).lean(),
   ]);

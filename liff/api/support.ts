@@ -93,7 +93,8 @@ function filesCollection(deps: Pick<LiffApiDeps, 'models'>) {
 export async function ownUploads(deps: LiffApiDeps, userId: string, ids: string[], at = 'photoIds') {
   if (!ids.length) return [];
   const oids = ids.map((id) => new mongo.ObjectId(id));
-  const found = await filesCollection(deps).find({ _id: { $in: oids } }).toArray();
+  // One read by _id per photo (at most five): FerretDB answers `_id: {$in: …}` by reading every file.
+  const found = (await Promise.all(oids.map((_id) => filesCollection(deps).findOne({ _id })))).filter((f) => f !== null);
   const byId = new Map(found.map((f) => [String(f._id), f]));
   const errors: FieldError[] = [];
   const out = ids.map((id, i) => {
@@ -111,7 +112,8 @@ export async function ownUploads(deps: LiffApiDeps, userId: string, ids: string[
 /** Marks uploads as belonging to a case, so they cannot be attached elsewhere. */
 export async function claimUploads(deps: LiffApiDeps, fileIds: string[], caseId: string): Promise<void> {
   if (!fileIds.length) return;
-  await filesCollection(deps).updateMany({ _id: { $in: fileIds.map((id) => new mongo.ObjectId(id)) } }, { $set: { 'metadata.caseId': caseId } });
+  // By _id one at a time, not `$in`: FerretDB would read every stored file for that.
+  await Promise.all(fileIds.map((id) => filesCollection(deps).updateOne({ _id: new mongo.ObjectId(id) }, { $set: { 'metadata.caseId': caseId } })));
 }
 
 /** GridFS bucket "attachments", shared with the chat's photos (bot/media.ts). */

@@ -17,6 +17,7 @@ import { attachmentsBucket, claimUploads, officerOf, ownUploads, resolveLocation
 import { receiveImage } from '../uploads.ts';
 import { toDetail, toSummary } from '../views.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
+import { citizenCases } from '../../../shared/cases/citizenCases.ts';
 
 const LIST_LIMIT = 200;
 const SERVED_TYPES = /^image\/(jpeg|png|webp|heic|heif|gif)$/;
@@ -93,8 +94,7 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     summary: 'My cases, newest first',
     success: { status: 200, description: 'Cases', schema: z.array(CaseSummary) },
   }, async ({ user }) => {
-    const cases = await models.Case.find({ 'complainant.lineUserId': user.userId }, { timeline: 0, pendingEvents: 0, description: 0 })
-      .sort({ createdAt: -1 }).limit(LIST_LIMIT).lean<CaseDoc[]>();
+    const cases = await citizenCases(models, user.userId, { timeline: 0, pendingEvents: 0, description: 0 }, LIST_LIMIT);
     const units = await unitNamesFor(models, cases);
     return cases.map((c) => toSummary(c, units, 'citizen'));
   });
@@ -116,7 +116,8 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     const file = await models.conn.db!.collection('attachments.files').findOne({ _id: oid });
     if (!file) throw notFound();
     let allowed = file.metadata?.uploadedBy === user.userId
-      || Boolean(await models.Case.exists({ 'attachments.fileId': oid, 'complainant.lineUserId': user.userId }));
+      || (await citizenCases<Pick<CaseDoc, 'attachments'>>(models, user.userId, { attachments: 1 }, Infinity))
+        .some((c) => c.attachments?.some((a) => oid.equals(a.fileId)));
     if (!allowed) {
       const officer = await officerOf(deps, user);
       const c = officer ? await models.Case.findOne({ 'attachments.fileId': oid, unitCode: officer.unitCode }, { _id: 1 }).lean() : null;
