@@ -15,7 +15,7 @@ import { importCommand, reportCommand, REPORT_USAGE } from '../shared/reports/cl
 
 const USAGE = `Usage: npm run cli -- <command>
   db migrate
-      collections, indexes, the unit seed (and the FerretDB/SQLite _id index), once, under a lock;
+      collections, indexes, the unit seed (and FerretDB's missing SQLite/PostgreSQL indexes), once, under a lock;
       web, worker and the other commands also run it when the database is behind (safe to repeat)
   db status
       the schema version stored in the database and whether this code would migrate it (exit 1 if so)
@@ -95,7 +95,7 @@ runMain(async () => {
       if (command === 'migrate') {
         const r = await migrateNow(models, { log: stderrLog });
         console.log(`database ${models.conn.db!.databaseName} migrated in ${r.ms} ms${r.waitedMs > 100 ? ` (waited ${r.waitedMs} ms for another migration)` : ''}: `
-          + `${r.collections} collections and ${r.indexes} indexes created, ${r.units} units seeded${r.sqliteIdIndexes ? `, ${r.sqliteIdIndexes} FerretDB/SQLite _id indexes` : ''}`);
+          + `${r.collections} collections and ${r.indexes} indexes created, ${r.units} units seeded${r.sqliteIdIndexes ? `, ${r.sqliteIdIndexes} FerretDB/SQLite _id indexes` : ''}${r.postgresIndexes ? `, ${r.postgresIndexes} FerretDB/PostgreSQL GIN indexes` : ''}`);
       } else if (command === 'status') {
         const s = await dbStatus(models);
         console.log(JSON.stringify({ database: models.conn.db!.databaseName, code: { version: s.version, fingerprint: s.fingerprint }, stored: s.stored, upToDate: s.upToDate, lock: s.lock }, null, 2));

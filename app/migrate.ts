@@ -31,6 +31,8 @@ const plan = (extra: { log?: MigrateLog; sqliteDir?: string } = {}) => ({
   collections: MODEL_LESS_COLLECTIONS,
   // Set by the launcher when it started FerretDB on SQLite, or by the operator for an external one.
   sqliteDir: extra.sqliteDir ?? (process.env.FERRETDB_SQLITE_DIR || undefined),
+  // Likewise for FerretDB on PostgreSQL: the database it stores into (its GIN indexes, ferretPostgres.ts).
+  postgresUrl: process.env.FERRETDB_POSTGRESQL_URL || undefined,
   log: extra.log,
 });
 

@@ -166,4 +166,27 @@ describe('one migration step, under a lock', () => {
     }
     expect(await m.Case.countDocuments()).toBe(0);
   }, 60_000);
+  // The launcher sets FERRETDB_POSTGRESQL_URL when it runs FerretDB on PostgreSQL (the default here).
+  it.runIf(!!process.env.FERRETDB_POSTGRESQL_URL)('on FerretDB/PostgreSQL the migration gives every table a GIN index on the expression its `_id` lookups push down', async () => {
+    const dbName = `rongrian_pg_${randomBytes(4).toString('hex')}`;
+    const env = { ...process.env, MONGODB_URI: `${mongoUri}/${dbName}`, LOG_LEVEL: 'silent' };
+    const r = spawnSync(process.execPath, ['app/cli.ts', 'db', 'migrate'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/, \d+ FerretDB\/PostgreSQL GIN indexes/);
+    const m = await db(dbName);
+    const psql = (sql: string) => {
+      const out = spawnSync('psql', [process.env.FERRETDB_POSTGRESQL_URL!, '-At', '-c', sql], { encoding: 'utf8' });
+      expect(out.status, out.stderr).toBe(0);
+      return out.stdout.trim().split('\n').filter(Boolean);
+    };
+    const tables = psql(`SELECT _jsonb->>'table' FROM "${dbName}"._ferretdb_database_metadata`);
+    const indexed = new Set(psql(`SELECT tablename FROM pg_indexes WHERE schemaname = '${dbName}' AND indexdef LIKE '%USING gin%_id%'`));
+    expect(tables.length).toBeGreaterThan(15);
+    expect(tables.filter((t) => !indexed.has(t))).toEqual([]);
+    // With sequential scans priced out, the planner shows whether an index can answer FerretDB's `_id` filter at all.
+    const cases = psql(`SELECT _jsonb->>'table' FROM "${dbName}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'cases'`)[0];
+    const plan = psql(`SET enable_seqscan = off; EXPLAIN SELECT _jsonb FROM "${dbName}"."${cases}" WHERE _jsonb -> '_id' @> '"x"'`).join(' ');
+    expect(plan).toMatch(/Index|Bitmap/);
+    expect(await m.Case.countDocuments()).toBe(0);
+  }, 60_000);
 });

@@ -126,7 +126,7 @@ function installMissingPackages(): string[] {
 }
 
 /** A running child (or an external URL), and how to stop it and clean up after it. */
-interface Started { url: string; describe: string; children: ChildProcess[]; stop(): Promise<void>; sqliteDir?: string }
+interface Started { url: string; describe: string; children: ChildProcess[]; stop(): Promise<void>; sqliteDir?: string; postgresUrl?: string }
 
 function external(url: string, describe: string): Started {
   return { url, describe, children: [], stop: async () => undefined };
@@ -209,7 +209,9 @@ async function startPostgres(binDir: string, opts: LaunchOptions): Promise<Start
     if (init.status !== 0) throw new Error(`initdb failed (exit ${init.status}): ${(init.stderr || init.stdout).trim().split('\n').slice(-3).join(' | ')}`);
   }
   const port = await freePort();
-  const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'max_connections=200',
+  // FerretDB sends field names as bind parameters: a cached generic plan could never use the GIN
+  // expression indexes the migration adds (ferretPostgres.ts), so plan every statement for its values.
+  const settings = ['-c', 'plan_cache_mode=force_custom_plan', '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'max_connections=200',
     ...(throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])];
   const fd = openSync(log, 'a');
   if (ids) chownSync(log, ids.uid, ids.gid);
@@ -298,14 +300,15 @@ async function startMongo(opts: LaunchOptions): Promise<Started> {
   const kept = opts.dataDir ? `data in ${opts.dataDir}` : 'throwaway';
   return {
     url: `mongodb://127.0.0.1:${port}`, describe: `FerretDB ${FERRETDB_VERSION} (${storage.describe}, ${kept}, port ${port})`,
-    children: [child, ...(pg?.children ?? [])], stop, sqliteDir: storage.sqliteDir,
+    children: [child, ...(pg?.children ?? [])], stop, sqliteDir: storage.sqliteDir, postgresUrl: pg?.url,
   };
 }
 
 /**
  * Starts Redis and the database. When this launched FerretDB on SQLite, FERRETDB_SQLITE_DIR is set in
  * this process's environment (and so in every child it spawns), so the migration step can add the
- * `_id` index that handler lacks (shared/infra/ferretSqlite.ts).
+ * `_id` index that handler lacks (shared/infra/ferretSqlite.ts); on PostgreSQL, FERRETDB_POSTGRESQL_URL,
+ * for the GIN indexes its pushdown needs (shared/infra/ferretPostgres.ts).
  */
 export async function startLocalServices(opts: LaunchOptions = {}): Promise<LocalServices> {
   if (opts.installMissing) installMissingPackages();
@@ -323,7 +326,9 @@ export async function startLocalServices(opts: LaunchOptions = {}): Promise<Loca
   const r = redis as PromiseFulfilledResult<Started>;
   const m = mongo as PromiseFulfilledResult<Started>;
   const previousSqliteDir = process.env.FERRETDB_SQLITE_DIR;
+  const previousPostgresUrl = process.env.FERRETDB_POSTGRESQL_URL;
   if (m.value.sqliteDir) process.env.FERRETDB_SQLITE_DIR = m.value.sqliteDir;
+  if (m.value.postgresUrl) process.env.FERRETDB_POSTGRESQL_URL = m.value.postgresUrl;
   return {
     redisUrl: r.value.url,
     mongoUri: m.value.url,
@@ -334,6 +339,10 @@ export async function startLocalServices(opts: LaunchOptions = {}): Promise<Loca
       if (m.value.sqliteDir) {
         if (previousSqliteDir === undefined) delete process.env.FERRETDB_SQLITE_DIR;
         else process.env.FERRETDB_SQLITE_DIR = previousSqliteDir;
+      }
+      if (m.value.postgresUrl) {
+        if (previousPostgresUrl === undefined) delete process.env.FERRETDB_POSTGRESQL_URL;
+        else process.env.FERRETDB_POSTGRESQL_URL = previousPostgresUrl;
       }
       await Promise.all(started.map((s) => s.stop()));
     },

@@ -16,6 +16,7 @@ import { mongo, type Connection, type Model } from 'mongoose';
 import type { Models } from '../models/index.ts';
 import { buildUnitCatalog } from '../units/catalog.ts';
 import { seedUnits } from '../units/seed.ts';
+import { addFerretPostgresIndexes } from './ferretPostgres.ts';
 import { addFerretSqliteIdIndexes } from './ferretSqlite.ts';
 
 /** Bump when a step changes in a way the fingerprint below does not see (e.g. a data fix). */
@@ -43,6 +44,8 @@ export interface MigrateOptions {
   collections?: string[];
   /** FerretDB's SQLite directory (FERRETDB_SQLITE_DIR): adds the `_id` expression index there. */
   sqliteDir?: string;
+  /** The PostgreSQL database FerretDB stores into (FERRETDB_POSTGRESQL_URL): adds the GIN indexes its pushdown can use (ferretPostgres.ts). */
+  postgresUrl?: string;
   log?: MigrateLog;
   /** How long to wait for another process's migration before giving up. */
   waitMs?: number;
@@ -54,12 +57,13 @@ export interface MigrationResult {
   indexes: number;
   units: number;
   sqliteIdIndexes: number;
+  postgresIndexes: number;
   ms: number;
   /** Another process held the lock and this one waited for it. */
   waitedMs: number;
 }
 
-interface SchemaDoc { _id: string; version: number; fingerprint: string; sqliteIdIndexes?: boolean; at: Date; by: string }
+interface SchemaDoc { _id: string; version: number; fingerprint: string; sqliteIdIndexes?: boolean; postgresIndexes?: boolean; at: Date; by: string }
 interface LockDoc { _id: string; owner: string; expiresAt: Date; at: Date }
 
 const silent: MigrateLog = { info: () => undefined, warn: () => undefined };
@@ -91,10 +95,13 @@ async function storedSchema(conn: Connection): Promise<SchemaDoc | null> {
   return (await migrations(conn).findOne({ _id: SCHEMA_ID })) as SchemaDoc | null;
 }
 
-function upToDate(doc: SchemaDoc | null, fingerprint: string, sqliteDir: string | undefined): boolean {
+type EngineDirs = Pick<MigrateOptions, 'sqliteDir' | 'postgresUrl'>;
+
+function upToDate(doc: SchemaDoc | null, fingerprint: string, engine: EngineDirs): boolean {
   if (!doc) return false;
   if (doc.version > SCHEMA_VERSION) return true;
-  return doc.version === SCHEMA_VERSION && doc.fingerprint === fingerprint && (!sqliteDir || !!doc.sqliteIdIndexes);
+  return doc.version === SCHEMA_VERSION && doc.fingerprint === fingerprint
+    && (!engine.sqliteDir || !!doc.sqliteIdIndexes) && (!engine.postgresUrl || !!doc.postgresIndexes);
 }
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
@@ -200,7 +207,10 @@ async function runSteps(models: Models, opts: MigrateOptions): Promise<Omit<Migr
   const units = await seedUnitsOnce(models);
   let sqliteIdIndexes = 0;
   if (opts.sqliteDir) sqliteIdIndexes = addFerretSqliteIdIndexes(opts.sqliteDir, conn.db!.databaseName).length;
-  return { collections, indexes, units, sqliteIdIndexes };
+  // FerretDB/PostgreSQL keeps each database in a schema of the same name.
+  let postgresIndexes = 0;
+  if (opts.postgresUrl) postgresIndexes = addFerretPostgresIndexes(opts.postgresUrl, [conn.db!.databaseName]).length;
+  return { collections, indexes, units, sqliteIdIndexes, postgresIndexes };
 }
 
 /**
@@ -213,12 +223,12 @@ export async function ensureMigrated(models: Models, opts: MigrateOptions & { fo
   opts.bindAll?.(models);
   const { conn } = models;
   const fingerprint = fingerprintOf(conn, opts.collections);
-  const result: MigrationResult = { ran: false, collections: 0, indexes: 0, units: 0, sqliteIdIndexes: 0, ms: 0, waitedMs: 0 };
-  if (!opts.force && upToDate(await storedSchema(conn), fingerprint, opts.sqliteDir)) return result;
+  const result: MigrationResult = { ran: false, collections: 0, indexes: 0, units: 0, sqliteIdIndexes: 0, postgresIndexes: 0, ms: 0, waitedMs: 0 };
+  if (!opts.force && upToDate(await storedSchema(conn), fingerprint, opts)) return result;
 
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const lock = await acquireLock(conn, owner, log, opts.waitMs ?? 120_000,
-    async () => opts.force || !upToDate(await storedSchema(conn), fingerprint, opts.sqliteDir));
+    async () => opts.force || !upToDate(await storedSchema(conn), fingerprint, opts));
   if (!lock) {
     result.waitedMs = Date.now() - started;
     result.ms = result.waitedMs;
@@ -227,12 +237,12 @@ export async function ensureMigrated(models: Models, opts: MigrateOptions & { fo
   try {
     result.waitedMs = lock.waitedMs;
     // Someone else may have finished just before we got the lock.
-    if (!opts.force && upToDate(await storedSchema(conn), fingerprint, opts.sqliteDir)) return result;
+    if (!opts.force && upToDate(await storedSchema(conn), fingerprint, opts)) return result;
     Object.assign(result, await runSteps(models, opts), { ran: true });
-    const doc: SchemaDoc = { _id: SCHEMA_ID, version: SCHEMA_VERSION, fingerprint, sqliteIdIndexes: !!opts.sqliteDir, at: new Date(), by: owner };
+    const doc: SchemaDoc = { _id: SCHEMA_ID, version: SCHEMA_VERSION, fingerprint, sqliteIdIndexes: !!opts.sqliteDir, postgresIndexes: !!opts.postgresUrl, at: new Date(), by: owner };
     await migrations(conn).replaceOne({ _id: SCHEMA_ID }, doc, { upsert: true });
     result.ms = Date.now() - started;
-    log.info({ db: conn.db!.databaseName, version: SCHEMA_VERSION, collections: result.collections, indexes: result.indexes, units: result.units, sqliteIdIndexes: result.sqliteIdIndexes, ms: result.ms }, 'database migrated');
+    log.info({ db: conn.db!.databaseName, version: SCHEMA_VERSION, collections: result.collections, indexes: result.indexes, units: result.units, sqliteIdIndexes: result.sqliteIdIndexes, postgresIndexes: result.postgresIndexes, ms: result.ms }, 'database migrated');
     return result;
   } finally {
     await lock.release();
@@ -240,10 +250,10 @@ export async function ensureMigrated(models: Models, opts: MigrateOptions & { fo
 }
 
 /** The stored schema and whether this code would migrate (for `db status`). */
-export async function migrationStatus(models: Models, opts: Pick<MigrateOptions, 'bindAll' | 'collections' | 'sqliteDir'> = {}): Promise<{ stored: SchemaDoc | null; version: number; fingerprint: string; upToDate: boolean; lock: LockDoc | null }> {
+export async function migrationStatus(models: Models, opts: Pick<MigrateOptions, 'bindAll' | 'collections' | 'sqliteDir' | 'postgresUrl'> = {}): Promise<{ stored: SchemaDoc | null; version: number; fingerprint: string; upToDate: boolean; lock: LockDoc | null }> {
   opts.bindAll?.(models);
   const fingerprint = fingerprintOf(models.conn, opts.collections);
   const stored = await storedSchema(models.conn);
   const lock = (await migrations(models.conn).findOne({ _id: LOCK_ID })) as LockDoc | null;
-  return { stored, version: SCHEMA_VERSION, fingerprint, upToDate: upToDate(stored, fingerprint, opts.sqliteDir), lock };
+  return { stored, version: SCHEMA_VERSION, fingerprint, upToDate: upToDate(stored, fingerprint, opts), lock };
 }
