@@ -62,7 +62,9 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
   throw new Error(`timed out waiting for: ${what}`);
 }
 
-const alertsTo = (userId: string) => stack.sim.messagesFor(userId).flatMap((r) => r.messages).filter((m: any) => m.type === 'flex');
+/** Alert cards an officer got, for one case if given (other tests' cases alert the same unit). */
+const alertsTo = (userId: string, trackingNo?: string) => stack.sim.messagesFor(userId).flatMap((r) => r.messages)
+  .filter((m: any) => m.type === 'flex' && (!trackingNo || String(m.altText).includes(trackingNo)));
 const pendingIds = async (caseId: unknown) => ((await stack.rt.models.Case.findById(caseId, { pendingEvents: 1 }).lean())?.pendingEvents ?? []).map((p) => p.id);
 const openedEventOf = async (caseId: unknown) => (await stack.rt.models.Case.findById(caseId).lean())!.timeline[0]!.eventId!;
 
@@ -85,13 +87,13 @@ describe('one consumer per job', () => {
     expect(await isConsumed(models, 'notify', eventId)).toBe(false);
     // Kept in the outbox while a consumer still owes it.
     expect(await pendingIds(c._id)).toEqual([eventId]);
-    expect(alertsTo(officer.userId)).toHaveLength(0);
+    expect(alertsTo(officer.userId, c.trackingNo)).toHaveLength(0);
 
     stack.sim.clearFaults();
-    await until('officer alert after LINE is back', () => alertsTo(officer.userId).length >= 1, 30_000);
+    await until('officer alert after LINE is back', () => alertsTo(officer.userId, c.trackingNo).length >= 1, 30_000);
     await until('outbox emptied', async () => (await pendingIds(c._id)).length === 0);
     await new Promise((r) => setTimeout(r, 500));
-    expect(alertsTo(officer.userId)).toHaveLength(1);
+    expect(alertsTo(officer.userId, c.trackingNo)).toHaveLength(1);
   }, 60_000);
 });
 
@@ -204,10 +206,11 @@ describe('nothing lost when Redis loses the jobs', () => {
       }),
     });
     expect(res.status).toBe(200);
+    const { trackingNo } = await res.json() as { trackingNo: string };
     // Well before the periodic sweep (grace 30 s) would step in.
-    await until('officer alert', () => alertsTo(officer.userId).length >= 1, 10_000);
+    await until('officer alert', () => alertsTo(officer.userId, trackingNo).length >= 1, 10_000);
     await new Promise((r) => setTimeout(r, 500));
-    expect(alertsTo(officer.userId)).toHaveLength(1);
+    expect(alertsTo(officer.userId, trackingNo)).toHaveLength(1);
   }, 60_000);
 
   it('Redis emptied after a filing was queued and before the worker took it: the periodic outbox sweep queues it again and the alert arrives once', async () => {
@@ -224,10 +227,10 @@ describe('nothing lost when Redis loses the jobs', () => {
     expect(await stack.rt.queues.domainEvents.getJobCountByTypes('waiting')).toBe(1);
     // FLUSHALL, for this stack's keys only (other test files share the Redis).
     await stack.rt.queues.connection.eval(`for _,k in ipairs(redis.call('keys', ARGV[1])) do redis.call('del', k) end`, 0, `${stack.config.QUEUE_PREFIX}:*`);
-    await until('officer alert', () => alertsTo(officer.userId).length >= 1, 20_000);
+    await until('officer alert', () => alertsTo(officer.userId, c.trackingNo).length >= 1, 20_000);
     await until('outbox emptied', async () => (await pendingIds(c._id)).length === 0);
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(alertsTo(officer.userId)).toHaveLength(1);
+    expect(alertsTo(officer.userId, c.trackingNo)).toHaveLength(1);
   }, 60_000);
 });
 
