@@ -22,6 +22,9 @@ import { createSlaQueue } from '../workers/sla/worker.ts';
 import { createDashboard } from '../dashboard/index.ts';
 import { createDashboardAuthenticate, type DashboardAuthenticate } from '../dashboard/auth.ts';
 import { ensureMigrated } from './migrate.ts';
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { EVENT_CONSUMERS } from '../shared/cases/outbox.ts';
+import { eventQueueName } from '../workers/events/consumer.ts';
 
 /** Everything a process needs, wired once from the validated config (the composition root). */
 export interface Runtime {
@@ -111,7 +114,8 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
     rateLimit: { redis: rt.queues.connection, prefix: rt.config.QUEUE_PREFIX, perMinute: rt.config.PARTNER_RATE_LIMIT_PER_MIN } });
   // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
-  const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, rt.queues.partnerWebhooks, slaQueue];
+  const eventQueues = EVENT_CONSUMERS.map((c) => new Queue(eventQueueName(c), { connection: rt.queues.connection as ConnectionOptions, prefix: rt.config.QUEUE_PREFIX }));
+  const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, ...eventQueues, rt.queues.partnerWebhooks, slaQueue];
   const metrics = createMetrics({ models: rt.models, clock: rt.clock, log: rt.log, queues: allQueues, token: rt.config.METRICS_TOKEN });
   const board = queuesBoard({ queues: allQueues(), adminUser: rt.config.ADMIN_USER, adminPassword: rt.config.ADMIN_PASSWORD,
     authorize: async (req) => { const p = await rt.dashboardAuthenticate(req); return p?.kind === 'officer' && p.role === 'admin'; } });
@@ -129,6 +133,7 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
         close: async () => {
           await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
           await slaQueue.close();
+          await Promise.all(eventQueues.map((q) => q.close()));
         },
       });
     });

@@ -19,6 +19,7 @@ import { andOf, caseScopeFilter, mayReadCase, partnerIntakePrefix } from './scop
 import { Open311Request, toOpen311 } from './views.ts';
 import { unitNamesFor } from '../shared/units/names.ts';
 import { OPEN_STATUSES } from '../shared/categories.ts';
+import { republishCase } from '../shared/cases/publish.ts';
 
 export const OPEN311_BASE = '/open311/v2';
 const CHANGESET = '2026-11-22T00:00:00Z';
@@ -149,6 +150,8 @@ export function open311Routes(api: ExchangeRoutes, deps: Open311Deps): void {
         if (earlier.category !== body.service_code || earlier.description !== body.description) {
           throw new ExchangeError(409, 'รหัสคำขอนี้ใช้กับเรื่องอื่นไปแล้ว', 'This idempotency key was already used for a different request.');
         }
+        // The first try may have died before its events were queued: queue them (a no-op if they were).
+        await republishCase(models, deps.publish, earlier._id);
         ctx.status = 200;
         return [{ service_request_id: earlier.trackingNo, service_notice: 'รับเรื่องแล้ว (ส่งซ้ำ) / Already received (retry)' }];
       }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { createOfficerInvite } from '../shared/officers/invites.ts';
-import { converse, startStack, type Stack } from './helpers/stack.ts';
+import { converse, drained, startStack, type Stack } from './helpers/stack.ts';
 
 /** Width and height from a PNG's IHDR chunk (and that it is a PNG at all). */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -77,6 +77,8 @@ describe('officers get their own rich menu (issue #4)', () => {
     const untaken = await open(2);
     await rt.models.Case.updateOne({ _id: mine._id }, { $set: { unitCode: '5003', status: 'assigned', assignee: { officerId: String(doc!._id), name: 'จนท. สันป่าตอง' } } });
     await rt.models.Case.updateOne({ _id: untaken._id }, { $set: { unitCode: '5003' } });
+    // The new-case alerts go out first: the reply awaited below must not be taken for one of them.
+    await drained(stack);
 
     const work = await converse(sim, officer.userId, () => sim.sendText(officer.userId, 'งานของฉัน'));
     expect(work.text).toContain('เรื่องที่ท่านรับผิดชอบ ยังไม่ยุติ: 1 เรื่อง');

@@ -4,7 +4,9 @@ import type { CaseDoc, Models } from '../models/index.ts';
 import type { Actor } from './actor.ts';
 import type { DomainDeps } from './commands/openCase.ts';
 import type { CaseEvent } from './events.ts';
-import { publishAndClear, toStored } from './publish.ts';
+import { publishEvents, toStored } from './publish.ts';
+import { applyEventCounters, countsChangeOf, type CaseLike } from '../reports/counters.ts';
+import { isConsumed, markConsumed } from './outbox.ts';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 /** A claim older than this belongs to a writer that died mid-way: the next generation may take over. */
@@ -160,22 +162,66 @@ export interface CaseChange {
   event: CaseEvent;
 }
 
+/** A case as it will be after `$set`/`$unset` of plain (dotted) paths: what the counters need to know of it. */
+function afterChange(c: CaseDoc, set: Record<string, unknown> = {}, unset: string[] = []): CaseLike {
+  const { status, unitCode, category, channel, receivedAt, createdAt, updatedAt, resolveDueAt } = c as CaseDoc & { createdAt?: Date; updatedAt?: Date };
+  const out: Record<string, unknown> = {
+    status, unitCode, category, channel, receivedAt, createdAt, updatedAt, resolveDueAt,
+    resolution: c.resolution ? { ...c.resolution } : c.resolution, survey: c.survey ? { ...c.survey } : c.survey, report: c.report ? { ...c.report } : c.report,
+  };
+  const walk = (path: string, leaf: (obj: Record<string, unknown>, key: string) => void) => {
+    const keys = path.split('.');
+    let obj = out;
+    for (const k of keys.slice(0, -1)) {
+      if (typeof obj[k] !== 'object' || obj[k] === null) obj[k] = {};
+      obj = obj[k] as Record<string, unknown>;
+    }
+    leaf(obj, keys[keys.length - 1]!);
+  };
+  for (const [k, v] of Object.entries(set)) walk(k, (o, key) => { o[key] = v; });
+  for (const k of unset) walk(k, (o, key) => { delete o[key]; });
+  return out as unknown as CaseLike;
+}
+
+/**
+ * The counters half of a command, right after its case write. The worker's counters consumer applies
+ * the same event again from the outbox (a no-op once done here), so a crash between the two writes,
+ * or a failure here, only delays the counts.
+ */
+export async function countEvent(models: Models, event: CaseEvent, log?: { warn: (o: object, m: string) => void }): Promise<void> {
+  if (!event.data.counts) return;
+  try {
+    await applyEventCounters(models, event, (id) => isConsumed(models, 'counters', id));
+    await markConsumed(models, 'counters', event.id);
+  } catch (err) {
+    (log ?? console).warn({ event: event.id, err: (err as Error).message }, 'report counters left to the worker');
+  }
+}
+
 /**
  * The write every command ends with: case fields, timeline entry and outbox event in ONE document
- * update (no transactions on FerretDB), then the event is queued and dropped from the outbox.
- * Returns null when the guard no longer matched.
+ * update (no transactions on FerretDB), then the counters and the queue. The event carries what the
+ * change does to the report counters, computed from the case at the claimed version (so the events
+ * of a case add up to exactly its place in the tables). Returns null when the guard no longer matched.
  */
 export async function writeCaseChange(deps: DomainDeps, caseId: string, change: CaseChange): Promise<CaseDoc | null> {
-  const push: Record<string, unknown> = {
-    timeline: { at: new Date(change.event.at), eventId: change.event.id, ...change.entry },
-    pendingEvents: toStored(change.event),
-  };
-  if (change.attachments?.length) push.attachments = { $each: change.attachments };
-  const update: UpdateQuery<CaseDoc> = { $push: push };
-  if (change.set && Object.keys(change.set).length) update.$set = change.set;
-  if (change.unset?.length) update.$unset = Object.fromEntries(change.unset.map((k) => [k, 1]));
-  const updated = await updateCaseGuarded(deps.models, caseId, change.guard, update);
+  const cal = deps.sla?.calendar;
+  const updated = await updateCaseGuarded(deps.models, caseId, change.guard, (cur) => {
+    const counts = countsChangeOf(cur as CaseLike, afterChange(cur, change.set, change.unset), cal);
+    if (counts) change.event.data.counts = counts;
+    else delete change.event.data.counts;
+    const push: Record<string, unknown> = {
+      timeline: { at: new Date(change.event.at), eventId: change.event.id, ...change.entry },
+      pendingEvents: toStored(change.event),
+    };
+    if (change.attachments?.length) push.attachments = { $each: change.attachments };
+    const update: UpdateQuery<CaseDoc> = { $push: push };
+    if (change.set && Object.keys(change.set).length) update.$set = change.set;
+    if (change.unset?.length) update.$unset = Object.fromEntries(change.unset.map((k) => [k, 1]));
+    return update;
+  });
   if (!updated) return null;
-  await publishAndClear(deps.models, deps.publish, updated._id, [change.event]);
+  if (deps.countInline !== false) await countEvent(deps.models, change.event);
+  await publishEvents(deps.publish, [change.event]);
   return updated;
 }

@@ -40,6 +40,8 @@ const domainEventSchema = new Schema({
   id: { type: String, required: true },
   type: { type: String, required: true },
   at: { type: Date, required: true },
+  /** Wall-clock time it was written (the outbox sweep's grace period). */
+  queuedAt: Date,
   data: { type: Schema.Types.Mixed, default: {} },
 }, { _id: false });
 
@@ -113,7 +115,7 @@ const caseSchema = new Schema({
   concernedUnitCode: String,
   assignee: { officerId: String, name: String },
   timeline: { type: [timelineEntrySchema], default: [] },
-  /** Outbox: events written with the change and removed once queued, so a crash cannot lose one. */
+  /** Outbox: events written with the change and removed once every consumer is done (shared/cases/outbox.ts). */
   pendingEvents: { type: [domainEventSchema], default: [] },
   /**
    * What the case counts as in the official tables (issue #5, shared/reports): its rows, fixed at

@@ -22,7 +22,8 @@ export const REPORT_USAGE = `  report --unit <code> [--with-children] --format p
          [--from YYYY-MM-DD --to YYYY-MM-DD] --output text|json|csv|xlsx [--thai-digits] [--out <file>]
       the ministry's official table (text), or the same as JSON / CSV / XLSX (xlsx: to --out, or stdout when piped)
   report verify [--fix]
-      recounts every report counter from the cases, lists mismatches (exit 1 if any); --fix corrects them
+      recounts every report counter from the cases, lists mismatches (exit 1 if any); --fix corrects them,
+      safe while the system runs (documents changing meanwhile are left for the next run)
   import <file.jsonl|file.csv> [--rejects <file>] [--batch 10000]
       imports legacy records (idempotent by externalId); bad lines go to <file>.rejects.jsonl with line and reason`;
 
@@ -38,7 +39,10 @@ export async function reportCommand(db: () => Promise<Models>, args: string[]): 
     for (const m of r.mismatches.slice(0, 50)) console.log(`${m.docId}  ${m.key}  expected ${m.expected}  counted ${m.actual}`);
     if (r.mismatches.length > 50) console.log(`… and ${r.mismatches.length - 50} more`);
     console.error(`${r.cases.toLocaleString('en-US')} cases, ${r.counterDocs.toLocaleString('en-US')} counter documents, ${r.mismatches.length} mismatches (${(r.ms / 1000).toFixed(1)} s)` +
-      (r.fixed ? ' — fixed / แก้ไขแล้ว' : r.mismatches.length ? ' — run with --fix to correct them / ใช้ --fix เพื่อแก้ไข' : ' — clean / ตรงกันทั้งหมด'));
+      (r.fixed ? ' — fixed / แก้ไขแล้ว'
+        : r.skipped.length ? ` — ${r.skipped.length} documents not fixed: changed during the recount or awaiting an event; run again / เอกสารมีการเปลี่ยนแปลงระหว่างตรวจ ให้รันใหม่`
+          : r.mismatches.length && !values.fix ? ' — run with --fix to correct them / ใช้ --fix เพื่อแก้ไข' : r.mismatches.length ? '' : ' — clean / ตรงกันทั้งหมด'));
+    for (const id of r.skipped.slice(0, 20)) console.error(`  not fixed: ${id}`);
     return r.mismatches.length && !r.fixed ? 1 : 0;
   }
   let values;

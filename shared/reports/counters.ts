@@ -13,13 +13,17 @@
  * in the tree documents of its unit and every unit above), so the province-wide table is one read and
  * the consistency law (province own + its districts = province tree) is a real check, not a sum.
  *
- * Exactness. MongoDB's `$inc` is atomic: there a change is one `updateOne … $inc … upsert`. FerretDB v1
- * runs `$inc` as read → modify → replace with no transaction: concurrent increments of one document
- * lose updates (measured 330 of 2,000). There each counter document carries a `version`, and a write
- * first claims that version with a unique insert (the same claim as case writes, caseUpdate.ts), then
- * replaces the counts (`s`, see countsOf) at that version only: writes to one counter document happen
- * one after another across all processes, and nothing is lost. A writer that dies holding a claim
- * blocks that document for 30 s.
+ * Exactness. FerretDB v1 runs `$inc` as read → modify → replace with no transaction: concurrent
+ * increments of one document lose updates (measured 330 of 2,000). So each counter document carries a
+ * `version`, and a write first claims that version with a unique insert (the same claim as case
+ * writes, caseUpdate.ts), then replaces the counts (`s`, see countsOf) at that version only: writes to
+ * one counter document happen one after another across all processes, and nothing is lost. MongoDB
+ * takes the same path. A writer that dies holding a claim blocks that document for 30 s.
+ *
+ * Exactly once. Case changes reach the counters as domain events (applyEventCounters): the command
+ * applies its event right after the case write, and the worker's counters consumer applies it again
+ * from the case outbox, so a crash in between heals by itself. Each document lists the events it has
+ * applied in the same write as the counts, so the second application adds nothing.
  */
 import { Schema, type Model } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,8 +38,10 @@ export interface CounterDoc {
   _id: string;
   /** key → cases (MongoDB: kept by `$inc`); see the file comment. */
   c?: Record<string, number>;
-  /** The same map as one JSON string (FerretDB), see below. */
+  /** The same map as one JSON string, see below. */
   s?: string;
+  /** Domain events applied (JSON id → ms), see applyEventCounters. */
+  e?: string;
   version: number;
 }
 
@@ -43,6 +49,7 @@ const counterSchema = new Schema<CounterDoc>({
   _id: String,
   c: { type: Schema.Types.Mixed },
   s: String,
+  e: String,
   version: { type: Number, default: 0 },
 }, { versionKey: false, minimize: false });
 
@@ -50,8 +57,8 @@ const counterSchema = new Schema<CounterDoc>({
  * The counts of a counter document. On FerretDB they are one JSON string (`s`): FerretDB decodes a
  * document field by field, and a document of a thousand keys took 100× longer to read than a small
  * one (measured: ~200 ms vs ~5 ms on the loaded test machine), which a report cannot afford. Writes
- * there are serialised per document anyway (the version claim), so read → modify → write of the
- * string is as exact as `$inc`. On MongoDB the map `c` is kept by atomic `$inc`. Readers merge both.
+ * are serialised per document anyway (the version claim), so read → modify → write of the string is
+ * as exact as `$inc`. Documents written by older versions may still hold the map `c`: readers merge both.
  */
 export function countsOf(doc: Pick<CounterDoc, 'c' | 's'> | null | undefined): Record<string, number> {
   if (!doc) return {};
@@ -254,23 +261,73 @@ async function claim(models: Models, docId: string, version: number): Promise<bo
   return false;
 }
 
-/** One counter document's increments on FerretDB, exact under concurrent writers (see the file comment). */
-async function incrementDoc(models: Models, docId: string, inc: Map<string, number>): Promise<void> {
+/**
+ * Event ids applied to a counter document (`e`, one JSON string like `s`: id → wall-clock ms), so a
+ * domain event retried after a crash adds nothing twice. Written in the same replace as the counts,
+ * at the claimed version: "counts include event X" and "X is listed" cannot be told apart by any reader.
+ * An id is dropped once its event is recorded as counted everywhere (then no retry touches the
+ * document again) and it is older than APPLIED_KEEP_MS, or in any case after APPLIED_MAX_MS.
+ */
+const APPLIED_KEEP_MS = 2 * 60_000;
+const APPLIED_MAX_MS = 26 * 3600_000;
+
+function appliedOf(doc: { e?: string } | null | undefined): Record<string, number> {
+  return doc?.e ? JSON.parse(doc.e) as Record<string, number> : {};
+}
+
+async function pruneApplied(applied: Record<string, number>, isCounted?: (eventId: string) => Promise<boolean>): Promise<void> {
+  const now = Date.now();
+  const old: string[] = [];
+  for (const [id, at] of Object.entries(applied)) {
+    if (now - at > APPLIED_MAX_MS) delete applied[id];
+    else if (now - at > APPLIED_KEEP_MS && old.length < 32) old.push(id);
+  }
+  if (!isCounted || !old.length) return;
+  const done = await Promise.all(old.map((id) => isCounted(id).catch(() => false)));
+  old.forEach((id, i) => { if (done[i]) delete applied[id]; });
+}
+
+export interface IncrementOptions {
+  /** The domain event these increments belong to: applied to this document at most once. */
+  eventId?: string;
+  /** Whether an event is already counted in every document it touches (its ids may then be forgotten). */
+  isCounted?: (eventId: string) => Promise<boolean>;
+  /** Write only at this version (report verify --fix): false when the document changed meanwhile. */
+  atVersion?: number;
+}
+
+/**
+ * One counter document's increments, exact under concurrent writers on MongoDB and FerretDB alike
+ * (see the file comment). Returns false only for `atVersion` when the document has moved on.
+ */
+async function incrementDoc(models: Models, docId: string, inc: Map<string, number>, opts: IncrementOptions = {}): Promise<boolean> {
   const Counter = reportCounterModel(models);
   for (let attempt = 0; attempt < 2000; attempt++) {
     const cur = await Counter.findById(docId).lean();
     if (!cur) {
+      if (opts.atVersion !== undefined) return false;
       // A new document starts with the increments as its values (one write). Two first writers at
       // once: one insert wins, the other sees E11000 and goes round again to add to it.
-      const created = await Counter.collection.insertOne({ _id: docId as never, s: JSON.stringify(Object.fromEntries(inc)), version: 0 }).then(() => true, (err) => {
+      const first = { _id: docId as never, s: JSON.stringify(Object.fromEntries(inc)), version: 0, ...(opts.eventId ? { e: JSON.stringify({ [opts.eventId]: Date.now() }) } : {}) };
+      const created = await Counter.collection.insertOne(first).then(() => true, (err) => {
         if ((err as { code?: number }).code !== 11000) throw err;
         return false;
       });
-      if (created) return;
+      if (created) return true;
       continue;
     }
+    // Already in (an id only leaves the list once the event is counted everywhere): nothing to do.
+    if (opts.eventId && opts.eventId in appliedOf(cur)) return true;
     const version = cur.version ?? 0;
+    if (opts.atVersion !== undefined && version !== opts.atVersion) {
+      // A read may lag a write that has just happened, never run ahead of one.
+      if (version > opts.atVersion) return false;
+      await pause(attempt % 20);
+      if (attempt > 40) return false;
+      continue;
+    }
     if (!(await claim(models, docId, version))) {
+      if (opts.atVersion !== undefined) return false;
       await pause(attempt % 20);
       continue;
     }
@@ -281,31 +338,34 @@ async function incrementDoc(models: Models, docId: string, inc: Map<string, numb
       if (v) counts[k] = v;
       else delete counts[k];
     }
+    const applied = appliedOf(cur);
+    if (opts.eventId) {
+      await pruneApplied(applied, opts.isCounted);
+      applied[opts.eventId] = Date.now();
+    }
+    const set = { s: JSON.stringify(counts), ...(cur.e !== undefined || opts.eventId ? { e: JSON.stringify(applied) } : {}) };
     for (let i = 0; i < 40; i++) {
-      const res = await Counter.updateOne({ _id: docId, version }, { $set: { s: JSON.stringify(counts) }, $unset: { c: 1 }, $inc: { version: 1 } });
-      if (res.matchedCount) return;
+      const res = await Counter.updateOne({ _id: docId, version }, { $set: set, $unset: { c: 1 }, $inc: { version: 1 } });
+      if (res.matchedCount) return true;
       const now = await Counter.findById(docId, { version: 1 }).lean();
       if (now && now.version > version) break; // taken over after CLAIM_STALE_MS: start again from the new version
       await pause(i);
     }
+    if (opts.atVersion !== undefined) return false;
   }
-  throw new Error(`report counter ${docId} stayed busy: increments not written (run report verify --fix)`);
+  throw new Error(`report counter ${docId} stayed busy: increments not written`);
 }
 
-/** Writes a delta: each counter document once, a few at a time. */
-export async function applyDelta(models: Models, delta: CounterDelta, concurrency = 8): Promise<void> {
+/**
+ * Writes a delta: each counter document once, a few at a time, through the version claim on every
+ * engine (one code path: MongoDB's atomic `$inc` would be faster there, but then the path the tests
+ * run on FerretDB would not be the one production runs on MongoDB).
+ */
+export async function applyDelta(models: Models, delta: CounterDelta, concurrency = 8, opts: Omit<IncrementOptions, 'atVersion'> = {}): Promise<void> {
   if (!delta.size) return;
-  const ferretDb = await isFerretDb(models);
   const Counter = reportCounterModel(models);
   let entries = [...delta.entries()];
-  if (!ferretDb) {
-    // MongoDB: atomic $inc with upsert, all documents in one round trip.
-    await Counter.bulkWrite(entries.map(([docId, keys]) => ({
-      updateOne: { filter: { _id: docId }, update: { $inc: Object.fromEntries([...keys].map(([k, n]) => [`c.${k}`, n])) }, upsert: true },
-    })), { ordered: false });
-    return;
-  }
-  if (entries.length > 8) {
+  if (entries.length > 8 && !opts.eventId) {
     // Many documents at once (an import): the ones that do not exist yet are written whole in one
     // insertMany; only the others (and any another writer created meanwhile: E11000) are incremented.
     const ids = entries.map(([id]) => id);
@@ -326,34 +386,61 @@ export async function applyDelta(models: Models, delta: CounterDelta, concurrenc
   const worker = async () => {
     while (next < entries.length) {
       const [docId, keys] = entries[next++]!;
-      await incrementDoc(models, docId, keys);
+      await incrementDoc(models, docId, keys, opts);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
 }
 
 /**
- * The counter half of a domain command: moves a case's contribution from what it counted as before
- * the change to what it counts as after it (before = null for a new case). Called right after the
- * case write. If the process dies between the two, the counters miss this change until
- * `report verify --fix` (README, Reports).
+ * `report verify --fix`: each document's correction only at the version the recount was compared
+ * with; a document written meanwhile is left alone (returned) for the next run to look at again.
  */
-export async function recordCaseChange(models: Models, before: CaseLike | null, after: CaseLike | null, log?: { error: (o: object, m: string) => void }, cal?: WorkingCalendar): Promise<void> {
-  try {
-    const mapping = rowMapping();
-    const delta: CounterDelta = new Map();
-    if (before) {
-      const f = factsOf(before, mapping, cal);
-      addFacts(delta, f, await ancestorsOf(models, f.unitCode), -1);
+export async function applyDeltaAtVersions(models: Models, delta: CounterDelta, versions: Map<string, number | null>): Promise<string[]> {
+  const skipped: string[] = [];
+  for (const [docId, keys] of delta) {
+    const v = versions.get(docId);
+    if (v === undefined) { skipped.push(docId); continue; }
+    if (v === null) {
+      // Expected but absent at the recount: created now, unless a writer created it meanwhile.
+      const ok = await reportCounterModel(models).collection.insertOne({ _id: docId as never, s: JSON.stringify(Object.fromEntries(keys)), version: 0 }).then(() => true, (err) => {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        return false;
+      });
+      if (!ok) skipped.push(docId);
+      continue;
     }
-    if (after) {
-      const f = factsOf(after, mapping, cal);
-      addFacts(delta, f, await ancestorsOf(models, f.unitCode), 1);
-    }
-    await applyDelta(models, delta);
-  } catch (err) {
-    // The case change stands (it is what the citizen and officer see); a counter left behind is
-    // found and repaired by `report verify --fix`. Failing the command here would only retry the case write.
-    (log ?? console).error({ err: (err as Error).message }, 'report counters not updated for a case change');
+    if (!(await incrementDoc(models, docId, keys, { atVersion: v }))) skipped.push(docId);
   }
+  return skipped;
+}
+
+/** What a change did to a case's place in the tables, carried by its domain event (see applyEventCounters). */
+export interface CountsChange {
+  before: CaseFacts | null;
+  after: CaseFacts | null;
+}
+
+/** The change between two states of a case, or undefined when it counts the same before and after. */
+export function countsChangeOf(before: CaseLike | null, after: CaseLike | null, cal?: WorkingCalendar): CountsChange | undefined {
+  const mapping = rowMapping();
+  const b = before ? factsOf(before, mapping, cal) : null;
+  const a = after ? factsOf(after, mapping, cal) : null;
+  if (JSON.stringify(b) === JSON.stringify(a)) return undefined;
+  return { before: b, after: a };
+}
+
+/**
+ * The counter side of a domain event: moves the case's contribution from what it counted as before
+ * the change to what it counts as after it, exactly once per counter document however often it runs
+ * (a retry after a crash, the command and the worker both). The facts travel with the event, fixed
+ * at the case write, so the same event always means the same increments.
+ */
+export async function applyEventCounters(models: Models, event: { id: string; data: Record<string, unknown> }, isCounted?: (eventId: string) => Promise<boolean>): Promise<void> {
+  const change = event.data.counts as CountsChange | undefined;
+  if (!change) return;
+  const delta: CounterDelta = new Map();
+  if (change.before) addFacts(delta, change.before, await ancestorsOf(models, change.before.unitCode), -1);
+  if (change.after) addFacts(delta, change.after, await ancestorsOf(models, change.after.unitCode), 1);
+  await applyDelta(models, delta, 8, { eventId: event.id, isCounted });
 }

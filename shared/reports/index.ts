@@ -4,5 +4,5 @@ export { parsePeriod, fiscalYearPeriod, monthPeriod, monthOf, fiscalYearOf, Repo
 export { buildReport, buildReportFromCases, percent, UnknownUnitError, type ReportJson, type ReportQuery, type ReportCounts } from './build.ts';
 export { renderText, toCsv, toXlsx, thaiDate, periodLabel, type RenderOptions } from './render.ts';
 export { toThaiDigits } from '../thaiDate.ts';
-export { recordCaseChange, reportFieldsFor, reportCounterModel, factsOf } from './counters.ts';
+export { applyEventCounters, reportFieldsFor, reportCounterModel, factsOf } from './counters.ts';
 export { createReportsRouter, lineIdTokenAuthenticator, anyOf, type Authenticate, type ReportsRouterDeps } from './http.ts';

@@ -133,7 +133,7 @@ export function quickPostback(msg: any, label: string | RegExp): string {
 
 /** Resolves once no job is waiting or running in any queue of the stack (retries waiting out a backoff are not counted). */
 export async function drained(stack: Stack, timeoutMs = 15_000): Promise<void> {
-  const queues = [...stack.rt.queues.lineEvents, stack.rt.queues.domainEvents];
+  const queues = [...stack.rt.queues.lineEvents, stack.rt.queues.domainEvents, ...(stack.workers ? stack.workers.events.queues.values() : [])];
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const counts = await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'active', 'prioritized')));

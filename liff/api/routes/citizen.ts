@@ -18,6 +18,7 @@ import { receiveImage } from '../uploads.ts';
 import { toDetail, toSummary } from '../views.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
 import { citizenCases } from '../../../shared/cases/citizenCases.ts';
+import { republishCase } from '../../../shared/cases/publish.ts';
 
 const LIST_LIMIT = 200;
 const SERVED_TYPES = /^image\/(jpeg|png|webp|heic|heif|gif)$/;
@@ -62,6 +63,8 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     const key = `liff:${user.userId}:${body.clientRequestId}`;
     const existing = await models.Case.findOne({ idempotencyKey: key }, { trackingNo: 1 }).lean();
     if (existing) {
+      // The first try may have died before its events were queued: queue them (a no-op if they were).
+      await republishCase(models, deps.publish, existing._id);
       ctx.status = 200;
       return { id: String(existing._id), trackingNo: existing.trackingNo };
     }

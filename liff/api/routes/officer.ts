@@ -18,6 +18,7 @@ import {
 import { officerRef, requireOfficer, resolveLocation, type LiffApiDeps } from '../support.ts';
 import { toDetail, toOfficerDetail, toSummary } from '../views.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
+import { republishCase } from '../../../shared/cases/publish.ts';
 
 const LIST_LIMIT = 500;
 /** How far in the future a recorded receivedAt may be (clock skew between the officer's phone and us). */
@@ -80,6 +81,8 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     const key = `officer:${String(officer._id)}:${body.clientRequestId}`;
     const existing = await models.Case.findOne({ idempotencyKey: key }, { trackingNo: 1 }).lean();
     if (existing) {
+      // The first try may have died before its events were queued: queue them (a no-op if they were).
+      await republishCase(models, deps.publish, existing._id);
       ctx.status = 200;
       return { id: String(existing._id), trackingNo: existing.trackingNo };
     }

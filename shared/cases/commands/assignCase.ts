@@ -1,7 +1,7 @@
 import type { CaseDoc } from '../../models/index.ts';
 import { newEvent } from '../events.ts';
 import { updateCaseGuarded } from '../caseUpdate.ts';
-import { publishAndClear, toStored } from '../publish.ts';
+import { publishEvents, toStored } from '../publish.ts';
 import type { DomainDeps } from './openCase.ts';
 
 export interface AssignCaseProps {
@@ -48,6 +48,6 @@ export async function assignCase(deps: DomainDeps, props: AssignCaseProps): Prom
     const now2 = await models.Case.findById(props.caseId).lean<CaseDoc>();
     return { ok: false, reason: 'taken', case: now2 ?? undefined };
   }
-  await publishAndClear(models, deps.publish, updated._id, [event]);
+  await publishEvents(deps.publish, [event]);
   return { ok: true, case: updated };
 }

@@ -3,7 +3,7 @@ import { isOpenStatus } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
-import { recordCaseChange, workingDaysToClose } from '../../reports/counters.ts';
+import { workingDaysToClose } from '../../reports/counters.ts';
 import { slaContext } from '../../sla/load.ts';
 import { monthOf } from '../../reports/period.ts';
 
@@ -17,27 +17,28 @@ export interface CloseCaseProps {
 
 /** ยุติเรื่อง: the case is resolved; the complainant is told the result and asked to rate the service. */
 export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promise<CommandResult<'not_found' | 'not_open'>> {
-  const current = await loadCase(deps, props.caseId);
-  if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
-  if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
+  // The guard holds the status it read: a note or an acceptance landing first changes it and this
+  // write matches nothing. The case is still open then, so the close is tried again on it as it is now.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await loadCase(deps, props.caseId);
+    if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+    if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
-  const now = deps.clock.now();
-  // Frozen on the case for the dashboard overview counters (shared/reports/counters.ts): a later
-  // holiday edit or deadline change does not move a case already closed.
-  const cal = (deps.sla ?? slaContext()).calendar;
-  const closeDays = workingDaysToClose(cal, new Date(current.receivedAt ?? current.createdAt), now);
-  const slaFields = current.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(current.resolveDueAt).getTime() } : {};
-  const event = newEvent('case.closed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
-  const updated = await writeCaseChange(deps, props.caseId, {
-    guard: { unitCode: current.unitCode, status: current.status },
-    set: { status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, 'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields },
-    entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'closed', note: props.summary, fromStatus: current.status, toStatus: 'closed', unitCode: current.unitCode },
-    event,
-  });
-  if (!updated) {
-    const now2 = await loadCase(deps, props.caseId);
-    return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+    const now = deps.clock.now();
+    // Frozen on the case for the dashboard overview counters (shared/reports/counters.ts): a later
+    // holiday edit or deadline change does not move a case already closed.
+    const cal = (deps.sla ?? slaContext()).calendar;
+    const closeDays = workingDaysToClose(cal, new Date(current.receivedAt ?? current.createdAt), now);
+    const slaFields = current.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(current.resolveDueAt).getTime() } : {};
+    const event = newEvent('case.closed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
+    const updated = await writeCaseChange(deps, props.caseId, {
+      guard: { unitCode: current.unitCode, status: current.status },
+      set: { status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, 'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields },
+      entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'closed', note: props.summary, fromStatus: current.status, toStatus: 'closed', unitCode: current.unitCode },
+      event,
+    });
+    if (updated) return { ok: true, case: updated };
   }
-  await recordCaseChange(deps.models, current, updated, undefined, cal);
-  return { ok: true, case: updated };
+  const now2 = await loadCase(deps, props.caseId);
+  return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
 }

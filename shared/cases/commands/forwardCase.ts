@@ -5,7 +5,6 @@ import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
 import { slaContext } from '../../sla/load.ts';
-import { recordCaseChange } from '../../reports/counters.ts';
 
 export interface ForwardCaseProps {
   caseId: string;
@@ -25,46 +24,45 @@ export type ForwardCaseReason = 'not_found' | 'not_open' | 'unknown_unit' | 'sam
  * complainant holds — tracking number, dates — stays as it is.
  */
 export async function forwardCase(deps: DomainDeps, props: ForwardCaseProps): Promise<CommandResult<ForwardCaseReason>> {
-  const current = await loadCase(deps, props.caseId);
-  if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
-  if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
-  if (props.toUnitCode === current.unitCode) return { ok: false, reason: 'same_unit', case: current };
-  if (current.concernedUnitCode && props.toUnitCode === current.concernedUnitCode) return { ok: false, reason: 'concerned_unit', case: current };
-  const unit = await deps.models.Unit.findById(props.toUnitCode).lean();
-  if (!unit) return { ok: false, reason: 'unknown_unit', case: current };
+  // As closeCase: a write that lost to another change while the case stayed open is tried again.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await loadCase(deps, props.caseId);
+    if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+    if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
+    if (props.toUnitCode === current.unitCode) return { ok: false, reason: 'same_unit', case: current };
+    if (current.concernedUnitCode && props.toUnitCode === current.concernedUnitCode) return { ok: false, reason: 'concerned_unit', case: current };
+    const unit = await deps.models.Unit.findById(props.toUnitCode).lean();
+    if (!unit) return { ok: false, reason: 'unknown_unit', case: current };
 
-  const now = deps.clock.now();
-  // The new unit gets its own acknowledgement window from now and its resolution target (counted from
-  // receipt: forwarding buys no time); the citizen's s.38 answer date stays what they were promised.
-  const sla = deps.sla ?? slaContext();
-  const receivedAt = current.receivedAt ?? (current as { createdAt?: Date }).createdAt ?? now;
-  const deadlines = computeDeadlines({
-    receivedAt: new Date(receivedAt), ackFrom: now, channel: current.channel, category: current.category,
-    unitChain: await unitChainFor(sla.policy, props.toUnitCode, deps.models),
-  }, sla);
-  const event = newEvent('case.forwarded', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: props.toUnitCode }, now, {
-    fromUnitCode: current.unitCode, officerId: props.officer.id,
-  });
-  const updated = await writeCaseChange(deps, props.caseId, {
-    guard: { unitCode: current.unitCode, status: current.status },
-    set: {
-      unitCode: props.toUnitCode, status: 'forwarded',
-      ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt,
-      // A case from before deadlines existed gets its answer date now, from receipt: filled, never reset.
-      ...(current.answerDueAt ? {} : { answerDueAt: deadlines.answerDueAt }),
-    },
-    unset: ['assignee'],
-    entry: {
-      by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'forwarded', note: props.reason,
-      fromStatus: current.status, toStatus: 'forwarded', unitCode: props.toUnitCode, fromUnitCode: current.unitCode,
-    },
-    event,
-  });
-  if (!updated) {
-    const now2 = await loadCase(deps, props.caseId);
-    return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+    const now = deps.clock.now();
+    // The new unit gets its own acknowledgement window from now and its resolution target (counted from
+    // receipt: forwarding buys no time); the citizen's s.38 answer date stays what they were promised.
+    const sla = deps.sla ?? slaContext();
+    const receivedAt = current.receivedAt ?? (current as { createdAt?: Date }).createdAt ?? now;
+    const deadlines = computeDeadlines({
+      receivedAt: new Date(receivedAt), ackFrom: now, channel: current.channel, category: current.category,
+      unitChain: await unitChainFor(sla.policy, props.toUnitCode, deps.models),
+    }, sla);
+    const event = newEvent('case.forwarded', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: props.toUnitCode }, now, {
+      fromUnitCode: current.unitCode, officerId: props.officer.id,
+    });
+    const updated = await writeCaseChange(deps, props.caseId, {
+      guard: { unitCode: current.unitCode, status: current.status },
+      set: {
+        unitCode: props.toUnitCode, status: 'forwarded',
+        ackDueAt: deadlines.ackDueAt, resolveDueAt: deadlines.resolveDueAt,
+        // A case from before deadlines existed gets its answer date now, from receipt: filled, never reset.
+        ...(current.answerDueAt ? {} : { answerDueAt: deadlines.answerDueAt }),
+      },
+      unset: ['assignee'],
+      entry: {
+        by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'forwarded', note: props.reason,
+        fromStatus: current.status, toStatus: 'forwarded', unitCode: props.toUnitCode, fromUnitCode: current.unitCode,
+      },
+      event,
+    });
+    if (updated) return { ok: true, case: updated };
   }
-  // Its counts move from the old unit to the new one.
-  await recordCaseChange(deps.models, current, updated);
-  return { ok: true, case: updated };
+  const now2 = await loadCase(deps, props.caseId);
+  return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
 }

@@ -3,13 +3,14 @@ import type { Clock } from '../../clock.ts';
 import type { CaseDoc, Models } from '../../models/index.ts';
 import type { Actor } from '../actor.ts';
 import { newEvent, type CaseEvent, type PublishEvents } from '../events.ts';
-import { fromStored, publishAndClear, toStored } from '../publish.ts';
+import { fromStored, publishEvents, toStored } from '../publish.ts';
+import { countEvent } from '../caseUpdate.ts';
 import { routeCase } from '../routing.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
 import { normaliseThaiPhone } from '../../phone.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
 import { slaContext, type SlaContext } from '../../sla/load.ts';
-import { recordCaseChange, reportFieldsFor } from '../../reports/counters.ts';
+import { countsChangeOf, reportFieldsFor, type CaseLike } from '../../reports/counters.ts';
 
 export interface OpenCaseProps {
   /** Unique per intake (e.g. `line:<webhookEventId>`): a retried job gets the case it already created. */
@@ -48,14 +49,23 @@ export interface DomainDeps {
   publish: PublishEvents;
   /** SLA policy and working calendar; absent: the process's, from the config files (shared/sla/load.ts). */
   sla?: SlaContext;
+  /**
+   * false: leave the report counters to the worker's counters consumer (the state a crash right after
+   * the case write leaves). Default true: counted at once, so reports move with the command.
+   */
+  countInline?: boolean;
 }
 
-/** Registers a complaint, routes it to the responsible unit, and announces `case.opened`. */
+/**
+ * Registers a complaint, routes it to the responsible unit, and announces `case.opened`. A retry of an
+ * intake that already created its case gets that case, and its outbox is queued again: the first try
+ * may have died before queuing (the job ids make a second queuing a no-op).
+ */
 export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<CaseDoc> {
   const { models, clock } = deps;
   const existing = await models.Case.findOne({ idempotencyKey: props.idempotencyKey }).lean<CaseDoc>();
   if (existing) {
-    await publishAndClear(models, deps.publish, existing._id, (existing.pendingEvents ?? []).map(fromStored));
+    await publishEvents(deps.publish, (existing.pendingEvents ?? []).map(fromStored));
     return existing;
   }
   const now = clock.now();
@@ -90,6 +100,9 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
   for (let attempt = 0; ; attempt++) {
     const trackingNo = await nextTrackingNo(models, now);
     event = newEvent('case.opened', { caseId: String(doc._id), trackingNo, unitCode: route.unitCode }, now, props.via ? { via: props.via } : {});
+    // Its place in the report counters travels with the event (see countEvent).
+    const counts = countsChangeOf(null, doc.toObject() as CaseLike, deps.sla?.calendar);
+    if (counts) event.data.counts = counts;
     doc.set('trackingNo', trackingNo);
     doc.set('timeline', [{ at: now, by: props.by, action: 'opened', toStatus: 'received', unitCode: route.unitCode, eventId: event.id }]);
     doc.set('pendingEvents', [toStored(event)]);
@@ -100,7 +113,10 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
       if ((err as { code?: number }).code !== 11000) throw err;
       // Two deliveries racing on the same intake: the other one won, use its case.
       const winner = await models.Case.findOne({ idempotencyKey: props.idempotencyKey }).lean<CaseDoc>();
-      if (winner) return winner;
+      if (winner) {
+        await publishEvents(deps.publish, (winner.pendingEvents ?? []).map(fromStored));
+        return winner;
+      }
       // Otherwise the tracking number was drawn twice (FerretDB's $inc is read → modify → replace,
       // so two intakes at the same moment can get the same one): draw another. Each round at least
       // one of the racers wins; a random pause keeps the losers from colliding again in lockstep.
@@ -109,7 +125,7 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     }
   }
   const created = doc.toObject() as CaseDoc;
-  await recordCaseChange(models, null, created);
-  await publishAndClear(models, deps.publish, doc._id, [event]);
+  if (deps.countInline !== false) await countEvent(models, event);
+  await publishEvents(deps.publish, [event]);
   return created;
 }

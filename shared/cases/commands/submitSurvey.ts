@@ -1,7 +1,6 @@
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from './openCase.ts';
-import { recordCaseChange } from '../../reports/counters.ts';
 
 export interface SubmitSurveyProps {
   caseId: string;
@@ -32,7 +31,5 @@ export async function submitSurvey(deps: DomainDeps, props: SubmitSurveyProps): 
     event,
   });
   if (!updated) return { ok: false, reason: 'already_answered', case: (await loadCase(deps, props.caseId)) ?? undefined };
-  // The overview's satisfaction figure counts answers by month (shared/reports/counters.ts).
-  await recordCaseChange(deps.models, current, updated, undefined, deps.sla?.calendar);
   return { ok: true, case: updated };
 }

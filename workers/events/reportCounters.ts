@@ -1,0 +1,16 @@
+/**
+ * Report counters: the increments an event carries (written by the command with the case change),
+ * applied exactly once per counter document (shared/reports/counters.ts). The command applies them
+ * itself right after the case write; this consumer is what makes a crash in between heal by itself.
+ */
+import { isConsumed } from '../../shared/cases/outbox.ts';
+import type { Models } from '../../shared/models/index.ts';
+import { applyEventCounters } from '../../shared/reports/counters.ts';
+import type { EventConsumerDef } from './consumer.ts';
+
+export function reportCountersConsumer(deps: { models: Models }): EventConsumerDef {
+  return {
+    name: 'counters',
+    handle: (event) => applyEventCounters(deps.models, event, (id) => isConsumed(deps.models, 'counters', id)),
+  };
+}
