@@ -216,7 +216,7 @@ export async function writeCaseChange(deps: DomainDeps, caseId: string, change: 
     };
     if (change.attachments?.length) push.attachments = { $each: change.attachments };
     const update: UpdateQuery<CaseDoc> = { $push: push };
-    if (change.set && Object.keys(change.set).length) update.$set = change.set;
+    update.$set = { ...change.set, hasOutbox: true };
     if (change.unset?.length) update.$unset = Object.fromEntries(change.unset.map((k) => [k, 1]));
     return update;
   });

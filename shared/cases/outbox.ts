@@ -40,7 +40,10 @@ export async function dropFromOutbox(models: Models, caseId: string, eventIds: s
   const ids = new Set(eventIds);
   // Through the version claim like every case write (see caseUpdate.ts), and as a $set of what is
   // left: FerretDB v1's $pull matches no subdocument by a field condition (it would remove nothing).
-  await updateCaseGuarded(models, caseId, {}, (c) => ({ $set: { pendingEvents: (c.pendingEvents ?? []).filter((p) => !ids.has(p.id)) } }), { byIdOnly: true });
+  await updateCaseGuarded(models, caseId, {}, (c) => {
+    const left = (c.pendingEvents ?? []).filter((p) => !ids.has(p.id));
+    return { $set: { pendingEvents: left, hasOutbox: left.length > 0 } };
+  }, { byIdOnly: true });
 }
 
 /**

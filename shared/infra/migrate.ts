@@ -205,6 +205,8 @@ async function runSteps(models: Models, opts: MigrateOptions): Promise<Omit<Migr
   }
   for (const name of opts.collections ?? []) if (await createCollectionIfMissing(conn, name, existing)) collections++;
   const units = await seedUnitsOnce(models);
+  // Outboxes written before cases carried the `hasOutbox` flag the sweep finds them by (a no-op after).
+  await models.Case.updateMany({ 'pendingEvents.0': { $exists: true }, hasOutbox: { $ne: true } }, { $set: { hasOutbox: true } });
   let sqliteIdIndexes = 0;
   if (opts.sqliteDir) sqliteIdIndexes = addFerretSqliteIdIndexes(opts.sqliteDir, conn.db!.databaseName).length;
   // FerretDB/PostgreSQL keeps each database in a schema of the same name.

@@ -118,6 +118,11 @@ const caseSchema = new Schema({
   /** Outbox: events written with the change and removed once every consumer is done (shared/cases/outbox.ts). */
   pendingEvents: { type: [domainEventSchema], default: [] },
   /**
+   * Whether `pendingEvents` holds anything, kept by every write to it: the outbox sweep finds such
+   * cases by this indexed equality (FerretDB answers `pendingEvents.0 $exists` only by reading every case).
+   */
+  hasOutbox: { type: Boolean, default: false },
+  /**
    * What the case counts as in the official tables (issue #5, shared/reports): its rows, fixed at
    * intake from (category, channel) by config/report-rows.json, the month it was received and the month
    * it was closed (yyyymm, Bangkok). Stored so a recount can group on fields, not recompute them.
@@ -135,6 +140,7 @@ const caseSchema = new Schema({
 caseSchema.index({ unitCode: 1, status: 1, createdAt: -1 });
 caseSchema.index({ 'complainant.lineUserId': 1, createdAt: -1 });
 caseSchema.index({ 'pendingEvents.id': 1 });
+caseSchema.index({ hasOutbox: 1 });
 caseSchema.index({ 'attachments.fileId': 1 });
 caseSchema.index({ slaNextAt: 1 });
 

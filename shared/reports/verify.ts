@@ -72,7 +72,7 @@ export async function expectedCounters(models: Models, cal: WorkingCalendar = sl
 /** Counter documents touched by events still in case outboxes whose counts are not yet applied everywhere. */
 async function docsWithEventsInFlight(models: Models): Promise<Set<string>> {
   const docs = new Set<string>();
-  const cursor = models.Case.find({ 'pendingEvents.0': { $exists: true } }, { pendingEvents: 1 }).lean().cursor();
+  const cursor = models.Case.find({ hasOutbox: true }, { pendingEvents: 1 }).lean().cursor();
   for await (const c of cursor) {
     for (const stored of c.pendingEvents ?? []) {
       const event = fromStored(stored);

@@ -25,7 +25,7 @@ export async function sweepOutbox(deps: { models: Models; log: Logger }, consume
   const grace = opts.graceMs ?? OUTBOX_GRACE_MS;
   const r: SweepResult = { cases: 0, queued: 0, retried: 0, settled: 0, dropped: 0 };
   const now = Date.now();
-  const cursor = deps.models.Case.find({ 'pendingEvents.0': { $exists: true } }, { pendingEvents: 1 }).lean().cursor();
+  const cursor = deps.models.Case.find({ hasOutbox: true }, { pendingEvents: 1 }).lean().cursor();
   for await (const c of cursor) {
     r.cases++;
     const finished: string[] = [];
@@ -59,7 +59,8 @@ export async function sweepOutbox(deps: { models: Models; log: Logger }, consume
         r.queued += requeue.length;
       }
     }
-    if (finished.length) {
+    // An empty outbox still flagged (a backfill racing a consumer) is only unflagged.
+    if (finished.length || !(c.pendingEvents ?? []).length) {
       await dropFromOutbox(deps.models, String(c._id), finished);
       r.settled += finished.length;
     }

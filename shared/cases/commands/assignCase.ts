@@ -37,7 +37,7 @@ export async function assignCase(deps: DomainDeps, props: AssignCaseProps): Prom
     props.caseId,
     { unitCode: props.officer.unitCode, status: current.status, 'assignee.officerId': null },
     {
-      $set: { status: 'assigned', assignee: { officerId: props.officer.id, name: props.officer.name } },
+      $set: { status: 'assigned', assignee: { officerId: props.officer.id, name: props.officer.name }, hasOutbox: true },
       $push: {
         timeline: { at: now, by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'assigned', fromStatus: current.status, toStatus: 'assigned', unitCode: current.unitCode, eventId: event.id },
         pendingEvents: toStored(event),

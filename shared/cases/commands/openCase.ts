@@ -106,6 +106,7 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     doc.set('trackingNo', trackingNo);
     doc.set('timeline', [{ at: now, by: props.by, action: 'opened', toStatus: 'received', unitCode: route.unitCode, eventId: event.id }]);
     doc.set('pendingEvents', [toStored(event)]);
+    doc.set('hasOutbox', true);
     try {
       await doc.save();
       break;
