@@ -13,6 +13,8 @@ export const QUEUE_NAMES = {
   domainEvents: 'domain-events',
   /** Signed deliveries to partner agencies' webhook URLs (exchange/webhooks.ts, workers/partnerWebhooks.ts). */
   partnerWebhooks: 'partner-webhooks',
+  /** No worker: a board-visible copy of the dead-letter store (shared/deadLetters.ts). */
+  deadLetters: 'dead-letters',
 } as const;
 
 export interface LineEventJob {
@@ -33,9 +35,13 @@ export interface PartnerWebhookJob {
   body: string;
 }
 
-/** LINE may redeliver an event long after the first try: keep its id (the job id) for two days. */
+/**
+ * LINE may redeliver an event long after the first try: keep its id (the job id) for two days.
+ * Retries happen inside the job (workers/lineEvents.ts), so a failing turn holds its chat's later
+ * turns; BullMQ's own attempts are only a safety net for a processor that throws regardless.
+ */
 export const LINE_EVENT_JOB_OPTIONS: JobsOptions = {
-  attempts: 8,
+  attempts: 3,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 2 * 24 * 3600 },
   removeOnFail: { age: 14 * 24 * 3600 },
@@ -58,13 +64,15 @@ export function shardOf(chatId: string, shards: number): number {
   return h % shards;
 }
 
-/** The chat an event belongs to: what its order is kept within. */
+/**
+ * The chat an event belongs to: what its order is kept within. Total: whatever the event looks
+ * like, some shard takes it (the webhook refuses malformed sources, but a shard that cannot be
+ * computed would stop the whole intake).
+ */
 export function chatIdOf(event: webhook.Event): string {
-  const s = event.source;
-  if (!s) return 'none';
-  if (s.type === 'group') return s.groupId;
-  if (s.type === 'room') return s.roomId;
-  return s.userId ?? 'none';
+  const s = event.source as { type?: unknown; userId?: unknown; groupId?: unknown; roomId?: unknown } | undefined;
+  const id = !s || typeof s !== 'object' ? undefined : s.type === 'group' ? s.groupId : s.type === 'room' ? s.roomId : s.userId;
+  return typeof id === 'string' && id ? id : 'none';
 }
 
 /** Workers need `maxRetriesPerRequest: null` (blocking commands); producers fail fast instead. */
@@ -76,6 +84,7 @@ export interface Queues {
   lineEvents: Queue<LineEventJob>[];
   domainEvents: Queue<DomainEventJob>;
   partnerWebhooks: Queue<PartnerWebhookJob>;
+  deadLetters: Queue;
   connection: Redis;
   /** For the webhook intake stream: auto-pipelined, so concurrent requests share one write to Redis. */
   intake: Redis;
@@ -90,17 +99,19 @@ export function createQueues(redisUrl: string, prefix: string, shards: number): 
   const lineEvents = Array.from({ length: shards }, (_, i) => new Queue<LineEventJob>(QUEUE_NAMES.lineEvents(i), opts));
   const domainEvents = new Queue<DomainEventJob>(QUEUE_NAMES.domainEvents, opts);
   const partnerWebhooks = new Queue<PartnerWebhookJob>(QUEUE_NAMES.partnerWebhooks, opts);
+  const deadLetters = new Queue(QUEUE_NAMES.deadLetters, opts);
   const intake = new Redis(redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   return {
     lineEvents,
     domainEvents,
     partnerWebhooks,
+    deadLetters,
     connection,
     intake,
     prefix,
     redisUrl,
     async close() {
-      await Promise.all([...lineEvents, domainEvents, partnerWebhooks].map((q) => q.close()));
+      await Promise.all([...lineEvents, domainEvents, partnerWebhooks, deadLetters].map((q) => q.close()));
       connection.disconnect();
       intake.disconnect();
     },
