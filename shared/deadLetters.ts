@@ -41,6 +41,9 @@ export interface DeadLetter {
 
 export const DEAD_LETTER_QUEUE = 'dead-letters';
 
+/** BullMQ refuses custom job ids with one ':' in them. */
+export const boardJobId = (id: string) => id.replace(/:/g, '_');
+
 function collection(models: Models) {
   return models.conn.collection<DeadLetter>(DEAD_LETTERS_COLLECTION);
 }
@@ -59,8 +62,8 @@ export async function deadLetter(models: Models, board: Queue | undefined, dl: O
   const prev = await collection(models).findOne({ _id: dl._id }, { projection: { redrives: 1 } });
   await collection(models).replaceOne({ _id: dl._id }, { ...dl, at, redrivenAt: null, redrives: prev?.redrives ?? 0 }, { upsert: true });
   if (board) {
-    await board.remove(dl._id).catch(() => 0);
-    await board.add('dead-letter', { id: dl._id, kind: dl.kind, reason: dl.reason, attempts: dl.attempts, summary: dl.summary, at: at.toISOString() }, { jobId: dl._id }).catch(() => undefined);
+    await board.remove(boardJobId(dl._id)).catch(() => 0);
+    await board.add('dead-letter', { id: dl._id, kind: dl.kind, reason: dl.reason, attempts: dl.attempts, summary: dl.summary, at: at.toISOString() }, { jobId: boardJobId(dl._id) }).catch(() => undefined);
   }
 }
 
@@ -98,6 +101,6 @@ export async function redriveDeadLetter(models: Models, queues: Pick<Queues, 'li
   await queue.add(job.event.type, job, { ...LINE_EVENT_JOB_OPTIONS, jobId });
   const redone = { redrivenAt: new Date(), redrives: (dl.redrives ?? 0) + 1 };
   await collection(models).updateOne({ _id: id }, { $set: redone });
-  await queues.deadLetters.remove(id).catch(() => 0);
+  await queues.deadLetters.remove(boardJobId(id)).catch(() => 0);
   return { ...dl, ...redone };
 }

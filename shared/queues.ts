@@ -75,6 +75,29 @@ export function chatIdOf(event: webhook.Event): string {
   return typeof id === 'string' && id ? id : 'none';
 }
 
+const CHAT_ID = /^[0-9A-Za-z_-]{1,64}$/;
+
+/**
+ * What is wrong with an event's `source`, if anything. The worker orders events per chat (user,
+ * group or room id): a group event without its groupId has no chat, so it is refused here rather
+ * than taken in and left for the worker to trip on (the intake pump applies the same rule to what
+ * is already in the stream). No source at all is allowed (the spec does not
+ * require one; such events have nothing to answer and are ordered together).
+ */
+export function sourceProblem(source: unknown): string | undefined {
+  if (source === undefined) return undefined;
+  if (!source || typeof source !== 'object') return 'source must be an object';
+  const s = source as Record<string, unknown>;
+  const idOf = { user: 'userId', group: 'groupId', room: 'roomId' }[String(s.type)];
+  if (!idOf) return 'source.type must be user, group or room';
+  const id = s[idOf];
+  // A user source's userId is optional in the spec; a group's groupId and a room's roomId are not.
+  if (id === undefined && idOf === 'userId') return undefined;
+  if (typeof id !== 'string' || !CHAT_ID.test(id)) return `source.${idOf} is missing or malformed`;
+  if (s.userId !== undefined && (typeof s.userId !== 'string' || !CHAT_ID.test(s.userId))) return 'source.userId is malformed';
+  return undefined;
+}
+
 /** Workers need `maxRetriesPerRequest: null` (blocking commands); producers fail fast instead. */
 export function redisConnection(url: string, forWorker: boolean): Redis {
   return new Redis(url, { maxRetriesPerRequest: forWorker ? null : 2, enableReadyCheck: true, lazyConnect: false });
