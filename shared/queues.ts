@@ -100,7 +100,16 @@ export function sourceProblem(source: unknown): string | undefined {
 
 /** Workers need `maxRetriesPerRequest: null` (blocking commands); producers fail fast instead. */
 export function redisConnection(url: string, forWorker: boolean): Redis {
-  return new Redis(url, { maxRetriesPerRequest: forWorker ? null : 2, enableReadyCheck: true, lazyConnect: false });
+  return quiet(new Redis(url, { maxRetriesPerRequest: forWorker ? null : 2, enableReadyCheck: true, lazyConnect: false }));
+}
+
+/**
+ * ioredis reconnects by itself and each command that fails meanwhile rejects to its caller; without
+ * a listener, every reconnect attempt while Redis is down would also print an "Unhandled error event".
+ */
+function quiet(redis: Redis): Redis {
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 export interface Queues {
@@ -123,7 +132,7 @@ export function createQueues(redisUrl: string, prefix: string, shards: number): 
   const domainEvents = new Queue<DomainEventJob>(QUEUE_NAMES.domainEvents, opts);
   const partnerWebhooks = new Queue<PartnerWebhookJob>(QUEUE_NAMES.partnerWebhooks, opts);
   const deadLetters = new Queue(QUEUE_NAMES.deadLetters, opts);
-  const intake = new Redis(redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  const intake = quiet(new Redis(redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }));
   return {
     lineEvents,
     domainEvents,

@@ -1,13 +1,15 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
-import { handleLineEvent, type BotDeps } from '../bot/handlers/index.ts';
+import type { BotDeps } from '../bot/handlers/index.ts';
+import { deadLetter } from '../shared/deadLetters.ts';
+import { startLineEventWorkers, type LineEventRetry } from './lineEvents.ts';
 import { republishPendingEvents } from '../shared/cases/publish.ts';
 import { startIntakePump, type IntakePump } from '../shared/intake.ts';
 import type { Logger } from '../shared/logger.ts';
-import { publisherFor, QUEUE_NAMES, redisConnection, type DomainEventJob, type LineEventJob, type Queues } from '../shared/queues.ts';
+import { publisherFor, QUEUE_NAMES, redisConnection, type DomainEventJob, type Queues } from '../shared/queues.ts';
 import { processDomainEvent } from './notify.ts';
 import type { WorkingCalendar } from '../shared/sla/calendar.ts';
 import { slaContext } from '../shared/sla/load.ts';
-import { scheduleCaseById, startSlaWorker } from './sla/worker.ts';
+import { ensureSlaSetup, scheduleCaseById, startSlaWorker } from './sla/worker.ts';
 import { fanOutPartnerEvent } from '../exchange/webhooks.ts';
 import { startPartnerWebhookWorker } from './partnerWebhooks.ts';
 
@@ -22,11 +24,17 @@ export interface WorkerOptions {
   calendar?: WorkingCalendar;
   /** Base of the exponential retry backoff of partner webhook deliveries (default 10 s; tests use less). */
   partnerWebhookBackoffMs?: number;
+  /** How webhook events are retried before being dead-lettered (workers/lineEvents.ts). */
+  lineEventRetry?: Partial<LineEventRetry>;
+  /** How often the Redis-held queue settings are verified (default 30 s; also on every reconnect). */
+  healEveryMs?: number;
 }
 
 export interface RunningWorkers {
   /** The webhook intake pump (tests and benchmarks wait on `drain()`). */
   pump: IntakePump;
+  /** Verifies (and restores) the queue settings Redis holds; resolves when done. */
+  heal(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,13 +51,10 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   // Reminders, nudges and escalation (issue #4); reconciles every case's schedule at start.
   const sla = await startSlaWorker(slaDeps, { connection, producer: opts.queues.connection, prefix: opts.prefix });
 
-  const workers: Worker[] = opts.queues.lineEvents.map((_q, shard) => new Worker<LineEventJob>(
-    QUEUE_NAMES.lineEvents(shard),
-    async (job) => handleLineEvent(deps, job.data),
-    // A shard runs one job at a time, so a job orphaned by a crash blocks its chats until found
-    // stalled: a shorter lock and check than BullMQ's 30 s defaults keep that pause short.
-    { ...base, concurrency: 1, lockDuration: 15_000, stalledInterval: 5_000 },
-  ));
+  // Webhook events: one shard worker each, turns retried in place so a chat keeps its order.
+  const lineEvents = startLineEventWorkers(deps, { connection: connection as ConnectionOptions, prefix: opts.prefix, queues: opts.queues, log: opts.log, retry: opts.lineEventRetry });
+
+  const workers: Worker[] = [];
   workers.push(new Worker<DomainEventJob>(
     QUEUE_NAMES.domainEvents,
     async (job) => {
@@ -66,19 +71,49 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
     w.on('failed', (job, err) => opts.log.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
     w.on('error', (err) => opts.log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
-  await Promise.all([...workers, partnerWebhooks].map((w) => w.waitUntilReady()));
+  await Promise.all([...lineEvents.workers, ...workers, partnerWebhooks].map((w) => w.waitUntilReady()));
 
   // Events a crashed process wrote to case outboxes but never queued.
   const n = await republishPendingEvents(deps.models, publisherFor(opts.queues));
   if (n) opts.log.info({ n }, 'republished pending domain events');
 
   // Webhook bodies the web process appended to the intake stream → the shard queues above.
-  const pump = startIntakePump({ redis: redisConnection(opts.redisUrl, true), queues: opts.queues, prefix: opts.prefix, log: opts.log });
+  const pump = startIntakePump({
+    redis: redisConnection(opts.redisUrl, true), queues: opts.queues, prefix: opts.prefix, log: opts.log,
+    deadLetter: (p) => deadLetter(deps.models, opts.queues.deadLetters, { _id: p.id, kind: p.id.startsWith('intake:') ? 'intake-entry' : 'line-event', reason: p.reason, attempts: 1, summary: p.summary, payload: p.payload }),
+  });
+
+  // What lives only in Redis and is set once at start: after Redis restarted empty (or a flush) it
+  // is gone while the workers carry on. Checked on every reconnect and periodically, and put back.
+  let healing: Promise<void> | undefined;
+  const heal = () => (healing ??= (async () => {
+    try {
+      const concurrency = await Promise.all(opts.queues.lineEvents.map((q) => q.getGlobalConcurrency()));
+      const missing = opts.queues.lineEvents.filter((_q, i) => concurrency[i] !== 1);
+      if (missing.length) {
+        await Promise.all(missing.map((q) => q.setGlobalConcurrency(1)));
+        opts.log.warn({ shards: missing.length }, 'shard queues had lost their global concurrency (Redis restarted or flushed); set again');
+      }
+      if (await ensureSlaSetup(sla.queue)) opts.log.warn('SLA schedulers were gone (Redis restarted or flushed); restored, reconcile queued');
+    } catch (err) {
+      opts.log.warn({ err: (err as Error).message }, 'could not verify the Redis-held queue settings yet');
+    } finally {
+      healing = undefined;
+    }
+  })());
+  const onReady = () => void heal();
+  opts.queues.connection.on('ready', onReady);
+  const healTimer = setInterval(heal, opts.healEveryMs ?? 30_000);
+  healTimer.unref();
 
   return {
     pump,
+    heal: () => heal(),
     async close() {
+      clearInterval(healTimer);
+      opts.queues.connection.off('ready', onReady);
       await pump.close();
+      await lineEvents.close();
       await Promise.all([...workers, partnerWebhooks].map((w) => w.close()));
       await sla.close();
       connection.disconnect();
