@@ -86,7 +86,8 @@ export class RedriveError extends Error {
 /**
  * Puts a dead-lettered webhook event back on its chat's shard queue, under its own id (the old job,
  * kept for redelivery checks, is removed first). The turn logic still applies it at most once
- * (Conversation.lastEventId), so redriving an event that went through after all does nothing twice.
+ * (Conversation.lastEventId), and not at all once the chat has moved on (a later turn was applied):
+ * an old "start a complaint" replayed into the middle of the next one would only confuse.
  */
 export async function redriveDeadLetter(models: Models, queues: Pick<Queues, 'lineEvents' | 'deadLetters'>, id: string): Promise<DeadLetter> {
   const dl = await collection(models).findOne({ _id: id }) as DeadLetter | null;
@@ -98,7 +99,7 @@ export async function redriveDeadLetter(models: Models, queues: Pick<Queues, 'li
   const state = await queue.getJobState(jobId);
   if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized') throw new RedriveError(`${id} is already queued (${state}) / อยู่ในคิวแล้ว`);
   await queue.remove(jobId).catch(() => 0);
-  await queue.add(job.event.type, job, { ...LINE_EVENT_JOB_OPTIONS, jobId });
+  await queue.add(job.event.type, { ...job, redriven: true }, { ...LINE_EVENT_JOB_OPTIONS, jobId });
   const redone = { redrivenAt: new Date(), redrives: (dl.redrives ?? 0) + 1 };
   await collection(models).updateOne({ _id: id }, { $set: redone });
   await queues.deadLetters.remove(boardJobId(id)).catch(() => 0);

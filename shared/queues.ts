@@ -21,6 +21,8 @@ export interface LineEventJob {
   /** The bot's user id the webhook was addressed to. */
   destination: string;
   event: webhook.Event;
+  /** Put back by `deadletter redrive`: applied only if its chat has not moved on since. */
+  redriven?: boolean;
 }
 
 export type DomainEventJob = CaseEvent;

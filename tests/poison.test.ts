@@ -12,7 +12,7 @@ import { loadConfig } from '../shared/config.ts';
 import { listDeadLetters } from '../shared/deadLetters.ts';
 import { appendIntake } from '../shared/intake.ts';
 import { ulid } from '../simulator/server.ts';
-import { converse, startStack, textsOf, waitForText, type Stack } from './helpers/stack.ts';
+import { converse, drained, startStack, textsOf, waitForText, type Stack } from './helpers/stack.ts';
 
 const run = promisify(execFile);
 const ADMIN = { user: 'ops', password: 'poison-board-pw' };
@@ -100,7 +100,7 @@ describe('poison events', () => {
     expect(JSON.stringify(shown)).not.toContain(citizen.userId);
   });
 
-  it('a turn LINE keeps failing past its budget is dead-lettered, the chat moves on, and the CLI redrives it once LINE is back', async () => {
+  it('a turn LINE keeps failing past its budget is dead-lettered and the chat moves on; a redrive after that replays nothing', async () => {
     const { sim, rt } = stack;
     const citizen = await stack.citizen('ผู้ร้อง ส่งใหม่');
     sim.injectFaults({ status: 503, count: 1_000, paths: /\/(reply|push)$/ });
@@ -115,10 +115,12 @@ describe('poison events', () => {
     const listed = await run(process.execPath, ['app/cli.ts', 'deadletter', 'list'], { env });
     expect(listed.stdout).toContain(id);
     expect(listed.stdout).toMatch(/still failing after \d+ s/);
+    const count = sim.messagesFor(citizen.userId).length;
     const redo = await run(process.execPath, ['app/cli.ts', 'deadletter', 'redrive', id], { env });
     expect(redo.stdout).toContain('redriven');
-    // Its turn was superseded by the later one: redriving applies nothing twice; but an event whose
-    // turn is still the chat's last is resent. Either way the dead letter is closed.
+    // Its chat moved on (the later turn was applied): the stale turn is not replayed into it.
+    await drained(stack);
+    expect(sim.messagesFor(citizen.userId)).toHaveLength(count);
     const after = (await listDeadLetters(rt.models, { all: true })).find((d) => d._id === id);
     expect(after?.redrivenAt).toBeTruthy();
     expect((await listDeadLetters(rt.models)).some((d) => d._id === id)).toBe(false);

@@ -91,6 +91,12 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
     return;
   }
 
+  if (job.redriven && conv?.updatedAt && new Date(conv.updatedAt as Date).getTime() > event.timestamp) {
+    // Redriven from the dead letters after the chat moved on: a stale turn, not applied.
+    deps.log.info({ userId, eventId }, 'redriven turn skipped: its chat moved on since');
+    return;
+  }
+
   let lang = (conv?.lang as Lang | undefined) ?? 'th';
   let displayName = conv?.displayName ?? '';
   if (!conv || event.type === 'follow') {
