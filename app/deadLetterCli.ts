@@ -9,7 +9,7 @@ export const DEADLETTER_USAGE = `  deadletter list [--all]
       puts a dead-lettered webhook event back on its chat's queue (applied at most once)`;
 
 /** `npm run cli -- deadletter …`. Returns the exit code. */
-export async function deadLetterCommand(argv: string[]): Promise<number> {
+export async function deadLetterCommand(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== 'list' && command !== 'redrive') {
     console.error(`Usage:\n${DEADLETTER_USAGE}`);
@@ -19,7 +19,7 @@ export async function deadLetterCommand(argv: string[]): Promise<number> {
     console.error('usage: deadletter redrive <id> / ต้องระบุรหัส (จาก deadletter list)');
     return 2;
   }
-  const { MONGODB_URI } = loadConfigPart(['MONGODB_URI']);
+  const { MONGODB_URI } = loadConfigPart(['MONGODB_URI'], env);
   const models = await connectDb(MONGODB_URI);
   try {
     if (command === 'list') {
@@ -30,7 +30,7 @@ export async function deadLetterCommand(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    const { REDIS_URL, QUEUE_PREFIX, EVENT_SHARDS } = loadConfigPart(['REDIS_URL', 'QUEUE_PREFIX', 'EVENT_SHARDS']);
+    const { REDIS_URL, QUEUE_PREFIX, EVENT_SHARDS } = loadConfigPart(['REDIS_URL', 'QUEUE_PREFIX', 'EVENT_SHARDS'], env);
     const queues = createQueues(REDIS_URL, QUEUE_PREFIX, EVENT_SHARDS);
     try {
       const d = await redriveDeadLetter(models, queues, rest[0]);

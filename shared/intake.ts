@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { webhook } from '@line/bot-sdk';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
@@ -46,7 +46,8 @@ export function jobsByShard(bodies: Body[], shards: number, poison: IntakePoison
         list.push({ name: event.type, data: { destination: body.destination, event }, opts: { ...LINE_EVENT_JOB_OPTIONS, jobId: event.webhookEventId } });
         byShard.set(shard, list);
       } catch (err) {
-        const id = typeof event?.webhookEventId === 'string' && event.webhookEventId ? event.webhookEventId : `${body.destination}#${i}:${Date.now()}`;
+        // Same id when the batch is read again (a pump that died before acknowledging): one dead letter.
+        const id = typeof event?.webhookEventId === 'string' && event.webhookEventId ? event.webhookEventId : `noid-${createHash('sha1').update(`${i}:${JSON.stringify(event) ?? ''}`).digest('hex').slice(0, 20)}`;
         poison.push({ id: `line:${id}`, reason: `not routable: ${(err as Error).message}`, summary: summaryOf({ event }), payload: JSON.stringify({ destination: body.destination, event }) ?? 'null' });
       }
     }
