@@ -12,7 +12,6 @@ import { loadCalendar, loadSlaContext, loadSlaPolicy } from '../shared/sla/load.
 import { runMain } from './main.ts';
 import { exchangeCommand, EXCHANGE_USAGE } from '../exchange/cli.ts';
 import { importCommand, reportCommand, REPORT_USAGE } from '../shared/reports/cli.ts';
-import { deadLetterCommand, DEADLETTER_USAGE } from './deadLetterCli.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   db migrate
@@ -34,7 +33,8 @@ const USAGE = `Usage: npm run cli -- <command>
       the effective SLA policy of a unit (config/sla-policy.json over the defaults)
 ${EXCHANGE_USAGE}
 ${REPORT_USAGE}
-${DEADLETTER_USAGE}`;
+  deadletter list [--all] | deadletter redrive <id>
+      events set aside after their retries, with the reason; redrive puts one back on its chat's queue`;
 
 /** Bad arguments to an `sla` command: printed as one line, like a configuration error, not a stack. */
 class UsageError extends ConfigError {
@@ -64,7 +64,8 @@ function slaWithoutDb(command: string | undefined, values: Record<string, string
 runMain(async () => {
   const argv = process.argv.slice(2);
   const [group, command] = argv;
-  if (group === 'deadletter') { process.exitCode = await deadLetterCommand(argv.slice(1)); return; }
+  // Loaded on use: it brings BullMQ, which the other commands do not need to start.
+  if (group === 'deadletter') { process.exitCode = await (await import('./deadLetterCli.ts')).deadLetterCommand(argv.slice(1)); return; }
   if (group === 'report' || group === 'import') {
     // Connected only once the arguments are known to be good: a typo is reported at once.
     let models: Awaited<ReturnType<typeof connectDb>> | undefined;

@@ -91,6 +91,8 @@ describe('Redis lost under a running stack', () => {
 
     await stack.startWorkers();
     await waitForText(sim, citizen.userId, 'ขั้นที่ 1/6');
+    // The pump acknowledges an entry just after queuing its job, so the reply can come first.
+    await stack.drainIntake();
     const ok = await readyz();
     expect(ok.status).toBe(200);
     expect(ok.body.intake).toMatchObject({ ok: true, backlog: 0, lagMs: 0 });
