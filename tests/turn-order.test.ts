@@ -57,6 +57,24 @@ describe('per-chat order under LINE failures', () => {
     expect(textsOf(sim, citizen.userId).filter((t) => t.includes('ขั้นที่ 3/6'))).toHaveLength(1);
   });
 
+  it('a worker shut down while a turn waits out a Retry-After stops at once and hands the turn back: the next worker sends it', async () => {
+    const { sim, rt } = stack;
+    const citizen = await stack.citizen('ผู้ร้อง ปิดระบบ');
+    const from = sim.requests.length;
+    sim.injectFaults({ status: 429, count: 1, retryAfterSec: 60, paths: /\/reply$/ });
+    const sent = await sim.sendText(citizen.userId, 'แจ้งเรื่องร้องเรียน');
+    const deadline = Date.now() + 15_000;
+    while (!replyCalls(from).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    await stack.workers!.close();
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const states = await Promise.all(rt.queues.lineEvents.map((q) => q.getJobState(sent.events[0].webhookEventId)));
+    expect(states.filter((s) => s !== 'unknown')).toEqual(['waiting']);
+    await stack.startWorkers();
+    await waitForText(sim, citizen.userId, 'ขั้นที่ 1/6', 20_000);
+    expect(textsOf(sim, citizen.userId)).toHaveLength(1);
+  });
+
   it('a reply token too old to work is not tried: the turn is pushed with its retry key, and a failed push is retried with the same key, delivered once', async () => {
     const { sim } = stack;
     const citizen = await stack.citizen('ผู้ร้อง มาช้า');
