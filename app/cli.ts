@@ -32,7 +32,9 @@ const USAGE = `Usage: npm run cli -- <command>
   sla policy --unit <code>
       the effective SLA policy of a unit (config/sla-policy.json over the defaults)
 ${EXCHANGE_USAGE}
-${REPORT_USAGE}`;
+${REPORT_USAGE}
+  deadletter list [--all] | deadletter redrive <id>
+      events set aside after their retries, with the reason; redrive puts one back on its chat's queue`;
 
 /** Bad arguments to an `sla` command: printed as one line, like a configuration error, not a stack. */
 class UsageError extends ConfigError {
@@ -62,6 +64,8 @@ function slaWithoutDb(command: string | undefined, values: Record<string, string
 runMain(async () => {
   const argv = process.argv.slice(2);
   const [group, command] = argv;
+  // Loaded on use: it brings BullMQ, which the other commands do not need to start.
+  if (group === 'deadletter') { process.exitCode = await (await import('./deadLetterCli.ts')).deadLetterCommand(argv.slice(1)); return; }
   if (group === 'report' || group === 'import') {
     // Connected only once the arguments are known to be good: a typo is reported at once.
     let models: Awaited<ReturnType<typeof connectDb>> | undefined;

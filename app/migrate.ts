@@ -1,4 +1,5 @@
 import { exchangeModels } from '../exchange/models.ts';
+import { DEAD_LETTERS_COLLECTION } from '../shared/deadLetters.ts';
 import { ensureMigrated as ensure, migrationStatus, type MigrateLog, type MigrationResult } from '../shared/infra/migrate.ts';
 import { connectDb, type Models } from '../shared/models/index.ts';
 import { reportCounterModel } from '../shared/reports/counters.ts';
@@ -23,8 +24,8 @@ export function bindAllModels(models: Models): void {
   nudgeModel(models);
 }
 
-/** Written by modules that keep their model private (dashboard/signouts.ts). */
-const MODEL_LESS_COLLECTIONS = ['dashboard_signouts'];
+/** Written by modules that keep their model private (dashboard/signouts.ts, shared/deadLetters.ts). */
+const MODEL_LESS_COLLECTIONS = ['dashboard_signouts', DEAD_LETTERS_COLLECTION];
 
 const plan = (extra: { log?: MigrateLog; sqliteDir?: string } = {}) => ({
   bindAll: bindAllModels,

@@ -17,6 +17,7 @@ import { createIdTokenVerifier } from '../liff/api/auth.ts';
 import { buildReport, createReportsRouter, lineIdTokenAuthenticator, rowMapping, type Authenticate } from '../shared/reports/index.ts';
 import { createApiKeyAuthenticator, createExchangeApi } from '../exchange/index.ts';
 import { createMetrics } from '../ops/metrics.ts';
+import { intakeHealth } from '../shared/intake.ts';
 import { queuesBoard } from '../ops/queuesBoard.ts';
 import { createSlaQueue } from '../workers/sla/worker.ts';
 import { createDashboard } from '../dashboard/index.ts';
@@ -115,8 +116,9 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
   // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
   const eventQueues = EVENT_CONSUMERS.map((c) => new Queue(eventQueueName(c), { connection: rt.queues.connection as ConnectionOptions, prefix: rt.config.QUEUE_PREFIX }));
-  const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, ...eventQueues, rt.queues.partnerWebhooks, slaQueue];
-  const metrics = createMetrics({ models: rt.models, clock: rt.clock, log: rt.log, queues: allQueues, token: rt.config.METRICS_TOKEN });
+  const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, ...eventQueues, rt.queues.partnerWebhooks, slaQueue, rt.queues.deadLetters];
+  const metrics = createMetrics({ models: rt.models, clock: rt.clock, log: rt.log, queues: allQueues, token: rt.config.METRICS_TOKEN,
+    intake: () => intakeHealth(rt.queues.connection, rt.config.QUEUE_PREFIX) });
   const board = queuesBoard({ queues: allQueues(), adminUser: rt.config.ADMIN_USER, adminPassword: rt.config.ADMIN_PASSWORD,
     authorize: async (req) => { const p = await rt.dashboardAuthenticate(req); return p?.kind === 'officer' && p.role === 'admin'; } });
   const app = createWebApp({ reportsApi, channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,

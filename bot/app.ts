@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { Models } from '../shared/models/index.ts';
 import type { Queues } from '../shared/queues.ts';
 import { liffPages, type LiffPagesOptions } from '../liff/static.ts';
+import { intakeHealth } from '../shared/intake.ts';
 import { webhookRouter } from './webhook.ts';
 
 export interface WebAppDeps {
@@ -22,6 +23,8 @@ export interface WebAppDeps {
   observeWebhook?: (seconds: number, status: number) => void;
   /** The executive dashboard (dashboard/), mounted at /dashboard; absent: not served. */
   dashboard?: Router;
+  /** /readyz reports intake stuck when entries waited this long and nothing moved (default 60 s). */
+  intakeStuckMs?: number;
 }
 
 /** The `web` process: LINE webhook, health checks (and, later, the LIFF API and pages). */
@@ -36,12 +39,16 @@ export function createWebApp(deps: WebAppDeps): Express {
   if (deps.reportsApi) app.use('/api/reports', deps.reportsApi);
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  // Ready means events taken in also come out: besides Redis and the database, the intake pump
+  // (in the worker) must be moving the webhook stream (see intakeHealth for what counts as stuck).
   app.get('/readyz', async (_req, res) => {
-    const [redis, db] = await Promise.all([
+    const [redis, db, intake] = await Promise.all([
       deps.queues.connection.ping().then(() => true, () => false),
       deps.models.conn.db ? deps.models.conn.db.admin().ping().then(() => true, () => false) : Promise.resolve(false),
+      intakeHealth(deps.queues.connection, deps.queues.prefix, deps.intakeStuckMs).catch(() => undefined),
     ]);
-    res.status(redis && db ? 200 : 503).json({ ok: redis && db, redis, db });
+    const ok = redis && db && !!intake?.ok;
+    res.status(ok ? 200 : 503).json({ ok, redis, db, intake: intake ?? null });
   });
 
   if (deps.liffPages) app.use('/liff', liffPages(deps.liffPages));

@@ -3,10 +3,10 @@ import { validateSignature, type webhook } from '@line/bot-sdk';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
 import { appendIntake } from '../shared/intake.ts';
+import { sourceProblem } from '../shared/queues.ts';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
 const EVENT_ID = /^[0-9A-Za-z_-]{1,64}$/;
-
 export interface WebhookDeps {
   channelSecret: string;
   /** Where the intake stream lives; its own connection (auto-pipelined: many requests, one write). */
@@ -54,6 +54,10 @@ export function webhookRouter(deps: WebhookDeps): Router {
     const events = body.events as webhook.Event[];
     const bad = events.findIndex((e) => !e || typeof e !== 'object' || typeof e.type !== 'string' || typeof e.webhookEventId !== 'string' || !EVENT_ID.test(e.webhookEventId));
     if (bad >= 0) return void res.status(400).json({ message: `events[${bad}] needs a type and a webhookEventId (เหตุการณ์ไม่ถูกต้อง)` });
+    for (const [i, e] of events.entries()) {
+      const problem = sourceProblem(e.source);
+      if (problem) return void res.status(400).json({ message: `events[${i}]: ${problem} (แหล่งที่มาของเหตุการณ์ไม่ถูกต้อง)` });
+    }
 
     try {
       // The validated bytes as LINE sent them (not re-serialised): the pump parses them again.

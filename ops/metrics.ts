@@ -11,6 +11,8 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Models } from '../shared/models/index.ts';
 import { overdueFilter } from '../shared/supervision/lateUnits.ts';
+import { countDeadLetters } from '../shared/deadLetters.ts';
+import type { IntakeHealth } from '../shared/intake.ts';
 
 export const OVERDUE_CACHE_MS = 15_000;
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
@@ -23,6 +25,8 @@ export interface MetricsDeps {
   queues: () => Queue[];
   /** Bearer token /metrics requires; empty: open (bind it to a private network). */
   token: string;
+  /** The webhook intake's state (shared/intake.ts intakeHealth); absent: not reported. */
+  intake?: () => Promise<IntakeHealth>;
 }
 
 export interface Metrics {
@@ -96,6 +100,39 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       for (const [level, n] of overdue?.byLevel ?? []) this.set({ level: String(level) }, n);
     },
   });
+
+  let dead: { at: number; byKind: Map<string, number> } | undefined;
+  new Gauge({
+    name: 'rongrian_dead_letters',
+    help: `Events set aside in the dead-letter store and not redriven, by kind (npm run cli -- deadletter list); cached ${OVERDUE_CACHE_MS / 1000} s`,
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      if (!dead || Date.now() - dead.at > OVERDUE_CACHE_MS) {
+        try {
+          dead = { at: Date.now(), byKind: await countDeadLetters(deps.models) };
+        } catch (err) {
+          deps.log.warn({ err: (err as Error).message }, 'metrics: dead letters unavailable');
+        }
+      }
+      this.reset();
+      // Both kinds always reported, so "none" reads 0 and an alert on > 0 needs no absent() guard.
+      for (const kind of ['line-event', 'intake-entry']) this.set({ kind }, dead?.byKind.get(kind as never) ?? 0);
+    },
+  });
+
+  if (deps.intake) {
+    const intake = deps.intake;
+    let last: Promise<IntakeHealth | undefined> | undefined;
+    // One read per scrape for the three gauges.
+    const read = () => (last ??= intake().catch((err) => { deps.log.warn({ err: (err as Error).message }, 'metrics: intake health unavailable'); return undefined; }).finally(() => setTimeout(() => { last = undefined; }, 100)));
+    new Gauge({ name: 'rongrian_intake_backlog', help: 'Webhook bodies taken in and not yet moved into the shard queues', registers: [registry],
+      async collect() { const h = await read(); if (h) this.set(h.backlog); } });
+    new Gauge({ name: 'rongrian_intake_lag_seconds', help: 'Age of the oldest webhook body not yet moved into the shard queues (0: none)', registers: [registry],
+      async collect() { const h = await read(); if (h) this.set(h.lagMs / 1000); } });
+    new Gauge({ name: 'rongrian_intake_stuck', help: '1 when the intake pump has not moved waiting webhook bodies for too long (as /readyz)', registers: [registry],
+      async collect() { const h = await read(); if (h) this.set(h.ok ? 0 : 1); } });
+  }
 
   const router = express.Router();
   router.get('/metrics', async (req, res) => {

@@ -48,6 +48,9 @@ function adapterFor(q: Queue): BullMQAdapter {
       event: { type: d?.event?.type, webhookEventId: d?.event?.webhookEventId, timestamp: d?.event?.timestamp, source: d?.event?.source?.type, message: d?.event?.message?.type },
       note: 'content hidden (ซ่อนเนื้อหา: ข้อมูลส่วนบุคคล)',
     }));
+  } else if (q.name === 'dead-letters') {
+    // Already content-free (reason, attempts, event and source type): shown as is.
+    a.setFormatter('name', (job: { data?: { summary?: string; kind?: string } }) => `${job.data?.kind ?? 'dead letter'}: ${job.data?.summary ?? ''}`);
   } else if (q.name === 'partner-webhooks') {
     a.setFormatter('data', (d: { subscriptionId?: string; eventId?: string; type?: string; body?: string }) => ({
       subscriptionId: d?.subscriptionId, eventId: d?.eventId, type: d?.type, bodyBytes: d?.body ? Buffer.byteLength(d.body) : 0,

@@ -1,11 +1,13 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
-import { handleLineEvent, type BotDeps } from '../bot/handlers/index.ts';
+import type { BotDeps } from '../bot/handlers/index.ts';
+import { deadLetter } from '../shared/deadLetters.ts';
+import { startLineEventWorkers, type LineEventRetry } from './lineEvents.ts';
 import { startIntakePump, type IntakePump } from '../shared/intake.ts';
 import type { Logger } from '../shared/logger.ts';
-import { QUEUE_NAMES, redisConnection, type DomainEventJob, type LineEventJob, type Queues } from '../shared/queues.ts';
+import { QUEUE_NAMES, redisConnection, type DomainEventJob, type Queues } from '../shared/queues.ts';
 import type { WorkingCalendar } from '../shared/sla/calendar.ts';
 import { slaContext } from '../shared/sla/load.ts';
-import { startSlaWorker } from './sla/worker.ts';
+import { ensureSlaSetup, startSlaWorker } from './sla/worker.ts';
 import { startPartnerWebhookWorker } from './partnerWebhooks.ts';
 import { startEventConsumers, type RunningConsumers } from './events/consumer.ts';
 import { notifyConsumer } from './events/notify.ts';
@@ -28,6 +30,10 @@ export interface WorkerOptions {
   /** Outbox sweep period and grace (defaults in workers/events/outboxSweep.ts; tests use less). */
   outboxSweepEveryMs?: number;
   outboxGraceMs?: number;
+  /** How webhook events are retried before being dead-lettered (workers/lineEvents.ts). */
+  lineEventRetry?: Partial<LineEventRetry>;
+  /** How often the Redis-held queue settings are verified (default 30 s; also on every reconnect). */
+  healEveryMs?: number;
 }
 
 export interface RunningWorkers {
@@ -36,6 +42,8 @@ export interface RunningWorkers {
   /** The domain-event consumers (one queue each) and the outbox sweep. */
   events: RunningConsumers;
   sweepOutbox(graceMs?: number): Promise<unknown>;
+  /** Verifies (and restores) the queue settings Redis holds; resolves when done. */
+  heal(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,13 +61,8 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   // Reminders, nudges and escalation (issue #4); reconciles every case's schedule at start.
   const sla = await startSlaWorker(slaDeps, { connection, producer: opts.queues.connection, prefix: opts.prefix });
 
-  const workers: Worker[] = opts.queues.lineEvents.map((_q, shard) => new Worker<LineEventJob>(
-    QUEUE_NAMES.lineEvents(shard),
-    async (job) => handleLineEvent(deps, job.data),
-    // A shard runs one job at a time, so a job orphaned by a crash blocks its chats until found
-    // stalled: a shorter lock and check than BullMQ's 30 s defaults keep that pause short.
-    { ...base, concurrency: 1, lockDuration: 15_000, stalledInterval: 5_000 },
-  ));
+  // Webhook events: one shard worker each, turns retried in place so a chat keeps its order.
+  const lineEvents = startLineEventWorkers(deps, { connection: connection as ConnectionOptions, prefix: opts.prefix, queues: opts.queues, log: opts.log, retry: opts.lineEventRetry });
   // Domain events: each consumer has its own queue and job per event, so one consumer's retries
   // (notify while LINE is down) neither hold nor re-run the others. The domain-events queue (what
   // commands publish to) only hands each event on to them.
@@ -69,6 +72,7 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
     slaRescheduleConsumer(slaDeps, sla.queue),
     reportCountersConsumer(deps),
   ], deps, { connection, producer: opts.queues.connection, prefix: opts.prefix });
+  const workers: Worker[] = [];
   workers.push(new Worker<DomainEventJob>(
     QUEUE_NAMES.domainEvents,
     async (job) => events.enqueue([job.data]),
@@ -79,7 +83,7 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
     w.on('failed', (job, err) => opts.log.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
     w.on('error', (err) => opts.log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
-  await Promise.all([...workers, ...events.workers, partnerWebhooks].map((w) => w.waitUntilReady()));
+  await Promise.all([...lineEvents.workers, ...workers, ...events.workers, partnerWebhooks].map((w) => w.waitUntilReady()));
 
   // Events left in case outboxes whose jobs are missing (a crashed process, a Redis that lost them):
   // now, and periodically while the worker runs.
@@ -87,15 +91,45 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   await sweeper.sweep(0);
 
   // Webhook bodies the web process appended to the intake stream → the shard queues above.
-  const pump = startIntakePump({ redis: redisConnection(opts.redisUrl, true), queues: opts.queues, prefix: opts.prefix, log: opts.log });
+  const pump = startIntakePump({
+    redis: redisConnection(opts.redisUrl, true), queues: opts.queues, prefix: opts.prefix, log: opts.log,
+    deadLetter: (p) => deadLetter(deps.models, opts.queues.deadLetters, { _id: p.id, kind: p.id.startsWith('intake:') ? 'intake-entry' : 'line-event', reason: p.reason, attempts: 1, summary: p.summary, payload: p.payload }),
+  });
+
+  // What lives only in Redis and is set once at start: after Redis restarted empty (or a flush) it
+  // is gone while the workers carry on. Checked on every reconnect and periodically, and put back.
+  let healing: Promise<void> | undefined;
+  const heal = () => (healing ??= (async () => {
+    try {
+      const concurrency = await Promise.all(opts.queues.lineEvents.map((q) => q.getGlobalConcurrency()));
+      const missing = opts.queues.lineEvents.filter((_q, i) => concurrency[i] !== 1);
+      if (missing.length) {
+        await Promise.all(missing.map((q) => q.setGlobalConcurrency(1)));
+        opts.log.warn({ shards: missing.length }, 'shard queues had lost their global concurrency (Redis restarted or flushed); set again');
+      }
+      if (await ensureSlaSetup(sla.queue)) opts.log.warn('SLA schedulers were gone (Redis restarted or flushed); restored, reconcile queued');
+    } catch (err) {
+      opts.log.warn({ err: (err as Error).message }, 'could not verify the Redis-held queue settings yet');
+    } finally {
+      healing = undefined;
+    }
+  })());
+  const onReady = () => void heal();
+  opts.queues.connection.on('ready', onReady);
+  const healTimer = setInterval(heal, opts.healEveryMs ?? 30_000);
+  healTimer.unref();
 
   return {
     pump,
     events,
     sweepOutbox: (graceMs) => sweeper.sweep(graceMs),
+    heal: () => heal(),
     async close() {
+      clearInterval(healTimer);
+      opts.queues.connection.off('ready', onReady);
       await pump.close();
       await sweeper.stop();
+      await lineEvents.close();
       await Promise.all([...workers, partnerWebhooks].map((w) => w.close()));
       await events.close();
       await sla.close();

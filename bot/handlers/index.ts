@@ -1,6 +1,6 @@
 import type { webhook } from '@line/bot-sdk';
 import { copy, langFrom, type Lang } from '../../shared/i18n/index.ts';
-import type { LineClient } from '../../shared/line/client.ts';
+import { REPLY_TOKEN_USABLE_MS, type LineClient } from '../../shared/line/client.ts';
 import type { LinkConfig } from '../../shared/links.ts';
 import type { LineEventJob } from '../../shared/queues.ts';
 import { step } from '../conversation/step.ts';
@@ -77,7 +77,10 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
   if (!['follow', 'message', 'postback'].includes(event.type)) return;
   const userId = event.source.userId;
   const eventId = event.webhookEventId;
-  const replyToken = 'replyToken' in event ? (event.replyToken as string | undefined) : undefined;
+  // A token too old to work is not tried: the turn is pushed with its retry key (a retry after a
+  // failed send, or a turn that waited behind a slow one, would otherwise spend a call on a 400).
+  const fresh = typeof event.timestamp === 'number' && deps.clock.now().getTime() - event.timestamp < REPLY_TOKEN_USABLE_MS;
+  const replyToken = fresh && 'replyToken' in event ? (event.replyToken as string | undefined) : undefined;
 
   const conv = await deps.models.Conversation.findById(userId).lean();
   if (conv?.lastEventId === eventId) {
@@ -85,6 +88,12 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
     if (Array.isArray(conv.outbox) && conv.outbox.length) {
       await sendTurn(deps, userId, eventId, replyToken, conv.outbox as Message[]);
     }
+    return;
+  }
+
+  if (job.redriven && conv?.updatedAt && new Date(conv.updatedAt as Date).getTime() > event.timestamp) {
+    // Redriven from the dead letters after the chat moved on: a stale turn, not applied.
+    deps.log.info({ userId, eventId }, 'redriven turn skipped: its chat moved on since');
     return;
   }
 

@@ -27,6 +27,32 @@ export interface LineClient {
   getContent(messageId: string): Promise<{ data: Buffer; contentType: string }>;
 }
 
+/**
+ * How long LINE may keep a reply token usable is not published (the simulator uses one minute): past
+ * this age, from the event's timestamp, a turn is pushed with its retry key instead of replied.
+ */
+export const REPLY_TOKEN_USABLE_MS = 50_000;
+
+/** `Retry-After` (seconds, or an HTTP date) in ms; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * What a failed LINE call means for trying again: 429 (rate limit) and 5xx pass with time, honouring
+ * `Retry-After` when LINE sends it; any other status will not change by retrying. Undefined: not an
+ * answer from LINE (network and the like).
+ */
+export function lineFailure(err: unknown): { status: number; retryable: boolean; retryAfterMs?: number } | undefined {
+  if (!(err instanceof HTTPFetchError)) return undefined;
+  const retryable = err.status === 429 || err.status >= 500;
+  const retryAfterMs = parseRetryAfter(err.headers?.get?.('retry-after'));
+  return { status: err.status, retryable, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+}
+
 function isConflict(err: unknown): boolean {
   return err instanceof HTTPFetchError && err.status === 409;
 }

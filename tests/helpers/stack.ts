@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { createRuntime, prepareDatabase, startWeb, startWorker, type Runtime, type RunningWeb } from '../../app/runtime.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { loadConfig, type Config } from '../../shared/config.ts';
-import type { RunningWorkers } from '../../workers/index.ts';
+import { startWorkers, type RunningWorkers, type WorkerOptions } from '../../workers/index.ts';
 import { startIntakePump, type IntakePump } from '../../shared/intake.ts';
 import { redisConnection } from '../../shared/queues.ts';
 import { startLineSimulator, type LineSimulator, type SimUser } from '../../simulator/server.ts';
@@ -42,6 +42,10 @@ export async function startStack(opts: {
   loginChannelId?: string;
   /** Per-user LIFF API limits, e.g. `{ write: { name: 'write', max: 100_000, windowSec: 60 } }` for a fuzzer with one token. */
   liffRateLimits?: LiffApiDeps['limits'];
+  /** A Redis of the test's own (one it restarts or flushes) instead of the shared one. */
+  redisUrl?: string;
+  /** Worker settings (retry budgets, heal interval) for tests that provoke failures. */
+  workerOptions?: Partial<WorkerOptions>;
 } = {}): Promise<Stack> {
   const id = randomBytes(4).toString('hex');
   const secret = randomBytes(16).toString('hex');
@@ -52,7 +56,7 @@ export async function startStack(opts: {
   });
   const env = {
     MONGODB_URI: inject('mongoUri'),
-    REDIS_URL: inject('redisUrl'),
+    REDIS_URL: opts.redisUrl ?? inject('redisUrl'),
     LINE_CHANNEL_SECRET: secret,
     LINE_CHANNEL_ACCESS_TOKEN: token,
     LINE_API_BASE_URL: sim.url,
@@ -78,7 +82,9 @@ export async function startStack(opts: {
       await pump.drain();
     },
     async startWorkers() {
-      stack.workers = await startWorker(rt);
+      stack.workers = opts.workerOptions
+        ? await startWorkers(rt.bot, { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queues: rt.queues, log: rt.log, ...opts.workerOptions })
+        : await startWorker(rt);
       return stack.workers;
     },
     async officer(unitCode, role = 'officer', displayName = `จนท. ${unitCode}`) {

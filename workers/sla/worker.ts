@@ -179,6 +179,26 @@ export async function processSlaJob(deps: SlaDeps, queue: Queue<SlaJob>, job: Pi
   }
 }
 
+async function upsertSlaSchedulers(queue: Queue<SlaJob>): Promise<void> {
+  await queue.upsertJobScheduler('sla-run', { every: RUN_EVERY_MS }, { name: 'run', data: {}, opts: JOB_OPTS });
+  await queue.upsertJobScheduler('sla-reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: {}, opts: JOB_OPTS });
+}
+
+/**
+ * Puts back what the SLA queue keeps in Redis only: its global concurrency and its two job
+ * schedulers. Gone after Redis restarted empty or was flushed; with them went every wake-up, so a
+ * reconcile is queued at once (it rebuilds them from MongoDB). Returns whether anything was missing.
+ * Cheap (two reads) when all is well: the worker calls it on every Redis reconnect and periodically.
+ */
+export async function ensureSlaSetup(queue: Queue<SlaJob>): Promise<boolean> {
+  const [concurrency, run, reconcile] = await Promise.all([queue.getGlobalConcurrency(), queue.getJobScheduler('sla-run'), queue.getJobScheduler('sla-reconcile')]);
+  if (concurrency === 1 && run && reconcile) return false;
+  if (concurrency !== 1) await queue.setGlobalConcurrency(1);
+  await upsertSlaSchedulers(queue);
+  await queue.add('reconcile', {}, { ...JOB_OPTS, jobId: `sla-reconcile:healed:${Date.now()}` });
+  return true;
+}
+
 /** Starts the SLA worker (one job at a time across all processes: runs must not overlap) and reconciles. */
 export async function startSlaWorker(deps: SlaDeps, opts: { connection: Redis; producer: Redis; prefix: string }): Promise<RunningSlaWorker> {
   const queue = createSlaQueue(opts.producer, opts.prefix);
@@ -197,8 +217,7 @@ export async function startSlaWorker(deps: SlaDeps, opts: { connection: Redis; p
   worker.on('failed', (job, err) => deps.log.warn({ queue: SLA_QUEUE, jobId: job?.id, err: err.message }, 'sla job failed'));
   worker.on('error', (err) => deps.log.error({ queue: SLA_QUEUE, err: err.message }, 'sla worker error'));
   await worker.waitUntilReady();
-  await queue.upsertJobScheduler('sla-run', { every: RUN_EVERY_MS }, { name: 'run', data: {}, opts: JOB_OPTS });
-  await queue.upsertJobScheduler('sla-reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: {}, opts: JOB_OPTS });
+  await upsertSlaSchedulers(queue);
   const r = await reconcileSla(deps, queue);
   if (r.scheduled) deps.log.info(r, 'sla schedules reconciled');
   return {
