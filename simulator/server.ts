@@ -58,7 +58,21 @@ export interface LineSimulatorOptions {
   now?: () => number;
 }
 export interface SentWebhook { status: number; body: string; events: any[] }
-export interface RecordedRequest { method: string; path: string; status: number; body: unknown; at: number }
+/**
+ * Every call the bot made, when it was answered (`at`, the simulator's clock), how, and with which
+ * X-Line-Retry-Key; `fault` marks an answer forced by `injectFaults` (the request was not acted on).
+ */
+export interface RecordedRequest { method: string; path: string; status: number; body: unknown; at: number; retryKey?: string; fault?: boolean }
+
+/**
+ * A burst of failures the Messaging API answers with instead of acting (LINE's rate limit, an outage):
+ * the next `count` requests whose path matches `paths` (default: the message-sending endpoints) get
+ * `status`, with `Retry-After: retryAfterSec` when given. Several rules queue up: the first one with
+ * failures left applies.
+ */
+export interface FaultSpec { status: 429 | 500 | 502 | 503 | 504; count: number; retryAfterSec?: number; paths?: RegExp }
+/** The message-sending endpoints (reply, push, multicast, narrowcast, broadcast). */
+export const SEND_PATHS = /^\/v2\/bot\/message\/(reply|push|multicast|narrowcast|broadcast)$/;
 
 /** One line of a user's conversation as the demo page shows it (both directions). */
 export type ChatEntry =
@@ -93,6 +107,12 @@ export interface LineSimulator {
   /** The menu this user sees: the per-user link, else the default menu. */
   userRichMenu(userId: string): string | undefined;
   issueIdToken(userId: string, opts?: { expiresInSec?: number; nonce?: string }): string;
+  /** Makes the Messaging API fail the next matching requests (also `POST /__sim/faults`). */
+  injectFaults(spec: FaultSpec): void;
+  /** Drops every fault still pending (also `DELETE /__sim/faults`). Returns how many failures were left. */
+  clearFaults(): number;
+  /** How many failures are still to be served. */
+  pendingFaults(): number;
   close(): Promise<void>;
 }
 
@@ -188,6 +208,7 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
   const userMenus = new Map<string, string>();
   let defaultMenu: string | undefined;
   const requests: RecordedRequest[] = [];
+  const faults: { status: number; left: number; retryAfterSec?: number; paths: RegExp }[] = [];
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   let chatSeq = 0;
@@ -300,9 +321,15 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
     res.locals.requestId = requestId;
     res.setHeader('x-line-request-id', requestId);
     const end = res.end.bind(res);
+    // Taken now: inside a router mounted at a path (the fault injector at /v2), req.path is relative.
+    const path = req.path;
     // Logged just before the response leaves, so a test that awaited the call always sees it.
     res.end = ((...args: Parameters<Response['end']>) => {
-      requests.push({ method: req.method, path: req.path, status: res.statusCode, body: loggedBody(req), at: now() });
+      const retryKey = req.header('x-line-retry-key');
+      requests.push({
+        method: req.method, path, status: res.statusCode, body: loggedBody(req), at: now(),
+        ...(retryKey !== undefined ? { retryKey } : {}), ...(res.locals.fault ? { fault: true } : {}),
+      });
       return end(...args);
     }) as Response['end'];
     next();
@@ -399,6 +426,20 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
       return;
     }
     next();
+  });
+
+  // -------- injected faults: answered before the request is looked at, so nothing is sent
+  app.use('/v2', (req: Request, res: Response, next: NextFunction) => {
+    const path = req.baseUrl + req.path;
+    const rule = faults.find((f) => f.left > 0 && f.paths.test(path));
+    if (!rule) return next();
+    rule.left--;
+    if (rule.left === 0) faults.splice(faults.indexOf(rule), 1);
+    res.locals.fault = true;
+    if (rule.retryAfterSec !== undefined) res.setHeader('retry-after', String(rule.retryAfterSec));
+    res.status(rule.status).json(rule.status === 429
+      ? { message: 'The API rate limit has been exceeded. Try again later.' }
+      : { message: 'Internal Server Error' });
   });
 
   // -------- sending messages
@@ -691,6 +732,25 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
     return u;
   }
 
+  sim.get('/faults', (_req, res) => { res.json({ pending: api.pendingFaults() }); });
+  sim.post('/faults', (req, res) => {
+    const b = jsonBody(req);
+    let paths: RegExp | undefined;
+    try {
+      paths = typeof b.paths === 'string' && b.paths ? new RegExp(b.paths) : undefined;
+    } catch {
+      res.status(400).json({ message: 'paths must be a regular expression' });
+      return;
+    }
+    try {
+      api.injectFaults({ status: b.status, count: b.count, ...(b.retryAfterSec !== undefined ? { retryAfterSec: b.retryAfterSec } : {}), ...(paths ? { paths } : {}) });
+    } catch (err) {
+      res.status(400).json({ message: (err as Error).message });
+      return;
+    }
+    res.status(201).json({ pending: api.pendingFaults() });
+  });
+  sim.delete('/faults', (_req, res) => { res.json({ cleared: api.clearFaults() }); });
   sim.get('/state', (_req, res) => { res.json({ botUserId, webhookUrl: webhookUrl ?? null, loginChannelId }); });
   sim.put('/webhook', (req, res) => {
     const { url } = jsonBody(req);
@@ -927,6 +987,23 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
       const input = `${b64url(JSON.stringify({ typ: 'JWT', alg: 'ES256', kid: idKid }))}.${b64url(JSON.stringify(payload))}`;
       const sig = cryptoSign('sha256', Buffer.from(input), { key: idKeys.privateKey, dsaEncoding: 'ieee-p1363' });
       return `${input}.${b64url(sig)}`;
+    },
+
+    injectFaults(spec) {
+      if (![429, 500, 502, 503, 504].includes(spec.status)) throw new Error('status must be 429, 500, 502, 503 or 504');
+      if (!Number.isInteger(spec.count) || spec.count < 1) throw new Error('count must be a whole number ≥ 1');
+      if (spec.retryAfterSec !== undefined && !(Number.isInteger(spec.retryAfterSec) && spec.retryAfterSec >= 0)) throw new Error('retryAfterSec must be a whole number ≥ 0');
+      faults.push({ status: spec.status, left: spec.count, retryAfterSec: spec.retryAfterSec, paths: spec.paths ?? SEND_PATHS });
+    },
+
+    clearFaults() {
+      const left = faults.reduce((n, f) => n + f.left, 0);
+      faults.length = 0;
+      return left;
+    },
+
+    pendingFaults() {
+      return faults.reduce((n, f) => n + f.left, 0);
     },
 
     close() {

@@ -269,6 +269,43 @@ describe('sending', () => {
     expect((await api('POST', '/v2/bot/chat/loading/start', { chatId: 'U' + '0'.repeat(32) })).status).toBe(400);
   });
 
+  it('injected faults: the next N sends get 429 (with Retry-After) or 500, deliver nothing, and are recorded', async () => {
+    const before = sim.messagesFor(alice.userId).length;
+    const calls = sim.requests.length;
+    sim.injectFaults({ status: 429, count: 2, retryAfterSec: 3 });
+    const first = await push(alice.userId, [{ type: 'text', text: 'limited' }], { 'x-line-retry-key': '1b8c9f3e-4a5d-4e6f-8a7b-1c2d3e4f5a6b' });
+    expect(first.status).toBe(429);
+    expect(first.headers.get('retry-after')).toBe('3');
+    expect(first.json.message).toMatch(/rate limit/);
+    // Not a send path: untouched.
+    expect((await api('GET', '/v2/bot/info')).status).toBe(200);
+    const err = await client.pushMessage({ to: alice.userId, messages: [{ type: 'text', text: 'limited' }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(HTTPFetchError);
+    expect(err.status).toBe(429);
+    expect(err.headers.get('retry-after')).toBe('3');
+    expect(sim.pendingFaults()).toBe(0);
+    // The same retry key goes through once the burst is over: the faulted request was never accepted.
+    expect((await push(alice.userId, [{ type: 'text', text: 'limited' }], { 'x-line-retry-key': '1b8c9f3e-4a5d-4e6f-8a7b-1c2d3e4f5a6b' })).status).toBe(200);
+    expect(sim.messagesFor(alice.userId).length).toBe(before + 1);
+    const logged = sim.requests.slice(calls).filter((r) => r.path === '/v2/bot/message/push');
+    expect(logged.map((r) => [r.status, !!r.fault, r.retryKey])).toEqual([
+      [429, true, '1b8c9f3e-4a5d-4e6f-8a7b-1c2d3e4f5a6b'], [429, true, undefined], [200, false, '1b8c9f3e-4a5d-4e6f-8a7b-1c2d3e4f5a6b'],
+    ]);
+    expect(logged.every((r) => typeof r.at === 'number')).toBe(true);
+
+    // Over HTTP (for harnesses in another process), limited to a path.
+    const ctl = (method: string, body?: unknown) => fetch(`${sim.url}/__sim/faults`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    expect((await ctl('POST', { status: 500, count: 1, paths: '/reply$' })).status).toBe(201);
+    expect((await ctl('POST', { status: 418, count: 1 })).status).toBe(400);
+    expect(await (await ctl('GET')).json()).toEqual({ pending: 1 });
+    expect((await push(alice.userId, [{ type: 'text', text: 'push is fine' }])).status).toBe(200);
+    const r = await api('POST', '/v2/bot/message/reply', { replyToken: 'any', messages: [{ type: 'text', text: 'x' }] });
+    expect(r.status).toBe(500);
+    sim.injectFaults({ status: 503, count: 5 });
+    expect(await (await ctl('DELETE')).json()).toEqual({ cleared: 5 });
+    expect((await push(alice.userId, [{ type: 'text', text: 'after clear' }])).status).toBe(200);
+  });
+
   it('waitForMessages rejects with a clear message on timeout', async () => {
     await expect(sim.waitForMessages(bob.userId, 99, 50)).rejects.toThrow(/has \d+ of 99 expected/);
   });
