@@ -18,6 +18,16 @@ import { ferretdbBinary, freePort } from '../../shared/infra/launcher.ts';
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * Synchronous kills of everything started here and still running. A test that times out never
+ * reaches its `finally`: its afterAll calls `killEverything()` so no server outlives the run.
+ */
+const live = new Set<() => void>();
+export function killEverything(): void {
+  for (const kill of [...live]) { try { kill(); } catch { /* already gone */ } }
+  live.clear();
+}
+
 export async function waitForPort(port: number, what: string, timeoutMs = 30_000, alive: () => boolean = () => true): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -53,6 +63,9 @@ class Restartable {
     const { bin, args } = this.cmd();
     const child = spawn(bin, args, { stdio: 'ignore' });
     this.child = child;
+    const kill = () => child.kill('SIGKILL');
+    live.add(kill);
+    child.once('exit', () => live.delete(kill));
     await waitForPort(this.port, this.what, 30_000, () => running(child));
   }
   kill9(): Promise<void> { return killNow(this.child); }
@@ -130,8 +143,9 @@ export async function startChaosServices(): Promise<ChaosServices> {
   }));
 
   // Nothing started here may outlive this process, whatever way it ends.
-  const onExit = () => { redis.child?.kill('SIGKILL'); ferret.child?.kill('SIGKILL'); pgStop(); };
+  const onExit = () => { redis.child?.kill('SIGKILL'); ferret.child?.kill('SIGKILL'); pgStop(); rmSync(dir, { recursive: true, force: true }); live.delete(onExit); };
   process.once('exit', onExit);
+  live.add(onExit);
   try {
     await Promise.all([redis.start(), ferret.start()]);
   } catch (err) {
@@ -155,6 +169,7 @@ export async function startChaosServices(): Promise<ChaosServices> {
     },
     async stop() {
       process.off('exit', onExit);
+      live.delete(onExit);
       await Promise.all([redis.stop(), ferret.stop()]);
       pgStop();
       rmSync(dir, { recursive: true, force: true });
@@ -187,6 +202,9 @@ export class AppProcess {
     });
     this.child = child;
     this.starts++;
+    const kill = () => child.kill('SIGKILL');
+    live.add(kill);
+    child.once('exit', () => live.delete(kill));
     let buf = '';
     const onData = (d: Buffer) => {
       this.log.write(d);
