@@ -111,6 +111,7 @@ async function main(): Promise<number> {
   const prefill = { conversationsSec: 0, casesSec: 0, cases: 0 };
   const reports: ChaosReport[] = await runChaos({
     shards: SHARDS,
+    startTimeoutMs: 600_000,
     log: (s) => log(s),
     prefill: async (rt) => {
       if (CONVERSATIONS) {

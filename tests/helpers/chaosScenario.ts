@@ -53,6 +53,8 @@ export interface PhaseOptions {
 
 export interface ChaosSetup {
   shards?: number;
+  /** How long web and worker may take to say they serve (longer on a large database: the worker's start-up sweeps read it). */
+  startTimeoutMs?: number;
   /** Fills the database before web and worker start (bench:chaos). */
   prefill?: (rt: Runtime, log: (s: string) => void) => Promise<void>;
   log?: (s: string) => void;
@@ -123,6 +125,7 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
   const opts = setup;
   const log = setup.log ?? ((s: string) => console.log(s));
   const start = Date.now();
+  const startTimeoutMs = setup.startTimeoutMs ?? 60_000;
 
   const services: ChaosServices = await startChaosServices();
   const secret = randomBytes(16).toString('hex');
@@ -171,8 +174,8 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
     const web = new AppProcess('web', env, services.dir);
     const worker = new AppProcess('worker', env, services.dir);
     apps.push(web, worker);
-    await web.start();
-    await worker.start();
+    await web.start(startTimeoutMs);
+    await worker.start(startTimeoutMs);
     const webUrl = `http://127.0.0.1:${webPort}`;
     sim.setWebhookUrl(`${webUrl}/webhook`);
     log(`chaos: services up in ${((Date.now() - start) / 1000).toFixed(1)} s (Redis AOF ${services.redisUrl}, FerretDB/PostgreSQL ${services.mongoUri}, web ${webUrl})`);
@@ -394,7 +397,7 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
             await worker.kill9();
             const at = Date.now();
             await sleep(downMs);
-            await worker.start().catch((err) => { note = `restart failed: ${(err as Error).message.slice(0, 120)}`; });
+            await worker.start(startTimeoutMs).catch((err) => { note = `restart failed: ${(err as Error).message.slice(0, 120)}`; });
             down = Date.now() - at;
             break;
           }
@@ -486,6 +489,7 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
       let lost = 0;
       let duplicates = 0;
       let wrong = 0;
+      const dupLabels: string[] = [];
       const lostLabels: string[] = [];
       const wrongLabels: string[] = [];
       const replyLatency: number[] = [];
@@ -493,7 +497,7 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
       for (const e of acceptedEvents) {
         const a = answersOf(e);
         if (!a.length) { lost++; if (lostLabels.length < 5) lostLabels.push(`${e.label} (${new Date(e.sentAt).toISOString().slice(11, 19)})`); continue; }
-        if (a.length > 1) duplicates += a.length - 1;
+        if (a.length > 1) { duplicates += a.length - 1; if (dupLabels.length < 5) dupLabels.push(`${e.label} → ${a.map((x) => JSON.stringify(x.text.slice(0, 30))).join(' + ')}`); }
         firstAnswer.set(e.id, a[0].at);
         replyLatency.push(a[0].at - e.sentAt);
         if (e.expect && !e.expect.test(a[0].text)) { wrong++; if (wrongLabels.length < 5) wrongLabels.push(`${e.label} → ${JSON.stringify(a[0].text.slice(0, 40))}`); }
@@ -511,7 +515,7 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
         }
       }
       checks.push({ name: 'every accepted event answered', ok: lost === 0, detail: `${lost} of ${acceptedEvents.length} accepted events never answered${lostLabels.length ? `: ${lostLabels.join('; ')}` : ''}` });
-      checks.push({ name: 'no event answered twice', ok: duplicates === 0, detail: `${duplicates} extra answers` });
+      checks.push({ name: 'no event answered twice', ok: duplicates === 0, detail: `${duplicates} extra answers${dupLabels.length ? `: ${dupLabels.join('; ')}` : ''}` });
       checks.push({ name: 'answers in order per chat', ok: outOfOrder === 0, detail: `${outOfOrder} answers came before the answer to an earlier message of the same chat` });
       checks.push({ name: 'each answer is the next step', ok: wrong === 0, detail: `${wrong} answers were not the expected question${wrongLabels.length ? `: ${wrongLabels.join('; ')}` : ''}` });
 
