@@ -19,11 +19,12 @@
  * CHAOS_VERIFY=0 skips the counter recount. Exits 1 if a target is missed.
  */
 import { randomBytes } from 'node:crypto';
-import { CHANNEL_CODES } from '../shared/categories.ts';
+import { CHANNEL_CODES, OPEN_STATUSES } from '../shared/categories.ts';
 import { importRecords, type RecordSource } from '../shared/import/legacy.ts';
 import { DISTRICT_ROWS, PROVINCE_ROWS, type ReportFormat } from '../shared/reports/rows.ts';
 import type { Runtime } from '../app/runtime.ts';
 import { ulid } from '../simulator/server.ts';
+import { killEverything } from '../tests/helpers/chaos.ts';
 import { faultsFromEnv, runChaos, type ChaosReport, type PhaseOptions } from '../tests/helpers/chaosScenario.ts';
 import { benchLog, fmt, seededRandom } from './support.ts';
 
@@ -97,16 +98,24 @@ async function prefillCases(rt: Runtime): Promise<{ sec: number; imported: numbe
     onProgress: (s) => { if (performance.now() - last > 15_000) { last = performance.now(); log(`  ${fmt(s.imported)} cases imported…`); } },
   });
   if (stats.rejected) log(`  ${stats.rejected} records rejected by the importer`);
+  // In steady state every open case has its next SLA moment planned (the worker's start-up sweep then
+  // only checks its wake-up exists); imported cases have none yet, and planning them one by one is a
+  // one-off migration cost, not what this benchmark measures.
+  const t = performance.now();
+  const planned = await rt.models.Case.updateMany({ status: { $in: OPEN_STATUSES } }, { $set: { slaNextAt: new Date(now + 30 * DAY) } });
+  log(`  slaNextAt set on ${fmt(planned.modifiedCount)} open cases in ${fmt((performance.now() - t) / 1000, 1)} s`);
   return { sec: stats.ms / 1000, imported: stats.imported };
 }
 
 async function main(): Promise<number> {
   log(`${CITIZENS} citizens, phases ${PHASES.join(', ')}, faults ${FAULTS.join(', ') || 'none'}; pre-fill ${fmt(CONVERSATIONS)} conversations, ${fmt(CASES)} cases`);
   const phases: PhaseOptions[] = [];
-  const slow = { replyTimeoutMs: 120_000, recoveryTimeoutMs: 60_000, settleMs: 90_000, skipVerify: !VERIFY };
+  const slow = { replyTimeoutMs: 120_000, recoveryTimeoutMs: 60_000, settleMs: 90_000, skipVerify: true };
   if (PHASES.includes('clean')) phases.push({ name: 'no faults', citizens: CITIZENS, faults: [], spreadSec: 0, thinkMs: [500, 2000], ...slow });
   if (PHASES.includes('faults')) phases.push({ name: 'faults', citizens: CITIZENS, faults: FAULTS, spreadSec: SPREAD, thinkMs: [1000, 4000], faultGapMs: [3000, 8000], ...slow });
   if (!phases.length) throw new Error('CHAOS_PHASES must name clean and/or faults');
+  // The counters are the whole database's: one recount after the last phase (it reads every case).
+  phases[phases.length - 1].skipVerify = !VERIFY;
 
   const prefill = { conversationsSec: 0, casesSec: 0, cases: 0 };
   const reports: ChaosReport[] = await runChaos({
@@ -149,4 +158,6 @@ async function main(): Promise<number> {
   return pass ? 0 : 1;
 }
 
+// Ctrl-C or a timeout: no server started for the benchmark may outlive it.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { killEverything(); process.exit(130); });
 process.exitCode = await main();

@@ -476,8 +476,8 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
       const settleUntil = Date.now() + (opts.budgetSec ? Math.min(settleMs, t0 + opts.budgetSec * 1000 - 20_000 - Date.now()) : settleMs);
       while (Date.now() < settleUntil) {
         const busy = await Promise.all([r.queues.domainEvents, ...r.queues.lineEvents].map((q) => q.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized').catch(() => 1)));
-        const pending = await r.models.Case.countDocuments({ 'pendingEvents.0': { $exists: true } }).catch(() => 1);
-        if (busy.every((n) => n === 0) && pending === 0 && (await lineEventsIdle())) break;
+        // The outbox count is a scan of every case on FerretDB: only once the queues are quiet.
+        if (busy.every((n) => n === 0) && (await lineEventsIdle()) && (await r.models.Case.countDocuments({ 'pendingEvents.0': { $exists: true } }).catch(() => 1)) === 0) break;
         await sleep(1000);
       }
       await sleep(1000);
@@ -527,8 +527,10 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
       const problems: string[] = [];
       const alertLatency: number[] = [];
       const stranded = citizens.filter((c) => !c.confirm);
+      // One read for all of them: any filter but `_id` is a scan of every case on FerretDB.
+      const allCases = await r.models.Case.find({ 'complainant.lineUserId': { $in: citizens.map((c) => c.userId) } }, { trackingNo: 1, unitCode: 1, createdAt: 1, status: 1, assignee: 1, complainant: 1 }).lean();
       for (const c of citizens) {
-        const cases = await r.models.Case.find({ 'complainant.lineUserId': c.userId }, { trackingNo: 1, unitCode: 1, createdAt: 1, status: 1, assignee: 1 }).lean();
+        const cases = allCases.filter((k) => k.complainant?.lineUserId === c.userId);
         if (!c.confirm) {
           if (cases.length) { caseProblems++; problems.push(`${c.userId.slice(0, 8)}: ${cases.length} case(s) without a confirmed filing`); }
           continue;
