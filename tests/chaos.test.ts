@@ -22,8 +22,9 @@ describe('chaos: faults under load', () => {
       name: FAULTS.length ? 'faults' : 'no faults',
       citizens: CITIZENS,
       faults: FAULTS,
-      spreadSec: 20,
-      thinkMs: [300, 1200],
+      // Long enough that citizens are still chatting when the last fault hits.
+      spreadSec: 40,
+      thinkMs: [500, 2000],
       replyTimeoutMs: 60_000,
       recoveryTimeoutMs: 35_000,
       faultGapMs: [1500, 4000],
