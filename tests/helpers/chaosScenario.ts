@@ -575,7 +575,8 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
           dead.push({ id: String(doc.eventId ?? doc.jobId ?? doc._id), raw: JSON.stringify(doc), reason: String(doc.reason ?? doc.error ?? doc.failedReason ?? '') });
         }
       }
-      const unlogged = dead.filter((d) => !d.reason || !logs.some((l) => l.includes(d.id)));
+      // A store may prefix its ids (`line:<webhookEventId>`); the log line names the event either way.
+      const unlogged = dead.filter((d) => !d.reason || !logs.some((l) => l.includes(d.id) || l.includes(d.id.replace(/^[a-z-]+:/, ''))));
       checks.push({ name: 'every dead letter has a logged reason', ok: unlogged.length === 0, detail: `${dead.length} dead-lettered, ${unlogged.length} without a reason or a log line naming it${collections.length ? ` (collections: ${collections.join(', ')})` : ''}` });
       const poisonAccepted = poisonEvents.filter((e) => e.acceptedAt !== undefined);
       const poisonUnaccounted = poisonAccepted.filter((e) => !dead.some((d) => d.raw.includes(e.id)));
