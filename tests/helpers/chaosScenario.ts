@@ -470,7 +470,9 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
       citizensDone = true;
       await officerRuns;
       const loadEnd = Date.now();
-      log(`chaos: conversations done after ${((loadEnd - t0) / 1000).toFixed(1)} s; settling`);
+      // The latencies first: on a large database the checks below take minutes.
+      const early = events.filter((e) => !e.poison && e.acceptedAt !== undefined).map((e) => { const a = answersOf(e); return a.length ? a[0].at - e.sentAt : undefined; }).filter((x): x is number => x !== undefined);
+      log(`chaos: conversations done after ${((loadEnd - t0) / 1000).toFixed(1)} s; reply latency so far p50 ${Math.round(percentile(early, 50))} ms, p99 ${Math.round(percentile(early, 99))} ms (${early.length} answers); settling`);
 
       // Let queued notifications and outbox sweeps finish before judging.
       const settleUntil = Date.now() + (opts.budgetSec ? Math.min(settleMs, t0 + opts.budgetSec * 1000 - 20_000 - Date.now()) : settleMs);
