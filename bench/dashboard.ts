@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
 import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
 import { addFerretPostgresIndexes } from '../shared/infra/ferretPostgres.ts';
-import { connectDb } from '../shared/models/index.ts';
+import { connectMigrated } from '../app/migrate.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { importRecords, type RecordSource } from '../shared/import/legacy.ts';
 import { buildReport } from '../shared/reports/build.ts';
@@ -73,7 +73,7 @@ async function main() {
     uri = services.mongoUri;
   }
   const dbName = `bench_dash_${randomBytes(3).toString('hex')}`;
-  const models = await connectDb(uri, dbName);
+  const models = await connectMigrated(uri, dbName);
   let failed = false;
   try {
     await seedUnits(models);
