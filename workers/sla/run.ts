@@ -57,16 +57,39 @@ type Batch = { _id: string; at: Date; messages: { to: string; text: string }[]; 
 /** Per batch document: well under MongoDB's 16 MB whatever the digests say (a digest is ≤ 5,000 chars). */
 const MARKS_PER_PART = 5_000;
 const MESSAGE_CHARS_PER_PART = 1_000_000;
-/** Cases written at once while recording keys and moving `slaNextAt` (FerretDB on SQLite: one, or SQLITE_BUSY). */
-const writeConcurrency = async (models: Models) => ((await isFerretDb(models)) ? 1 : 8);
+/** shared/cases/caseUpdate.ts lets another writer take a claim over after 30 s; ours write well within. */
+const CLAIM_YOUNG_MS = 10_000;
+/** Cases claimed with one insert and then written, per step of a run. */
+const WRITE_CHUNK = 500;
+/** Cases read by `_id` at once (each read is its own round trip on FerretDB). */
+const READ_CONCURRENCY = 16;
+/** LINE pushes in flight at once: well under the Messaging API's rate limit, enough to hide its latency. */
+const PUSH_CONCURRENCY = 8;
 
-const ferret = new WeakMap<object, Promise<boolean>>();
-/** FerretDB v1 pushes no range or sort down to SQLite (bench/sla.ts measures it), and its writers lock each other out. */
-export function isFerretDb(models: Models): Promise<boolean> {
-  if (!ferret.has(models.conn)) {
-    ferret.set(models.conn, models.conn.db!.admin().command({ buildInfo: 1 }).then((info) => 'ferretdbVersion' in info, () => false));
+type Store = 'mongodb' | 'ferretdb-sqlite' | 'ferretdb-postgresql';
+const stores = new WeakMap<object, Promise<Store>>();
+/**
+ * Which engine answers: FerretDB v1 pushes no range or sort down (bench/sla.ts measures it); on its
+ * SQLite backend concurrent writers fail with SQLITE_BUSY; its `update` command with many statements
+ * runs them one by one (and stalled at a hundred here), so a bulkWrite there saves nothing.
+ * The PostgreSQL backend explains with PostgreSQL's own plan (`Plan`), the SQLite one does not.
+ */
+function storeOf(models: Models): Promise<Store> {
+  if (!stores.has(models.conn)) {
+    stores.set(models.conn, (async () => {
+      const info = await models.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}));
+      if (!('ferretdbVersion' in info)) return 'mongodb';
+      const explained = await slaBatchModel(models).find({ _id: 'x' }).explain().catch(() => ({})) as { queryPlanner?: Record<string, unknown> };
+      return explained.queryPlanner && 'Plan' in explained.queryPlanner ? 'ferretdb-postgresql' : 'ferretdb-sqlite';
+    })());
   }
-  return ferret.get(models.conn)!;
+  return stores.get(models.conn)!;
+}
+/** Cases written at once: one on FerretDB/SQLite (or SQLITE_BUSY). */
+const writeConcurrency = async (models: Models) => ((await storeOf(models)) === 'ferretdb-sqlite' ? 1 : 8);
+
+export async function isFerretDb(models: Models): Promise<boolean> {
+  return (await storeOf(models)) !== 'mongodb';
 }
 
 /** The runs' case writes carry no guard (they are computed from the claimed version): on FerretDB, write by `_id` alone. */
@@ -140,7 +163,7 @@ export interface RunScope {
 /** Reads the listed cases that are due (`slaNextAt <= now`), by `_id`, a few at a time. */
 async function dueByIds(deps: SlaDeps, ids: string[], now: Date): Promise<CaseDoc[]> {
   const out: CaseDoc[] = [];
-  await eachLimited([...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id)), 8, async (id) => {
+  await eachLimited([...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id)), READ_CONCURRENCY, async (id) => {
     const c = await deps.models.Case.findById(id, RUN_PROJECTION).lean<CaseDoc>();
     if (c?.slaNextAt && new Date(c.slaNextAt).getTime() <= now.getTime()) out.push(c);
   });
@@ -176,7 +199,8 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
   const tRead = performance.now();
   const marked = new Set(due.map(({ n }) => n.caseId));
   // Cases with nothing to send now: just move their clock on.
-  const advanceRest = async () => eachLimited(looked.filter((c) => !marked.has(String(c._id))), await writeConcurrency(deps.models), async (c) => { await advanceSlaNextAt(deps, c, now); });
+  const advanceRest = async () => recordCases(deps, now, looked.filter((c) => !marked.has(String(c._id))).map((c) => [String(c._id), []]), known);
+  const known = new Map(looked.map((c) => [String(c._id), c]));
   if (!due.length) {
     await advanceRest();
     return { messages: 0, notifications: 0, recovered, cases: looked.length };
@@ -241,7 +265,7 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
   }
   await hooks.afterBatchWritten?.();
   const tBatch = performance.now();
-  await finishRun(deps, docs[0], hooks);
+  await finishRun(deps, docs[0], hooks, known);
   const tFinish = performance.now();
   await advanceRest();
   const ms = (a: number, b: number) => Math.round(b - a);
@@ -251,48 +275,125 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
   };
 }
 
-/** Steps 2 and 3 of a run, over all its parts; safe to repeat. */
-async function finishRun(deps: SlaDeps, head: Batch, hooks: RunHooks): Promise<void> {
+/**
+ * Steps 2 and 3 of a run, over all its parts; safe to repeat. `known`: the cases as the run read
+ * them (absent when finishing a crashed run's batch: then they are read again).
+ */
+async function finishRun(deps: SlaDeps, head: Batch, hooks: RunHooks, known?: Map<string, CaseDoc>): Promise<void> {
   const Batch = slaBatchModel(deps.models);
   const all: Batch[] = [head];
   for (let i = 1; i < (head.parts ?? 1); i++) {
     const p = await Batch.findById(`${head._id}:${i}`).lean<Batch>();
     if (p && !p.doneAt) all.push(p);
   }
-  await eachLimited(groupByCase(all.flatMap((b) => b.marks)), await writeConcurrency(deps.models), async ([caseId, marks]) => {
-    const updated = await updateCaseGuarded(deps.models, caseId, {}, (cur) => {
-      const keys = marks.map((m) => m.key);
-      const update: Record<string, any> = { $addToSet: { slaSent: { $each: keys } } };
-      const esc = marks.filter((m) => m.level).sort((x, y) => (y.level ?? 0) - (x.level ?? 0))[0];
-      let level = cur.escalationLevel ?? 0;
-      if (esc && level < (esc.level ?? 0)) {
-        level = esc.level ?? 0;
-        update.$set = { escalationLevel: esc.level };
-        update.$push = { timeline: { at: new Date(head.at), by: { kind: 'system' }, action: 'escalated', unitCode: esc.unitCode, note: th.slaEscalatedNote(esc.level ?? 0, esc.window ?? '') } };
-      }
-      // The case's next moment, as it will be once these keys are recorded.
-      const after = { ...cur, slaSent: [...(cur.slaSent ?? []), ...keys], escalationLevel: level } as unknown as SlaCase;
-      const next = nextWake(after, deps.calendar, new Date(head.at), deps.plan);
-      if (next) update.$set = { ...update.$set, slaNextAt: next };
-      else update.$unset = { slaNextAt: 1 };
-      return update;
-    }, await byIdOnFerret(deps.models));
-    if (!updated) deps.log.warn({ caseId }, 'SLA keys not recorded (case gone or busy)');
-  });
+  await recordCases(deps, new Date(head.at), groupByCase(all.flatMap((b) => b.marks)), known);
   await hooks.afterMarked?.();
+  // Each push carries its own retry key (batch + recipient), so pushing several at once (and again
+  // after a crash) still delivers each message once.
   const messages = all.flatMap((b) => b.messages.map((m) => ({ ...m, batch: b._id })));
-  for (let i = 0; i < messages.length; i++) {
-    const m = messages[i];
+  await eachLimited(messages.map((m, i) => ({ m, i })), PUSH_CONCURRENCY, async ({ m, i }) => {
     await deps.line.push(m.to, [{ type: 'text', text: m.text }], `sla:${m.batch}:${m.to}`).catch((err: Error) => {
       // A group the bot has left (its leave event not handled yet) must not hold up the run.
       if (!isGroupId(m.to) || ![400, 403, 404].includes((err as { status?: number }).status ?? 0)) throw err;
       deps.log.warn({ groupId: m.to, err: err.message }, 'SLA group digest not delivered');
     });
     await hooks.afterPush?.(i);
-  }
+  });
   const doneAt = deps.clock.now();
   for (const b of all.slice(1)) await Batch.updateOne({ _id: b._id }, { $set: { doneAt } });
   await Batch.updateOne({ _id: head._id }, { $set: { doneAt } });
+}
+
+/** The update recording `marks` on a case as it is at its claimed version, and moving its `slaNextAt` on; null if nothing changes. */
+function caseUpdateFor(deps: Pick<SlaDeps, 'calendar' | 'plan'>, cur: CaseDoc, marks: Mark[], at: Date): Record<string, any> | null {
+  const keys = marks.map((m) => m.key);
+  const update: Record<string, any> = keys.length ? { $addToSet: { slaSent: { $each: keys } } } : {};
+  const esc = marks.filter((m) => m.level).sort((x, y) => (y.level ?? 0) - (x.level ?? 0))[0];
+  let level = cur.escalationLevel ?? 0;
+  if (esc && level < (esc.level ?? 0)) {
+    level = esc.level ?? 0;
+    update.$set = { escalationLevel: esc.level };
+    update.$push = { timeline: { at, by: { kind: 'system' }, action: 'escalated', unitCode: esc.unitCode, note: th.slaEscalatedNote(esc.level ?? 0, esc.window ?? '') } };
+  }
+  // The case's next moment, as it will be once these keys are recorded.
+  const after = { ...cur, slaSent: [...(cur.slaSent ?? []), ...keys], escalationLevel: level } as unknown as SlaCase;
+  const next = nextWake(after, deps.calendar, at, deps.plan);
+  if (!keys.length && sameTime(cur.slaNextAt, next)) return null;
+  if (next) update.$set = { ...update.$set, slaNextAt: next };
+  else update.$unset = { slaNextAt: 1 };
+  return update;
+}
+
+/**
+ * Step 2 for many cases at once (also the cases with nothing to send, `marks` empty: their clock
+ * just moves on). Per chunk: the cases' versions claimed with ONE insertMany of the claim ids
+ * shared/cases/caseUpdate.ts uses (`<caseId>:<version>:0`, a unique insert each, atomic on FerretDB
+ * too), then the claimed cases written by `_id` — on MongoDB as one bulkWrite. A claim already
+ * taken (a command writing that case right now, or our own crashed run's) sends the case the
+ * one-at-a-time way (updateCaseGuarded), which waits its turn or takes over a stale claim.
+ */
+async function recordCases(deps: SlaDeps, at: Date, entries: [string, Mark[]][], known?: Map<string, CaseDoc>): Promise<void> {
+  const { models } = deps;
+  const store = await storeOf(models);
+  const concurrency = await writeConcurrency(models);
+  const slow: [string, Mark[]][] = [];
+  for (let i = 0; i < entries.length; i += WRITE_CHUNK) {
+    const chunk = entries.slice(i, i + WRITE_CHUNK);
+    const cur = new Map<string, CaseDoc>();
+    const unread: string[] = [];
+    for (const [id] of chunk) {
+      const c = known?.get(id);
+      if (c) cur.set(id, c);
+      else unread.push(id);
+    }
+    await eachLimited(unread, READ_CONCURRENCY, async (id) => {
+      const c = /^[0-9a-f]{24}$/.test(id) ? await models.Case.findById(id, RUN_PROJECTION).lean<CaseDoc>() : null;
+      if (c) cur.set(id, c);
+      else deps.log.warn({ caseId: id }, 'SLA keys not recorded (case gone)');
+    });
+    const todo = chunk.flatMap(([id, marks]) => {
+      const c = cur.get(id);
+      const update = c && caseUpdateFor(deps, c, marks, at);
+      return c && update ? [{ id, marks, version: c.version, update }] : [];
+    });
+    if (!todo.length) continue;
+    const claimedAt = Date.now();
+    const taken = new Set<number>();
+    try {
+      await models.CaseClaim.collection.insertMany(todo.map((t) => ({ _id: `${t.id}:${t.version ?? 0}:0` as never, at: new Date() })), { ordered: false });
+    } catch (err) {
+      const e = err as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } };
+      const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+      if (!writeErrors.length || writeErrors.some((w) => w.code !== 11000)) throw err;
+      for (const w of writeErrors) taken.add(w.index);
+    }
+    for (const i of taken) slow.push([todo[i].id, todo[i].marks]);
+    const claimed = todo.filter((_t, i) => !taken.has(i));
+    // Each claim proves we alone write that version and read it after it was written (see
+    // updateCaseGuarded); `_id` alone then selects the case, the one filter FerretDB/SQLite indexes.
+    // Only while the claims are young: past CLAIM_STALE_MS another writer may take one over, so a
+    // slow chunk also matches the version.
+    const young = Date.now() - claimedAt < CLAIM_YOUNG_MS;
+    const op = (t: (typeof claimed)[number]) => ({
+      filter: young && store !== 'mongodb' ? { _id: t.id } : { _id: t.id, version: t.version ?? { $exists: false } },
+      update: { ...t.update, $inc: { version: 1 } },
+    });
+    if (store === 'mongodb') {
+      const r = claimed.length ? await models.Case.bulkWrite(claimed.map((t) => ({ updateOne: op(t) })), { ordered: false }) : undefined;
+      if (r && r.matchedCount < claimed.length) deps.log.warn({ missed: claimed.length - r.matchedCount }, 'SLA keys not recorded on some cases (gone)');
+    } else {
+      await eachLimited(claimed, concurrency, async (t) => {
+        const { filter, update } = op(t);
+        const r = await models.Case.updateOne(filter, update);
+        if (!r.matchedCount) deps.log.warn({ caseId: t.id }, 'SLA keys not recorded (case gone)');
+      });
+    }
+  }
+  // The few cases someone else was writing: one at a time, from the case as it is then.
+  await eachLimited(slow, concurrency, async ([caseId, marks]) => {
+    const updated = await updateCaseGuarded(models, caseId, {}, (cur) => caseUpdateFor(deps, cur, marks, at) ?? {}, await byIdOnFerret(models));
+    if (!updated) deps.log.warn({ caseId }, 'SLA keys not recorded (case gone or busy)');
+  });
 }
 
 function groupByCase(marks: Mark[]): [string, Mark[]][] {
