@@ -4,9 +4,9 @@ import { openCase } from '../shared/cases/commands/openCase.ts';
 import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
 import { LateTally, lateSnapshotModel, LIVE_MAX_OPEN_CASES, missedDeadline } from '../shared/supervision/lateSnapshot.ts';
 import { lateUnits } from '../shared/supervision/lateUnits.ts';
-import type { SlaDeps } from '../workers/sla/run.ts';
+import { runSla, type SlaDeps } from '../workers/sla/run.ts';
 import { createSlaQueue, reconcileSla } from '../workers/sla/worker.ts';
-import { startStack, type Stack } from './helpers/stack.ts';
+import { startStack, textsOf, type Stack } from './helpers/stack.ts';
 
 // What bench:sla needs at national scale, checked on the real FerretDB: the SLA's `_id`-only writes
 // lose nothing to concurrent writers, and the late-units snapshot says what the live count says.
@@ -67,6 +67,37 @@ describe('SLA at scale on the real stack', () => {
     expect(saved!.timeline.filter((e) => e.action === 'note').map((e) => e.note).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `n${i}`));
     expect(saved!.version).toBeGreaterThanOrEqual(16);
     await stack.rt.models.Case.updateMany({}, { $set: { status: 'closed' } });
+  });
+
+  it('a run records its keys on every due case, whether the version claim is free, left by a crashed writer or raced by commands; one digest, once', async () => {
+    const { models } = stack.rt;
+    const officer = await stack.officer('5003', 'officer', 'จนท. ชุด');
+    const cases: Awaited<ReturnType<typeof fileCase>>[] = [];
+    for (let i = 0; i < 6; i++) cases.push(await fileCase({ unitCode: '5003', status: 'received', ackDueAt: bkk('2026-03-09T16:30') }));
+    // A writer died holding the claim on the first case's current version: the run's batch claim
+    // fails there and that case goes the one-at-a-time way, which takes the stale claim over.
+    const first = await models.Case.findById(cases[0]._id).lean();
+    await models.CaseClaim.create({ _id: `${cases[0]._id}:${first!.version ?? 0}:0`, at: new Date(Date.now() - 60_000) });
+    const at = bkk('2026-03-10T10:00');
+    // Commands write the other cases while the run reads, claims and writes them.
+    const [r] = await Promise.all([
+      runSla(deps, at),
+      ...cases.slice(1).map((c, i) => updateCaseGuarded(models, String(c._id), { status: 'received' }, { $push: { timeline: { at: new Date(), by: { kind: 'system' }, action: 'note', note: `race${i}` } } })),
+    ]);
+    expect(r.notifications).toBe(6);
+    // The stale claim was taken over one generation further.
+    expect(await models.CaseClaim.exists({ _id: `${cases[0]._id}:${first!.version ?? 0}:1` })).toBeTruthy();
+    for (const [i, c] of cases.entries()) {
+      const saved = await models.Case.findById(c._id).lean();
+      expect(saved!.slaSent.filter((k) => k.includes(':nudge-ack:'))).toHaveLength(1);
+      expect(new Date(saved!.slaNextAt!).getTime()).toBeGreaterThan(at.getTime());
+      if (i) expect(saved!.timeline.filter((e) => e.note === `race${i - 1}`)).toHaveLength(1);
+    }
+    const told = () => textsOf(stack.sim, officer.userId).filter((t) => cases.every((c) => t.includes(c.trackingNo)));
+    expect(told()).toHaveLength(1);
+    expect((await runSla(deps, at)).messages).toBe(0);
+    expect(told()).toHaveLength(1);
+    await models.Case.updateMany({}, { $set: { status: 'closed' } });
   });
 
   it('the reconcile sweep stores a per-unit tally equal to the live count; with many open cases (LIVE_MAX_OPEN_CASES) the card uses it', async () => {
