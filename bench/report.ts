@@ -8,6 +8,7 @@
  * most, provinces some, the ministry a few), both formats and all their rows, received over fiscal
  * years 2568–2569, about 80 % closed within 0–120 days. Then measures, against the targets:
  *   - import rate                                                         ≥ 10,000 records/s
+ *     beside a bare insertMany of the same documents with the same indexes (the engine's own limit)
  *   - report time from counters over 100 random scopes (unit, with or without children, format,
  *     fiscal year / month / whole-month range): p50 and p95              p95 ≤ 50 ms
  *   - full recount from the cases (`report verify`) and whether it is clean   clean

@@ -9,8 +9,12 @@
  *   - cases scheduled per second: reconcile on an empty Redis (creates every wake-up job)  ≥ 5,000/s
  *   - reconcile sweep for all cases, second pass (nothing missing)                        ≤ 5 min
  *   - Redis used_memory per scheduled case (INFO memory delta / cases)                     ≤ 1 KB
- *   - due-job processing: a fake clock makes BENCH_DUE cases due, time the run             cases/s
+ *   - due-job processing: a fake clock makes BENCH_DUE cases due, time the run             ≥ 1,000/s
+ *     and the largest wake-up burst (08:30) extrapolated to 1,000,000 open cases            ≤ 15 min
  *   - late-units card for the whole country (shared/supervision/lateUnits.ts)             ≤ 1 s
+ * Beside scheduling and the due run, the engine's own limit measured in the same run (a bare driver
+ * cursor over the same cases; bare updates by `_id` of as many cases), so a missed target shows
+ * whether the engine or our code is the bound.
  * and for information: the seeding rate, the planning rate, whether the run's `slaNextAt` range
  * query uses an index (explain), and Redis per case of a bare sorted set (the alternative design).
  *

@@ -66,7 +66,7 @@ const READ_CONCURRENCY = 16;
 /** LINE pushes in flight at once: well under the Messaging API's rate limit, enough to hide its latency. */
 const PUSH_CONCURRENCY = 8;
 
-type Store = 'mongodb' | 'ferretdb-sqlite' | 'ferretdb-postgresql';
+export type Store = 'mongodb' | 'ferretdb-sqlite' | 'ferretdb-postgresql';
 const stores = new WeakMap<object, Promise<Store>>();
 /**
  * Which engine answers: FerretDB v1 pushes no range or sort down (bench/sla.ts measures it); on its
@@ -74,7 +74,7 @@ const stores = new WeakMap<object, Promise<Store>>();
  * runs them one by one (and stalled at a hundred here), so a bulkWrite there saves nothing.
  * The PostgreSQL backend explains with PostgreSQL's own plan (`Plan`), the SQLite one does not.
  */
-function storeOf(models: Models): Promise<Store> {
+export function storeOf(models: Models): Promise<Store> {
   if (!stores.has(models.conn)) {
     stores.set(models.conn, (async () => {
       const info = await models.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}));
