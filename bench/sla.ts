@@ -18,9 +18,11 @@
  * and for information: the seeding rate, the planning rate, whether the run's `slaNextAt` range
  * query uses an index (explain), and Redis per case of a bare sorted set (the alternative design).
  *
- * Env: BENCH_FERRET_ID_INDEX=0 (leave FerretDB/SQLite without the `_id` index fix), BENCH_CASES, BENCH_DUE (default 2 % of the cases, at most 20,000), BENCH_BATCH (insert batch,
+ * Env: BENCH_FERRET_ID_INDEX=0 (leave FerretDB/SQLite without the `_id` index fix), BENCH_PG_ID_GIN=<postgres URL>
+ * (FerretDB/PostgreSQL: add a GIN index its `_id` queries can use), BENCH_CASES, BENCH_DUE (default 2 % of the cases, at most 20,000), BENCH_BATCH (insert batch,
  * default 5,000), REDIS_URL / MONGODB_URI. Exits 1 if a target is missed.
  */
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
@@ -174,6 +176,32 @@ async function main() {
       rows.push({ label: 'FerretDB/SQLite _id expression index', value: `added to ${added.length} tables; a case update by _id ${fmt(before)} ms → ${fmt(after, 1)} ms`, target: 'info' });
     } else if (services?.ferretSqliteDir) {
       rows.push({ label: 'FerretDB/SQLite _id expression index', value: 'not added (BENCH_FERRET_ID_INDEX=0): every _id read/update scans the table', target: 'info' });
+    }
+
+    // FerretDB on PostgreSQL: its `_id` index is a btree on `_jsonb->'_id'`, but it asks for `_id` with
+    // `_jsonb->'_id' @> value`, which only a GIN index answers, so every read or update by `_id` is a
+    // sequential scan of the table. BENCH_PG_ID_GIN=<postgres URL of FerretDB's database> adds that
+    // index to each table of the bench's database (psql on PATH) and shows what it changes.
+    const pgUrl = process.env.BENCH_PG_ID_GIN;
+    if (pgUrl && store === 'ferretdb-postgresql') {
+      await slaBatchModel(models).init();
+      const sample = await col.find({}, { projection: { _id: 1 } }).limit(5).toArray();
+      const medianUpdate = async () => {
+        const ts: number[] = [];
+        for (const [i, d] of sample.entries()) {
+          const t = performance.now();
+          await col.updateOne({ _id: d._id }, { $set: { benchProbe: i } });
+          ts.push(performance.now() - t);
+        }
+        return ts.sort((a, b) => a - b)[2];
+      };
+      const before = await medianUpdate();
+      const psql = (sql: string) => execFileSync('psql', [pgUrl, '-Atc', sql], { encoding: 'utf8' }).trim();
+      const schema = models.conn.db!.databaseName;
+      const tables = psql(`select tablename from pg_tables where schemaname = '${schema}' and tablename not like '\_ferretdb%'`).split('\n').filter(Boolean);
+      for (const t of tables) psql(`create index if not exists "${t}_id_gin" on "${schema}"."${t}" using gin ((_jsonb->'_id') jsonb_path_ops)`);
+      const after = await medianUpdate();
+      rows.push({ label: 'FerretDB/PostgreSQL _id GIN index', value: `added to ${tables.length} tables; a case update by _id ${fmt(before)} ms → ${fmt(after, 1)} ms`, target: 'info' });
     }
 
     // Does the run's query use the slaNextAt index?
