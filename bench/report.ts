@@ -43,7 +43,7 @@ const SPAN = NOW.getTime() - FROM;
 const DAY = 86_400_000;
 
 /** The engine the run measured, for the header: FerretDB's PostgreSQL backend explains with PostgreSQL's plan nodes ("Node Type"). */
-async function engineOf(models: Awaited<ReturnType<typeof connectDb>>): Promise<string> {
+async function engineOf(models: Awaited<ReturnType<typeof connectMigrated>>): Promise<string> {
   const info = await models.conn.db!.admin().command({ buildInfo: 1 });
   if (!('ferretdbVersion' in info)) return `MongoDB ${info.version}`;
   const explained = await models.Unit.collection.find({}).limit(1).explain() as { queryPlanner?: Record<string, unknown> };

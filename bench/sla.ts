@@ -18,16 +18,16 @@
  * and for information: the seeding rate, the planning rate, whether the run's `slaNextAt` range
  * query uses an index (explain), and Redis per case of a bare sorted set (the alternative design).
  *
- * Env: BENCH_FERRET_ID_INDEX=0 (leave FerretDB/SQLite without the `_id` index fix), BENCH_PG_ID_GIN=<postgres URL>
- * (FerretDB/PostgreSQL: add a GIN index its `_id` queries can use), BENCH_CASES, BENCH_DUE (default 2 % of the cases, at most 20,000), BENCH_BATCH (insert batch,
+ * Env: BENCH_FERRET_ID_INDEX=0 (leave FerretDB/SQLite without the `_id` index fix), FERRETDB_POSTGRESQL_URL
+ * (FerretDB/PostgreSQL: add the GIN indexes its pushed-down filters can use, as bench:dashboard does), BENCH_CASES, BENCH_DUE (default 2 % of the cases, at most 20,000), BENCH_BATCH (insert batch,
  * default 5,000), REDIS_URL / MONGODB_URI. Exits 1 if a target is missed.
  */
-import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../shared/categories.ts';
 import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
+import { addFerretPostgresIndexes } from '../shared/infra/ferretPostgres.ts';
 import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
 import type { LineClient } from '../shared/line/client.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -93,7 +93,8 @@ async function main() {
     engine = store === 'mongodb' ? 'MongoDB' : `FerretDB v1.24.2, ${store === 'ferretdb-postgresql' ? 'PostgreSQL' : 'SQLite'}`;
     // Units and one officer per unit (the digests need somebody to go to).
     const units = buildUnitCatalog();
-    await models.Unit.insertMany(units.map((u) => ({ _id: u.code, nameTh: u.nameTh, nameEn: u.nameEn, level: u.level, parentCode: u.parentCode, provinceCode: u.provinceCode })));
+    // The migration step (connectMigrated) seeds the units already; a bare server has none.
+    if (!(await models.Unit.estimatedDocumentCount())) await models.Unit.insertMany(units.map((u) => ({ _id: u.code, nameTh: u.nameTh, nameEn: u.nameEn, level: u.level, parentCode: u.parentCode, provinceCode: u.provinceCode })));
     await models.Officer.insertMany(units.map((u, i) => ({ lineUserId: `U${String(i).padStart(32, '0')}`, unitCode: u.code, role: i % 3 ? 'officer' : 'head', name: `จนท. ${u.code}` })));
     const caseUnits = units.filter((u) => u.level === 'district' || u.level === 'province' || u.level === 'partner').map((u) => u.code);
     log(`${units.length} units (${caseUnits.length} take cases); seeding ${fmt(N)} open cases in batches of ${fmt(BATCH)}`);
@@ -178,12 +179,9 @@ async function main() {
       rows.push({ label: 'FerretDB/SQLite _id expression index', value: 'not added (BENCH_FERRET_ID_INDEX=0): every _id read/update scans the table', target: 'info' });
     }
 
-    // FerretDB on PostgreSQL: its `_id` index is a btree on `_jsonb->'_id'`, but it asks for `_id` with
-    // `_jsonb->'_id' @> value`, which only a GIN index answers, so every read or update by `_id` is a
-    // sequential scan of the table. BENCH_PG_ID_GIN=<postgres URL of FerretDB's database> adds that
-    // index to each table of the bench's database (psql on PATH) and shows what it changes.
-    const pgUrl = process.env.BENCH_PG_ID_GIN;
-    if (pgUrl && store === 'ferretdb-postgresql') {
+    // FerretDB on PostgreSQL asks for `_id` (and any equality) with `@>`, which only a GIN index
+    // answers (shared/infra/ferretPostgres.ts): without it every read or update by `_id` scans the table.
+    if (process.env.FERRETDB_POSTGRESQL_URL && store === 'ferretdb-postgresql') {
       await slaBatchModel(models).init();
       const sample = await col.find({}, { projection: { _id: 1 } }).limit(5).toArray();
       const medianUpdate = async () => {
@@ -196,12 +194,9 @@ async function main() {
         return ts.sort((a, b) => a - b)[2];
       };
       const before = await medianUpdate();
-      const psql = (sql: string) => execFileSync('psql', [pgUrl, '-Atc', sql], { encoding: 'utf8' }).trim();
-      const schema = models.conn.db!.databaseName;
-      const tables = psql(`select tablename from pg_tables where schemaname = '${schema}' and tablename not like '\_ferretdb%'`).split('\n').filter(Boolean);
-      for (const t of tables) psql(`create index if not exists "${t}_id_gin" on "${schema}"."${t}" using gin ((_jsonb->'_id') jsonb_path_ops)`);
+      const added = addFerretPostgresIndexes(process.env.FERRETDB_POSTGRESQL_URL, [models.conn.db!.databaseName]);
       const after = await medianUpdate();
-      rows.push({ label: 'FerretDB/PostgreSQL _id GIN index', value: `added to ${tables.length} tables; a case update by _id ${fmt(before)} ms → ${fmt(after, 1)} ms`, target: 'info' });
+      rows.push({ label: 'FerretDB/PostgreSQL GIN indexes', value: `${added.length} added; a case update by _id ${fmt(before)} ms → ${fmt(after, 1)} ms`, target: 'info' });
     }
 
     // Does the run's query use the slaNextAt index?
