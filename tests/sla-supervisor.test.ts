@@ -9,7 +9,7 @@ import { ulid, type SimUser } from '../simulator/server.ts';
 import { lateSnapshotModel, LIVE_MAX_OPEN_CASES } from '../shared/supervision/lateSnapshot.ts';
 import { runSla, type SlaDeps } from '../workers/sla/run.ts';
 import { createSlaQueue, reconcileSla } from '../workers/sla/worker.ts';
-import { converse, startStack, textsOf, type Stack } from './helpers/stack.ts';
+import { converse, drained, startStack, textsOf, type Stack } from './helpers/stack.ts';
 
 // Bangkok wall-clock → instant. Sat 14 Mar 2026: no office hours, so the background SLA runs send officers nothing.
 const bkk = (local: string): Date => new Date(`${local}:00+07:00`);
@@ -88,6 +88,9 @@ describe('supervisors in LINE: late units, กระตุ้น, unit groups', 
     tn.future5001 = await fileCase('5001', bkk('2026-03-20T16:30'));
     tn.late5002 = await fileCase('5002', bkk('2026-03-12T16:30'));
     tn.late5101 = await fileCase('5101', bkk('2026-03-11T16:30'));
+    // The new-case alerts go out through their own queue: let them arrive before the card is asked
+    // for, so the card is the next message each head receives.
+    await drained(stack);
   });
   afterAll(async () => { await stack?.close(); });
 

@@ -199,7 +199,7 @@ export async function ensureSlaSetup(queue: Queue<SlaJob>): Promise<boolean> {
   return true;
 }
 
-/** Starts the SLA worker (one job at a time across all processes: runs must not overlap) and reconciles. */
+/** Starts the SLA worker (one job at a time across all processes: runs must not overlap) and queues a reconcile. */
 export async function startSlaWorker(deps: SlaDeps, opts: { connection: Redis; producer: Redis; prefix: string }): Promise<RunningSlaWorker> {
   const queue = createSlaQueue(opts.producer, opts.prefix);
   await queue.setGlobalConcurrency(1);
@@ -218,8 +218,9 @@ export async function startSlaWorker(deps: SlaDeps, opts: { connection: Redis; p
   worker.on('error', (err) => deps.log.error({ queue: SLA_QUEUE, err: err.message }, 'sla worker error'));
   await worker.waitUntilReady();
   await upsertSlaSchedulers(queue);
-  const r = await reconcileSla(deps, queue);
-  if (r.scheduled) deps.log.info(r, 'sla schedules reconciled');
+  // The start-up reconcile reads every open case: queued as a job, not awaited, so a worker restarted
+  // on a large database takes webhooks again at once (the wake-ups it rebuilds are due later anyway).
+  await queue.add('reconcile', {}, { ...JOB_OPTS, jobId: `sla-reconcile:start:${Date.now()}` });
   return {
     queue,
     worker,
