@@ -86,4 +86,20 @@ describe('worker crashes and restarts', () => {
     const conv = await rt.models.Conversation.findById(citizen.userId).lean();
     expect(conv).toMatchObject({ state: 'askingDescription', outbox: null });
   });
+  it('a job retried after dying between replying and recording it does not answer twice', async () => {
+    const { sim, rt } = stack;
+    const citizen = await stack.citizen('ผู้ร้อง ตอบแล้ว');
+    const before = sim.messagesFor(citizen.userId).length;
+    const sent = await sim.sendText(citizen.userId, 'แจ้งเรื่องร้องเรียน');
+    const event = sent.events[0];
+    // Handled here (whether or not a worker of this stack got to it first: then this is a no-op).
+    await handleLineEvent(rt.bot, { destination: sim.botUserId, event } as never);
+    await sim.waitForMessages(citizen.userId, before + 1, 15_000);
+    // The state a crash right after LINE accepted the reply leaves: the turn's replies still in its outbox.
+    await rt.models.Conversation.updateOne({ _id: citizen.userId }, { $set: { outbox: [{ type: 'text', text: 'คำตอบเดิม (ส่งแล้ว)' }], replyAttempt: event.webhookEventId } });
+    await handleLineEvent(rt.bot, { destination: sim.botUserId, event } as never);
+    expect(sim.messagesFor(citizen.userId)).toHaveLength(before + 1);
+    expect(textsOf(sim, citizen.userId)).not.toContain('คำตอบเดิม (ส่งแล้ว)');
+    expect(await rt.models.Conversation.findById(citizen.userId).lean()).toMatchObject({ outbox: null });
+  });
 });

@@ -86,7 +86,7 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
   if (conv?.lastEventId === eventId) {
     // Applied before a crash; the replies may not have gone out. The retry key keeps a resend single.
     if (Array.isArray(conv.outbox) && conv.outbox.length) {
-      await sendTurn(deps, userId, eventId, replyToken, conv.outbox as Message[]);
+      await sendTurn(deps, userId, eventId, replyToken, conv.outbox as Message[], conv.replyAttempt === eventId);
     }
     return;
   }
@@ -133,7 +133,7 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
 
   await deps.models.Conversation.updateOne(
     { _id: userId },
-    { $set: { state, draft, lang, displayName, lastEventId: eventId, outbox: replies } },
+    { $set: { state, draft, lang, displayName, lastEventId: eventId, outbox: replies, replyAttempt: replyToken ? eventId : null } },
     { upsert: true },
   );
   if (event.type === 'follow' && deps.richMenuId && !(await linkOfficerMenu(userId, deps))) {
@@ -144,8 +144,13 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
 }
 
 /** Sends a turn's saved replies, then marks them sent: a retry of the job after this point sends nothing. */
-async function sendTurn(deps: BotDeps, userId: string, eventId: string, replyToken: string | undefined, replies: Message[]): Promise<void> {
-  if (replies.length) await deps.line.replyOrPush(userId, replyToken, replies, `reply:${eventId}`);
+async function sendTurn(deps: BotDeps, userId: string, eventId: string, replyToken: string | undefined, replies: Message[], resend = false): Promise<void> {
+  if (replies.length) {
+    await deps.line.replyOrPush(userId, replyToken, replies, `reply:${eventId}`, {
+      resend,
+      onReplyRefused: async () => { await deps.models.Conversation.updateOne({ _id: userId }, { $set: { replyAttempt: null } }); },
+    });
+  }
   // Turns of one chat run one at a time (per-chat shard), so a check by _id then a write by _id is
   // enough; a filter on lastEventId too would read every conversation on FerretDB/SQLite.
   const conv = await deps.models.Conversation.findById(userId, { lastEventId: 1 }).lean();

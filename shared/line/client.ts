@@ -20,7 +20,12 @@ export interface LineClient {
   api: messagingApi.MessagingApiClient;
   blob: messagingApi.MessagingApiBlobClient;
   /** Reply if the token still works, else push with the retry key (a reply token is single-use and short-lived). */
-  replyOrPush(to: string, replyToken: string | undefined, messages: Message[], retrySeed: string): Promise<void>;
+  /**
+   * `resend`: these replies may already have gone out (a turn retried after a crash between sending
+   * and recording it). A still-fresh token LINE then calls invalid was spent by that first send, so
+   * nothing is pushed: a push would show the citizen the same answer twice.
+   */
+  replyOrPush(to: string, replyToken: string | undefined, messages: Message[], retrySeed: string, opts?: { resend?: boolean; onReplyRefused?: () => Promise<void> }): Promise<void>;
   /** Push with a retry key; a 409 means LINE already accepted this very push, which is success. */
   push(to: string, messages: Message[], retrySeed: string): Promise<void>;
   multicast(to: string[], messages: Message[], retrySeed: string): Promise<void>;
@@ -83,13 +88,16 @@ export function createLineClient(config: Pick<Config, 'LINE_CHANNEL_ACCESS_TOKEN
         }
       }
     },
-    async replyOrPush(to, replyToken, messages, retrySeed) {
+    async replyOrPush(to, replyToken, messages, retrySeed, opts = {}) {
       if (replyToken) {
         try {
           await api.replyMessage({ replyToken, messages });
           return;
         } catch (err) {
           if (!(err instanceof HTTPFetchError && err.status === 400)) throw err;
+          if (opts.resend && /invalid reply token/i.test(String(err.body ?? ''))) return;
+          // Refused: the token was not spent, so a later resend must not take a refusal for delivery.
+          await opts.onReplyRefused?.();
         }
       }
       await push(to, messages, retrySeed);

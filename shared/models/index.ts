@@ -199,6 +199,11 @@ const conversationSchema = new Schema({
   /** The last webhook event applied, and the replies it produced: a retried job resends, never re-applies. */
   lastEventId: String,
   outbox: { type: Schema.Types.Mixed, default: null },
+  /**
+   * The event whose replies went (or were about to go) out by reply token: on a resend after a crash,
+   * LINE calling that still-fresh token invalid means the first send spent it, so nothing is pushed.
+   */
+  replyAttempt: { type: String, default: null },
   /** Failed tracking-number + phone link attempts ({count, since}), to stop guessing. */
   linkFailures: { type: Schema.Types.Mixed, default: null },
 }, { timestamps: true, minimize: false });
