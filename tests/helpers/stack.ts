@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../shared/config.ts';
 import { startWorkers, type RunningWorkers, type WorkerOptions } from '../../workers/index.ts';
 import { startIntakePump, type IntakePump } from '../../shared/intake.ts';
 import { redisConnection } from '../../shared/queues.ts';
+import { createSlaQueue } from '../../workers/sla/worker.ts';
 import { startLineSimulator, type LineSimulator, type SimUser } from '../../simulator/server.ts';
 import type { LiffApiDeps } from '../../liff/api/index.ts';
 
@@ -139,12 +140,18 @@ export function quickPostback(msg: any, label: string | RegExp): string {
 
 /** Resolves once no job is waiting or running in any queue of the stack (retries waiting out a backoff are not counted). */
 export async function drained(stack: Stack, timeoutMs = 15_000): Promise<void> {
-  const queues = [...stack.rt.queues.lineEvents, stack.rt.queues.domainEvents, ...(stack.workers ? stack.workers.events.queues.values() : [])];
+  // The SLA queue too: the worker's start-up reconcile is a job of its own now.
+  const sla = createSlaQueue(stack.rt.queues.connection, stack.config.QUEUE_PREFIX);
+  const queues = [...stack.rt.queues.lineEvents, stack.rt.queues.domainEvents, sla, ...(stack.workers ? stack.workers.events.queues.values() : [])];
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const counts = await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'active', 'prioritized')));
-    if (counts.every((n) => n === 0)) return;
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    while (Date.now() < deadline) {
+      const counts = await Promise.all(queues.map((q) => q.getJobCountByTypes('waiting', 'active', 'prioritized')));
+      if (counts.every((n) => n === 0)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await sla.close();
   }
   throw new Error('queues did not drain in time');
 }
