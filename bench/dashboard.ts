@@ -33,7 +33,7 @@ import { LATE_FIELDS, LateTally, saveLateSnapshot, type LateRow } from '../share
 import { lateUnits } from '../shared/supervision/lateUnits.ts';
 import { slaContext } from '../shared/sla/load.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
-import { completeness, fiscalYearRange, overview, searchCases, trends, unitInfo, type ReportFn, type Scope } from '../dashboard/data.ts';
+import { completeness, overview, searchCases, trends, unitInfo, type ReportFn, type Scope } from '../dashboard/data.ts';
 import { benchLog, fmt, num, seededRandom } from './support.ts';
 
 const N = num('BENCH_CASES', 300_000);
@@ -122,7 +122,6 @@ async function main() {
 
     const scope: Scope = { unit: (await unitInfo(models, MINISTRY_UNIT_CODE))!, codes: null };
     const report: ReportFn = (q) => buildReport({ models }, q);
-    const { from, to } = fiscalYearRange(FY);
     const someCase = await models.Case.findOne({}, { _id: 1, trackingNo: 1 }).lean();
     const cal = slaContext().calendar;
 
@@ -137,7 +136,7 @@ async function main() {
       ['tables (district format, fiscal year)', () => report({ unitCode: MINISTRY_UNIT_CODE, withChildren: true, format: 'district', period: fiscalYearPeriod(FY) })],
       ['late units', () => lateUnits(models, cal, scope.codes, NOW, 100)],
       ['trends', () => trends(report, scope, FY)],
-      ['completeness', () => completeness(models, scope, from, to)],
+      ['completeness', () => completeness(models, scope, FY)],
       ['search: first page', () => searchCases(models, scope, { page: 1 })],
       ['search: status filter', () => searchCases(models, scope, { page: 1, status: 'received' })],
       ['search: tracking number', () => searchCases(models, scope, { page: 1, q: someCase!.trackingNo })],

@@ -15,7 +15,7 @@ import { inScope, overdueFilter, scopeOf } from '../shared/supervision/lateUnits
 import { usableLateSnapshot } from '../shared/supervision/lateSnapshot.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { areaOf } from './area.ts';
-import { missingFields, type CompletenessRule, COMPLETENESS_RULES } from './completeness.ts';
+import { rulesOfMask, type CompletenessRule, COMPLETENESS_RULES } from './completeness.ts';
 import { fiscalYearPeriod, monthPeriod, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 import { countsOf, reportCounterModel } from '../shared/reports/counters.ts';
 import { bangkokEndExclusive, bangkokStart, fiscalYearOfMonth } from '../shared/reports/period.ts';
@@ -77,31 +77,6 @@ export function scopeFilter(codes: string[] | null): Record<string, unknown> {
   return codes ? { unitCode: { $in: codes } } : {};
 }
 
-interface SlimCase {
-  _id: unknown; unitCode: string; status: string; category: string; channel: string; description?: string;
-  receivedAt?: Date; createdAt: Date; resolveDueAt?: Date;
-  resolution?: { kind?: string; text?: string; at?: Date }; survey?: { score?: number };
-  location?: { provinceCode?: string; districtCode?: string };
-  complainant?: { lineUserId?: string; phone?: string; anonymous?: boolean };
-}
-
-const SLIM = {
-  unitCode: 1, status: 1, category: 1, channel: 1, description: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1,
-  resolution: 1, survey: 1, 'location.provinceCode': 1, 'location.districtCode': 1,
-  'complainant.lineUserId': 1, 'complainant.phone': 1, 'complainant.anonymous': 1,
-};
-
-/**
- * At most this many cases are read for a figure that needs the cases themselves (completeness);
- * past it the page says the figure is from a sample.
- */
-export const SCAN_LIMIT = 100_000;
-
-async function periodCases(models: Models, scope: Scope, from: Date, to: Date): Promise<{ cases: SlimCase[]; capped: boolean }> {
-  const cases = await models.Case.find({ ...scopeFilter(scope.codes), ...receivedBetween(from, to) }, SLIM).limit(SCAN_LIMIT + 1).lean<SlimCase[]>();
-  return { cases: cases.slice(0, SCAN_LIMIT), capped: cases.length > SCAN_LIMIT };
-}
-
 /** The report engine, as the dashboard calls it (shared/reports buildReport bound to the models). */
 export type ReportFn = (q: ReportQuery) => Promise<ReportJson>;
 
@@ -159,6 +134,8 @@ export async function overview(models: Models, report: ReportFn, scope: Scope, f
   const days = new Map<number, number>();
   for (const [key, n] of Object.entries(countsOf(counterDoc))) {
     if (!n) continue;
+    // Completeness keys (`q`) are not the overview's.
+    if (key[0] === 'q') continue;
     const [head, monthS] = key.slice(1).split('_') as [string, string | undefined];
     // Keys sit in the document of the fiscal year they happened in; checked anyway.
     if (monthS === undefined || fiscalYearOfMonth(Number(monthS)) !== fiscalYear) continue;
@@ -225,23 +202,32 @@ export interface UnitCompleteness {
   missing: Record<CompletenessRule, number>;
 }
 
-export async function completeness(models: Models, scope: Scope, from: Date, to: Date): Promise<{ units: UnitCompleteness[]; total: { cases: number; complete: number; percent: string }; sampled: boolean }> {
-  const { cases, capped } = await periodCases(models, scope, from, to);
+/**
+ * Data completeness per unit of the scope for the cases received in a fiscal year, from the report
+ * counters' `q<unit>_<mask>` keys (kept with the tables by every case command, recounted by `report
+ * verify`): one read by _id of the scope's tree document, whatever the number of cases.
+ */
+export async function completeness(models: Models, scope: Scope, fiscalYear: number): Promise<{ units: UnitCompleteness[]; total: { cases: number; complete: number; percent: string } }> {
+  const doc = await reportCounterModel(models).findById(`t:${scope.unit.code}:${fiscalYear}`, { c: 1, s: 1 }).lean();
   const per = new Map<string, UnitCompleteness>();
   const blank = () => Object.fromEntries(COMPLETENESS_RULES.map((r) => [r.key, 0])) as Record<CompletenessRule, number>;
-  let complete = 0;
-  for (const c of cases) {
-    let u = per.get(c.unitCode);
-    if (!u) per.set(c.unitCode, (u = { unitCode: c.unitCode, nameTh: c.unitCode, cases: 0, complete: 0, percent: '0.00', missing: blank() }));
-    u.cases++;
-    const miss = missingFields(c);
-    if (!miss.length) { u.complete++; complete++; }
-    for (const m of miss) u.missing[m]++;
+  let cases = 0, complete = 0;
+  for (const [key, n] of Object.entries(countsOf(doc))) {
+    if (key[0] !== 'q' || !n) continue;
+    const sep = key.lastIndexOf('_');
+    const unitCode = key.slice(1, sep), mask = Number(key.slice(sep + 1));
+    let u = per.get(unitCode);
+    if (!u) per.set(unitCode, (u = { unitCode, nameTh: unitCode, cases: 0, complete: 0, percent: '0.00', missing: blank() }));
+    u.cases += n;
+    cases += n;
+    if (!mask) { u.complete += n; complete += n; }
+    for (const m of rulesOfMask(mask)) u.missing[m] += n;
   }
+  // Units are a small collection (about a thousand): reading their names is cheap whatever the cases.
   const names = new Map((await models.Unit.find({ _id: { $in: [...per.keys()] } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
   const units = [...per.values()].map((u) => ({ ...u, nameTh: names.get(u.unitCode) ?? u.unitCode, percent: pct(u.complete, u.cases) ?? '0.00' }));
   units.sort((a, b) => a.complete / a.cases - b.complete / b.cases || b.cases - a.cases || a.unitCode.localeCompare(b.unitCode));
-  return { units, total: { cases: cases.length, complete, percent: pct(complete, cases.length) ?? '0.00' }, sampled: capped };
+  return { units, total: { cases, complete, percent: pct(complete, cases) ?? '0.00' } };
 }
 
 export interface CaseSearch { q?: string; status?: string; category?: string; from?: Date; to?: Date; page: number }

@@ -18,7 +18,7 @@ import { formatDate, formatDateTime } from '../shared/thaiDate.ts';
 import { createDashboardSessionReader, loginRouter, type AuthConfig, type DashboardSession } from './auth.ts';
 import { COMPLETENESS_RULES } from './completeness.ts';
 import {
-  ForbiddenScope, PAGE_SIZE, SCAN_LIMIT, completeness, fiscalYearRange, overview, resolveScope, searchCases, trends, unitInfo, unitOptions,
+  ForbiddenScope, PAGE_SIZE, completeness, overview, resolveScope, searchCases, trends, unitInfo, unitOptions,
   type Scope, type UnitInfo,
 } from './data.ts';
 import { sendTable, type Table } from './export.ts';
@@ -354,14 +354,12 @@ export function createDashboard(deps: DashboardDeps): Router {
     const now = deps.clock.now();
     const fy = q.fy ?? fiscalYearOf(now);
     const scope = await scopeOf(req, res, q.unit);
-    const { from, to } = fiscalYearRange(fy);
-    return { fy, now, scope, c: await completeness(deps.models, scope, from, to) };
+    return { fy, now, scope, c: await completeness(deps.models, scope, fy) };
   }
   r.get('/completeness', wrap(async (req, res) => {
     const { fy, now, scope, c } = await completenessData(req, res);
     await page(res, 'ความครบถ้วนของข้อมูล', 'Data completeness', '/dashboard/completeness', html`
       ${await picker(res, scope, fyPicker(fy, now), '/dashboard/completeness')}
-      ${c.sampled ? html`<p class="notice">คำนวณจาก ${num(SCAN_LIMIT)} เรื่องแรกที่พบ · computed from the first ${num(SCAN_LIMIT)} cases found.</p>` : ''}
       <p class="scope">ครบถ้วน ${c.total.percent}% (${num(c.total.complete)} จาก ${num(c.total.cases)} เรื่อง) · ${c.total.percent}% of cases have every required field</p>
       <details class="rules"><summary>ข้อมูลที่ต้องมี · Required fields</summary><ol>${COMPLETENESS_RULES.map((rule) => html`<li>${rule.th} <small>${rule.en} — ${rule.why}</small></li>`)}</ol></details>
       <table class="data">

@@ -18,7 +18,9 @@ import { OFFICE_DAY_MINUTES } from '../shared/sla/calendar.ts';
 import { officeMinutesBetween } from '../shared/sla/officeTime.ts';
 import { overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
 import { LATE_FIELDS, LateTally, LIVE_MAX_OPEN_CASES, lateSnapshotModel, saveLateSnapshot, type LateRow } from '../shared/supervision/lateSnapshot.ts';
-import { fiscalYearRange, overview, scopeFilter, unitInfo, type Overview, type Scope } from '../dashboard/data.ts';
+import { completeness, fiscalYearRange, overview, receivedBetween, scopeFilter, unitInfo, type Overview, type Scope } from '../dashboard/data.ts';
+import { forwardCase } from '../shared/cases/commands/forwardCase.ts';
+import { COMPLETENESS_RULES, missingFields } from '../shared/cases/completeness.ts';
 import { get, signIn } from './helpers/dashboard.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 
@@ -193,5 +195,84 @@ describe('overview figures from counters', () => {
     expect(html).toContain('3.5 / 5');
     expect(html).not.toContain('เรื่องแรกที่พบ');
     expect(html).toContain('จากการตรวจนับรอบล่าสุด');
+  });
+});
+
+/** Completeness counted from the cases themselves, the way the dashboard used to (every case of the scope received in the year). */
+async function completenessFromCases(scope: Scope, fy: number) {
+  const { from, to } = fiscalYearRange(fy);
+  const cases = await stack.rt.models.Case.find({ ...scopeFilter(scope.codes), ...receivedBetween(from, to) }).lean<CaseDoc[]>();
+  const per = new Map<string, { unitCode: string; cases: number; complete: number; missing: Record<string, number> }>();
+  for (const c of cases) {
+    let u = per.get(c.unitCode);
+    if (!u) per.set(c.unitCode, (u = { unitCode: c.unitCode, cases: 0, complete: 0, missing: Object.fromEntries(COMPLETENESS_RULES.map((r) => [r.key, 0])) }));
+    u.cases++;
+    const miss = missingFields(c as never);
+    if (!miss.length) u.complete++;
+    for (const m of miss) u.missing[m]!++;
+  }
+  return [...per.values()].sort((a, b) => a.unitCode.localeCompare(b.unitCode));
+}
+async function completenessShown(scope: Scope, fy: number) {
+  const c = await completeness(stack.rt.models, scope, fy);
+  expect(c.total.cases).toBe(c.units.reduce((n, u) => n + u.cases, 0));
+  return c.units.map(({ unitCode, cases, complete, missing }) => ({ unitCode, cases, complete, missing })).sort((a, b) => a.unitCode.localeCompare(b.unitCode));
+}
+
+describe('data completeness from counters', () => {
+  it('equals a count from the cases per scope and fiscal year as cases are opened, forwarded and closed; verify is clean', async () => {
+    // No district (area), no way to reach the complainant (contact), too short a description.
+    const noContact = await openCase(deps(), {
+      idempotencyKey: `cq:${++n}`, channel: 'walk_in', category: 'help', description: 'ไฟดับ',
+      location: CM, complainant: { name: 'ผู้ร้อง ไม่มีเบอร์', lang: 'th' }, by: { kind: 'officer', id: 'o1', name: 'จนท.' }, receivedAt: new Date('2026-03-10T10:00:00+07:00'),
+    });
+    const anonymous = await openCase(deps(), {
+      idempotencyKey: `cq:${++n}`, channel: 'hotline', category: 'help', description: 'มีการลักลอบทิ้งขยะริมถนนทุกคืนใกล้โรงเรียน',
+      location: MUEANG, complainant: { anonymous: true, lang: 'th' }, by: { kind: 'officer', id: 'o1', name: 'จนท.' }, receivedAt: new Date('2026-03-11T10:00:00+07:00'),
+    });
+    const cm = await scope('50');
+    const before = await completenessShown(cm, 2569);
+    expect(before).toEqual(await completenessFromCases(cm, 2569));
+    const missing = before.find((u) => u.unitCode === noContact.unitCode)!.missing;
+    for (const rule of ['contact', 'area', 'description'] as const) expect(missing[rule]).toBeGreaterThan(0);
+
+    // Forwarded to the district: its unit (and so its row on the page) changes.
+    now = new Date('2026-03-12T10:00:00+07:00');
+    const fwd = await forwardCase(deps(), { caseId: String(anonymous._id), officer: officerOf(anonymous), toUnitCode: anonymous.unitCode === '5001' ? '50' : '5001', reason: 'ส่งต่อผู้รับผิดชอบ' });
+    expect(fwd.ok).toBe(true);
+    // Closed: the result rule now applies.
+    const closedOne = (await stack.rt.models.Case.findById(anonymous._id).lean<CaseDoc>())!;
+    await close(closedOne, new Date('2026-03-13T10:00:00+07:00'));
+
+    for (const [code, fy] of [['50', 2569], ['5001', 2569], ['MOI', 2569], ['MOI', 2568], ['10', 2569], ['50', 2570]] as const) {
+      const s = await scope(code);
+      expect(await completenessShown(s, fy), `${code} ${fy}`).toEqual(await completenessFromCases(s, fy));
+    }
+    expect((await verifyCounters(stack.rt.models)).mismatches).toEqual([]);
+  });
+
+  it('report verify --fix restores lost completeness tallies', async () => {
+    const Counter = reportCounterModel(stack.rt.models);
+    const id = 't:50:2569';
+    const counts = countsOf(await Counter.findById(id).lean());
+    const lost = Object.keys(counts).filter((k) => k.startsWith('q'));
+    expect(lost.length).toBeGreaterThan(0);
+    for (const k of lost) delete counts[k];
+    await Counter.updateOne({ _id: id }, { $set: { s: JSON.stringify(counts) }, $unset: { c: 1 }, $inc: { version: 1 } });
+    const cm = await scope('50');
+    expect(await completenessShown(cm, 2569)).toEqual([]);
+    const found = await verifyCounters(stack.rt.models, { fix: true });
+    expect(found.mismatches.map((m) => m.key).sort()).toEqual(lost.sort());
+    expect(await completenessShown(cm, 2569)).toEqual(await completenessFromCases(cm, 2569));
+  });
+
+  it('the completeness page shows the scope\'s figures', async () => {
+    const head = await stack.officer('50', 'head', 'หัวหน้า จ.เชียงใหม่ 2');
+    const { jar } = await signIn(stack, head.userId);
+    const html = await (await get(stack, '/dashboard/completeness?unit=50&fy=2569', jar)).text();
+    const units = await completenessFromCases(await scope('50'), 2569);
+    const cases = units.reduce((t, u) => t + u.cases, 0), complete = units.reduce((t, u) => t + u.complete, 0);
+    expect(html).toContain(`ครบถ้วน ${((complete / cases) * 100).toFixed(2)}% (${complete} จาก ${cases} เรื่อง)`);
+    expect(html).toContain('เมืองเชียงใหม่');
   });
 });

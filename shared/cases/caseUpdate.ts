@@ -168,6 +168,8 @@ function afterChange(c: CaseDoc, set: Record<string, unknown> = {}, unset: strin
   const out: Record<string, unknown> = {
     status, unitCode, category, channel, receivedAt, createdAt, updatedAt, resolveDueAt,
     resolution: c.resolution ? { ...c.resolution } : c.resolution, survey: c.survey ? { ...c.survey } : c.survey, report: c.report ? { ...c.report } : c.report,
+    // What data completeness looks at (the counters tally it too).
+    description: c.description, location: c.location ? { ...c.location } : c.location, complainant: c.complainant ? { ...c.complainant } : c.complainant,
   };
   const walk = (path: string, leaf: (obj: Record<string, unknown>, key: string) => void) => {
     const keys = path.split('.');

@@ -30,6 +30,7 @@ import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
 import { CHANNELS, CHANNEL_CODES, type ChannelCode, type SubjectCategoryCode } from '../categories.ts';
 import type { Models } from '../models/index.ts';
+import { missingMask } from '../cases/completeness.ts';
 import { addFacts, ancestorsOf, applyDelta, overviewFactsOf, type CounterDelta } from '../reports/counters.ts';
 import { slaContext } from '../sla/load.ts';
 import { monthOf } from '../reports/period.ts';
@@ -207,7 +208,7 @@ export async function importRecords(models: Models, source: RecordSource, opts: 
       const d = docs[i]!;
       const closedMonth = d.report.closedMonth ?? null;
       // Imported closed cases have no deadline: counted as "no deadline" (out of SLA met %), and by working days to close.
-      addFacts(delta, { unitCode: d.unitCode, provinceRow: d.report.provinceRow, districtRow: d.report.districtRow, month: d.report.month, closedMonth, ...overviewFactsOf(d as never, closedMonth, cal) }, await ancestorsOf(models, d.unitCode), 1);
+      addFacts(delta, { unitCode: d.unitCode, provinceRow: d.report.provinceRow, districtRow: d.report.districtRow, month: d.report.month, closedMonth, ...overviewFactsOf(d as never, closedMonth, cal), missing: missingMask(d as never) }, await ancestorsOf(models, d.unitCode), 1);
     }
     stats.imported += docs.length - failed.size;
     stats.skipped += failed.size;

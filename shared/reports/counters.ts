@@ -33,6 +33,7 @@ import { OFFICE_CLOSE_MINUTE, OFFICE_DAY_MINUTES, OFFICE_OPEN_MINUTE, type Worki
 import { officeMinutesBetween } from '../sla/officeTime.ts';
 import { slaContext } from '../sla/load.ts';
 import { rowMapping, type RowMapping } from './rows.ts';
+import { missingMask, type CompletenessInput } from '../cases/completeness.ts';
 
 export interface CounterDoc {
   _id: string;
@@ -84,6 +85,8 @@ export interface CaseFacts {
   close?: { sla: 'm' | 'x' | 'n'; days: number } | null;
   /** A survey answer and the yyyymm it was given. */
   survey?: { score: number; month: number } | null;
+  /** The data completeness rules it fails (shared/cases/completeness.ts missingMask; 0: complete). */
+  missing?: number | null;
 }
 
 /** Histogram top bucket: "this many working days or more". */
@@ -148,7 +151,7 @@ export type CaseLike = Pick<CaseDoc, 'unitCode' | 'status' | 'category' | 'chann
   resolution?: { at?: Date | null } | null;
   survey?: { score?: number | null; at?: Date | null } | null;
   report?: { provinceRow?: number | null; districtRow?: number | null; month?: number | null; closedMonth?: number | null; closeDays?: number | null; slaMet?: boolean | null } | null;
-};
+} & Omit<CompletenessInput, 'category' | 'channel' | 'status' | 'resolution'> & { resolution?: { at?: Date | null; text?: string | null } | null };
 
 /**
  * The overview facts of a case (see the file comment). closeCase stores `report.closeDays` and
@@ -182,6 +185,7 @@ export function factsOf(c: CaseLike, mapping: RowMapping = rowMapping(), cal?: W
     month: r.month ?? monthOf(new Date(received)),
     closedMonth,
     ...overviewFactsOf(c, closedMonth, cal),
+    missing: missingMask(c),
   };
 }
 
@@ -214,6 +218,9 @@ export function addFacts(delta: CounterDelta, f: CaseFacts, ancestors: readonly 
   put(f.month, counterKeys(f));
   if (f.close && f.closedMonth !== null) put(f.closedMonth, [`k${f.close.sla}_${f.closedMonth}`, `w${f.close.days}_${f.closedMonth}`]);
   if (f.survey) put(f.survey.month, [`v${f.survey.score}_${f.survey.month}`]);
+  // Data completeness per unit, in the year of receipt: `q<unit>_<missing rules mask>`. The unit is
+  // in the key so that one tree document answers the completeness page for a whole scope.
+  if (typeof f.missing === 'number') put(f.month, [`q${f.unitCode}_${f.missing}`]);
 }
 
 /** Parent chain of a unit (nearest first), read from the Unit collection and kept for a minute. */

@@ -11,6 +11,7 @@
  * Not covered: an `import` running at the same time writes counters without events.
  */
 import type { Models } from '../models/index.ts';
+import { missingMask, type CompletenessInput } from '../cases/completeness.ts';
 import { addFacts, ancestorsOf, applyDeltaAtVersions, countsOf, type CountsChange, factsOf, overviewFactsOf, reportCounterModel, type CaseFacts, type CaseLike, type CounterDelta } from './counters.ts';
 import { slaContext } from '../sla/load.ts';
 import type { WorkingCalendar } from '../sla/calendar.ts';
@@ -35,6 +36,12 @@ export interface VerifyResult {
   ms: number;
 }
 
+/** What missingMask reads of a case besides its status (`resolution.at` is read for the tables anyway). */
+const COMPLETENESS_FIELDS = {
+  category: 1, channel: 1, description: 1, 'resolution.text': 1, 'location.provinceCode': 1, 'location.districtCode': 1,
+  'complainant.lineUserId': 1, 'complainant.phone': 1, 'complainant.anonymous': 1,
+} as const;
+
 /** What the counters should hold, from the cases' stored report fields. */
 export async function expectedCounters(models: Models, cal: WorkingCalendar = slaContext().calendar): Promise<{ delta: CounterDelta; cases: number }> {
   const mapping = rowMapping();
@@ -43,24 +50,25 @@ export async function expectedCounters(models: Models, cal: WorkingCalendar = sl
   // One pass over the cases with a narrow projection, grouped here: on FerretDB v1 this is faster
   // than its $group (which decodes every document the same way and then groups in a single thread).
   const groups = new Map<string, { f: CaseFacts; n: number }>();
-  const cursor = models.Case.find({ 'report.month': { $exists: true } }, { unitCode: 1, status: 1, report: 1, receivedAt: 1, createdAt: 1, updatedAt: 1, resolveDueAt: 1, 'resolution.at': 1, 'survey.score': 1, 'survey.at': 1 }).lean().cursor({ batchSize: 10_000 });
+  const cursor = models.Case.find({ 'report.month': { $exists: true } }, { unitCode: 1, status: 1, report: 1, receivedAt: 1, createdAt: 1, updatedAt: 1, resolveDueAt: 1, 'resolution.at': 1, 'survey.score': 1, 'survey.at': 1, ...COMPLETENESS_FIELDS }).lean().cursor({ batchSize: 10_000 });
   for await (const c of cursor as AsyncIterable<Omit<CaseLike, 'category' | 'channel'> & { report: { provinceRow: number; districtRow: number; month: number; closedMonth?: number } }>) {
     const closed = mapping.isClosedStatus(c.status);
     const r = c.report;
     const closedMonth = closed ? (r.closedMonth ?? r.month) : null;
     // The overview keys (SLA met, working days to close, survey score) are part of the group.
     const { close, survey } = overviewFactsOf(c, closedMonth, cal);
-    const key = `${c.unitCode}|${r.provinceRow}|${r.districtRow}|${r.month}|${closedMonth ?? 'o'}|${close ? `${close.sla}${close.days}` : ''}|${survey ? `${survey.score}@${survey.month}` : ''}`;
+    const missing = missingMask(c as CompletenessInput);
+    const key = `${c.unitCode}|${r.provinceRow}|${r.districtRow}|${r.month}|${closedMonth ?? 'o'}|${close ? `${close.sla}${close.days}` : ''}|${survey ? `${survey.score}@${survey.month}` : ''}|${missing}`;
     const g = groups.get(key);
     if (g) g.n++;
-    else groups.set(key, { f: { unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey }, n: 1 });
+    else groups.set(key, { f: { unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey, missing }, n: 1 });
   }
   for (const { f, n } of groups.values()) {
     addFacts(delta, f, await ancestorsOf(models, f.unitCode), n);
     cases += n;
   }
   // Cases from before reports existed carry no report fields: counted from their category and channel.
-  const older = models.Case.find({ 'report.month': { $exists: false } }, { unitCode: 1, status: 1, category: 1, channel: 1, receivedAt: 1, createdAt: 1, updatedAt: 1, resolution: 1, resolveDueAt: 1, survey: 1 }).lean().cursor();
+  const older = models.Case.find({ 'report.month': { $exists: false } }, { unitCode: 1, status: 1, receivedAt: 1, createdAt: 1, updatedAt: 1, 'resolution.at': 1, resolveDueAt: 1, survey: 1, ...COMPLETENESS_FIELDS }).lean().cursor();
   for await (const c of older) {
     const f = factsOf(c as never, mapping, cal);
     addFacts(delta, f, await ancestorsOf(models, f.unitCode), 1);
