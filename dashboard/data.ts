@@ -134,8 +134,8 @@ export async function overview(models: Models, report: ReportFn, scope: Scope, f
   const days = new Map<number, number>();
   for (const [key, n] of Object.entries(countsOf(counterDoc))) {
     if (!n) continue;
-    // Completeness keys (`q`) are not the overview's.
-    if (key[0] === 'q') continue;
+    // Completeness (`q`) and case list (`z`) keys are not the overview's.
+    if (key[0] === 'q' || key[0] === 'z') continue;
     const [head, monthS] = key.slice(1).split('_') as [string, string | undefined];
     // Keys sit in the document of the fiscal year they happened in; checked anyway.
     if (monthS === undefined || fiscalYearOfMonth(Number(monthS)) !== fiscalYear) continue;
@@ -239,24 +239,98 @@ interface SearchRow {
   location?: { provinceCode?: string; provinceName?: string; districtCode?: string; districtName?: string }; description?: string;
 }
 
+const SEARCH_FIELDS = { trackingNo: 1, status: 1, category: 1, channel: 1, unitCode: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'location.provinceCode': 1, 'location.provinceName': 1, 'location.districtCode': 1, 'location.districtName': 1, description: 1 } as const;
+
+/** Newest received first; cases received at the same instant, newest recorded (_id) first. */
+const byReceivedDesc = (a: SearchRow & { _id: unknown }, b: SearchRow & { _id: unknown }) =>
+  new Date(b.receivedAt ?? b.createdAt).getTime() - new Date(a.receivedAt ?? a.createdAt).getTime() || String(b._id).localeCompare(String(a._id));
+
+/** The first fiscal year whose counters the case list reads (Thai centres' records start well after it). */
+const LIST_FIRST_FY = 2540;
+/** Scopes of at most this many units read a month unit by unit (`unitCode` + `listMonth`); larger ones day by day (`listDay`). */
+const UNIT_MONTH_MAX_UNITS = 60;
+
+/**
+ * Cases per month of receipt in the scope matching a status / category, from the report counters'
+ * `z` keys (kept by every case command, recounted by `report verify`): one read by _id per fiscal year.
+ */
+async function listMonths(models: Models, scope: Scope, status: string | undefined, category: string | undefined): Promise<[number, number][]> {
+  const last = fiscalYearOfMonth(Number(new Date().toISOString().slice(0, 7).replace('-', ''))) + 2;
+  const ids = Array.from({ length: last - LIST_FIRST_FY + 1 }, (_, i) => `t:${scope.unit.code}:${LIST_FIRST_FY + i}`);
+  const Counter = reportCounterModel(models);
+  const docs = await Promise.all(ids.map((id) => Counter.findById(id, { c: 1, s: 1 }).lean()));
+  const months = new Map<number, number>();
+  for (const doc of docs) {
+    for (const [key, n] of Object.entries(countsOf(doc))) {
+      if (key[0] !== 'z' || !n) continue;
+      const [st, cat, m] = key.slice(1).split('|') as [string, string, string];
+      if ((status && st !== status) || (category && cat !== category)) continue;
+      months.set(Number(m), (months.get(Number(m)) ?? 0) + n);
+    }
+  }
+  return [...months.entries()].filter(([, n]) => n > 0).sort((x, y) => y[0] - x[0]);
+}
+
+/**
+ * One month's matching cases, newest first, through equality filters FerretDB answers from its
+ * indexes: a small scope unit by unit, the country day by day from the month's last day (stopping
+ * once `want` cases are in hand, or all `count` of the month are).
+ */
+async function monthRows(models: Models, scope: Scope, month: number, eq: Record<string, string>, want: number, count: number): Promise<(SearchRow & { _id: unknown })[]> {
+  const find = (f: Record<string, unknown>) => models.Case.find({ ...f, ...eq }, SEARCH_FIELDS).lean<(SearchRow & { _id: unknown })[]>();
+  if (scope.codes && scope.codes.length <= UNIT_MONTH_MAX_UNITS) {
+    return (await Promise.all(scope.codes.map((unitCode) => find({ listMonth: month, unitCode })))).flat().sort(byReceivedDesc);
+  }
+  const y = Math.floor(month / 100), m = month % 100;
+  const days = Array.from({ length: new Date(Date.UTC(y, m, 0)).getUTCDate() }, (_, i) => month * 100 + i + 1).reverse();
+  const out: (SearchRow & { _id: unknown })[] = [];
+  let seen = 0;
+  // A few days at a time: most pages are filled by the first days read.
+  for (let i = 0; i < days.length && out.length < want && seen < count; i += 4) {
+    const batch = await Promise.all(days.slice(i, i + 4).map((listDay) => find({ listDay, ...scopeFilter(scope.codes) })));
+    for (const rows of batch) { seen += rows.length; out.push(...rows.sort(byReceivedDesc)); }
+  }
+  return out;
+}
+
 /** Case list for the search page and exports: no personal data in it (the detail page decides that). */
 export async function searchCases(models: Models, scope: Scope, s: CaseSearch, limit = PAGE_SIZE) {
-  const filter: Record<string, unknown> = { ...scopeFilter(scope.codes) };
-  const and: Record<string, unknown>[] = [];
-  if (s.q) {
-    // Ours (2569-000042) and imported ones (IMP-<externalId>, shared/import).
-    if (/^(\d{4}-\d{1,6}|IMP-\S+)$/.test(s.q)) filter.trackingNo = s.q;
-    else and.push({ description: { $regex: s.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } });
+  const status = s.status && (CASE_STATUSES as readonly string[]).includes(s.status) ? s.status : undefined;
+  const category = s.category && SUBJECT_CATEGORIES.some((c) => c.code === s.category) ? s.category : undefined;
+  let total: number, rows: SearchRow[];
+  if (!s.q && !s.from && !s.to) {
+    // Pages through months of receipt (totals from the counters), reading only the month a page falls in.
+    const months = await listMonths(models, scope, status, category);
+    total = months.reduce((t, [, n]) => t + n, 0);
+    const eq: Record<string, string> = { ...(status ? { status } : {}), ...(category ? { category } : {}) };
+    let skip = (s.page - 1) * limit;
+    const out: SearchRow[] = [];
+    for (const [month, count] of months) {
+      if (out.length >= limit) break;
+      if (skip >= count) { skip -= count; continue; }
+      const got = await monthRows(models, scope, month, eq, skip + limit - out.length, count);
+      out.push(...got.slice(skip, skip + limit - out.length));
+      skip = Math.max(0, skip - got.length);
+    }
+    rows = out;
+  } else {
+    const filter: Record<string, unknown> = { ...scopeFilter(scope.codes) };
+    const and: Record<string, unknown>[] = [];
+    if (s.q) {
+      // Ours (2569-000042) and imported ones (IMP-<externalId>, shared/import): an exact match, from an index.
+      if (/^(\d{4}-\d{1,6}|IMP-\S+)$/.test(s.q)) filter.trackingNo = s.q;
+      else and.push({ description: { $regex: s.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' } });
+    }
+    if (status) filter.status = status;
+    if (category) filter.category = category;
+    if (s.from || s.to) and.push(receivedBetween(s.from ?? new Date(0), s.to ?? new Date(8.64e15)));
+    if (and.length) filter.$and = and;
+    // Text and date searches filter on what FerretDB cannot push down: these read the whole collection there.
+    [total, rows] = await Promise.all([
+      models.Case.countDocuments(filter),
+      models.Case.find(filter, SEARCH_FIELDS).sort({ receivedAt: -1, _id: -1 }).skip((s.page - 1) * limit).limit(limit).lean<SearchRow[]>(),
+    ]);
   }
-  if (s.status && (CASE_STATUSES as readonly string[]).includes(s.status)) filter.status = s.status;
-  if (s.category && SUBJECT_CATEGORIES.some((c) => c.code === s.category)) filter.category = s.category;
-  if (s.from || s.to) and.push(receivedBetween(s.from ?? new Date(0), s.to ?? new Date(8.64e15)));
-  if (and.length) filter.$and = and;
-  const [total, rows] = await Promise.all([
-    models.Case.countDocuments(filter),
-    models.Case.find(filter, { trackingNo: 1, status: 1, category: 1, channel: 1, unitCode: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'location.provinceCode': 1, 'location.provinceName': 1, 'location.districtCode': 1, 'location.districtName': 1, description: 1 })
-      .sort({ createdAt: -1 }).skip((s.page - 1) * limit).limit(limit).lean<SearchRow[]>(),
-  ]);
   const names = new Map((await models.Unit.find({ _id: { $in: [...new Set(rows.map((r) => r.unitCode))] } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
   return {
     total,

@@ -31,6 +31,7 @@ import { z } from 'zod';
 import { CHANNELS, CHANNEL_CODES, type ChannelCode, type SubjectCategoryCode } from '../categories.ts';
 import type { Models } from '../models/index.ts';
 import { missingMask } from '../cases/completeness.ts';
+import { listFieldsFor } from '../cases/listing.ts';
 import { addFacts, ancestorsOf, applyDelta, overviewFactsOf, type CounterDelta } from '../reports/counters.ts';
 import { slaContext } from '../sla/load.ts';
 import { monthOf } from '../reports/period.ts';
@@ -132,6 +133,7 @@ export function caseFromRecord(raw: unknown, ctx: { units: Map<string, UnitInfo>
     unitCode: r.unitCode,
     timeline: [{ at: ctx.now, by: { kind: 'system' }, action: 'imported', toStatus: status, unitCode: r.unitCode, note: ctx.source }],
     report,
+    ...listFieldsFor(receivedAt),
     imported: { externalId: r.externalId, at: ctx.now, source: ctx.source, ...(r.subject ? { subject: r.subject } : {}) },
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -208,7 +210,7 @@ export async function importRecords(models: Models, source: RecordSource, opts: 
       const d = docs[i]!;
       const closedMonth = d.report.closedMonth ?? null;
       // Imported closed cases have no deadline: counted as "no deadline" (out of SLA met %), and by working days to close.
-      addFacts(delta, { unitCode: d.unitCode, provinceRow: d.report.provinceRow, districtRow: d.report.districtRow, month: d.report.month, closedMonth, ...overviewFactsOf(d as never, closedMonth, cal), missing: missingMask(d as never) }, await ancestorsOf(models, d.unitCode), 1);
+      addFacts(delta, { unitCode: d.unitCode, provinceRow: d.report.provinceRow, districtRow: d.report.districtRow, month: d.report.month, closedMonth, ...overviewFactsOf(d as never, closedMonth, cal), missing: missingMask(d as never), list: { status: d.status, category: d.category } }, await ancestorsOf(models, d.unitCode), 1);
     }
     stats.imported += docs.length - failed.size;
     stats.skipped += failed.size;

@@ -18,6 +18,8 @@ import { buildUnitCatalog } from '../units/catalog.ts';
 import { seedUnits } from '../units/seed.ts';
 import { addFerretPostgresIndexes } from './ferretPostgres.ts';
 import { addFerretSqliteIdIndexes } from './ferretSqlite.ts';
+import { updateCaseGuarded } from '../cases/caseUpdate.ts';
+import { listFieldsFor } from '../cases/listing.ts';
 
 /** Bump when a step changes in a way the fingerprint below does not see (e.g. a data fix). */
 export const SCHEMA_VERSION = 1;
@@ -178,6 +180,19 @@ async function seedUnitsOnce(models: Models): Promise<number> {
   return docs.length;
 }
 
+/**
+ * Cases from before the list keys existed (shared/cases/listing.ts) get them, through the version
+ * claim like any case write (FerretDB's update is read → modify → replace: a plain update could
+ * undo a command's write made at the same moment). Runs when the migration does; a no-op after.
+ */
+async function backfillListFields(models: Models): Promise<void> {
+  const cursor = models.Case.find({ listDay: { $exists: false } }, { _id: 1, receivedAt: 1, createdAt: 1 }).lean().cursor({ batchSize: 1000 });
+  for await (const c of cursor as AsyncIterable<{ _id: unknown; receivedAt?: Date; createdAt?: Date }>) {
+    const fields = listFieldsFor(new Date(c.receivedAt ?? c.createdAt ?? 0));
+    await updateCaseGuarded(models, String(c._id), {}, { $set: fields });
+  }
+}
+
 /** The steps, one at a time (never two creations at once, even from this process). Caller holds the lock. */
 async function runSteps(models: Models, opts: MigrateOptions): Promise<Omit<MigrationResult, 'ran' | 'ms' | 'waitedMs'>> {
   const { conn } = models;
@@ -207,6 +222,7 @@ async function runSteps(models: Models, opts: MigrateOptions): Promise<Omit<Migr
   const units = await seedUnitsOnce(models);
   // Outboxes written before cases carried the `hasOutbox` flag the sweep finds them by (a no-op after).
   await models.Case.updateMany({ 'pendingEvents.0': { $exists: true }, hasOutbox: { $ne: true } }, { $set: { hasOutbox: true } });
+  await backfillListFields(models);
   let sqliteIdIndexes = 0;
   if (opts.sqliteDir) sqliteIdIndexes = addFerretSqliteIdIndexes(opts.sqliteDir, conn.db!.databaseName).length;
   // FerretDB/PostgreSQL keeps each database in a schema of the same name.

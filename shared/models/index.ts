@@ -136,8 +136,13 @@ const caseSchema = new Schema({
    * replace, and two concurrent ones would otherwise silently erase each other.
    */
   version: { type: Number, default: 0 },
+  /** Day (yyyymmdd) and month (yyyymm) it was received, Bangkok: what the dashboard's list pages by (shared/cases/listing.ts). */
+  listDay: Number,
+  listMonth: Number,
 }, { timestamps: true });
 caseSchema.index({ unitCode: 1, status: 1, createdAt: -1 });
+caseSchema.index({ listDay: 1 });
+caseSchema.index({ listMonth: 1, unitCode: 1 });
 caseSchema.index({ 'complainant.lineUserId': 1, createdAt: -1 });
 caseSchema.index({ 'pendingEvents.id': 1 });
 caseSchema.index({ hasOutbox: 1 });

@@ -87,6 +87,8 @@ export interface CaseFacts {
   survey?: { score: number; month: number } | null;
   /** The data completeness rules it fails (shared/cases/completeness.ts missingMask; 0: complete). */
   missing?: number | null;
+  /** Its status and category, for the dashboard's case list totals (`z` keys). */
+  list?: { status: string; category: string } | null;
 }
 
 /** Histogram top bucket: "this many working days or more". */
@@ -186,6 +188,7 @@ export function factsOf(c: CaseLike, mapping: RowMapping = rowMapping(), cal?: W
     closedMonth,
     ...overviewFactsOf(c, closedMonth, cal),
     missing: missingMask(c),
+    list: { status: c.status, category: c.category },
   };
 }
 
@@ -221,6 +224,9 @@ export function addFacts(delta: CounterDelta, f: CaseFacts, ancestors: readonly 
   // Data completeness per unit, in the year of receipt: `q<unit>_<missing rules mask>`. The unit is
   // in the key so that one tree document answers the completeness page for a whole scope.
   if (typeof f.missing === 'number') put(f.month, [`q${f.unitCode}_${f.missing}`]);
+  // Cases per status and category by month of receipt, `z<status>|<category>|<yyyymm>`: the case
+  // list's totals and the months it pages through (dashboard/data.ts searchCases).
+  if (f.list) put(f.month, [`z${f.list.status}|${f.list.category}|${f.month}`]);
 }
 
 /** Parent chain of a unit (nearest first), read from the Unit collection and kept for a minute. */

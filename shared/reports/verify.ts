@@ -51,17 +51,17 @@ export async function expectedCounters(models: Models, cal: WorkingCalendar = sl
   // than its $group (which decodes every document the same way and then groups in a single thread).
   const groups = new Map<string, { f: CaseFacts; n: number }>();
   const cursor = models.Case.find({ 'report.month': { $exists: true } }, { unitCode: 1, status: 1, report: 1, receivedAt: 1, createdAt: 1, updatedAt: 1, resolveDueAt: 1, 'resolution.at': 1, 'survey.score': 1, 'survey.at': 1, ...COMPLETENESS_FIELDS }).lean().cursor({ batchSize: 10_000 });
-  for await (const c of cursor as AsyncIterable<Omit<CaseLike, 'category' | 'channel'> & { report: { provinceRow: number; districtRow: number; month: number; closedMonth?: number } }>) {
+  for await (const c of cursor as AsyncIterable<CaseLike & { report: { provinceRow: number; districtRow: number; month: number; closedMonth?: number } }>) {
     const closed = mapping.isClosedStatus(c.status);
     const r = c.report;
     const closedMonth = closed ? (r.closedMonth ?? r.month) : null;
     // The overview keys (SLA met, working days to close, survey score) are part of the group.
     const { close, survey } = overviewFactsOf(c, closedMonth, cal);
     const missing = missingMask(c as CompletenessInput);
-    const key = `${c.unitCode}|${r.provinceRow}|${r.districtRow}|${r.month}|${closedMonth ?? 'o'}|${close ? `${close.sla}${close.days}` : ''}|${survey ? `${survey.score}@${survey.month}` : ''}|${missing}`;
+    const key = `${c.unitCode}|${r.provinceRow}|${r.districtRow}|${r.month}|${closedMonth ?? 'o'}|${close ? `${close.sla}${close.days}` : ''}|${survey ? `${survey.score}@${survey.month}` : ''}|${missing}|${c.status}|${c.category}`;
     const g = groups.get(key);
     if (g) g.n++;
-    else groups.set(key, { f: { unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey, missing }, n: 1 });
+    else groups.set(key, { f: { unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey, missing, list: { status: c.status, category: c.category } }, n: 1 });
   }
   for (const { f, n } of groups.values()) {
     addFacts(delta, f, await ancestorsOf(models, f.unitCode), n);

@@ -1,6 +1,7 @@
 import type { CaseDoc } from '../../models/index.ts';
 import { newEvent } from '../events.ts';
-import { updateCaseGuarded } from '../caseUpdate.ts';
+import { countEvent, updateCaseGuarded } from '../caseUpdate.ts';
+import { countsChangeOf, type CaseLike } from '../../reports/counters.ts';
 import { publishEvents, toStored } from '../publish.ts';
 import type { DomainDeps } from './openCase.ts';
 
@@ -36,18 +37,25 @@ export async function assignCase(deps: DomainDeps, props: AssignCaseProps): Prom
     models,
     props.caseId,
     { unitCode: props.officer.unitCode, status: current.status, 'assignee.officerId': null },
-    {
+    (cur) => {
+      // The status change moves the case in the case list's totals (report counters, `z` keys).
+      const counts = countsChangeOf(cur as CaseLike, { ...(cur as CaseLike), status: 'assigned' }, deps.sla?.calendar);
+      if (counts) event.data.counts = counts;
+      else delete event.data.counts;
+      return {
       $set: { status: 'assigned', assignee: { officerId: props.officer.id, name: props.officer.name }, hasOutbox: true },
       $push: {
         timeline: { at: now, by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'assigned', fromStatus: current.status, toStatus: 'assigned', unitCode: current.unitCode, eventId: event.id },
         pendingEvents: toStored(event),
       },
+      };
     },
   );
   if (!updated) {
     const now2 = await models.Case.findById(props.caseId).lean<CaseDoc>();
     return { ok: false, reason: 'taken', case: now2 ?? undefined };
   }
+  if (deps.countInline !== false) await countEvent(models, event);
   await publishEvents(deps.publish, [event]);
   return { ok: true, case: updated };
 }

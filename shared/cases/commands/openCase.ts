@@ -5,6 +5,7 @@ import type { Actor } from '../actor.ts';
 import { newEvent, type CaseEvent, type PublishEvents } from '../events.ts';
 import { fromStored, publishEvents, toStored } from '../publish.ts';
 import { countEvent } from '../caseUpdate.ts';
+import { listFieldsFor } from '../listing.ts';
 import { routeCase } from '../routing.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
 import { normaliseThaiPhone } from '../../phone.ts';
@@ -95,6 +96,7 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     concernedUnitCode: route.concernedUnitCode,
     // The rows it counts under in the official tables, fixed now (config/report-rows.json).
     report: reportFieldsFor({ category: props.category, channel: props.channel, receivedAt: props.receivedAt ?? now }),
+    ...listFieldsFor(props.receivedAt ?? now),
   });
   let event: CaseEvent;
   for (let attempt = 0; ; attempt++) {
