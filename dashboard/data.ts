@@ -285,9 +285,9 @@ async function monthRows(models: Models, scope: Scope, month: number, eq: Record
   const days = Array.from({ length: new Date(Date.UTC(y, m, 0)).getUTCDate() }, (_, i) => month * 100 + i + 1).reverse();
   const out: (SearchRow & { _id: unknown })[] = [];
   let seen = 0;
-  // A few days at a time: most pages are filled by the first days read.
-  for (let i = 0; i < days.length && out.length < want && seen < count; i += 4) {
-    const batch = await Promise.all(days.slice(i, i + 4).map((listDay) => find({ listDay, ...scopeFilter(scope.codes) })));
+  // The newest day alone (it fills most first pages), then a few days at a time.
+  for (let i = 0, step = 1; i < days.length && out.length < want && seen < count; i += step, step = 4) {
+    const batch = await Promise.all(days.slice(i, i + step).map((listDay) => find({ listDay, ...scopeFilter(scope.codes) })));
     for (const rows of batch) { seen += rows.length; out.push(...rows.sort(byReceivedDesc)); }
   }
   return out;
