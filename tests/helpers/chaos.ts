@@ -85,6 +85,8 @@ export interface ChaosServices {
   redisUrl: string;
   /** FerretDB's address (no database name). */
   mongoUri: string;
+  /** The PostgreSQL database FerretDB stores into: the migration adds its GIN indexes there (shared/infra/ferretPostgres.ts). */
+  postgresUrl: string;
   redis: Restartable;
   ferret: Restartable;
   /** kill -9, then the same command again on the same port and data dir. */
@@ -123,7 +125,7 @@ export async function startChaosServices(): Promise<ChaosServices> {
   const init = asPg(join(PG_BIN, 'initdb'), ['-D', pgDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   must(spawnSync(init.bin, init.args, { encoding: 'utf8' }), 'initdb');
   // fsync off: PostgreSQL itself is never killed here, and the OS keeps what it wrote.
-  const pgOpts = `-p ${pgPort} -k ${pgDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const pgOpts = `-p ${pgPort} -k ${pgDir} -c listen_addresses=127.0.0.1 -c plan_cache_mode=force_custom_plan -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   const pgStart = asPg(join(PG_BIN, 'pg_ctl'), ['-D', pgDir, '-o', pgOpts, '-l', join(pgDir, 'log'), '-w', 'start']);
   must(spawnSync(pgStart.bin, pgStart.args, { encoding: 'utf8' }), 'pg_ctl start');
   const pgStop = () => {
@@ -157,6 +159,7 @@ export async function startChaosServices(): Promise<ChaosServices> {
     dir,
     redisUrl: `redis://127.0.0.1:${redisPort}`,
     mongoUri: `mongodb://127.0.0.1:${ferretPort}`,
+    postgresUrl: `postgres://postgres@127.0.0.1:${pgPort}/ferretdb`,
     redis,
     ferret,
     async restart(which, downMs) {

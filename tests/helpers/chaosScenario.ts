@@ -141,6 +141,8 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
     const webPort = await freePort();
     const env: Record<string, string> = {
       MONGODB_URI: `${services.mongoUri}/${dbName}`,
+      // As the launcher does for npm start: the migration adds the indexes FerretDB/PostgreSQL can use.
+      FERRETDB_POSTGRESQL_URL: services.postgresUrl,
       REDIS_URL: services.redisUrl,
       LINE_CHANNEL_SECRET: secret,
       LINE_CHANNEL_ACCESS_TOKEN: token,
@@ -156,7 +158,14 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
     };
     // The harness prepares the database once, before web and worker start: two processes creating
     // indexes at once on an empty FerretDB deadlock it (a separate item; not what is tested here).
-    rt = await createRuntime(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
+    const previousPgUrl = process.env.FERRETDB_POSTGRESQL_URL;
+    process.env.FERRETDB_POSTGRESQL_URL = services.postgresUrl;
+    try {
+      rt = await createRuntime(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
+    } finally {
+      if (previousPgUrl === undefined) delete process.env.FERRETDB_POSTGRESQL_URL;
+      else process.env.FERRETDB_POSTGRESQL_URL = previousPgUrl;
+    }
     // The harness's own connections see every Redis restart too: their errors are expected here.
     for (const c of [rt.queues.connection, rt.queues.intake]) c.on('error', () => undefined);
     for (const q of [...rt.queues.lineEvents, rt.queues.domainEvents, rt.queues.partnerWebhooks]) q.on('error', () => undefined);
