@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { createOfficerInvite } from '../shared/officers/invites.ts';
 import { converse, drained, startStack, type Stack } from './helpers/stack.ts';
@@ -75,8 +76,10 @@ describe('officers get their own rich menu (issue #4)', () => {
     });
     const mine = await open(1);
     const untaken = await open(2);
-    await rt.models.Case.updateOne({ _id: mine._id }, { $set: { unitCode: '5003', status: 'assigned', assignee: { officerId: String(doc!._id), name: 'จนท. สันป่าตอง' } } });
-    await rt.models.Case.updateOne({ _id: untaken._id }, { $set: { unitCode: '5003' } });
+    // Through the version claim, as every case write: the worker plans and counts the new cases at
+    // this moment, and on FerretDB a plain update racing those writes (read → replace) can be erased.
+    await updateCaseGuarded(rt.models, String(mine._id), {}, { $set: { unitCode: '5003', status: 'assigned', assignee: { officerId: String(doc!._id), name: 'จนท. สันป่าตอง' } } });
+    await updateCaseGuarded(rt.models, String(untaken._id), {}, { $set: { unitCode: '5003' } });
     // The new-case alerts go out first: the reply awaited below must not be taken for one of them.
     await drained(stack);
 
