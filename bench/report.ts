@@ -29,6 +29,7 @@ import { DISTRICT_ROWS, PROVINCE_ROWS, type ReportFormat } from '../shared/repor
 import { verifyCounters } from '../shared/reports/verify.ts';
 import { CHANNEL_CODES } from '../shared/categories.ts';
 import { benchLog, fmt, num, seededRandom } from './support.ts';
+import { storeInfoOf } from '../shared/infra/store.ts';
 
 const N = num('BENCH_CASES', 3_300_000);
 const BATCH = num('BENCH_BATCH', 10_000);
@@ -42,12 +43,10 @@ const FROM = new Date('2024-10-01T00:00:00+07:00').getTime();
 const SPAN = NOW.getTime() - FROM;
 const DAY = 86_400_000;
 
-/** The engine the run measured, for the header: FerretDB's PostgreSQL backend explains with PostgreSQL's plan nodes ("Node Type"). */
+/** The engine the run measured, for the header. */
 async function engineOf(models: Awaited<ReturnType<typeof connectMigrated>>): Promise<string> {
-  const info = await models.conn.db!.admin().command({ buildInfo: 1 });
-  if (!('ferretdbVersion' in info)) return `MongoDB ${info.version}`;
-  const explained = await models.Unit.collection.find({}).limit(1).explain() as { queryPlanner?: Record<string, unknown> };
-  return `FerretDB ${info.ferretdbVersion}, ${JSON.stringify(explained.queryPlanner ?? {}).includes('"Node Type"') ? 'PostgreSQL' : 'SQLite'}`;
+  const { store, version } = await storeInfoOf(models.conn);
+  return store === 'mongodb' ? `MongoDB ${version}` : `FerretDB ${version}, ${store === 'ferretdb-postgresql' ? 'PostgreSQL' : 'SQLite'}`;
 }
 
 async function main() {

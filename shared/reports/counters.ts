@@ -27,6 +27,7 @@
  */
 import { Schema, type Model } from 'mongoose';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isFerretDb } from '../infra/store.ts';
 import type { CaseDoc, Models } from '../models/index.ts';
 import { fiscalYearOfMonth, monthOf } from './period.ts';
 import { OFFICE_CLOSE_MINUTE, OFFICE_DAY_MINUTES, OFFICE_OPEN_MINUTE, type WorkingCalendar } from '../sla/calendar.ts';
@@ -245,15 +246,6 @@ export async function ancestorsOf(models: Pick<Models, 'Unit' | 'conn'>, unitCod
   }
   cache.set(unitCode, { chain, until: Date.now() + 60_000 });
   return chain;
-}
-
-const ferret = new WeakMap<object, Promise<boolean>>();
-/** FerretDB reports itself in buildInfo; its `$inc` is not atomic (see the file comment). */
-export function isFerretDb(models: Pick<Models, 'conn'>): Promise<boolean> {
-  if (!ferret.has(models.conn)) {
-    ferret.set(models.conn, models.conn.db!.admin().command({ buildInfo: 1 }).then((info) => 'ferretdbVersion' in info, () => false));
-  }
-  return ferret.get(models.conn)!;
 }
 
 const pause = (attempt: number) => sleep(Math.min(40, 2 * (attempt + 1)) + Math.random() * 4);

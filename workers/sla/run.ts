@@ -20,6 +20,7 @@ import { th } from '../../shared/i18n/th.ts';
 import type { LineClient } from '../../shared/line/client.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { CaseDoc, Models } from '../../shared/models/index.ts';
+import { isFerretDb, storeOf } from '../../shared/infra/store.ts';
 import type { WorkingCalendar } from '../../shared/sla/calendar.ts';
 import { groupDigests, isGroupId } from './groups.ts';
 import { citizenApology, officerDigest, type DigestLine } from './messages.ts';
@@ -66,32 +67,8 @@ const READ_CONCURRENCY = 16;
 /** LINE pushes in flight at once: well under the Messaging API's rate limit, enough to hide its latency. */
 const PUSH_CONCURRENCY = 8;
 
-export type Store = 'mongodb' | 'ferretdb-sqlite' | 'ferretdb-postgresql';
-const stores = new WeakMap<object, Promise<Store>>();
-/**
- * Which engine answers: FerretDB v1 pushes no range or sort down (bench/sla.ts measures it); on its
- * SQLite backend concurrent writers fail with SQLITE_BUSY; its `update` command with many statements
- * runs them one by one (and stalled at a hundred here), so a bulkWrite there saves nothing.
- * The PostgreSQL backend explains with PostgreSQL's own plan nodes ("Node Type"); SQLite's plan is a list of strings.
- */
-export function storeOf(models: Models): Promise<Store> {
-  if (!stores.has(models.conn)) {
-    stores.set(models.conn, (async () => {
-      const info = await models.conn.db!.admin().command({ buildInfo: 1 }).catch(() => ({}));
-      if (!('ferretdbVersion' in info)) return 'mongodb';
-      // The cases' collection exists from the start (its indexes); a missing one explains with no plan at all.
-      const explained = await models.Case.collection.find({}).limit(1).explain().catch(() => ({})) as { queryPlanner?: Record<string, unknown> };
-      return JSON.stringify(explained.queryPlanner ?? {}).includes('"Node Type"') ? 'ferretdb-postgresql' : 'ferretdb-sqlite';
-    })());
-  }
-  return stores.get(models.conn)!;
-}
-/** Cases written at once: one on FerretDB/SQLite (or SQLITE_BUSY). */
+/** Cases written at once: one on FerretDB/SQLite (concurrent writers fail with SQLITE_BUSY there) (or SQLITE_BUSY). */
 const writeConcurrency = async (models: Models) => ((await storeOf(models)) === 'ferretdb-sqlite' ? 1 : 8);
-
-export async function isFerretDb(models: Models): Promise<boolean> {
-  return (await storeOf(models)) !== 'mongodb';
-}
 
 /** The runs' case writes carry no guard (they are computed from the claimed version): on FerretDB, write by `_id` alone. */
 const byIdOnFerret = async (models: Models) => ({ byIdOnly: await isFerretDb(models) });

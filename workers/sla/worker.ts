@@ -11,7 +11,8 @@ import { isOpenStatus, OPEN_STATUSES } from '../../shared/categories.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
 import { LATE_FIELDS, LateTally, saveLateSnapshot, type LateRow } from '../../shared/supervision/lateSnapshot.ts';
 import { planCase, type SlaCase } from './plan.ts';
-import { isFerretDb, runSla, type SlaDeps } from './run.ts';
+import { isFerretDb } from '../../shared/infra/store.ts';
+import { runSla, type SlaDeps } from './run.ts';
 
 export const SLA_QUEUE = 'sla';
 /**
