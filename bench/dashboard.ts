@@ -18,11 +18,8 @@
  * Exits 1 if a target is missed.
  */
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
-import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
 import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
 import { addFerretPostgresIndexes } from '../shared/infra/ferretPostgres.ts';
-import { connectMigrated } from '../app/migrate.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { importRecords, type RecordSource } from '../shared/import/legacy.ts';
 import { buildReport } from '../shared/reports/build.ts';
@@ -34,7 +31,7 @@ import { lateUnits } from '../shared/supervision/lateUnits.ts';
 import { slaContext } from '../shared/sla/load.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { completeness, overview, searchCases, trends, unitInfo, type ReportFn, type Scope } from '../dashboard/data.ts';
-import { benchLog, fmt, num, seededRandom } from './support.ts';
+import { benchDatabase, benchLog, fmt, num, seededRandom } from './support.ts';
 
 const N = num('BENCH_CASES', 300_000);
 const RUNS = num('BENCH_RUNS', 10);
@@ -65,22 +62,14 @@ async function timed(runs: number, f: () => Promise<unknown>): Promise<{ p50: nu
 }
 
 async function main() {
-  let services: LocalServices | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    log('starting a throwaway MongoDB-compatible server');
-    services = await startLocalServices();
-    uri = services.mongoUri;
-  }
-  const dbName = `bench_dash_${randomBytes(3).toString('hex')}`;
-  const models = await connectMigrated(uri, dbName);
+  const { models, services, dbName, close } = await benchDatabase('bench_dash', log);
   let failed = false;
   try {
     await seedUnits(models);
     const units = await models.Unit.find({}, { level: 1 }).lean<{ _id: string; level: string }[]>();
     const districts = units.filter((u) => u.level === 'district').map((u) => u._id);
     const provinces = units.filter((u) => u.level === 'province').map((u) => u._id);
-    log(`importing ${fmt(N)} cases into ${services ? services.describe.mongo : uri.replace(/\/\/[^@]*@/, '//')}`);
+    log(`importing ${fmt(N)} cases into ${services ? services.describe.mongo : process.env.MONGODB_URI!.replace(/\/\/[^@]*@/, '//')}`);
     async function* records(): RecordSource {
       for (let i = 1; i <= N; i++) {
         const r = rand();
@@ -155,9 +144,7 @@ async function main() {
       if (ok === false) failed = true;
     }
   } finally {
-    await models.conn.dropDatabase().catch(() => undefined);
-    await models.conn.close();
-    await services?.stop();
+    await close();
   }
   process.exitCode = failed ? 1 : 0;
 }

@@ -16,10 +16,7 @@
  * Env: BENCH_CASES, BENCH_BATCH (default 10,000), MONGODB_URI. Exits 1 if a target is missed.
  */
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
-import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
 import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
-import { connectMigrated } from '../app/migrate.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { caseFromRecord, importRecords, loadUnits, type RecordSource } from '../shared/import/legacy.ts';
 import { rowMapping } from '../shared/reports/rows.ts';
@@ -28,7 +25,8 @@ import { fiscalYearPeriod, monthPeriod, type ReportPeriod } from '../shared/repo
 import { DISTRICT_ROWS, PROVINCE_ROWS, type ReportFormat } from '../shared/reports/rows.ts';
 import { verifyCounters } from '../shared/reports/verify.ts';
 import { CHANNEL_CODES } from '../shared/categories.ts';
-import { benchLog, fmt, num, seededRandom } from './support.ts';
+import { benchDatabase, benchLog, fmt, num, seededRandom } from './support.ts';
+import type { Models } from '../shared/models/index.ts';
 import { storeInfoOf } from '../shared/infra/store.ts';
 
 const N = num('BENCH_CASES', 3_300_000);
@@ -44,28 +42,20 @@ const SPAN = NOW.getTime() - FROM;
 const DAY = 86_400_000;
 
 /** The engine the run measured, for the header. */
-async function engineOf(models: Awaited<ReturnType<typeof connectMigrated>>): Promise<string> {
+async function engineOf(models: Models): Promise<string> {
   const { store, version } = await storeInfoOf(models.conn);
   return store === 'mongodb' ? `MongoDB ${version}` : `FerretDB ${version}, ${store === 'ferretdb-postgresql' ? 'PostgreSQL' : 'SQLite'}`;
 }
 
 async function main() {
-  let services: LocalServices | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    log('starting a throwaway MongoDB-compatible server');
-    services = await startLocalServices();
-    uri = services.mongoUri;
-  }
-  const dbName = `bench_report_${randomBytes(3).toString('hex')}`;
-  const models = await connectMigrated(uri, dbName);
+  const { models, services, dbName, close } = await benchDatabase('bench_report', log);
   const exitCode = { value: 0 };
   try {
     await seedUnits(models);
     const units = await models.Unit.find({}, { level: 1, parentCode: 1 }).lean<{ _id: string; level: string; parentCode?: string }[]>();
     const districts = units.filter((u) => u.level === 'district').map((u) => u._id);
     const provinces = units.filter((u) => u.level === 'province').map((u) => u._id);
-    log(`${fmt(units.length)} units; importing ${fmt(N)} records in batches of ${fmt(BATCH)} into ${services ? services.describe.mongo : uri.replace(/\/\/[^@]*@/, '//')}`);
+    log(`${fmt(units.length)} units; importing ${fmt(N)} records in batches of ${fmt(BATCH)} into ${services ? services.describe.mongo : process.env.MONGODB_URI!.replace(/\/\/[^@]*@/, '//')}`);
 
     // Records from their own seeded source, so the bare insert below can make the very same documents again.
     async function* records(): RecordSource {
@@ -188,9 +178,7 @@ async function main() {
     for (const [k, val, target, ok] of rows) console.log(`  ${k.padEnd(48)} ${val.padStart(20)}   target ${target.padEnd(12)} ${ok ? 'ok' : 'MISSED'}`);
     if (rows.some((r) => !r[3])) exitCode.value = 1;
   } finally {
-    await models.conn.dropDatabase().catch(() => undefined);
-    await models.conn.close();
-    await services?.stop();
+    await close();
   }
   process.exitCode = exitCode.value;
 }

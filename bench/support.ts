@@ -1,3 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { connectMigrated } from '../app/migrate.ts';
+import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
+import type { Models } from '../shared/models/index.ts';
+
 /** What every benchmark script shares: positive-number env knobs, a seeded random source, number formatting and a timestamped log. */
 
 export function num(name: string, dflt: number): number {
@@ -24,4 +29,28 @@ export function seededRandom(start = 0x5eed) {
   };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   return { rand, pick };
+}
+
+/**
+ * A fresh migrated database to measure on: at MONGODB_URI when set, else on a throwaway server this
+ * starts. `close()` drops the database and stops what was started.
+ */
+export async function benchDatabase(prefix: string, log: (...a: unknown[]) => void): Promise<{ models: Models; services?: LocalServices; dbName: string; close(): Promise<void> }> {
+  let services: LocalServices | undefined;
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    log('starting a throwaway MongoDB-compatible server');
+    services = await startLocalServices();
+    uri = services.mongoUri;
+  }
+  const dbName = `${prefix}_${randomBytes(3).toString('hex')}`;
+  const models = await connectMigrated(uri, dbName);
+  return {
+    models, services, dbName,
+    async close() {
+      await models.conn.dropDatabase().catch(() => undefined);
+      await models.conn.close();
+      await services?.stop();
+    },
+  };
 }
