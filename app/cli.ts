@@ -12,6 +12,7 @@ import { loadCalendar, loadSlaContext, loadSlaPolicy } from '../shared/sla/load.
 import { runMain } from './main.ts';
 import { exchangeCommand, EXCHANGE_USAGE } from '../exchange/cli.ts';
 import { importCommand, reportCommand, REPORT_USAGE } from '../shared/reports/cli.ts';
+import { templatesCommand, TEMPLATES_USAGE } from '../shared/templatesCli.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   db migrate
@@ -33,6 +34,7 @@ const USAGE = `Usage: npm run cli -- <command>
       the effective SLA policy of a unit (config/sla-policy.json over the defaults)
 ${EXCHANGE_USAGE}
 ${REPORT_USAGE}
+${TEMPLATES_USAGE}
   deadletter list [--all] | deadletter redrive <id>
       events set aside after their retries, with the reason; redrive puts one back on its chat's queue`;
 
@@ -65,6 +67,8 @@ runMain(async () => {
   const argv = process.argv.slice(2);
   const [group, command] = argv;
   // Loaded on use: it brings BullMQ, which the other commands do not need to start.
+  // Response templates live in a file, not the database.
+  if (group === 'templates') { process.exitCode = templatesCommand(argv.slice(1)); return; }
   if (group === 'deadletter') { process.exitCode = await (await import('./deadLetterCli.ts')).deadLetterCommand(argv.slice(1)); return; }
   if (group === 'report' || group === 'import') {
     // Connected only once the arguments are known to be good: a typo is reported at once.

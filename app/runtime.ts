@@ -26,6 +26,7 @@ import { ensureMigrated } from './migrate.ts';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { EVENT_CONSUMERS } from '../shared/cases/outbox.ts';
 import { eventQueueName } from '../workers/events/consumer.ts';
+import { responseTemplates } from '../shared/templates.ts';
 
 /** Everything a process needs, wired once from the validated config (the composition root). */
 export interface Runtime {
@@ -47,6 +48,7 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
   // The SLA policy and holiday override files: a bad one stops start-up here, naming the key, not the first intake.
   slaContext();
   rowMapping();
+  responseTemplates();
   const models = await connectDb(config.MONGODB_URI, opts.dbName);
   // Every process on this database (and every tool built on the runtime) gets its collections and
   // indexes from the one migration step, never from mongoose at connect time.
@@ -102,6 +104,7 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
   const liffApi = createLiffApi({
     models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, line: rt.line, redis: rt.queues.connection,
     config: { LINE_API_BASE_URL: rt.config.LINE_API_BASE_URL, LINE_LOGIN_CHANNEL_ID: rt.config.LINE_LOGIN_CHANNEL_ID, QUEUE_PREFIX: rt.config.QUEUE_PREFIX },
+    links: rt.bot.links,
     ...(opts.liffRateLimits ? { limits: opts.liffRateLimits } : {}),
   });
   // API keys of partner agencies: the data exchange and /api/reports take the same authenticator.

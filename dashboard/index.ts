@@ -512,7 +512,7 @@ function levelPrefix(u: UnitInfo): string {
 
 /** Timeline steps as officers say them. */
 const ACTION_TH: Record<string, string> = {
-  opened: 'รับเรื่อง', assigned: 'เจ้าหน้าที่รับเรื่อง', note: 'บันทึกความคืบหน้า', asked: 'ขอข้อมูลเพิ่มจากผู้ร้อง', info_added: 'ผู้ร้องเพิ่มข้อมูล',
+  opened: 'รับเรื่อง', assigned: 'เจ้าหน้าที่รับเรื่อง', note: 'บันทึกความคืบหน้า', internal_note: 'บันทึกภายใน (เฉพาะเจ้าหน้าที่)', asked: 'ขอข้อมูลเพิ่มจากผู้ร้อง', info_added: 'ผู้ร้องเพิ่มข้อมูล',
   forwarded: 'ส่งต่อหน่วยงาน', escalated: 'แจ้งหน่วยงานระดับสูงขึ้น (ล่าช้า)', closed: 'ยุติเรื่อง', rejected: 'ไม่รับเรื่อง', withdrawn: 'ผู้ร้องถอนเรื่อง',
   survey: 'ผู้ร้องประเมินความพึงพอใจ', line_linked: 'เชื่อมกับบัญชี LINE ของผู้ร้อง',
 };

@@ -4,6 +4,7 @@
  * officer names or free-text notes (an officer's note may quote the person).
  */
 import { z } from 'zod';
+import { INTERNAL_NOTE_ACTION } from '../shared/cases/commands/addInternalNote.ts';
 import { CASE_STATUSES, CHANNEL_CODES, isOpenStatus, STATUS_LABELS, SUBJECT_CATEGORY_CODES, subjectCategory, type CaseStatus } from '../shared/categories.ts';
 import { formatArea } from '../shared/cases/area.ts';
 import type { CaseDoc } from '../shared/models/index.ts';
@@ -135,7 +136,8 @@ const statusOrUndefined = (s: unknown) => ((CASE_STATUSES as readonly unknown[])
 export function toPartnerCaseDetail(c: CaseDoc, units: UnitNames): z.output<typeof PartnerCaseDetail> {
   return {
     ...toPartnerCase(c, units),
-    timeline: (c.timeline ?? []).map((e) => {
+    // Partners get what their task needs: the unit's internal notes are not part of it.
+    timeline: (c.timeline ?? []).filter((e) => e.action !== INTERNAL_NOTE_ACTION).map((e) => {
       const from = statusOrUndefined(e.fromStatus);
       const to = statusOrUndefined(e.toStatus);
       return {

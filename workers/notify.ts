@@ -4,11 +4,12 @@ import { parentUnitCode } from '../shared/cases/routing.ts';
 import { copy, type Copy, type Lang } from '../shared/i18n/index.ts';
 import { th } from '../shared/i18n/th.ts';
 import type { LineClient } from '../shared/line/client.ts';
-import { caseLink, officerCaseLink, surveyLink, type LinkConfig } from '../shared/links.ts';
+import { caseLink, officerCaseLink, type LinkConfig } from '../shared/links.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { ackDueAt } from '../shared/sla/policy.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { caseAlertCard } from './messages/caseAlert.ts';
+import { citizenLangOf, citizenMessage } from '../shared/cases/citizenMessages.ts';
 
 export interface NotifyDeps {
   models: Models;
@@ -93,7 +94,7 @@ async function unitName(models: Models, code: string, lang: Lang): Promise<strin
 async function tellCitizen(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, build: (t: Copy, lang: Lang) => string | Promise<string>): Promise<void> {
   const to = c.complainant?.lineUserId;
   if (!to) return;
-  const lang: Lang = c.complainant?.lang === 'en' ? 'en' : 'th';
+  const lang: Lang = citizenLangOf(c);
   const text = await build(copy(lang), lang);
   await deps.line.push(to, [{ type: 'text', text: text.slice(0, 5000) }], `${event.id}:${to}`);
 }
@@ -121,11 +122,11 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   },
 
   async 'case.note_added'(deps, event, c) {
-    await tellCitizen(deps, event, c, (t) => t.citizenProgress(c.trackingNo, entryNote(c, event), caseLink(deps.links, String(c._id))));
+    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('update', c, entryNote(c, event), deps.links, lang));
   },
 
   async 'case.question_asked'(deps, event, c) {
-    await tellCitizen(deps, event, c, (t) => t.citizenQuestion(c.trackingNo, entryNote(c, event), caseLink(deps.links, String(c._id))));
+    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('ask', c, entryNote(c, event), deps.links, lang));
   },
 
   async 'case.forwarded'(deps, event, c) {
@@ -148,10 +149,10 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   },
 
   async 'case.closed'(deps, event, c) {
-    await tellCitizen(deps, event, c, (t) => t.citizenClosed(c.trackingNo, entryNote(c, event), surveyLink(deps.links, String(c._id))));
+    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('close', c, entryNote(c, event), deps.links, lang));
   },
 
   async 'case.rejected'(deps, event, c) {
-    await tellCitizen(deps, event, c, (t) => t.citizenRejected(c.trackingNo, entryNote(c, event), caseLink(deps.links, String(c._id))));
+    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('reject', c, entryNote(c, event), deps.links, lang));
   },
 };

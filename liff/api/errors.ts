@@ -81,6 +81,9 @@ const LABELS: Record<string, [string, string]> = {
   summary: ['ผลการดำเนินการ', 'Result summary'],
   unitCode: ['หน่วยงานปลายทาง', 'Unit'],
   status: ['สถานะ', 'Status'],
+  kind: ['ประเภทข้อความ', 'Message kind'],
+  action: ['การดำเนินการ', 'Action'],
+  q: ['คำค้นหา', 'Search'],
 };
 
 /** Messages for checks the generic ones cannot word well; schemas refer to them as `k:<key>`. */

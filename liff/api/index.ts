@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, rateLimit } from './rateLimit.ts';
 import { ApiRoutes, openApiDocument } from './registry.ts';
 import { citizenRoutes } from './routes/citizen.ts';
 import { officerRoutes } from './routes/officer.ts';
+import { officerActionRoutes } from './routes/officerActions.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import type { LiffApiDeps } from './support.ts';
 
@@ -36,6 +37,7 @@ export function createLiffApi(deps: LiffApiDeps): Router {
   referenceRoutes(api, deps);
   citizenRoutes(api, deps);
   officerRoutes(api, deps);
+  officerActionRoutes(api, deps);
 
   let openapi: string | undefined;
   const document = () => (openapi ??= JSON.stringify(openApiDocument(api.specs, LIFF_API_BASE, {

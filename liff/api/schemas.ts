@@ -173,6 +173,35 @@ export const ErrorBody = z.object({
   }),
 });
 
+// ------------------------------------------------------------------ officer actions: notes, previews, templates, forward picker
+
+export const CitizenMessageKind = z.enum(['update', 'ask', 'close', 'reject']).describe('update = progress to the citizen, ask = question, close = result, reject = reason');
+export const PreviewBody = z.object({ kind: CitizenMessageKind, text: text(1, 2000) }).strict();
+export const MessagePreview = z.object({
+  kind: CitizenMessageKind,
+  /** The complainant's language: the message is in it. */
+  lang: Lang,
+  text: z.string().describe('Exactly the LINE text the complainant would receive'),
+  toLine: z.boolean().describe('false: the complainant is not on LINE and only sees it on their case page'),
+});
+export const TemplateQuery = z.object({ action: CitizenMessageKind.optional(), category: CategoryCode.optional() });
+export const CaseTemplateQuery = z.object({ action: CitizenMessageKind });
+export const TemplateItem = z.object({
+  id: z.string(), action: CitizenMessageKind, categories: z.array(CategoryCode),
+  titleTh: z.string(), titleEn: z.string(), th: z.string(), en: z.string(),
+});
+export const CaseTemplates = z.object({
+  lang: Lang.describe('The complainant\'s language: fill the box with this one'),
+  templates: z.array(TemplateItem.describe('Placeholders filled for this case')),
+});
+export const ForwardTargetsQuery = z.object({ q: z.string().trim().max(60).regex(NO_CONTROL, { error: 'k:control_chars' }).optional() });
+export const ForwardTarget = z.object({
+  code: z.string(), nameTh: z.string(), nameEn: z.string(), level: z.enum(['ministry', 'province', 'district', 'partner']),
+  areaTh: z.string().optional(), areaEn: z.string().optional(),
+  suggested: z.boolean().describe('The case\'s district or province centre, or a partner agency'),
+});
+export const ForwardTargets = z.array(ForwardTarget);
+
 export type CaseDetailOut = z.infer<typeof CaseDetail>;
 export type CaseSummaryOut = z.infer<typeof CaseSummary>;
 export type OfficerCaseDetailOut = z.infer<typeof OfficerCaseDetail>;

@@ -5,6 +5,7 @@ import type { Config } from '../../shared/config.ts';
 import { district as districtOf, province as provinceOf, subdistrict as subdistrictOf } from '../../shared/geo/index.ts';
 import { langFrom, type Lang } from '../../shared/i18n/index.ts';
 import type { LineClient } from '../../shared/line/client.ts';
+import type { LinkConfig } from '../../shared/links.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { OfficerDoc } from '../../shared/models/index.ts';
 import type { OfficerRef } from '../../shared/cases/actor.ts';
@@ -21,6 +22,8 @@ export interface LiffApiDeps extends DomainDeps {
   /** LINE profile lookups (language of someone who never chatted with the bot). */
   line: LineClient;
   config: Pick<Config, 'LINE_API_BASE_URL' | 'LINE_LOGIN_CHANNEL_ID' | 'QUEUE_PREFIX'>;
+  /** Where links in citizens' messages point: the officer's preview shows the same links the notify worker sends. */
+  links: LinkConfig;
   /** Override the per-user limits (defaults: writes 20/min, uploads 30/10 min). */
   limits?: Partial<Record<'write' | 'upload', RateLimit>>;
 }

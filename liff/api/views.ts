@@ -10,6 +10,7 @@ import { th } from '../../shared/i18n/th.ts';
 import type { CaseDoc, TimelineEntry } from '../../shared/models/index.ts';
 import type { CaseDetailOut, CaseSummaryOut, OfficerCaseDetailOut } from './schemas.ts';
 import type { UnitNames } from '../../shared/units/names.ts';
+import { INTERNAL_NOTE_ACTION } from '../../shared/cases/commands/addInternalNote.ts';
 
 export type Viewer = 'citizen' | 'officer';
 const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
@@ -66,7 +67,8 @@ export function toDetail(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseDeta
     attachments: (c.attachments ?? []).map((a) => ({
       id: String(a.fileId), contentType: a.contentType ?? 'application/octet-stream', size: a.size ?? 0, url: `/liff/api/files/${String(a.fileId)}`,
     })),
-    timeline: (c.timeline ?? []).map((e) => ({
+    // Internal notes are for officers: the complainant's page never carries them, not even as a step.
+    timeline: (c.timeline ?? []).filter((e) => viewer === 'officer' || e.action !== INTERNAL_NOTE_ACTION).map((e) => ({
       at: iso(e.at),
       action: e.action,
       actor: e.by.kind as 'citizen' | 'officer' | 'system',

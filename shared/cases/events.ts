@@ -11,6 +11,8 @@ export type CaseEventType =
   | 'case.survey_submitted'
   /** An officer recorded progress (status in_progress). */
   | 'case.note_added'
+  /** An officer wrote an internal note (officers only: nobody outside the unit is told). */
+  | 'case.internal_note_added'
   /** An officer asked the complainant for more information, relayed by the bot. */
   | 'case.question_asked'
   /** Service Link: sent on to another unit (data.fromUnitCode; unitCode is the new unit). */
