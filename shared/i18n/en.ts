@@ -103,6 +103,7 @@ export const en: Copy = {
     opened: 'Complaint received',
     assigned: 'An officer took the case',
     note: 'Progress update',
+    internal_note: 'Internal note (officers only)',
     asked: 'The officer asked for more information',
     info_added: 'The complainant added information',
     forwarded: (unit: string) => `Forwarded to ${unit}`,
