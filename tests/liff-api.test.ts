@@ -674,6 +674,8 @@ describe('OpenAPI document', () => {
       'POST /liff/api/officer/cases', 'POST /liff/api/officer/cases/{id}/accept', 'POST /liff/api/officer/cases/{id}/ask',
       'POST /liff/api/officer/cases/{id}/close', 'POST /liff/api/officer/cases/{id}/forward', 'POST /liff/api/officer/cases/{id}/notes',
       'POST /liff/api/officer/cases/{id}/reject', 'POST /liff/api/uploads',
+      'POST /liff/api/officer/cases/{id}/internal-notes', 'POST /liff/api/officer/cases/{id}/preview', 'GET /liff/api/officer/templates',
+      'GET /liff/api/officer/cases/{id}/templates', 'GET /liff/api/officer/cases/{id}/forward-targets',
     ].sort());
     const create = doc.paths['/liff/api/cases'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '413', '429']));

@@ -73,7 +73,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     body: OfficerCreateCaseBody, rateLimit: 'write', errors: [404],
     success: {
       status: 201, description: 'Opened', schema: Created, alsoStatus: { status: 200, description: 'Already recorded with this clientRequestId' },
-      idFor: ['getUnitCase', 'acceptCase', 'addNote', 'askCitizen', 'forwardCase', 'closeCase', 'rejectCase'],
+      idFor: ['getUnitCase', 'acceptCase', 'addNote', 'askCitizen', 'forwardCase', 'closeCase', 'rejectCase', 'addInternalNote', 'previewCitizenMessage', 'caseResponseTemplates', 'forwardTargets'],
     },
   }, async (ctx) => {
     const { user, body } = ctx;

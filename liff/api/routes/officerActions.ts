@@ -51,7 +51,7 @@ export function officerActionRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
   api.add({
     operationId: 'previewCitizenMessage', method: 'post', path: '/officer/cases/:id/preview', tags,
     summary: 'The LINE message the complainant would receive for this text (update, question, result, refusal), in their language; nothing is sent',
-    params: IdParams, body: PreviewBody,
+    params: IdParams, body: PreviewBody, rateLimit: 'write',
     success: { status: 200, description: 'The message', schema: MessagePreview },
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
