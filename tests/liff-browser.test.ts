@@ -242,13 +242,17 @@ describe('LIFF mini-app in Chromium (real app, worker, simulator)', () => {
     await ready(page, 'officer-case');
     expect(await page.locator('#act-ask').count()).toBe(0);
     await page.locator('#act-note summary').click();
-    await page.getByLabel('ความคืบหน้า').fill('ประสานกองสาธารณสุขและสิ่งแวดล้อมให้ตรวจพื้นที่');
-    await page.locator('#act-note button[type=submit]').click();
+    await page.getByLabel('ข้อความถึงผู้ร้อง').fill('ประสานกองสาธารณสุขและสิ่งแวดล้อมให้ตรวจพื้นที่');
+    await page.locator('#note-preview').click();
+    await page.locator('#note-send').click();
     await expect.poll(() => page.locator('ol.timeline').textContent(), { timeout: WAIT }).toContain('ประสานกองสาธารณสุข');
+    // Forwarded to the province centre, picked by name from the suggestions (no unit code typed).
     await page.locator('#act-forward summary').click();
-    await page.getByLabel('รหัสหน่วยงานปลายทาง').fill('50');
-    await page.locator('#act-forward').getByLabel('เหตุผล').fill('เป็นพื้นที่รอยต่อหลายอำเภอ ต้องให้จังหวัดประสาน');
-    await page.locator('#act-forward button[type=submit]').click();
+    await page.getByLabel('ศูนย์ดำรงธรรมจังหวัดเชียงใหม่').check();
+    await page.getByLabel('เหตุผลที่ส่งต่อ').fill('เป็นพื้นที่รอยต่อหลายอำเภอ ต้องให้จังหวัดประสาน');
+    await page.locator('#fwd-next').click();
+    expect(await page.locator('#fwd-confirm-name').textContent()).toBe('ศูนย์ดำรงธรรมจังหวัดเชียงใหม่');
+    await page.locator('#fwd-confirm').click();
     await ready(page, 'officer');
     await expect.poll(async () => (await stack.rt.models.Case.findOne({ trackingNo: no }).lean())?.unitCode, { timeout: WAIT }).toBe('50');
 

@@ -1,9 +1,10 @@
 /** Officer pages: `#/officer` (the unit's cases) and `#/officer/cases/:id` (detail + actions). */
 import { ApiError, type CaseSummary, type Me, type Meta, type OfficerCaseDetail } from '../api.ts';
-import { type Ctx, failure, field, loading, pageStart, textForm } from '../ctx.ts';
+import { type Ctx, failure, loading, pageStart, textForm } from '../ctx.ts';
 import { announce, h } from '../dom.ts';
-import { lang, pick, t } from '../i18n.ts';
+import { lang, pick, t, type Key } from '../i18n.ts';
 import { caseList, renderCase } from './cases.ts';
+import { addTemplatePicker, citizenMessageForm, forwardForm } from './officerActions.ts';
 
 export const isOfficer = (me: Me): boolean => me.role !== 'citizen';
 
@@ -80,22 +81,21 @@ export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
     });
     actions.append(btn, err);
   }
-  const panel = (key: 'actNote' | 'actAsk' | 'actForward' | 'actClose' | 'actReject', form: HTMLFormElement, id: string) =>
+  const panel = (key: Key, form: HTMLFormElement, id: string) =>
     h('details', { class: 'card action', id }, h('summary', null, t(key)), form);
-  actions.append(panel('actNote', textForm({ id: 'note-text', label: t('noteText'), min: 1, max: 2000, submit: t('send'), onSubmit: (text) => act('notes', { text }, t('actNote')) }), 'act-note'));
-  if (p.hasLine) actions.append(panel('actAsk', textForm({ id: 'ask-question', label: t('askText'), min: 5, max: 1000, submit: t('send'), onSubmit: (question) => act('ask', { question }, t('actAsk')) }), 'act-ask'));
-  const unit = field('fwd-unitCode', t('unitCode'), h('input', { type: 'text', maxlength: 10, autocomplete: 'off', autocapitalize: 'characters', inputmode: 'text' }), { hint: t('unitCodeHint') });
-  actions.append(panel('actForward', textForm({
-    id: 'fwd-reason', label: t('reason'), min: 5, max: 1000, submit: t('send'), extra: [unit],
-    onSubmit: async (reason) => {
-      await ctx.api.post(`/officer/cases/${c.id}/forward`, { unitCode: (unit.control as HTMLInputElement).value.trim().toUpperCase(), reason });
-      // Forwarded: it now belongs to the other unit, so this unit's list is where to go next.
-      announce(t('actionDone', { a: t('actForward') }));
-      location.hash = '#/officer';
-    },
+  // What reaches the complainant is previewed first; an internal note reaches nobody outside the unit.
+  actions.append(panel('actUpdate', citizenMessageForm(ctx, c, { kind: 'update', id: 'note', label: t('updateText'), min: 1, max: 2000, send: (text) => act('notes', { text }, t('actUpdate')) }), 'act-note'));
+  actions.append(panel('actInternal', textForm({ id: 'internal-text', label: t('internalText'), hint: t('internalHint'), min: 1, max: 2000, submit: t('internalSave'), onSubmit: (text) => act('internal-notes', { text }, t('actInternal')) }), 'act-internal'));
+  if (p.hasLine) actions.append(panel('actAsk', citizenMessageForm(ctx, c, { kind: 'ask', id: 'ask', label: t('askText'), min: 5, max: 1000, send: (question) => act('ask', { question }, t('actAsk')) }), 'act-ask'));
+  actions.append(panel('actForward', forwardForm(ctx, c, () => {
+    // Forwarded: it now belongs to the other unit, so this unit's list is where to go next.
+    announce(t('actionDone', { a: t('actForward') }));
+    location.hash = '#/officer';
   }), 'act-forward'));
   actions.append(panel('actClose', textForm({ id: 'close-summary', label: t('summary'), min: 5, max: 2000, submit: t('actClose'), onSubmit: (summary) => act('close', { summary }, t('actClose')) }), 'act-close'));
   actions.append(panel('actReject', textForm({ id: 'reject-reason', label: t('reason'), min: 5, max: 1000, submit: t('actReject'), danger: true, onSubmit: (reason) => act('reject', { reason }, t('actReject')) }), 'act-reject'));
+  addTemplatePicker(ctx, c, 'close', actions.querySelector('#act-close form'), 'close-summary');
+  addTemplatePicker(ctx, c, 'reject', actions.querySelector('#act-reject form'), 'reject-reason');
   ctx.main.append(actions);
   document.documentElement.dataset.ready = 'officer-case';
 }
