@@ -165,6 +165,12 @@ describe('hot-path queries are answered by an index', () => {
     expect((await liff(citizen.userId, 'GET', `/files/${up.json.id}`)).status).toBe(200);
     expect((await liff(officer.userId, 'GET', '/officer/cases')).status).toBe(200);
     expect((await liff(officer.userId, 'GET', `/officer/cases/${created.json.id}`)).status).toBe(200);
+    // The officer's writing panels: templates, preview, forward picker, an internal note.
+    const officerCase = `/officer/cases/${created.json.id}`;
+    expect((await liff(officer.userId, 'GET', `${officerCase}/templates?action=update`)).status).toBe(200);
+    expect((await liff(officer.userId, 'POST', `${officerCase}/preview`, { kind: 'update', text: 'ประสานการไฟฟ้าแล้ว' })).status).toBe(200);
+    expect((await liff(officer.userId, 'GET', `${officerCase}/forward-targets?q=${encodeURIComponent('หางดง')}`)).status).toBe(200);
+    expect((await liff(officer.userId, 'POST', `${officerCase}/internal-notes`, { text: 'โทรหาการไฟฟ้าแล้ว' })).status).toBe(200);
     await drained(stack);
     recording = false;
 

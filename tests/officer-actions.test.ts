@@ -6,13 +6,14 @@
  * complained about.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseDetail, CaseTemplates, ForwardTargets, MessagePreview, OfficerCaseDetail, TemplateItem } from '../liff/api/schemas.ts';
 import { PDPA_NOTICE_VERSION } from '../shared/pdpa.ts';
-import { DEFAULT_RESPONSE_TEMPLATES_FILE } from '../shared/templates.ts';
+import { DEFAULT_RESPONSE_TEMPLATES_FILE, readTemplatesFile, TEMPLATE_ACTIONS } from '../shared/templates.ts';
+import { SUBJECT_CATEGORY_CODES } from '../shared/categories.ts';
 import type { SimUser } from '../simulator/server.ts';
 import { cli, createKey } from './helpers/exchange.ts';
 import { drained, startStack, textsOf, waitForText, type Stack } from './helpers/stack.ts';
@@ -197,6 +198,22 @@ describe('response templates', () => {
     expect(removed.code).toBe(0);
     expect((await o.get('/officer/templates?action=update&category=help')).json.map((t: any) => t.id)).not.toContain('update-road-repair');
     expect((await cli(stack.env, ['templates', 'show', 'update-road-repair'])).code).toBe(1);
+  });
+});
+
+describe('the template file', () => {
+  it('ships a template for every action and category, and a broken file is refused naming the template and key', () => {
+    const all = readTemplatesFile(DEFAULT_RESPONSE_TEMPLATES_FILE).templates;
+    for (const action of TEMPLATE_ACTIONS) {
+      for (const cat of SUBJECT_CATEGORY_CODES) {
+        expect(all.some((t) => t.action === action && (!t.categories.length || t.categories.includes(cat))), `${action}/${cat}`).toBe(true);
+      }
+    }
+    const broken = join(mkdtempSync(join(tmpdir(), 'rongrian-templates-bad-')), 'bad.json');
+    writeFileSync(broken, JSON.stringify({ templates: [all[0], { ...all[1], categories: ['weather'] }] }));
+    expect(() => readTemplatesFile(broken)).toThrow(new RegExp(`template ${all[1].id}: templates\\.1\\.categories\\.0: Invalid option`));
+    writeFileSync(broken, JSON.stringify({ templates: [all[0], { ...all[1], id: all[0].id }] }));
+    expect(() => readTemplatesFile(broken)).toThrow(`duplicate id ${all[0].id}`);
   });
 });
 
