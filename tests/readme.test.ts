@@ -87,6 +87,17 @@ describe('the README is a newcomer\'s map', () => {
       expect(existsSync(join(ROOT, target)), target).toBe(true);
     }
     const index = readFileSync(join(ROOT, 'docs', 'README.md'), 'utf8');
+    // Section links (file.md#section) land on a heading, as GitHub names them; documents other
+    // helpers add are checked once they exist.
+    const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N} _-]/gu, '').replace(/ /g, '-');
+    for (const [from, text] of [['README.md', readme], ...docs.map((f) => [`docs/${f}`, readFileSync(join(ROOT, 'docs', f), 'utf8')])]) {
+      for (const [, file, anchor] of text.matchAll(/\]\(([^)#:]*\.md)#([^)]+)\)/g)) {
+        const target = join(ROOT, dirname(from), file);
+        if (!existsSync(target)) continue;
+        const headings = [...readFileSync(target, 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1]));
+        expect(headings, `${from} → ${file}#${anchor}`).toContain(anchor);
+      }
+    }
     for (const f of docs.filter((d) => d !== 'README.md')) expect(index, f).toContain(`](${f})`);
   });
 });
