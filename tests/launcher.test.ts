@@ -53,10 +53,10 @@ describe('npm start keeps its Redis data', () => {
 
 /** A machine with everything the demo and the tests need. */
 const complete: MachineFacts = {
-  redisServer: true, postgres: true, mongod: false, ferretdb: true, go: 'ok', aptGoRecentEnough: false,
+  redisServer: true, postgres: true, mongod: false, ferretdb: true, go: 'ok', aptGoRecentEnough: false, caCertificates: true,
   chromium: true, thaiFonts: true, schemathesis: true, pythonVenv: true, env: {},
 };
-/** A fresh Debian 12: no Redis, no PostgreSQL, no Go, no browser; Python without venv. */
+/** A fresh Debian 12 (a cloud image: CA certificates there): no Redis, no PostgreSQL, no Go, no browser, no Python venv. */
 const freshDebian12: MachineFacts = {
   ...complete, redisServer: false, postgres: false, ferretdb: false, go: 'missing', chromium: false, thaiFonts: false, schemathesis: false, pythonVenv: false,
 };
@@ -80,6 +80,8 @@ describe('the first command installs what is missing (planning, no apt run)', ()
     expect(planInstall(ubuntu2404, 'start')).toEqual({ packages: ['redis-server', 'postgresql', 'golang-go'], notes: [] });
     // An old Go (1.19) cannot fetch FerretDB's toolchain: it counts as none.
     expect(planInstall({ ...ubuntu2404, go: 'old' }, 'start').packages).toContain('golang-go');
+    // A minimal container image has no CA bundle: Go could not download FerretDB's sources.
+    expect(planInstall({ ...ubuntu2404, caCertificates: false }, 'start').packages).toEqual(['redis-server', 'postgresql', 'golang-go', 'ca-certificates']);
     // Built once, FerretDB needs no Go again.
     expect(planInstall({ ...freshDebian12, ferretdb: true }, 'start')).toEqual({ packages: ['redis-server', 'postgresql'], notes: [] });
   });

@@ -19,6 +19,8 @@ export interface MachineFacts {
   go: 'ok' | 'old' | 'missing';
   /** Whether apt's `golang-go` is 1.21 or newer (Debian 13, Ubuntu 24.04; Debian 12 has 1.19). */
   aptGoRecentEnough: boolean;
+  /** The system's CA bundle, which Go needs to download FerretDB's sources (minimal images lack it). */
+  caCertificates: boolean;
   chromium: boolean;
   /** Thai glyphs (fonts-thai-tlwg): without them browser screenshots show Thai as boxes. */
   thaiFonts: boolean;
@@ -44,9 +46,12 @@ export function planInstall(m: MachineFacts, purpose: InstallPurpose): InstallPl
   if (!m.env.REDIS_URL && !m.redisServer) packages.push('redis-server');
   const needsFerret = !m.env.MONGODB_URI && !m.mongod;
   if (needsFerret && m.env.FERRETDB_HANDLER !== 'sqlite' && !m.postgres) packages.push('postgresql');
-  if (needsFerret && !m.ferretdb && m.go !== 'ok') {
-    if (m.aptGoRecentEnough) packages.push('golang-go');
-    else notes.push(GO_FOR_FERRETDB_NOTE);
+  if (needsFerret && !m.ferretdb) {
+    if (m.go !== 'ok') {
+      if (m.aptGoRecentEnough) packages.push('golang-go');
+      else notes.push(GO_FOR_FERRETDB_NOTE);
+    }
+    if (!m.caCertificates) packages.push('ca-certificates');
   }
   // The rich-menu images are committed PNGs, so `start` renders nothing: Chromium and the fonts are
   // for the browser tests only.

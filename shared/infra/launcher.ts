@@ -132,6 +132,7 @@ export function detectMachine(): MachineFacts {
     ferretdb: existsSync(ferretdbBinary()),
     go: goCanBuildFerret(go) ? 'ok' : go ? 'old' : 'missing',
     aptGoRecentEnough: !!aptGo && goCanBuildFerret([Number(aptGo[1]), Number(aptGo[2])]),
+    caCertificates: existsSync('/etc/ssl/certs/ca-certificates.crt'),
     chromium: existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
     thaiFonts: existsSync('/usr/share/fonts/truetype/tlwg'),
     schemathesis: existsSync(process.env.SCHEMATHESIS_BIN ?? join(cache, 'venv-schemathesis', 'bin', 'st')),
