@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalServices } from '../shared/infra/launcher.ts';
-import { GO_FOR_FERRETDB_NOTE, installStep, planInstall, type MachineFacts } from '../shared/infra/installPlan.ts';
+import { CHROMIUM_NOTE, GO_FOR_FERRETDB_NOTE, installStep, planInstall, type MachineFacts } from '../shared/infra/installPlan.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rongrian-launcher-test-'));
 // As a data dir an operator makes: PostgreSQL, run as its own user when we are root, must enter it.
@@ -54,7 +54,7 @@ describe('npm start keeps its Redis data', () => {
 /** A machine with everything the demo and the tests need. */
 const complete: MachineFacts = {
   redisServer: true, postgres: true, mongod: false, ferretdb: true, go: 'ok', aptGoRecentEnough: false, caCertificates: true,
-  chromium: true, thaiFonts: true, schemathesis: true, pythonVenv: true, env: {},
+  chromium: true, aptChromium: true, thaiFonts: true, schemathesis: true, pythonVenv: true, env: {},
 };
 /** A fresh Debian 12 (a cloud image: CA certificates there): no Redis, no PostgreSQL, no Go, no browser, no Python venv. */
 const freshDebian12: MachineFacts = {
@@ -84,6 +84,12 @@ describe('the first command installs what is missing (planning, no apt run)', ()
     expect(planInstall({ ...ubuntu2404, caCertificates: false }, 'start').packages).toEqual(['redis-server', 'postgresql', 'golang-go', 'ca-certificates']);
     // Built once, FerretDB needs no Go again.
     expect(planInstall({ ...freshDebian12, ferretdb: true }, 'start')).toEqual({ packages: ['redis-server', 'postgresql'], notes: [] });
+  });
+
+  it('where apt has no chromium package (Ubuntu), the tests get a note instead, so the other packages still install', () => {
+    const ubuntu = { ...freshDebian12, aptChromium: false };
+    expect(planInstall(ubuntu, 'test').packages).toEqual(['redis-server', 'postgresql', 'fonts-thai-tlwg', 'python3-venv']);
+    expect(planInstall(ubuntu, 'test').notes).toContain(CHROMIUM_NOTE);
   });
 
   it('REDIS_URL, MONGODB_URI, a mongod or FERRETDB_HANDLER=sqlite each remove what they replace', () => {

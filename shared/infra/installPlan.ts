@@ -22,6 +22,8 @@ export interface MachineFacts {
   /** The system's CA bundle, which Go needs to download FerretDB's sources (minimal images lack it). */
   caCertificates: boolean;
   chromium: boolean;
+  /** Whether apt offers a `chromium` package (Debian does; Ubuntu ships Chromium as a snap). */
+  aptChromium: boolean;
   /** Thai glyphs (fonts-thai-tlwg): without them browser screenshots show Thai as boxes. */
   thaiFonts: boolean;
   /** schemathesis already in the cache's venv; else it needs `python3 -m venv`. */
@@ -40,6 +42,9 @@ export interface InstallPlan {
 export const GO_FOR_FERRETDB_NOTE =
   'FerretDB is built with Go 1.21 or newer and this machine has none (Debian 12\'s golang-go is 1.19): install Go from https://go.dev/dl/ and run again, or set MONGODB_URI to a MongoDB (docker compose up -d mongo)';
 
+export const CHROMIUM_NOTE =
+  'the browser tests drive /usr/bin/chromium and apt has no chromium package here (Ubuntu ships it as a snap): install Chromium and link it to /usr/bin/chromium, or run the tests on Debian';
+
 export function planInstall(m: MachineFacts, purpose: InstallPurpose): InstallPlan {
   const packages: string[] = [];
   const notes: string[] = [];
@@ -56,7 +61,10 @@ export function planInstall(m: MachineFacts, purpose: InstallPurpose): InstallPl
   // The rich-menu images are committed PNGs, so `start` renders nothing: Chromium and the fonts are
   // for the browser tests only.
   if (purpose === 'test') {
-    if (!m.chromium) packages.push('chromium');
+    if (!m.chromium) {
+      if (m.aptChromium) packages.push('chromium');
+      else notes.push(CHROMIUM_NOTE);
+    }
     if (!m.thaiFonts) packages.push('fonts-thai-tlwg');
     if (!m.schemathesis && !m.pythonVenv) packages.push('python3-venv');
   }

@@ -120,11 +120,24 @@ function goVersion(bin = 'go'): [number, number] | undefined {
 /** From 1.21 Go fetches the toolchain a module asks for (FerretDB v1.24 asks for 1.24). */
 const goCanBuildFerret = (v: [number, number] | undefined) => !!v && (v[0] > 1 || v[1] >= 21);
 
+/** The version apt would install of a package ("Candidate: …"), or '' when it has none. */
+function aptCandidate(pkg: string): string {
+  if (!onPath('apt-cache')) return '';
+  const out = spawnSync('apt-cache', ['policy', pkg], { encoding: 'utf8' }).stdout ?? '';
+  return /Candidate:\s*\(none\)/.test(out) ? '' : (/Candidate:.*/.exec(out)?.[0] ?? '');
+}
+
+/** A fresh container has no package lists: apt knows no candidates until `apt-get update`. */
+function aptListsEmpty(): boolean {
+  const dir = '/var/lib/apt/lists';
+  return !existsSync(dir) || !readdirSync(dir).some((f) => f.endsWith('_Packages') || f.endsWith('_Packages.lz4'));
+}
+
 /** What this machine has, for planInstall (shared/infra/installPlan.ts). */
 export function detectMachine(): MachineFacts {
   const go = goVersion();
   const cache = process.env.RONGRIAN_CACHE ?? join(homedir(), '.cache', 'rongrian');
-  const aptGo = onPath('apt-cache') ? /Candidate:\s*(?:\d+:)?(\d+)\.(\d+)/.exec(spawnSync('apt-cache', ['policy', 'golang-go'], { encoding: 'utf8' }).stdout ?? '') : null;
+  const aptGo = /Candidate:\s*(?:\d+:)?(\d+)\.(\d+)/.exec(aptCandidate('golang-go'));
   return {
     redisServer: !!onPath('redis-server'),
     postgres: !!postgresBinDir(),
@@ -134,6 +147,7 @@ export function detectMachine(): MachineFacts {
     aptGoRecentEnough: !!aptGo && goCanBuildFerret([Number(aptGo[1]), Number(aptGo[2])]),
     caCertificates: existsSync('/etc/ssl/certs/ca-certificates.crt'),
     chromium: existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+    aptChromium: aptCandidate('chromium') !== '',
     thaiFonts: existsSync('/usr/share/fonts/truetype/tlwg'),
     schemathesis: existsSync(process.env.SCHEMATHESIS_BIN ?? join(cache, 'venv-schemathesis', 'bin', 'st')),
     pythonVenv: spawnSync('python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' }).status === 0,
@@ -147,7 +161,13 @@ export function detectMachine(): MachineFacts {
  * Returns the packages still missing. Used by `npm start` and scripts/install-deps.sh.
  */
 export function installMissingPackages(purpose: InstallPurpose = 'start'): string[] {
-  const plan = planInstall(detectMachine(), purpose);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let plan = planInstall(detectMachine(), purpose);
+  if ((plan.packages.length || plan.notes.length) && isRoot() && onPath('apt-get') && aptListsEmpty()) {
+    // Which Go and which Chromium apt offers is only known once it has its lists.
+    spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    plan = planInstall(detectMachine(), purpose);
+  }
   for (const note of plan.notes) console.error(`rongrian: ${note}`);
   const step = installStep(plan.packages, { root: isRoot(), aptGet: !!onPath('apt-get') });
   if (step.kind === 'none') return [];
@@ -156,7 +176,6 @@ export function installMissingPackages(purpose: InstallPurpose = 'start'): strin
     return plan.packages;
   }
   console.error(`rongrian: installing ${plan.packages.join(' ')} from Debian (apt-get, one time)…`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const [cmd, ...args] of step.commands) {
     const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (r.status !== 0) {
