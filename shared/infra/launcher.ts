@@ -4,6 +4,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installStep, planInstall, type InstallPurpose, type MachineFacts } from './installPlan.ts';
 
 /**
  * Starts the Redis and MongoDB-compatible server the demo, the tests and the benchmarks run on:
@@ -39,14 +40,15 @@ export interface LaunchOptions {
    */
   redisAof?: boolean;
   /**
-   * Missing Debian packages (redis-server, postgresql): installed with apt-get when running as root;
-   * otherwise the error (or, for PostgreSQL, the banner) names the one command to run.
+   * Missing Debian packages (redis-server, postgresql, golang-go to build FerretDB; planInstall in
+   * installPlan.ts): installed with apt-get when running as root; otherwise the one command to run
+   * is printed, and the error (or, for PostgreSQL, the banner) names it again.
    */
   installMissing?: boolean;
 }
 
 export const FERRETDB_VERSION = 'v1.24.2';
-const INSTALL_HINT = 'bash scripts/install-deps.sh   (or: docker compose up -d, then set REDIS_URL and MONGODB_URI)';
+const INSTALL_HINT = 'sudo bash scripts/install-deps.sh --for start   (or: docker compose up -d mongo redis, then set REDIS_URL and MONGODB_URI)';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -108,21 +110,80 @@ export function postgresBinDir(): string | undefined {
 
 const isRoot = () => process.getuid?.() === 0;
 
+/** Go's version on PATH as [major, minor], if any. */
+function goVersion(bin = 'go'): [number, number] | undefined {
+  if (!onPath(bin)) return undefined;
+  const m = /go(\d+)\.(\d+)/.exec(spawnSync(bin, ['version'], { encoding: 'utf8' }).stdout ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** From 1.21 Go fetches the toolchain a module asks for (FerretDB v1.24 asks for 1.24). */
+const goCanBuildFerret = (v: [number, number] | undefined) => !!v && (v[0] > 1 || v[1] >= 21);
+
+/** The version apt would install of a package ("Candidate: …"), or '' when it has none. */
+function aptCandidate(pkg: string): string {
+  if (!onPath('apt-cache')) return '';
+  const out = spawnSync('apt-cache', ['policy', pkg], { encoding: 'utf8' }).stdout ?? '';
+  return /Candidate:\s*\(none\)/.test(out) ? '' : (/Candidate:.*/.exec(out)?.[0] ?? '');
+}
+
+/** A fresh container has no package lists: apt knows no candidates until `apt-get update`. */
+function aptListsEmpty(): boolean {
+  const dir = '/var/lib/apt/lists';
+  return !existsSync(dir) || !readdirSync(dir).some((f) => f.endsWith('_Packages') || f.endsWith('_Packages.lz4'));
+}
+
+/** What this machine has, for planInstall (shared/infra/installPlan.ts). */
+export function detectMachine(): MachineFacts {
+  const go = goVersion();
+  const cache = process.env.RONGRIAN_CACHE ?? join(homedir(), '.cache', 'rongrian');
+  const aptGo = /Candidate:\s*(?:\d+:)?(\d+)\.(\d+)/.exec(aptCandidate('golang-go'));
+  return {
+    redisServer: !!onPath('redis-server'),
+    postgres: !!postgresBinDir(),
+    mongod: !!onPath('mongod'),
+    ferretdb: existsSync(ferretdbBinary()),
+    go: goCanBuildFerret(go) ? 'ok' : go ? 'old' : 'missing',
+    aptGoRecentEnough: !!aptGo && goCanBuildFerret([Number(aptGo[1]), Number(aptGo[2])]),
+    caCertificates: existsSync('/etc/ssl/certs/ca-certificates.crt'),
+    chromium: existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+    aptChromium: aptCandidate('chromium') !== '',
+    thaiFonts: existsSync('/usr/share/fonts/truetype/tlwg'),
+    schemathesis: existsSync(process.env.SCHEMATHESIS_BIN ?? join(cache, 'venv-schemathesis', 'bin', 'st')),
+    pythonVenv: spawnSync('python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' }).status === 0,
+    env: { REDIS_URL: process.env.REDIS_URL, MONGODB_URI: process.env.MONGODB_URI, FERRETDB_HANDLER: process.env.FERRETDB_HANDLER },
+  };
+}
+
 /**
- * Installs what `npm start` needs from Debian when it can (root with apt-get), as it fetches Node 24
- * and builds FerretDB itself. Returns the packages still missing.
+ * Installs from Debian what `purpose` needs and the machine lacks, when it can (root with apt-get),
+ * as `npm start` fetches Node 24 and builds FerretDB itself; otherwise says the one command to run.
+ * Returns the packages still missing. Used by `npm start` and scripts/install-deps.sh.
  */
-function installMissingPackages(): string[] {
-  const missing: string[] = [];
-  if (!process.env.REDIS_URL && !onPath('redis-server')) missing.push('redis-server');
-  if (!process.env.MONGODB_URI && !onPath('mongod') && process.env.FERRETDB_HANDLER !== 'sqlite' && !postgresBinDir()) missing.push('postgresql');
-  if (!missing.length || !isRoot() || !onPath('apt-get')) return missing;
-  console.error(`rongrian: installing ${missing.join(' ')} from Debian (apt-get, one time)…`);
+export function installMissingPackages(purpose: InstallPurpose = 'start'): string[] {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: ['ignore', 'ignore', 'inherit'], env }) : update;
-  if (install.status !== 0) console.error(`rongrian: apt-get install ${missing.join(' ')} failed (exit ${install.status})`);
-  return missing.filter((p) => (p === 'redis-server' ? !onPath('redis-server') : !postgresBinDir()));
+  let plan = planInstall(detectMachine(), purpose);
+  if ((plan.packages.length || plan.notes.length) && isRoot() && onPath('apt-get') && aptListsEmpty()) {
+    // Which Go and which Chromium apt offers is only known once it has its lists.
+    spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    plan = planInstall(detectMachine(), purpose);
+  }
+  for (const note of plan.notes) console.error(`rongrian: ${note}`);
+  const step = installStep(plan.packages, { root: isRoot(), aptGet: !!onPath('apt-get') });
+  if (step.kind === 'none') return [];
+  if (step.kind === 'print') {
+    console.error(`rongrian: missing ${plan.packages.join(' ')} — run: ${step.command}`);
+    return plan.packages;
+  }
+  console.error(`rongrian: installing ${plan.packages.join(' ')} from Debian (apt-get, one time)…`);
+  for (const [cmd, ...args] of step.commands) {
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (r.status !== 0) {
+      console.error(`rongrian: ${[cmd, ...args].join(' ')} failed (exit ${r.status})`);
+      break;
+    }
+  }
+  return planInstall(detectMachine(), purpose).packages;
 }
 
 /** A running child (or an external URL), and how to stop it and clean up after it. */
@@ -153,8 +214,8 @@ async function startRedis(opts: LaunchOptions): Promise<Started> {
   if (process.env.REDIS_URL) return external(process.env.REDIS_URL, 'Redis at REDIS_URL');
   const bin = onPath('redis-server');
   if (!bin) {
-    const withPg = opts.installMissing && !process.env.MONGODB_URI && !onPath('mongod') && !postgresBinDir();
-    const cmd = `sudo apt-get install -y redis-server${withPg ? ' postgresql' : ''}`;
+    const step = installStep(planInstall(detectMachine(), 'start').packages, { root: false, aptGet: true });
+    const cmd = step.kind === 'print' ? step.command : 'sudo apt-get install -y redis-server';
     throw new MissingDependencyError(`redis-server is not installed. Install it with: ${cmd}   or run: ${INSTALL_HINT}`);
   }
   const { dir, throwaway } = dirFor('redis', opts.dataDir);
