@@ -18,7 +18,7 @@ import { formatDate, formatDateTime } from '../shared/thaiDate.ts';
 import { createDashboardSessionReader, loginRouter, type AuthConfig, type DashboardSession } from './auth.ts';
 import { COMPLETENESS_RULES } from './completeness.ts';
 import {
-  ForbiddenScope, PAGE_SIZE, completeness, overview, resolveScope, searchCases, trends, unitInfo, unitOptions,
+  ForbiddenScope, PAGE_SIZE, completeness, overview, reopenRates, resolveScope, searchCases, trends, unitInfo, unitOptions,
   type Scope, type UnitInfo,
 } from './data.ts';
 import { sendTable, type Table } from './export.ts';
@@ -192,7 +192,7 @@ export function createDashboard(deps: DashboardDeps): Router {
     const now = deps.clock.now();
     const fy = q.fy ?? fiscalYearOf(now);
     const scope = await scopeOf(req, res, q.unit);
-    const o = await overview(deps.models, report, scope, fy, now);
+    const [o, reopens] = await Promise.all([overview(deps.models, report, scope, fy, now), reopenRates(deps.models, scope, fy)]);
     const card = (th: string, en: string, value: string, sub?: string, tone = '') => html`<div class="kpi ${tone}"><div class="label">${th}<small>${en}</small></div><div class="value">${value}</div>${sub ? html`<div class="sub">${sub}</div>` : ''}</div>`;
     await page(res, 'ภาพรวม', 'Overview', '/dashboard/', html`
       ${await picker(res, scope, fyPicker(fy, now), '/dashboard/')}
@@ -205,6 +205,14 @@ export function createDashboard(deps: DashboardDeps): Router {
         ${card('เกินกำหนด (ขณะนี้)', 'Overdue now', num(o.overdue), `เรื่องค้างที่เลยกำหนดแล้ว · open cases past a deadline${o.overdueAsOf ? ` (ข้อมูล ณ ${formatDateTime(o.overdueAsOf)} จากการตรวจนับรอบล่าสุด · as of the last SLA sweep)` : ''}`, o.overdue ? 'bad' : '')}
         ${card('ระยะเวลายุติเรื่อง (มัธยฐาน)', 'Median time to close', o.medianDaysToClose === null ? '–' : `${o.medianDaysToClose}${o.medianDaysToClose >= CLOSE_DAYS_CAP ? '+' : ''} วันทำการ`, 'วันทำการเต็มวัน รับเรื่อง → ยุติเรื่อง · whole working days, receipt → ยุติเรื่อง')}
         ${card('ความพึงพอใจ', 'Satisfaction', o.satisfaction.mean === null ? '–' : `${o.satisfaction.mean} / 5`, o.satisfaction.responses ? `พึงพอใจมาก–มากที่สุด ${o.satisfaction.percentSatisfied}% · ${num(o.satisfaction.responses)} ผู้ตอบ (responses)` : 'ยังไม่มีผู้ตอบแบบประเมิน · no responses yet')}
+      </section>
+      <section class="reopens" id="reopens">
+        <h2>เรื่องที่ผู้ร้องขอเปิดใหม่ <small>Reopened by the complainant (problem not fixed)</small></h2>
+        ${reopens.units.length ? html`<table class="data">
+          <thead><tr><th>หน่วยงาน <small>Unit</small></th><th class="n">ยุติเรื่อง <small>Closed</small></th><th class="n">เปิดใหม่ <small>Reopened</small></th><th class="n">ร้อยละ <small>Rate</small></th></tr></thead>
+          <tbody>${reopens.units.map((u) => html`<tr data-unit="${u.unitCode}"><td>${u.nameTh} <small class="code">${u.unitCode}</small></td><td class="n">${num(u.closed)}</td><td class="n ${u.reopened ? 'bad' : ''}">${num(u.reopened)}</td><td class="n">${u.percent}%</td></tr>`)}</tbody>
+          <tfoot><tr><th>รวม <small>Total</small></th><td class="n">${num(reopens.total.closed)}</td><td class="n">${num(reopens.total.reopened)}</td><td class="n">${reopens.total.percent ?? '0.00'}%</td></tr></tfoot></table>`
+          : html`<p class="notice">ยังไม่มีเรื่องที่ยุติในปีนี้ · no closed cases this year yet</p>`}
       </section>
       <p class="links"><a href="/dashboard/reports?unit=${scope.unit.code}&fy=${fy}">ตารางรายงานทางการ · Official tables →</a>
       <a href="/dashboard/late-units?unit=${scope.unit.code}">หน่วยงานล่าช้า · Late units →</a>
