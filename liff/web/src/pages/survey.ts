@@ -60,6 +60,12 @@ export async function surveyPage(ctx: Ctx, id: string, preset?: string | null): 
   const status = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const btn = h('button', { type: 'submit', class: 'btn primary block' }, t('surveySend'));
   const form = h('form', { class: 'stack', novalidate: true }, fixedSet, fs, comment.wrap, status, btn);
+  // A choice made after a refused submit clears its own error at once.
+  form.addEventListener('change', (ev) => {
+    const name = (ev.target as HTMLInputElement).name;
+    if (name === 'fixed') fixedErr.hidden = true;
+    if (name === 'score') scoreErr.hidden = true;
+  });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const fixed = form.querySelector<HTMLInputElement>('input[name=fixed]:checked');
