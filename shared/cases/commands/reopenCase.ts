@@ -70,8 +70,9 @@ export async function reopenCase(deps: DomainDeps, props: ReopenCaseProps): Prom
   const now = deps.clock.now();
   const sla = deps.sla ?? slaContext();
   const count = current.report?.reopens ?? 0;
-  const toParent = count >= 1;
-  const unitCode = toParent ? await parentFor(deps.models, current.unitCode, current.concernedUnitCode) : current.unitCode;
+  // The ministry has nobody above it: there a second reopen stays where it is.
+  const unitCode = count >= 1 ? await parentFor(deps.models, current.unitCode, current.concernedUnitCode) : current.unitCode;
+  const toParent = unitCode !== current.unitCode;
   const chain = await unitChain(unitCode, deps.models);
   const resolveDueAt = dueAt(reopenTargetFor(sla.policy, chain).target, now, sla.calendar);
   // Sent up: the parent unit must take it afresh, with its own acknowledgement window from now.
