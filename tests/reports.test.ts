@@ -228,6 +228,7 @@ describe('GET /api/reports', () => {
     const res = await get('unit=57&withChildren=true&format=district&fiscalYear=2569&output=csv', token);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(res.headers.get('content-disposition')).toContain('rongrian-report-57-fy2569-district.csv');
     expect(await res.text()).toContain('ไกล่เกลี่ยข้อพิพาททางแพ่ง/อาญา');
   });
 });
