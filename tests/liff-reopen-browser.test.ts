@@ -124,6 +124,18 @@ describe('closure with after photos and the citizen\'s yes / not-yet survey, in 
     await ready(again, 'case');
     expect(await again.locator('#reopened-note').textContent()).toBe('ผู้ร้องขอเปิดเรื่องใหม่แล้ว 1 ครั้ง');
     expect(await again.locator('a[href^="#/survey/"]').count()).toBe(0);
+
+    // The unit head's dashboard counts the reopen for the unit.
+    const head = await stack.officer('5001', 'head', 'หัวหน้า อำเภอเมือง');
+    const dash = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'th-TH' }).then((cx) => { contexts.push(cx); return cx.newPage(); }));
+    await dash.goto(`${stack.web.url}/dashboard/`);
+    await dash.waitForURL(/\/oauth2\/v2\.1\/authorize/, { timeout: WAIT });
+    await dash.locator('button.user', { hasText: head.displayName }).click();
+    await dash.waitForURL((u) => u.pathname.startsWith('/dashboard') && !u.pathname.includes('/auth/'), { timeout: WAIT });
+    const row = dash.locator('#reopens tr[data-unit="5001"]');
+    await row.waitFor({ timeout: WAIT });
+    expect((await row.locator('td').allInnerTexts()).slice(1)).toEqual(['1', '1', '100.00%']);
+    await dash.locator('#reopens').screenshot({ path: new URL('liff-reopen-7-dashboard.png', SHOTS).pathname });
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
