@@ -13,7 +13,7 @@ import { CaseDetail, ErrorBody, OfficerCaseDetail } from '../liff/api/schemas.ts
 import { PDPA_NOTICE_VERSION } from '../shared/pdpa.ts';
 import { fiscalYearOf } from '../shared/reports/period.ts';
 import { verifyCounters } from '../shared/reports/verify.ts';
-import { slaContext } from '../shared/sla/load.ts';
+import { parseSlaPolicy, slaContext } from '../shared/sla/load.ts';
 import { dueAt, reopenTargetFor } from '../shared/sla/policy.ts';
 import type { SimUser } from '../simulator/server.ts';
 import { get as dashGet, signIn } from './helpers/dashboard.ts';
@@ -220,8 +220,26 @@ describe('verified closure and reopen', () => {
     const two = (await citizen.post('/cases', { ...newCase(), location: { provinceCode: '50', districtCode: '5002' } })).json;
     expect((await citizen.post(`/cases/${two.id}/withdraw`, { reason: 'ตกลงกันได้แล้ว' })).status).toBe(200);
     expectError(await citizen.post(`/cases/${two.id}/reopen`, { reason: 'อยากเปิดอีกครั้ง' }), 409, 'conflict');
+    // Two taps at once on one closure: one reopen, the other refused.
+    const three = (await citizen.post('/cases', { ...newCase(), location: { provinceCode: '50', districtCode: '5002' } })).json;
+    expect((await officer.post(`/officer/cases/${three.id}/close`, { summary: 'ซ่อมไฟเรียบร้อยแล้ว' })).status).toBe(200);
+    const taps = await Promise.all([citizen.post(`/cases/${three.id}/reopen`, { reason: 'ยังดับอยู่ค่ะ' }), citizen.post(`/cases/${three.id}/reopen`, { reason: 'ยังดับอยู่ค่ะ' })]);
+    expect(taps.map((a) => a.status).sort()).toEqual([200, 409]);
+    const tapped = (await stack.rt.models.Case.findById(three.id).lean())!;
+    expect(tapped.reopens).toHaveLength(1);
+    expect(tapped.timeline.filter((e) => e.action === 'reopened')).toHaveLength(1);
+
     // Someone else's case: not found, as for an id that does not exist.
     const stranger = asPerson(await stack.citizen('คนอื่น'));
     expectError(await stranger.post(`/cases/${one.id}/reopen`, { reason: 'ไม่ใช่เรื่องของฉัน' }), 404, 'not_found');
   }, 60_000);
+
+  it('the reopen target is read from the policy file: a unit\'s override applies below it; a bad value names the key', () => {
+    const policy = parseSlaPolicy({ default: { reopen: { unit: 'workingDays', amount: 7 } }, units: { 50: { reopen: { unit: 'workingDays', amount: 3 } } } }, 'p.json');
+    expect(reopenTargetFor(policy, ['5001', '50', 'MOI'])).toEqual({ target: { unit: 'workingDays', amount: 3 }, rule: 'units.50.reopen', unitCode: '50', inherited: true });
+    expect(reopenTargetFor(policy, ['5701', '57', 'MOI'])).toEqual({ target: { unit: 'workingDays', amount: 7 }, rule: 'default.reopen', inherited: false });
+    // Absent from the file: the built-in 10 working days.
+    expect(reopenTargetFor(parseSlaPolicy({}), ['5001'])).toMatchObject({ target: { unit: 'workingDays', amount: 10 } });
+    expect(() => parseSlaPolicy({ default: { reopen: { unit: 'workingDays', amount: 0 } } }, 'p.json')).toThrow(/p\.json: default\.reopen\.amount/);
+  });
 });
