@@ -134,8 +134,8 @@ export async function overview(models: Models, report: ReportFn, scope: Scope, f
   const days = new Map<number, number>();
   for (const [key, n] of Object.entries(countsOf(counterDoc))) {
     if (!n) continue;
-    // Completeness (`q`) and case list (`z`) keys are not the overview's.
-    if (key[0] === 'q' || key[0] === 'z') continue;
+    // Completeness (`q`), case list (`z`) and reopen (`y`) keys are not the overview's.
+    if (key[0] === 'q' || key[0] === 'z' || key[0] === 'y') continue;
     const [head, monthS] = key.slice(1).split('_') as [string, string | undefined];
     // Keys sit in the document of the fiscal year they happened in; checked anyway.
     if (monthS === undefined || fiscalYearOfMonth(Number(monthS)) !== fiscalYear) continue;
@@ -341,4 +341,38 @@ export async function searchCases(models: Models, scope: Scope, s: CaseSearch, l
       summary: String(r.description ?? '').slice(0, 80),
     })),
   };
+}
+
+export interface UnitReopens {
+  unitCode: string;
+  nameTh: string;
+  /** Cases of the year ever closed as resolved (ยุติเรื่อง). */
+  closed: number;
+  /** Of those, how many the complainant reopened (the problem was not fixed). */
+  reopened: number;
+  /** reopened / closed, two decimals. */
+  percent: string;
+}
+
+/**
+ * Reopen rate per unit of the scope for a fiscal year of receipt, from the `y` keys of the scope's
+ * tree counter document (shared/reports/counters.ts): one read by _id, whatever the number of cases.
+ * A case counts at the unit holding it now (a case sent up after a second reopen counts at the parent).
+ */
+export async function reopenRates(models: Models, scope: Scope, fiscalYear: number): Promise<{ units: UnitReopens[]; total: { closed: number; reopened: number; percent: string | null } }> {
+  const doc = await reportCounterModel(models).findById(`t:${scope.unit.code}:${fiscalYear}`, { c: 1, s: 1 }).lean();
+  const per = new Map<string, UnitReopens>();
+  let closed = 0, reopened = 0;
+  for (const [key, n] of Object.entries(countsOf(doc))) {
+    if (key[0] !== 'y' || !n) continue;
+    const sep = key.lastIndexOf('_');
+    const unitCode = key.slice(1, sep), what = key.slice(sep + 1);
+    let u = per.get(unitCode);
+    if (!u) per.set(unitCode, (u = { unitCode, nameTh: unitCode, closed: 0, reopened: 0, percent: '0.00' }));
+    if (what === 'c') { u.closed += n; closed += n; } else if (what === 'r') { u.reopened += n; reopened += n; }
+  }
+  const names = new Map((await models.Unit.find({ _id: { $in: [...per.keys()] } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
+  const units = [...per.values()].map((u) => ({ ...u, nameTh: names.get(u.unitCode) ?? u.unitCode, percent: pct(u.reopened, u.closed) ?? '0.00' }));
+  units.sort((a, b) => b.reopened - a.reopened || b.closed - a.closed || a.unitCode.localeCompare(b.unitCode));
+  return { units, total: { closed, reopened, percent: pct(reopened, closed) } };
 }

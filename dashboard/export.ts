@@ -3,7 +3,20 @@ import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 
 export type Cell = string | number | Date | null | undefined;
-export interface Table { sheet: string; headers: string[]; rows: Cell[][] }
+export interface Table {
+  sheet: string;
+  /** What the table is, Thai then English: the first line of the CSV (and row of the sheet). */
+  title: string;
+  /** For which scope and period / as of when: the second line. */
+  period: string;
+  headers: string[];
+  rows: Cell[][];
+}
+
+/** `rongrian-<kind>-<unit>-<period>`: a downloaded file says what it holds, for whom and for when. */
+export function exportFileName(kind: string, unitCode: string, period: string): string {
+  return [`rongrian-${kind}`, unitCode, period].filter(Boolean).join('-').replace(/[^A-Za-z0-9_.-]/g, '_');
+}
 
 /** A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading quote. */
 function safeText(s: string): string {
@@ -18,15 +31,18 @@ function csvCell(v: Cell): string {
 
 export function toCsvText(t: Table): string {
   // BOM: Excel opens UTF-8 Thai text correctly only with it.
-  return '\ufeff' + [t.headers, ...t.rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return '\ufeff' + [[t.title], [t.period], t.headers, ...t.rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 export async function toXlsxBuffer(t: Table): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Rongrian';
   const ws = wb.addWorksheet(t.sheet.slice(0, 31));
+  ws.addRow([safeText(t.title)]).font = { bold: true, size: 13 };
+  ws.addRow([safeText(t.period)]);
   ws.addRow(t.headers).font = { bold: true };
   for (const r of t.rows) ws.addRow(r.map((v) => (typeof v === 'string' ? safeText(v) : v ?? null)));
+  // Widths from the table, not the title lines (those overflow into the empty cells beside them).
   ws.columns.forEach((c, i) => { c.width = Math.min(60, Math.max(10, ...[t.headers[i], ...t.rows.map((r) => r[i])].map((v) => String(v ?? '').length + 2))); });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -18,13 +18,13 @@ import { formatDate, formatDateTime } from '../shared/thaiDate.ts';
 import { createDashboardSessionReader, loginRouter, type AuthConfig, type DashboardSession } from './auth.ts';
 import { COMPLETENESS_RULES } from './completeness.ts';
 import {
-  ForbiddenScope, PAGE_SIZE, completeness, overview, resolveScope, searchCases, trends, unitInfo, unitOptions,
+  ForbiddenScope, PAGE_SIZE, completeness, overview, reopenRates, resolveScope, searchCases, trends, unitInfo, unitOptions,
   type Scope, type UnitInfo,
 } from './data.ts';
-import { sendTable, type Table } from './export.ts';
+import { exportFileName, sendTable, type Table } from './export.ts';
 import { errorPage, html, layout, num, plainPage, raw, type NavUser, type Raw } from './html.ts';
 import { printPage, reportNote, reportTable } from './reportView.ts';
-import { buildReport, fiscalYearOf, parsePeriod, periodLabel, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
+import { buildReport, fiscalYearOf, parsePeriod, periodLabel, reportFileName, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 import { areaOf } from './area.ts';
 import { CLOSE_DAYS_CAP } from '../shared/reports/counters.ts';
 import { maskAddress, maskLineId, maskName, maskPhone } from './mask.ts';
@@ -192,7 +192,7 @@ export function createDashboard(deps: DashboardDeps): Router {
     const now = deps.clock.now();
     const fy = q.fy ?? fiscalYearOf(now);
     const scope = await scopeOf(req, res, q.unit);
-    const o = await overview(deps.models, report, scope, fy, now);
+    const [o, reopens] = await Promise.all([overview(deps.models, report, scope, fy, now), reopenRates(deps.models, scope, fy)]);
     const card = (th: string, en: string, value: string, sub?: string, tone = '') => html`<div class="kpi ${tone}"><div class="label">${th}<small>${en}</small></div><div class="value">${value}</div>${sub ? html`<div class="sub">${sub}</div>` : ''}</div>`;
     await page(res, 'ภาพรวม', 'Overview', '/dashboard/', html`
       ${await picker(res, scope, fyPicker(fy, now), '/dashboard/')}
@@ -205,6 +205,14 @@ export function createDashboard(deps: DashboardDeps): Router {
         ${card('เกินกำหนด (ขณะนี้)', 'Overdue now', num(o.overdue), `เรื่องค้างที่เลยกำหนดแล้ว · open cases past a deadline${o.overdueAsOf ? ` (ข้อมูล ณ ${formatDateTime(o.overdueAsOf)} จากการตรวจนับรอบล่าสุด · as of the last SLA sweep)` : ''}`, o.overdue ? 'bad' : '')}
         ${card('ระยะเวลายุติเรื่อง (มัธยฐาน)', 'Median time to close', o.medianDaysToClose === null ? '–' : `${o.medianDaysToClose}${o.medianDaysToClose >= CLOSE_DAYS_CAP ? '+' : ''} วันทำการ`, 'วันทำการเต็มวัน รับเรื่อง → ยุติเรื่อง · whole working days, receipt → ยุติเรื่อง')}
         ${card('ความพึงพอใจ', 'Satisfaction', o.satisfaction.mean === null ? '–' : `${o.satisfaction.mean} / 5`, o.satisfaction.responses ? `พึงพอใจมาก–มากที่สุด ${o.satisfaction.percentSatisfied}% · ${num(o.satisfaction.responses)} ผู้ตอบ (responses)` : 'ยังไม่มีผู้ตอบแบบประเมิน · no responses yet')}
+      </section>
+      <section class="reopens" id="reopens">
+        <h2>เรื่องที่ผู้ร้องขอเปิดใหม่ <small>Reopened by the complainant (problem not fixed)</small></h2>
+        ${reopens.units.length ? html`<table class="data">
+          <thead><tr><th>หน่วยงาน <small>Unit</small></th><th class="n">ยุติเรื่อง <small>Closed</small></th><th class="n">เปิดใหม่ <small>Reopened</small></th><th class="n">ร้อยละ <small>Rate</small></th></tr></thead>
+          <tbody>${reopens.units.map((u) => html`<tr data-unit="${u.unitCode}"><td>${u.nameTh} <small class="code">${u.unitCode}</small></td><td class="n">${num(u.closed)}</td><td class="n ${u.reopened ? 'bad' : ''}">${num(u.reopened)}</td><td class="n">${u.percent}%</td></tr>`)}</tbody>
+          <tfoot><tr><th>รวม <small>Total</small></th><td class="n">${num(reopens.total.closed)}</td><td class="n">${num(reopens.total.reopened)}</td><td class="n">${reopens.total.percent ?? '0.00'}%</td></tr></tfoot></table>`
+          : html`<p class="notice">ยังไม่มีเรื่องที่ยุติในปีนี้ · no closed cases this year yet</p>`}
       </section>
       <p class="links"><a href="/dashboard/reports?unit=${scope.unit.code}&fy=${fy}">ตารางรายงานทางการ · Official tables →</a>
       <a href="/dashboard/late-units?unit=${scope.unit.code}">หน่วยงานล่าช้า · Late units →</a>
@@ -286,7 +294,7 @@ export function createDashboard(deps: DashboardDeps): Router {
     const { now, scope, report } = await loadReport(req, res);
     // The engine's own CSV/XLSX: the same layout as `npm run cli -- report --output csv|xlsx`.
     res.setHeader('cache-control', 'no-store');
-    res.attachment(`report-${scope.unit.code}-${report.format}.${ext}`);
+    res.attachment(`${reportFileName(report)}.${ext}`);
     if (ext === 'csv') return void res.type('text/csv; charset=utf-8').send(toCsv(report, { asOf: now }));
     res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(report, { asOf: now }));
   }));
@@ -312,9 +320,11 @@ export function createDashboard(deps: DashboardDeps): Router {
   }));
   r.get('/export/late-units.:ext', wrap(async (req, res) => {
     const ext = exportFormat(req);
-    const { scope, late } = await lateTable(req, res);
-    await sendTable(res, ext, `late-units-${scope.unit.code}`, {
+    const { scope, late, now } = await lateTable(req, res);
+    await sendTable(res, ext, exportFileName('late-units', scope.unit.code, beDate(now)), {
       sheet: 'หน่วยงานล่าช้า',
+      title: `หน่วยงานล่าช้า (Late units) · ${scope.unit.nameTh}${scope.codes === null || (scope.codes?.length ?? 0) > 1 ? ' และหน่วยงานในสังกัด (and units below)' : ''}`,
+      period: `ข้อมูล ณ ${formatDateTime(now)} (as of this time: cases open and past a deadline)`,
       headers: ['หน่วยงาน (Unit)', 'รหัส (Code)', 'เรื่องเกินกำหนด (Overdue)', 'ค้างนานสุด วันทำการ (Oldest, working days)', 'เลขรับเรื่องที่ค้างนานสุด (Oldest case)', 'กำหนด (Due)'],
       rows: late.units.map((u) => [u.nameTh, u.unitCode, u.overdue, u.oldestDays, u.oldestTrackingNo, u.oldestDueAt]),
     });
@@ -375,8 +385,10 @@ export function createDashboard(deps: DashboardDeps): Router {
   r.get('/export/completeness.:ext', wrap(async (req, res) => {
     const ext = exportFormat(req);
     const { scope, fy, c } = await completenessData(req, res);
-    await sendTable(res, ext, `completeness-${scope.unit.code}-${fy}`, {
+    await sendTable(res, ext, exportFileName('completeness', scope.unit.code, `fy${fy}`), {
       sheet: 'ความครบถ้วน',
+      title: `ความครบถ้วนของข้อมูล (Data completeness) · ${scope.unit.nameTh}`,
+      period: `ปีงบประมาณ ${fy} (1 ต.ค. ${fy - 1} – 30 ก.ย. ${fy}) · fiscal year ${fy} BE (cases by date received)`,
       headers: ['หน่วยงาน (Unit)', 'รหัส (Code)', 'เรื่อง (Cases)', 'ครบถ้วน (Complete)', 'ร้อยละ (Percent)', ...COMPLETENESS_RULES.map((rule) => `ขาด: ${rule.th} (missing: ${rule.en})`)],
       rows: c.units.map((u) => [u.nameTh, u.unitCode, u.cases, u.complete, u.percent, ...COMPLETENESS_RULES.map((rule) => u.missing[rule.key])]),
     });
@@ -422,9 +434,14 @@ export function createDashboard(deps: DashboardDeps): Router {
   }));
   r.get('/export/cases.:ext', wrap(async (req, res) => {
     const ext = exportFormat(req);
-    const { scope, result } = await caseSearch(req, res, 10_000);
-    await sendTable(res, ext, `cases-${scope.unit.code}`, {
+    const { q, scope, result } = await caseSearch(req, res, 10_000);
+    const span = q.from || q.to ? `${q.from ? beDate(bangkokMidnight(q.from)) : 'start'}_${q.to ? beDate(bangkokMidnight(q.to)) : 'now'}` : 'all';
+    await sendTable(res, ext, exportFileName('cases', scope.unit.code, span), {
       sheet: 'เรื่องร้องเรียน',
+      title: `เรื่องร้องเรียน (Cases) · ${scope.unit.nameTh}`,
+      period: q.from || q.to
+        ? `รับเรื่องตั้งแต่ ${q.from ? formatDate(bangkokMidnight(q.from)) : 'เริ่มต้น'} ถึง ${q.to ? formatDate(bangkokMidnight(q.to)) : 'ปัจจุบัน'} (received ${q.from ?? '…'} to ${q.to ?? '…'})`
+        : 'รับเรื่องทุกช่วงเวลา (received: all dates)',
       headers: ['เลขรับเรื่อง (Tracking no.)', 'วันที่รับ (Received)', 'ประเด็น (Category)', 'ช่องทาง (Channel)', 'สถานะ (Status)', 'หน่วยงาน (Unit)', 'รหัสหน่วยงาน (Unit code)', 'พื้นที่ (Area)', 'กำหนดแล้วเสร็จ (Resolve by)'],
       rows: result.rows.map((c) => [c.trackingNo, c.receivedAt, SUBJECT_CATEGORIES.find((x) => x.code === c.category)?.th ?? c.category, channelLabel(c.channel),
         STATUS_LABELS[c.status as keyof typeof STATUS_LABELS]?.th ?? c.status, c.unitName, c.unitCode, c.area, c.resolveDueAt]),
@@ -515,8 +532,15 @@ const ACTION_TH: Record<string, string> = {
   opened: 'รับเรื่อง', assigned: 'เจ้าหน้าที่รับเรื่อง', note: 'บันทึกความคืบหน้า', internal_note: 'บันทึกภายใน (เฉพาะเจ้าหน้าที่)', asked: 'ขอข้อมูลเพิ่มจากผู้ร้อง', info_added: 'ผู้ร้องเพิ่มข้อมูล',
   forwarded: 'ส่งต่อหน่วยงาน', escalated: 'แจ้งหน่วยงานระดับสูงขึ้น (ล่าช้า)', closed: 'ยุติเรื่อง', rejected: 'ไม่รับเรื่อง', withdrawn: 'ผู้ร้องถอนเรื่อง',
   survey: 'ผู้ร้องประเมินความพึงพอใจ', line_linked: 'เชื่อมกับบัญชี LINE ของผู้ร้อง',
+  reopened: 'ผู้ร้องแจ้งว่ายังไม่ได้แก้ไข เปิดเรื่องใหม่',
 };
 
 function channelLabel(code: string): string {
   return CHANNELS.find((c) => c.code === code)?.th ?? code;
+}
+
+/** A Bangkok date in Buddhist era, `2569-12-05`, for file names. */
+function beDate(d: Date): string {
+  const iso = new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return `${Number(iso.slice(0, 4)) + 543}${iso.slice(4)}`;
 }

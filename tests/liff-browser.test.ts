@@ -194,12 +194,15 @@ describe('LIFF mini-app in Chromium (real app, worker, simulator)', () => {
   it('the citizen rates the closed case once; a second answer is refused', async () => {
     const page = await phone(citizen, `#/survey/${caseId}`);
     await ready(page, 'survey');
+    // First: has the problem been fixed?
+    await page.getByLabel('แก้ไขแล้ว', { exact: true }).check();
     await page.getByLabel(/4 \/ 5/).check();
     await page.getByLabel('ข้อเสนอแนะ').fill('ซ่อมเร็ว ขอบคุณค่ะ');
     await shot(page, '10-survey');
     await page.getByRole('button', { name: 'ส่งแบบประเมิน' }).click();
     await expect.poll(() => page.locator('#survey-state').textContent(), { timeout: WAIT }).toContain('ขอบคุณ');
     await expect.poll(async () => (await stack.rt.models.Case.findById(caseId).lean())?.survey?.score, { timeout: WAIT }).toBe(4);
+    expect((await stack.rt.models.Case.findById(caseId).lean())?.survey?.fixed).toBe(true);
 
     // Opening the survey again shows the answer, not the form …
     await page.reload();

@@ -166,7 +166,12 @@ describe('the official table as text, CSV and XLSX', () => {
     expect(thai).toContain('ปีงบประมาณ พ.ศ. ๒๕๖๙');
     expect(thai).not.toMatch(/[0-9]/);
     const csv = toCsv(r);
-    expect(csv.split('\r\n')[0]).toBe('\ufeffประเด็น,ยุติเรื่อง,อยู่ระหว่างดำเนินการ,รวม');
+    // What it is and for when come first, then the table.
+    expect(csv.split('\r\n').slice(0, 3)).toEqual([
+      '\ufeffสรุปผลการดำเนินการเรื่องร้องเรียน/ร้องทุกข์ ศูนย์ดำรงธรรมจังหวัดเชียงใหม่ (รวมหน่วยงานในสังกัด)',
+      'แบบรายงานระดับอำเภอ ปีงบประมาณ พ.ศ. 2569 (1 ตุลาคม 2568 – 30 กันยายน 2569)',
+      'ประเด็น,ยุติเรื่อง,อยู่ระหว่างดำเนินการ,รวม',
+    ]);
     expect(csv).toContain(`รวม,${r.total.closed},${r.total.open},${r.total.total}`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await toXlsx(r) as never);
@@ -223,6 +228,7 @@ describe('GET /api/reports', () => {
     const res = await get('unit=57&withChildren=true&format=district&fiscalYear=2569&output=csv', token);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(res.headers.get('content-disposition')).toContain('rongrian-report-57-fy2569-district.csv');
     expect(await res.text()).toContain('ไกล่เกลี่ยข้อพิพาททางแพ่ง/อาญา');
   });
 });

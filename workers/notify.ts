@@ -4,10 +4,11 @@ import { parentUnitCode } from '../shared/cases/routing.ts';
 import { copy, type Copy, type Lang } from '../shared/i18n/index.ts';
 import { th } from '../shared/i18n/th.ts';
 import type { LineClient } from '../shared/line/client.ts';
-import { caseLink, officerCaseLink, type LinkConfig } from '../shared/links.ts';
+import { caseLink, liffUrl, officerCaseLink, type LinkConfig } from '../shared/links.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { ackDueAt } from '../shared/sla/policy.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
+import { formatDateTime } from '../shared/thaiDate.ts';
 import { caseAlertCard } from './messages/caseAlert.ts';
 import { citizenLangOf, citizenMessage } from '../shared/cases/citizenMessages.ts';
 
@@ -149,7 +150,44 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   },
 
   async 'case.closed'(deps, event, c) {
-    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('close', c, entryNote(c, event), deps.links, lang));
+    // LINE image messages need a public https URL and our files are behind the LIFF login (they may
+    // show the complainant's home): the chat gets the count and a link to the case page that shows them.
+    const to = c.complainant?.lineUserId;
+    if (!to) return;
+    const lang: Lang = c.complainant?.lang === 'en' ? 'en' : 'th';
+    const t = copy(lang);
+    const id = String(c._id);
+    const photos = c.timeline.find((e) => e.eventId === event.id)?.photos ?? 0;
+    // The same words the officer's preview showed (shared/cases/citizenMessages.ts).
+    const text = citizenMessage('close', c, entryNote(c, event), deps.links, lang, photos);
+    // The first question of the survey, one tap away: both open the LIFF survey with the answer picked.
+    const answer = (label: string, fixed: 'yes' | 'no') => ({ type: 'action' as const, action: { type: 'uri' as const, label, uri: liffUrl(deps.links, `/survey/${id}?fixed=${fixed}`) } });
+    await deps.line.push(to, [{ type: 'text', text, quickReply: { items: [answer(t.closedQuickFixed, 'yes'), answer(t.closedQuickNotFixed, 'no')] } }], `${event.id}:${to}`);
+  },
+
+  async 'case.reopened'(deps, event, c) {
+    const note = entryNote(c, event);
+    const toParent = event.data.toParent === true;
+    const due = c.resolveDueAt ? formatDateTime(new Date(c.resolveDueAt)) : '-';
+    const link = officerCaseLink(deps.links, String(c._id));
+    let to: string[];
+    let text: string;
+    if (toParent) {
+      // Sent up: the parent unit's officers and heads (up the ladder if nobody is registered there).
+      to = (await recipientsFor(deps.models, event.unitCode)).lineUserIds;
+      text = th.officerReopenedUp(c.trackingNo, await unitName(deps.models, String(event.data.fromUnitCode ?? ''), 'th'), note, due, link);
+    } else {
+      // Back where it was closed: whoever had it, and the unit's heads, who answer for the closure.
+      const assigneeId = typeof event.data.assigneeId === 'string' && /^[0-9a-f]{24}$/.test(event.data.assigneeId) ? event.data.assigneeId : undefined;
+      const assignee = assigneeId ? await deps.models.Officer.findOne({ _id: assigneeId, active: true }, { lineUserId: 1 }).lean() : null;
+      const heads = await deps.models.Officer.find({ unitCode: event.unitCode, active: true, role: 'head' }, { lineUserId: 1 }).lean();
+      to = [...new Set([...(assignee ? [assignee.lineUserId] : []), ...heads.map((h) => h.lineUserId)])];
+      if (!to.length) to = (await recipientsFor(deps.models, event.unitCode)).lineUserIds;
+      text = th.officerReopened(c.trackingNo, note, due, link);
+    }
+    if (to.length) await deps.line.multicast(to, [{ type: 'text', text: text.slice(0, 5000) }], `${event.id}:officers`);
+    else deps.log.warn({ case: c.trackingNo, unit: event.unitCode }, 'reopened case: no registered officer anywhere up the ladder');
+    await tellCitizen(deps, event, c, async (t, lang) => t.citizenReopened(c.trackingNo, await unitName(deps.models, event.unitCode, lang), c.resolveDueAt ? formatDateTime(new Date(c.resolveDueAt), lang) : '-', caseLink(deps.links, String(c._id))));
   },
 
   async 'case.rejected'(deps, event, c) {

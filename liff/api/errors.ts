@@ -79,6 +79,7 @@ const LABELS: Record<string, [string, string]> = {
   receivedAt: ['วันเวลาที่รับเรื่อง', 'Received at'],
   question: ['คำถาม', 'Question'],
   summary: ['ผลการดำเนินการ', 'Result summary'],
+  fixed: ['ปัญหาได้รับการแก้ไขแล้วหรือยัง', 'Whether the problem is fixed'],
   unitCode: ['หน่วยงานปลายทาง', 'Unit'],
   status: ['สถานะ', 'Status'],
   kind: ['ประเภทข้อความ', 'Message kind'],

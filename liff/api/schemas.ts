@@ -88,7 +88,10 @@ export const OfficerCreateCaseBody = z.object({
 
 export const InfoBody = z.object({ text: text(1, 2000), photoIds: PhotoIds.optional() }).strict();
 export const WithdrawBody = z.object({ reason: text(5, 500) }).strict();
-export const SurveyBody = z.object({ score: z.number().int().min(1).max(5), comment: text(0, 1000).optional() }).strict();
+export const SurveyBody = z.object({
+  score: z.number().int().min(1).max(5), comment: text(0, 1000).optional(),
+  fixed: z.boolean().optional().describe('ปัญหาได้รับการแก้ไขแล้วหรือยัง: true = fixed, false = not yet'),
+}).strict();
 export const EmptyBody = z.object({}).strict();
 export const NoteBody = z.object({ text: text(1, 2000) }).strict();
 export const AskBody = z.object({ question: text(5, 1000) }).strict();
@@ -96,7 +99,11 @@ export const ForwardBody = z.object({
   unitCode: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, { error: 'k:unknown_unit' }).describe('Unit (centre or partner agency) code'),
   reason: text(5, 1000),
 }).strict();
-export const CloseBody = z.object({ summary: text(5, 2000) }).strict();
+export const CloseBody = z.object({
+  summary: text(5, 2000),
+  photoIds: PhotoIds.optional().describe('"After" photos of the result, from POST /liff/api/officer/cases/{id}/uploads by the same officer for this case'),
+}).strict();
+export const ReopenBody = z.object({ reason: text(5, 1000).describe('Why the problem is not fixed, in the complainant\'s words') }).strict();
 export const RejectBody = z.object({ reason: text(5, 1000) }).strict();
 
 export const IdParams = z.object({ id: z.string().regex(OBJECT_ID).describe('Case or file id (24 hex)') });
@@ -156,10 +163,13 @@ export const CaseDetail = CaseSummary.extend({
     subdistrictCode: z.string().optional(), subdistrictNameTh: z.string().optional(),
     lat: z.number().optional(), lng: z.number().optional(), address: z.string().optional(),
   }),
-  attachments: z.array(z.object({ id: z.string(), contentType: z.string(), size: z.number(), url: z.string() })),
+  attachments: z.array(z.object({ id: z.string(), contentType: z.string(), size: z.number(), url: z.string(), kind: z.enum(['after']).optional().describe('after: a photo of the result, taken by the officer who closed the case') })),
   timeline: z.array(TimelineItem),
   resolution: z.object({ kind: z.enum(RESOLUTION_KINDS), text: z.string(), at: isoDate }).optional(),
-  survey: z.object({ score: z.number().int(), comment: z.string().optional(), at: isoDate }).optional(),
+  survey: z.object({ score: z.number().int(), comment: z.string().optional(), at: isoDate, fixed: z.boolean().optional() }).optional(),
+  /** Whether the complainant may say "not fixed" now (closed as resolved, not yet reopened from this closure, not rated as fixed). */
+  canReopen: z.boolean().optional(),
+  reopens: z.array(z.object({ at: isoDate, reason: z.string(), toParent: z.boolean() })).optional(),
 });
 export const OfficerCaseDetail = CaseDetail.extend({
   complainant: z.object({ name: z.string().optional(), phone: z.string().optional(), anonymous: z.boolean(), hasLine: z.boolean() }),

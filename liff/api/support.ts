@@ -112,6 +112,27 @@ export async function ownUploads(deps: LiffApiDeps, userId: string, ids: string[
   return out as { fileId: string; contentType: string; size: number }[];
 }
 
+/**
+ * An officer's "after" photos for closing one case: each must be this officer's upload for this very
+ * case (POST /officer/cases/:id/uploads) and not yet on it; a citizen's upload, another officer's, or
+ * one made for another case is a field error at `<at>.<index>`.
+ */
+export async function officerUploads(deps: LiffApiDeps, userId: string, caseId: string, ids: string[], at = 'photoIds') {
+  if (!ids.length) return [];
+  const found = await Promise.all(ids.map((id) => filesCollection(deps).findOne({ _id: new mongo.ObjectId(id) })));
+  const errors: FieldError[] = [];
+  const out = ids.map((id, i) => {
+    const f = found[i];
+    if (!f || f.metadata?.uploadedBy !== userId || f.metadata?.source !== 'liff-officer' || f.metadata?.forCaseId !== caseId || f.metadata?.caseId) {
+      errors.push(fieldError(`${at}.${i}`, 'unknown_photo'));
+      return undefined;
+    }
+    return { fileId: id, contentType: String(f.metadata.contentType), size: Number(f.length) };
+  });
+  if (errors.length) throw validationError(errors);
+  return out as { fileId: string; contentType: string; size: number }[];
+}
+
 /** Marks uploads as belonging to a case, so they cannot be attached elsewhere. */
 export async function claimUploads(deps: LiffApiDeps, fileIds: string[], caseId: string): Promise<void> {
   if (!fileIds.length) return;

@@ -11,6 +11,8 @@ import type { CaseDoc, TimelineEntry } from '../../shared/models/index.ts';
 import type { CaseDetailOut, CaseSummaryOut, OfficerCaseDetailOut } from './schemas.ts';
 import type { UnitNames } from '../../shared/units/names.ts';
 import { INTERNAL_NOTE_ACTION } from '../../shared/cases/commands/addInternalNote.ts';
+import { surveyAnswered } from '../../shared/cases/commands/submitSurvey.ts';
+import { reopenRefusal } from '../../shared/cases/commands/reopenCase.ts';
 
 export type Viewer = 'citizen' | 'officer';
 const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
@@ -32,7 +34,7 @@ export function toSummary(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseSum
     areaTh: formatArea(c.location, 'th'),
     canAddInfo: citizen && open,
     canWithdraw: citizen && open,
-    surveyDue: citizen && status === 'closed' && c.resolution?.kind === 'resolved' && !c.survey?.at,
+    surveyDue: citizen && status === 'closed' && c.resolution?.kind === 'resolved' && !surveyAnswered(c),
   };
 }
 
@@ -66,6 +68,7 @@ export function toDetail(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseDeta
     },
     attachments: (c.attachments ?? []).map((a) => ({
       id: String(a.fileId), contentType: a.contentType ?? 'application/octet-stream', size: a.size ?? 0, url: `/liff/api/files/${String(a.fileId)}`,
+      ...(a.kind === 'after' ? { kind: 'after' as const } : {}),
     })),
     // Internal notes are for officers: the complainant's page never carries them, not even as a step.
     timeline: (c.timeline ?? []).filter((e) => viewer === 'officer' || e.action !== INTERNAL_NOTE_ACTION).map((e) => ({
@@ -79,7 +82,10 @@ export function toDetail(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseDeta
     })),
   };
   if (c.resolution?.kind) detail.resolution = { kind: c.resolution.kind, text: c.resolution.text ?? '', at: iso(c.resolution.at) };
-  if (c.survey?.at) detail.survey = { score: c.survey.score ?? 0, ...(c.survey.comment ? { comment: c.survey.comment } : {}), at: iso(c.survey.at) };
+  // The answer to the current closure only: a reopened case closed again is asked afresh.
+  if (c.survey?.at && surveyAnswered(c)) detail.survey = { score: c.survey.score ?? 0, ...(c.survey.comment ? { comment: c.survey.comment } : {}), at: iso(c.survey.at), ...(typeof c.survey.fixed === 'boolean' ? { fixed: c.survey.fixed } : {}) };
+  if (viewer === 'citizen') detail.canReopen = Boolean(c.complainant?.lineUserId) && reopenRefusal(c) === null;
+  if (c.reopens?.length) detail.reopens = c.reopens.map((r) => ({ at: iso(r.at), reason: r.reason ?? '', toParent: Boolean(r.fromUnitCode && r.unitCode && r.fromUnitCode !== r.unitCode) }));
   return detail;
 }
 

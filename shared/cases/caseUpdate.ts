@@ -158,7 +158,7 @@ export interface CaseChange {
   /** The timeline entry (its time and event id are filled in). */
   entry: { by: Actor; action: string; note?: string; fromStatus?: string; toStatus?: string; unitCode?: string; fromUnitCode?: string; photos?: number };
   /** Attachments to append. */
-  attachments?: { fileId: string; contentType: string; size: number; addedAt: Date }[];
+  attachments?: { fileId: string; contentType: string; size: number; addedAt: Date; kind?: string }[];
   event: CaseEvent;
 }
 

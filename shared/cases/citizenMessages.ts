@@ -18,12 +18,13 @@ export function citizenLangOf(c: Pick<CaseDoc, 'complainant'>): Lang {
   return c.complainant?.lang === 'en' ? 'en' : 'th';
 }
 
-export function citizenMessage(kind: CitizenMessageKind, c: Pick<CaseDoc, '_id' | 'trackingNo'>, text: string, links: LinkConfig, lang: Lang): string {
+/** `photos`: how many result photos came with a closure (the message then points to the case page that shows them). */
+export function citizenMessage(kind: CitizenMessageKind, c: Pick<CaseDoc, '_id' | 'trackingNo'>, text: string, links: LinkConfig, lang: Lang, photos = 0): string {
   const t = copy(lang);
   const id = String(c._id);
   const out = kind === 'update' ? t.citizenProgress(c.trackingNo, text, caseLink(links, id))
     : kind === 'ask' ? t.citizenQuestion(c.trackingNo, text, caseLink(links, id))
-      : kind === 'close' ? t.citizenClosed(c.trackingNo, text, surveyLink(links, id))
+      : kind === 'close' ? t.citizenClosedResult(c.trackingNo, text, photos, caseLink(links, id), surveyLink(links, id))
         : t.citizenRejected(c.trackingNo, text, caseLink(links, id));
   return out.slice(0, LINE_TEXT_MAX);
 }

@@ -19,6 +19,8 @@ export type CaseEventType =
   | 'case.forwarded'
   /** ยุติเรื่อง with a result summary. */
   | 'case.closed'
+  /** The complainant said the problem is not fixed: open again (data.toParent: sent up to the parent unit; data.fromUnitCode). */
+  | 'case.reopened'
   /** ไม่รับเรื่อง with a reason. */
   | 'case.rejected'
   /** A case recorded from another channel was linked to the complainant's LINE (tracking number + phone). */

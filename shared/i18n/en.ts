@@ -111,6 +111,7 @@ export const en: Copy = {
     rejected: 'Not accepted',
     withdrawn: 'Withdrawn by the complainant',
     survey: 'The complainant rated the service',
+    reopened: 'The complainant says the problem is not fixed: reopened',
     line_linked: 'The complainant linked the case to LINE',
     other: 'Action taken',
   },
@@ -167,4 +168,17 @@ export const en: Copy = {
     '• Reminders (due soon) and nudges (overdue) come as one digest per run, in office hours',
     ...(supervisor ? ['• Late units — units in your scope with overdue cases; press "Nudge" to prod them', '• Group code — link your unit\'s LINE group to its digests'] : []),
   ].join('\n'),
+  // Verified closure and reopen (docs/closure-and-reopen.md)
+  citizenClosedResult: (trackingNo: string, summary: string, photos: number, caseLink: string, surveyLink: string) =>
+    `Case ${trackingNo} is closed.\n\nResult: ${summary}\n\n`
+    + (photos ? `${photos} photo${photos === 1 ? '' : 's'} of the result: ${caseLink}\n\n` : '')
+    + `Has your problem been fixed? Please answer and rate our service (1 minute). If it has not been fixed, you can reopen the case from this link:\n${surveyLink}`,
+  closedQuickFixed: 'Fixed',
+  closedQuickNotFixed: 'Not fixed yet',
+  officerReopened: (trackingNo: string, reason: string, due: string, link: string) =>
+    `🔁 Case ${trackingNo}: the complainant says the problem is not fixed; the case is open again.\nTheir words: ${reason}\nNew resolve-by date: ${due}\n${link}`,
+  officerReopenedUp: (trackingNo: string, fromUnit: string, reason: string, due: string, link: string) =>
+    `🔁 Case ${trackingNo}: the complainant says for the second time that the problem is not fixed; sent up from ${fromUnit}.\nTheir words: ${reason}\nResolve by: ${due}\n${link}`,
+  citizenReopened: (trackingNo: string, unit: string, due: string, link: string) =>
+    `Case ${trackingNo} is open again. ${unit} will work on it; expected by ${due}.\nFollow it here: ${link}`,
 };

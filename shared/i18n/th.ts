@@ -113,6 +113,7 @@ export const th = {
     rejected: 'ไม่รับเรื่อง',
     withdrawn: 'ผู้ร้องถอนเรื่อง',
     survey: 'ผู้ร้องประเมินความพึงพอใจ',
+    reopened: 'ผู้ร้องแจ้งว่าปัญหายังไม่ได้รับการแก้ไข เปิดเรื่องใหม่',
     line_linked: 'ผู้ร้องเชื่อมเรื่องกับ LINE',
     other: 'ดำเนินการ',
   },
@@ -170,6 +171,19 @@ export const th = {
     '• ระบบจะส่งสรุปเตือน (ใกล้ครบกำหนด) และกระตุ้น (เกินกำหนด) วันละไม่เกิน 1 ข้อความต่อรอบ ในเวลาราชการ',
     ...(supervisor ? ['• หน่วยงานล่าช้า — หน่วยงานในความดูแลที่มีเรื่องเกินกำหนด กด "กระตุ้น" เพื่อเร่งรัด', '• ขอรหัสเชื่อมกลุ่ม — เชื่อมกลุ่ม LINE ของหน่วยงานให้รับสรุปการเตือน'] : []),
   ].join('\n'),
+  // Verified closure and reopen (docs/closure-and-reopen.md)
+  citizenClosedResult: (trackingNo: string, summary: string, photos: number, caseLink: string, surveyLink: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ยุติเรื่องแล้วค่ะ\n\nผลการดำเนินการ: ${summary}\n\n`
+    + (photos ? `ภาพผลการดำเนินการ ${photos} ภาพ ดูได้ที่:\n${caseLink}\n\n` : '')
+    + `ปัญหาได้รับการแก้ไขแล้วหรือยังคะ? กรุณาตอบและประเมินความพึงพอใจ (ใช้เวลา 1 นาที) หากยังไม่ได้รับการแก้ไข ท่านขอเปิดเรื่องใหม่ได้จากลิงก์นี้:\n${surveyLink}`,
+  closedQuickFixed: 'แก้ไขแล้ว',
+  closedQuickNotFixed: 'ยังไม่ได้แก้ไข',
+  officerReopened: (trackingNo: string, reason: string, due: string, link: string) =>
+    `🔁 เรื่อง ${trackingNo}: ผู้ร้องแจ้งว่าปัญหายังไม่ได้รับการแก้ไข จึงเปิดเรื่องใหม่\nเหตุผลของผู้ร้อง: ${reason}\nกำหนดแล้วเสร็จใหม่: ${due}\n${link}`,
+  officerReopenedUp: (trackingNo: string, fromUnit: string, reason: string, due: string, link: string) =>
+    `🔁 เรื่อง ${trackingNo}: ผู้ร้องแจ้งว่าปัญหายังไม่ได้รับการแก้ไข เป็นครั้งที่สอง จึงส่งขึ้นมาจาก${fromUnit}\nเหตุผลของผู้ร้อง: ${reason}\nกำหนดแล้วเสร็จ: ${due}\n${link}`,
+  citizenReopened: (trackingNo: string, unit: string, due: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo}: เปิดเรื่องใหม่แล้วค่ะ ${unit} จะดำเนินการต่อ คาดว่าแล้วเสร็จภายใน ${due}\nติดตามได้ที่: ${link}`,
 };
 
 export type Copy = typeof th;

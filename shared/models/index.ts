@@ -67,6 +67,8 @@ const caseSchema = new Schema({
     lineMessageId: String,
     /** When it was attached (absent: at intake). */
     addedAt: Date,
+    /** `after`: a photo of the result, taken by the officer who closed the case (absent: the complainant's). */
+    kind: String,
   }],
   complainant: {
     lineUserId: String,
@@ -108,7 +110,24 @@ const caseSchema = new Schema({
     score: { type: Number, min: 1, max: 5 },
     comment: String,
     at: Date,
+    /** "ปัญหาได้รับการแก้ไขแล้วหรือยัง": the complainant's answer (absent on answers from before the question). */
+    fixed: Boolean,
+    /** The closure it rates: `report.reopens` when it was given (a reopened case closed again may be rated again). */
+    round: Number,
   },
+  /**
+   * Each time the complainant said the problem was not fixed and the case reopened: their words, the
+   * closure it undid (`closedAt`, one reopen per closure) and where it went (the same unit, or the parent
+   * unit from the second reopen on).
+   */
+  reopens: [{
+    _id: false,
+    at: { type: Date, required: true },
+    reason: String,
+    closedAt: Date,
+    fromUnitCode: String,
+    unitCode: String,
+  }],
   /** The unit that must act. */
   unitCode: { type: String, required: true },
   /** For complaints against officials: the unit complained about, which must never handle it. */
@@ -127,7 +146,11 @@ const caseSchema = new Schema({
    * intake from (category, channel) by config/report-rows.json, the month it was received and the month
    * it was closed (yyyymm, Bangkok). Stored so a recount can group on fields, not recompute them.
    */
-  report: { provinceRow: Number, districtRow: Number, month: Number, closedMonth: Number, closeDays: Number, slaMet: Boolean },
+  report: {
+    provinceRow: Number, districtRow: Number, month: Number, closedMonth: Number, closeDays: Number, slaMet: Boolean,
+    /** Times closed as resolved, and times reopened by the complainant: the dashboard's reopen rate per unit. */
+    closures: Number, reopens: Number,
+  },
   /** Brought in from a centre's old system (`npm run cli -- import`): the record's id there and where it came from. */
   imported: { externalId: String, at: Date, source: String, subject: String },
   /**

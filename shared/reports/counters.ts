@@ -90,6 +90,8 @@ export interface CaseFacts {
   missing?: number | null;
   /** Its status and category, for the dashboard's case list totals (`z` keys). */
   list?: { status: string; category: string } | null;
+  /** Ever closed as resolved, and ever reopened by the complainant (`y` keys: the reopen rate per unit); null when never closed. */
+  reopen?: { closed: boolean; reopened: boolean } | null;
 }
 
 /** Histogram top bucket: "this many working days or more". */
@@ -153,7 +155,7 @@ export type CaseLike = Pick<CaseDoc, 'unitCode' | 'status' | 'category' | 'chann
   resolveDueAt?: Date | null;
   resolution?: { at?: Date | null } | null;
   survey?: { score?: number | null; at?: Date | null } | null;
-  report?: { provinceRow?: number | null; districtRow?: number | null; month?: number | null; closedMonth?: number | null; closeDays?: number | null; slaMet?: boolean | null } | null;
+  report?: { provinceRow?: number | null; districtRow?: number | null; month?: number | null; closedMonth?: number | null; closeDays?: number | null; slaMet?: boolean | null; closures?: number | null; reopens?: number | null } | null;
 } & Omit<CompletenessInput, 'category' | 'channel' | 'status' | 'resolution'> & { resolution?: { at?: Date | null; text?: string | null } | null };
 
 /**
@@ -190,7 +192,14 @@ export function factsOf(c: CaseLike, mapping: RowMapping = rowMapping(), cal?: W
     ...overviewFactsOf(c, closedMonth, cal),
     missing: missingMask(c),
     list: { status: c.status, category: c.category },
+    reopen: reopenFactsOf(r),
   };
+}
+
+/** The reopen facts from the stored report counts (closeCase and reopenCase keep them), the same in commands and verify. */
+export function reopenFactsOf(r: { closures?: number | null; reopens?: number | null } | null | undefined): CaseFacts['reopen'] {
+  const closures = r?.closures ?? 0, reopens = r?.reopens ?? 0;
+  return closures > 0 || reopens > 0 ? { closed: closures > 0, reopened: reopens > 0 } : null;
 }
 
 export function counterKeys(f: CaseFacts): [string, string] {
@@ -228,6 +237,9 @@ export function addFacts(delta: CounterDelta, f: CaseFacts, ancestors: readonly 
   // Cases per status and category by month of receipt, `z<status>|<category>|<yyyymm>`: the case
   // list's totals and the months it pages through (dashboard/data.ts searchCases).
   if (f.list) put(f.month, [`z${f.list.status}|${f.list.category}|${f.month}`]);
+  // Reopen rate per unit, in the year of receipt: `y<unit>_c` cases ever closed as resolved,
+  // `y<unit>_r` cases the complainant reopened. The unit is in the key as for `q`.
+  if (f.reopen) put(f.month, [...(f.reopen.closed ? [`y${f.unitCode}_c`] : []), ...(f.reopen.reopened ? [`y${f.unitCode}_r`] : [])]);
 }
 
 /** Parent chain of a unit (nearest first), read from the Unit collection and kept for a minute. */

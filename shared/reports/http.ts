@@ -11,7 +11,7 @@ import { mayRead, type Principal } from '../auth/principal.ts';
 import type { Models } from '../models/index.ts';
 import { buildReport, UnknownUnitError } from './build.ts';
 import { parsePeriod, ReportInputError } from './period.ts';
-import { toCsv, toXlsx } from './render.ts';
+import { reportFileName, toCsv, toXlsx } from './render.ts';
 
 export type Authenticate = (req: Request) => Promise<Principal | null>;
 
@@ -66,11 +66,11 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
       }
       const report = await buildReport(deps, { unitCode, withChildren, format: q.format, period });
       if (q.output === 'csv') {
-        res.type('text/csv; charset=utf-8').attachment(`report-${unitCode}-${q.format}.csv`);
+        res.type('text/csv; charset=utf-8').attachment(`${reportFileName(report)}.csv`);
         return void res.send(toCsv(report, { thaiDigits: q.thaiDigits === 'true' || q.thaiDigits === '1' }));
       }
       if (q.output === 'xlsx') {
-        res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`report-${unitCode}-${q.format}.xlsx`);
+        res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`${reportFileName(report)}.xlsx`);
         return void res.send(await toXlsx(report, { thaiDigits: q.thaiDigits === 'true' || q.thaiDigits === '1' }));
       }
       res.json(report);

@@ -92,7 +92,11 @@ function csvCell(s: string): string {
 /** CSV with a BOM (Excel then reads the Thai correctly): the table, the รวม row, and the note as a last line. */
 export function toCsv(r: ReportJson, opts: RenderOptions = {}): string {
   const d = (n: number) => (opts.thaiDigits ? toThaiDigits(String(n)) : String(n));
+  // Title and period first: a CSV opened on its own (or forwarded by mail) says what it is and for when.
+  const [title, period] = titleLines(r).map((l) => (opts.thaiDigits ? toThaiDigits(l) : l));
   const lines = [
+    [title!],
+    [period!],
     ['ประเด็น', 'ยุติเรื่อง', 'อยู่ระหว่างดำเนินการ', 'รวม'],
     ...r.rows.map((row) => [row.label, d(row.closed), d(row.open), d(row.total)]),
     ['รวม', d(r.total.closed), d(r.total.open), d(r.total.total)],
@@ -129,4 +133,17 @@ export async function toXlsx(r: ReportJson, opts: RenderOptions = {}): Promise<B
   const note = ws.addRow([t(noteLine(r))]);
   ws.mergeCells(note.number, 1, note.number, 5);
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** `2569-11` for a month (BE), `fy2569` for a fiscal year, `2569-11-01_2569-11-15` for a range: the period in a file name. */
+export function periodSlug(p: ReportPeriod): string {
+  const be = (iso: string) => `${Number(iso.slice(0, 4)) + 543}${iso.slice(4)}`;
+  if (p.kind === 'fiscalYear') return `fy${p.fiscalYear}`;
+  if (p.kind === 'month') return be(p.month);
+  return `${be(p.from)}_${be(p.to)}`;
+}
+
+/** `rongrian-report-5001-2569-11-district` (`-own` when the units below are left out): scope, period and format. */
+export function reportFileName(r: ReportJson): string {
+  return `rongrian-report-${r.unit.code}${r.unit.withChildren ? '' : '-own'}-${periodSlug(r.period)}-${r.format}`;
 }

@@ -12,7 +12,7 @@
  */
 import type { Models } from '../models/index.ts';
 import { missingMask, type CompletenessInput } from '../cases/completeness.ts';
-import { addFacts, ancestorsOf, applyDeltaAtVersions, countsOf, type CountsChange, factsOf, overviewFactsOf, reportCounterModel, type CaseFacts, type CaseLike, type CounterDelta } from './counters.ts';
+import { addFacts, ancestorsOf, applyDeltaAtVersions, countsOf, type CountsChange, factsOf, overviewFactsOf, reopenFactsOf, reportCounterModel, type CaseFacts, type CaseLike, type CounterDelta } from './counters.ts';
 import { slaContext } from '../sla/load.ts';
 import type { WorkingCalendar } from '../sla/calendar.ts';
 import { rowMapping } from './rows.ts';
@@ -58,10 +58,11 @@ export async function expectedCounters(models: Models, cal: WorkingCalendar = sl
     // The overview keys (SLA met, working days to close, survey score) are part of the group.
     const { close, survey } = overviewFactsOf(c, closedMonth, cal);
     const missing = missingMask(c as CompletenessInput);
-    const key = `${c.unitCode}|${r.provinceRow}|${r.districtRow}|${r.month}|${closedMonth ?? 'o'}|${close ? `${close.sla}${close.days}` : ''}|${survey ? `${survey.score}@${survey.month}` : ''}|${missing}|${c.status}|${c.category}`;
+    const reopen = reopenFactsOf(r);
+    const key = `${c.unitCode}|${r.provinceRow}|${r.districtRow}|${r.month}|${closedMonth ?? 'o'}|${close ? `${close.sla}${close.days}` : ''}|${survey ? `${survey.score}@${survey.month}` : ''}|${missing}|${c.status}|${c.category}|${reopen ? `${+reopen.closed}${+reopen.reopened}` : ''}`;
     const g = groups.get(key);
     if (g) g.n++;
-    else groups.set(key, { f: { unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey, missing, list: { status: c.status, category: c.category } }, n: 1 });
+    else groups.set(key, { f: { unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey, missing, list: { status: c.status, category: c.category }, reopen }, n: 1 });
   }
   for (const { f, n } of groups.values()) {
     addFacts(delta, f, await ancestorsOf(models, f.unitCode), n);

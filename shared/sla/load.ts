@@ -38,6 +38,7 @@ const targets = z.strictObject({
     default: target.optional(),
     byCategory: z.strictObject(categoryShape).optional(),
   }).optional(),
+  reopen: target.optional(),
 });
 
 const policyFile = z.strictObject({
@@ -108,6 +109,7 @@ export function parseSlaPolicy(data: unknown, file = 'sla-policy'): SlaPolicy {
         default: d.resolve?.default ?? DEFAULT_POLICY.default.resolve!.default,
         byCategory: { ...DEFAULT_POLICY.default.resolve!.byCategory, ...d.resolve?.byCategory },
       },
+      reopen: d.reopen ?? DEFAULT_POLICY.default.reopen,
     },
     units: Object.fromEntries(Object.entries(p.units ?? {}).map(([code, t]) => [code, dropComment(t)])),
   };

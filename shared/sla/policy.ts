@@ -63,11 +63,19 @@ export const DEFAULT_RESOLVE_TARGET: Readonly<SlaTarget> = { unit: 'workingDays'
 
 export type DeadlineKind = 'ack' | 'answer' | 'resolve';
 
+/**
+ * A reopened case gets a fresh, shorter resolution window from the reopen: the work is known and the
+ * complainant has already waited once. Our assumption; the centres' documents set no figure.
+ */
+export const DEFAULT_REOPEN_TARGET: Readonly<SlaTarget> = { unit: 'workingDays', amount: 10 };
+
 /** What one policy layer (the defaults, or one unit) may set; anything absent falls through to the next layer. */
 export interface SlaTargets {
   ack?: Partial<Record<ChannelCode, SlaTarget>>;
   answer?: SlaTarget;
   resolve?: { default?: SlaTarget; byCategory?: Partial<Record<SubjectCategoryCode, SlaTarget>> };
+  /** Time to resolve a case the complainant reopened (the problem was not fixed), counted from the reopen. */
+  reopen?: SlaTarget;
 }
 
 /** The effective policy: defaults plus per-unit overrides (config/sla-policy.json, see shared/sla/load.ts). */
@@ -83,6 +91,7 @@ export const DEFAULT_POLICY: SlaPolicy = {
     ack: { ...DEFAULT_ACK_TARGETS },
     answer: { ...ANSWER_TARGET },
     resolve: { default: { ...DEFAULT_RESOLVE_TARGET }, byCategory: {} },
+    reopen: { ...DEFAULT_REOPEN_TARGET },
   },
   units: {},
 };
@@ -133,4 +142,14 @@ export function targetFor(policy: SlaPolicy, kind: DeadlineKind, q: TargetQuery)
   }
   const hit = pick(policy.default, kind, q) ?? pick(DEFAULT_POLICY.default, kind, q)!;
   return { target: { ...hit.target }, rule: `default.${hit.path}`, inherited: false };
+}
+
+/** The resolution target after a reopen: the nearest unit of the chain that sets `reopen`, else the policy's default. */
+export function reopenTargetFor(policy: SlaPolicy, unitChain: readonly string[]): AppliedTarget {
+  for (let i = 0; i < unitChain.length; i++) {
+    const code = unitChain[i]!;
+    const t = policy.units[code]?.reopen;
+    if (t) return { target: { ...t }, rule: `units.${code}.reopen`, unitCode: code, inherited: i > 0 };
+  }
+  return { target: { ...(policy.default.reopen ?? DEFAULT_REOPEN_TARGET) }, rule: 'default.reopen', inherited: false };
 }

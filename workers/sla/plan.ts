@@ -150,8 +150,9 @@ export function escalationLadder(unitCode: string, concernedUnitCode?: string | 
 /** Whether the window's promise was kept (or no longer applies). */
 function windowMet(c: SlaCase, w: SlaWindow): boolean {
   if (w === 'ack') return c.status !== 'received';
-  // s.38: the complainant has been answered or told what is being done.
-  if (w === 'answer') return (c.timeline ?? []).some((e) => e.action === 'note' || e.action === 'asked' || e.action === 'forwarded');
+  // s.38: the complainant has been answered or told what is being done (a closure told them the result,
+  // so a case they reopened owes no late first answer).
+  if (w === 'answer') return (c.timeline ?? []).some((e) => e.action === 'note' || e.action === 'asked' || e.action === 'forwarded' || e.action === 'closed');
   return false;
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { addCaseInfo } from '../../../shared/cases/commands/addCaseInfo.ts';
 import { openCase } from '../../../shared/cases/commands/openCase.ts';
 import { submitSurvey } from '../../../shared/cases/commands/submitSurvey.ts';
+import { reopenCase } from '../../../shared/cases/commands/reopenCase.ts';
 import { withdrawCase } from '../../../shared/cases/commands/withdrawCase.ts';
 import { loadCase } from '../../../shared/cases/caseUpdate.ts';
 import type { CaseDoc } from '../../../shared/models/index.ts';
@@ -11,7 +12,7 @@ import { normaliseThaiPhone } from '../../../shared/phone.ts';
 import { conflict, notFound, NOT_OPEN } from '../errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import {
-  CaseDetail, CaseSummary, Created, CreateCaseBody, IdParams, InfoBody, LIMITS, SurveyBody, Upload, WithdrawBody,
+  CaseDetail, CaseSummary, Created, CreateCaseBody, IdParams, InfoBody, LIMITS, ReopenBody, SurveyBody, Upload, WithdrawBody,
 } from '../schemas.ts';
 import { attachmentsBucket, claimUploads, officerOf, ownUploads, resolveLocation, userLang, type LiffApiDeps } from '../support.ts';
 import { receiveImage } from '../uploads.ts';
@@ -173,11 +174,27 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     params: IdParams, body: SurveyBody, rateLimit: 'write', errors: [409],
     success: { status: 201, description: 'Recorded; the case now', schema: CaseDetail },
   }, async ({ user, params, body }) => {
-    const r = await submitSurvey(deps, { caseId: params.id, lineUserId: user.userId, score: body.score, ...(body.comment ? { comment: body.comment } : {}) });
+    const r = await submitSurvey(deps, { caseId: params.id, lineUserId: user.userId, score: body.score, ...(body.comment ? { comment: body.comment } : {}), ...(typeof body.fixed === 'boolean' ? { fixed: body.fixed } : {}) });
     if (!r.ok) {
       if (r.reason === 'not_found') throw notFound();
       if (r.reason === 'already_answered') throw conflict('ท่านประเมินเรื่องนี้ไปแล้ว ขอบคุณค่ะ', 'You have already rated this case. Thank you.');
       throw conflict('ประเมินความพึงพอใจได้เมื่อยุติเรื่องแล้ว', 'You can rate the service once the case is closed.');
+    }
+    return detail(r.case);
+  });
+
+  api.add({
+    operationId: 'reopenCase', method: 'post', path: '/cases/:id/reopen', tags: ['citizen'],
+    summary: 'My closed case was not really fixed: reopen it with my words why (once per closure; from the second time it goes to the parent unit)',
+    params: IdParams, body: ReopenBody, rateLimit: 'write', errors: [409],
+    success: { status: 200, description: 'Reopened; the case now', schema: CaseDetail },
+  }, async ({ user, params, body }) => {
+    const r = await reopenCase(deps, { caseId: params.id, lineUserId: user.userId, reason: body.reason });
+    if (!r.ok) {
+      if (r.reason === 'not_found') throw notFound();
+      if (r.reason === 'already_reopened') throw conflict('เรื่องนี้เปิดใหม่แล้ว เจ้าหน้าที่กำลังดำเนินการ ท่านติดตามได้ที่หน้าเรื่องของท่าน', 'This case has already been reopened and is being worked on; follow it on your case page.');
+      if (r.reason === 'satisfied') throw conflict('ท่านแจ้งว่าปัญหาได้รับการแก้ไขแล้ว หากมีปัญหาใหม่ กรุณาแจ้งเรื่องใหม่', 'You said the problem was fixed; for a new problem, please file a new complaint.');
+      throw conflict('เปิดเรื่องใหม่ได้เฉพาะเรื่องที่ยุติแล้ว', 'Only a closed case can be reopened.');
     }
     return detail(r.case);
   });

@@ -12,10 +12,11 @@ import { normaliseThaiPhone } from '../../../shared/phone.ts';
 import { conflict, fieldError, notFound, NOT_OPEN, validationError } from '../errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import {
-  AskBody, CaseDetail, CaseSummary, CloseBody, Created, EmptyBody, ForwardBody, IdParams, NoteBody, OfficerCaseDetail,
-  OfficerCreateCaseBody, OfficerListQuery, RejectBody,
+  AskBody, CaseDetail, CaseSummary, CloseBody, Created, EmptyBody, ForwardBody, IdParams, LIMITS, NoteBody, OfficerCaseDetail,
+  OfficerCreateCaseBody, OfficerListQuery, RejectBody, Upload,
 } from '../schemas.ts';
-import { officerRef, requireOfficer, resolveLocation, type LiffApiDeps } from '../support.ts';
+import { attachmentsBucket, claimUploads, officerRef, officerUploads, requireOfficer, resolveLocation, type LiffApiDeps } from '../support.ts';
+import { receiveImage } from '../uploads.ts';
 import { toDetail, toOfficerDetail, toSummary } from '../views.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
 import { republishCase } from '../../../shared/cases/publish.ts';
@@ -174,9 +175,31 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     summary: 'ยุติเรื่อง with the result; the complainant is told and sent the survey link', body: CloseBody, success: actionSuccess,
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
-    const r = await closeCase(deps, { caseId: params.id, officer: officerRef(officer, user), summary: body.summary });
+    const photos = await officerUploads(deps, user.userId, params.id, body.photoIds ?? []);
+    const r = await closeCase(deps, { caseId: params.id, officer: officerRef(officer, user), summary: body.summary, photos });
     if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    await claimUploads(deps, photos.map((p) => p.fileId), params.id);
     return detail(r.case);
+  });
+
+  api.add({
+    operationId: 'uploadResultPhoto', method: 'post', path: '/officer/cases/:id/uploads', tags,
+    summary: 'Upload one "after" photo of the result (raw JPEG/PNG/WebP/HEIC, ≤ 10 MB) for closing this case of my unit; name its id in the close',
+    params: IdParams, imageBody: true, rateLimit: 'upload',
+    success: { status: 201, description: 'Stored', schema: Upload },
+  }, async ({ req, res, user, params }) => {
+    res.setHeader('connection', 'close'); // as the citizen's upload: an early 413/415 must not leave the body on the socket
+    const officer = await requireOfficer(deps, user);
+    const c = await models.Case.findOne({ _id: params.id, unitCode: officer.unitCode }, { _id: 1 }).lean();
+    if (!c) throw notFound();
+    // Owned by this officer and usable only to close this case (liff/api/support.ts officerUploads).
+    const stored = await receiveImage(req, {
+      maxBytes: LIMITS.photoBytesMax,
+      bucket: attachmentsBucket(deps),
+      metadata: { uploadedBy: user.userId, source: 'liff-officer', forCaseId: params.id, uploadedAt: deps.clock.now() },
+    });
+    res.removeHeader('connection');
+    return stored;
   });
 
   api.add({

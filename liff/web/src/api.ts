@@ -23,10 +23,13 @@ export interface CaseSummary {
 export interface CaseDetail extends CaseSummary {
   description: string; channel: ChannelCode;
   location: { provinceCode: string; provinceNameTh: string; districtCode?: string; districtNameTh?: string; subdistrictCode?: string; subdistrictNameTh?: string; lat?: number; lng?: number; address?: string };
-  attachments: { id: string; contentType: string; size: number; url: string }[];
+  attachments: { id: string; contentType: string; size: number; url: string; kind?: 'after' }[];
   timeline: TimelineItem[];
   resolution?: { kind: 'resolved' | 'withdrawn' | 'rejected'; text: string; at: string };
-  survey?: { score: number; comment?: string; at: string };
+  survey?: { score: number; comment?: string; at: string; fixed?: boolean };
+  /** Citizen view: "not fixed" may be said now (liff/api views). */
+  canReopen?: boolean;
+  reopens?: { at: string; reason: string; toParent: boolean }[];
 }
 export interface OfficerCaseDetail extends CaseDetail {
   complainant: { name?: string; phone?: string; anonymous: boolean; hasLine: boolean };
@@ -114,7 +117,7 @@ export class Api {
 
   get<T>(path: string): Promise<T> { return this.request<T>('GET', path); }
   post<T>(path: string, body: unknown = {}): Promise<T> { return this.request<T>('POST', path, body); }
-  upload(blob: Blob, contentType: string): Promise<Upload> { return this.request<Upload>('POST', '/uploads', blob, contentType); }
+  upload(blob: Blob, contentType: string, path = '/uploads'): Promise<Upload> { return this.request<Upload>('POST', path, blob, contentType); }
 
   /** An authorised image as an object URL (an <img src> cannot carry the bearer token). */
   async imageUrl(path: string): Promise<string> {

@@ -242,6 +242,20 @@ const th = {
   fwdConfirmTitle: 'ส่งต่อเรื่อง {no} ไปยัง',
   fwdConfirmHint: 'เรื่องจะย้ายไปอยู่ที่หน่วยงานนี้ ผู้ร้องได้รับแจ้งชื่อหน่วยงานทาง LINE',
   fwdConfirm: 'ยืนยันส่งต่อ',
+  // Verified closure and reopen
+  surveyFixedQ: 'ปัญหาได้รับการแก้ไขแล้วหรือยัง',
+  surveyFixedYes: 'แก้ไขแล้ว',
+  surveyFixedNo: 'ยังไม่ได้แก้ไข',
+  errFixed: 'กรุณาตอบว่าปัญหาได้รับการแก้ไขแล้วหรือยัง',
+  reopenTitle: 'ขอเปิดเรื่องใหม่',
+  reopenExplain: 'ถ้าปัญหายังไม่ได้รับการแก้ไข ท่านขอให้เปิดเรื่องใหม่ได้ โปรดเล่าว่ายังเป็นอย่างไร ข้อความของท่านจะส่งถึงเจ้าหน้าที่และหัวหน้าหน่วยงาน',
+  reopenReason: 'ปัญหายังเป็นอย่างไร',
+  reopenSend: 'ยืนยันเปิดเรื่องใหม่',
+  reopenDone: 'เปิดเรื่องใหม่แล้ว เจ้าหน้าที่จะดำเนินการต่อและแจ้งความคืบหน้าทาง LINE',
+  reopenedTimes: 'ผู้ร้องขอเปิดเรื่องใหม่แล้ว {n} ครั้ง',
+  resultPhotos: 'ภาพผลการดำเนินการ',
+  closePhotosAdd: 'แนบภาพหลังดำเนินการ',
+  closePhotosHint: 'ภาพผลงานหลังแก้ไข (ไม่บังคับ สูงสุด {max} รูป) ผู้ร้องจะเห็นภาพนี้ในหน้าเรื่องของตน',
 };
 
 export type Key = keyof typeof th;
@@ -484,6 +498,20 @@ const en: Record<Key, string> = {
   fwdConfirmTitle: 'Forward case {no} to',
   fwdConfirmHint: 'The case moves to this unit; the complainant is told its name in LINE.',
   fwdConfirm: 'Confirm forwarding',
+  // Verified closure and reopen
+  surveyFixedQ: 'Has the problem been fixed?',
+  surveyFixedYes: 'Yes, it is fixed',
+  surveyFixedNo: 'Not yet',
+  errFixed: 'Please say whether the problem has been fixed.',
+  reopenTitle: 'Reopen this case',
+  reopenExplain: 'If the problem has not been fixed, you can have the case reopened. Tell us what is still wrong: your words go to the officer and the head of the unit.',
+  reopenReason: 'What is still wrong',
+  reopenSend: 'Confirm: reopen the case',
+  reopenDone: 'The case is open again. The officers will keep working on it and tell you in LINE.',
+  reopenedTimes: 'Reopened by the complainant {n} time(s)',
+  resultPhotos: 'Photos of the result',
+  closePhotosAdd: 'Attach after photos',
+  closePhotosHint: 'Photos of the result (optional, up to {max}); the complainant sees them on their case page.',
 };
 
 let current: Lang = 'th';

@@ -91,7 +91,7 @@ async function boot(): Promise<void> {
       if (path === '/' || path === '/new' || path === '') await formPage(c, 'citizen');
       else if (path === '/cases') await (await import('./pages/cases.ts')).casesPage(c);
       else if ((m = /^\/cases\/([0-9a-f]{24})$/i.exec(path))) await (await import('./pages/cases.ts')).caseDetailPage(c, m[1]);
-      else if ((m = /^\/survey\/([0-9a-f]{24})$/i.exec(path))) await (await import('./pages/survey.ts')).surveyPage(c, m[1]);
+      else if ((m = /^\/survey\/([0-9a-f]{24})$/i.exec(path))) await (await import('./pages/survey.ts')).surveyPage(c, m[1], new URLSearchParams(query).get('fixed'));
       else if (path === '/officer') {
         const status = new URLSearchParams(query).get('status');
         await (await import('./pages/officer.ts')).officerListPage(c, status === 'closed' || status === 'all' ? status : 'open');

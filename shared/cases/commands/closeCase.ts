@@ -13,6 +13,8 @@ export interface CloseCaseProps {
   officer: OfficerRef;
   /** The result, told to the complainant (ผลการดำเนินการ). */
   summary: string;
+  /** "After" photos of the result, already uploaded by this officer for this case (liff/api officer uploads). */
+  photos?: { fileId: string; contentType: string; size: number }[];
 }
 
 /** ยุติเรื่อง: the case is resolved; the complainant is told the result and asked to rate the service. */
@@ -33,8 +35,16 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
     const event = newEvent('case.closed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
     const updated = await writeCaseChange(deps, props.caseId, {
       guard: { unitCode: current.unitCode, status: current.status },
-      set: { status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, 'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields },
-      entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'closed', note: props.summary, fromStatus: current.status, toStatus: 'closed', unitCode: current.unitCode },
+      set: {
+        status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, 'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields,
+        // The guard holds the status, so no other close lands between this read and the write.
+        'report.closures': (current.report?.closures ?? 0) + 1,
+      },
+      entry: {
+        by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'closed', note: props.summary, fromStatus: current.status, toStatus: 'closed', unitCode: current.unitCode,
+        ...(props.photos?.length ? { photos: props.photos.length } : {}),
+      },
+      attachments: (props.photos ?? []).map((p) => ({ ...p, addedAt: now, kind: 'after' })),
       event,
     });
     if (updated) return { ok: true, case: updated };

@@ -51,6 +51,7 @@ export async function caseDetailPage(ctx: Ctx, id: string): Promise<void> {
   if (!ctx.alive()) return;
   renderCase(ctx, c, meta, 'citizen');
   if (c.surveyDue) ctx.main.append(h('p', null, h('a', { class: 'btn primary', href: `#/survey/${c.id}` }, t('surveyLink'))));
+  else if (c.canReopen) ctx.main.append(h('p', null, h('a', { class: 'btn secondary', href: `#/survey/${c.id}` }, t('reopenTitle'))));
   if (c.canAddInfo) ctx.main.append(addInfoSection(ctx, c, meta));
   if (c.canWithdraw) ctx.main.append(withdrawSection(ctx, c));
   document.documentElement.dataset.ready = 'case';
@@ -76,7 +77,10 @@ export function renderCase(ctx: Ctx, c: CaseDetail, meta: Meta | undefined, who:
   row(t('description'), h('span', { class: 'pre' }, c.description));
   ctx.main.append(dl);
   if (extra) ctx.main.append(extra);
-  if (c.attachments.length) ctx.main.append(h('h2', null, t('photos')), photoGallery(ctx, c));
+  // The complainant's photos, then the officer's "after" photos of the result beside the result text.
+  const own = c.attachments.filter((a) => a.kind !== 'after');
+  const after = c.attachments.filter((a) => a.kind === 'after');
+  if (own.length) ctx.main.append(h('h2', null, t('photos')), photoGallery(ctx, own));
   if (c.resolution) {
     const kind = { resolved: t('resolutionResolved'), withdrawn: t('resolutionWithdrawn'), rejected: t('resolutionRejected') }[c.resolution.kind];
     ctx.main.append(h('section', { class: 'card resolution' },
@@ -84,6 +88,8 @@ export function renderCase(ctx: Ctx, c: CaseDetail, meta: Meta | undefined, who:
       h('p', { class: 'pre' }, c.resolution.text),
       h('p', { class: 'muted' }, dateTime(c.resolution.at, lang()))));
   }
+  if (after.length) ctx.main.append(h('section', { class: 'result-photos', id: 'result-photos' }, h('h2', null, t('resultPhotos')), photoGallery(ctx, after)));
+  if (c.reopens?.length) ctx.main.append(h('p', { class: 'notice', id: 'reopened-note' }, t('reopenedTimes', { n: c.reopens.length })));
   if (c.survey) ctx.main.append(h('p', { class: 'notice' }, t('surveyYour', { s: c.survey.score }), c.survey.comment ? ` — ${c.survey.comment}` : ''));
   ctx.main.append(h('h2', null, t('timeline')), timeline(c));
 }
@@ -97,9 +103,9 @@ function timeline(c: CaseDetail): HTMLElement {
     it.note ? h('p', { class: 'tl-note pre' }, it.note) : null)));
 }
 
-function photoGallery(ctx: Ctx, c: CaseDetail): HTMLElement {
+function photoGallery(ctx: Ctx, photos: CaseDetail['attachments']): HTMLElement {
   const ul = h('ul', { class: 'gallery plain' });
-  c.attachments.forEach((a, i) => {
+  photos.forEach((a, i) => {
     const li = h('li', { class: 'photo-ph big', 'aria-busy': 'true' }, t('loading'));
     ul.append(li);
     const path = a.url?.startsWith('/liff/api/') ? a.url : `/files/${encodeURIComponent(a.id)}`;
