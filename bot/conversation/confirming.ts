@@ -1,8 +1,17 @@
 import type { SubjectCategoryCode } from '../../shared/categories.ts';
 import { openCase } from '../../shared/cases/commands/openCase.ts';
+import { district, province, subdistrict } from '../../shared/geo/index.ts';
 import { text } from '../messages/build.ts';
 import { menuItems, reask } from './prompts.ts';
-import type { StateHandler } from './types.ts';
+import type { DraftLocation, StateHandler } from './types.ts';
+
+/** Officers read Thai area names whatever language the citizen chatted in: names come from the codes. */
+function thaiNames(loc: DraftLocation): DraftLocation {
+  const out: DraftLocation = { ...loc, provinceName: province(loc.provinceCode)?.nameTh ?? loc.provinceName };
+  if (loc.districtCode) out.districtName = district(loc.districtCode)?.nameTh ?? loc.districtName;
+  if (loc.subdistrictCode) out.subdistrictName = subdistrict(loc.subdistrictCode)?.nameTh ?? loc.subdistrictName;
+  return out;
+}
 
 /** Waits for the final "send": then the case is opened and the citizen gets the tracking number. */
 export const confirming: StateHandler = async (input, ctx, deps) => {
@@ -14,7 +23,7 @@ export const confirming: StateHandler = async (input, ctx, deps) => {
     channel: 'line',
     category: d.category as SubjectCategoryCode,
     description: d.description,
-    location: d.location,
+    location: thaiNames(d.location),
     attachments: (d.photos ?? []).map((p) => ({ fileId: p.fileId, contentType: p.contentType, size: p.size, lineMessageId: p.lineMessageId })),
     complainant: { lineUserId: ctx.userId, name: ctx.displayName, anonymous: false, lang: ctx.lang },
     consent: { version: d.consent.version, at: new Date(d.consent.at) },
