@@ -9,10 +9,10 @@ export const MAX_DESCRIPTION = 5000;
 export const askingDescription: StateHandler = (input, ctx) => {
   if (input.kind !== 'text') return reask(ctx, ctx.t.descriptionNotText);
   const typed = input.text.trim();
-  const start = ctx.draft.descriptionStart;
+  const start = ctx.draft.pendingText;
   const description = start && !typed.includes(start) ? `${start}\n${typed}` : typed;
   const length = [...description].length;
   if (length < MIN_DESCRIPTION) return reask(ctx, ctx.t.descriptionTooShort);
   if (length > MAX_DESCRIPTION) return reask(ctx, ctx.t.descriptionTooLongBy(length));
-  return advance(ctx, { ...ctx.draft, description, descriptionStart: undefined });
+  return advance(ctx, { ...ctx.draft, description, pendingText: undefined });
 };

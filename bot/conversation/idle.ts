@@ -25,7 +25,7 @@ function startWithText(ctx: Ctx, typed: string): StepResult {
   const length = [...typed].length;
   // Too long for a case: the complaint starts, and the description is asked for again with the reason.
   if (length > MAX_DESCRIPTION) return advance(ctx, {}, [text(ctx.t.descriptionTooLongBy(length))]);
-  const draft: Draft = length >= MIN_DESCRIPTION ? { description: typed } : { descriptionStart: typed };
+  const draft: Draft = length >= MIN_DESCRIPTION ? { description: typed } : { pendingText: typed };
   return advance(ctx, draft, [text(ctx.t.startedFromText)]);
 }
 

@@ -92,7 +92,7 @@ function askCategory(ctx: Ctx): Message[] {
 }
 
 function askDescription(ctx: Ctx, draft: Draft): Message[] {
-  const start = draft.descriptionStart ? `\n\n${ctx.t.descriptionSoFar(draft.descriptionStart)}` : '';
+  const start = draft.pendingText ? `\n\n${ctx.t.descriptionSoFar(draft.pendingText)}` : '';
   return [text(`${ctx.t.askDescription(categoryLabel(draft.category, ctx))}${start}`, [backItem(ctx, 'askingDescription'), cancelItem(ctx)])];
 }
 
@@ -193,7 +193,7 @@ export function editChoices(ctx: Ctx): Message[] {
 export function editPart(ctx: Ctx, part: EditPart): StepResult {
   const d = { ...ctx.draft };
   if (part === 'category') return goto('askingCategory', ctx, d);
-  if (part === 'description') return goto('askingDescription', ctx, { ...d, description: undefined, descriptionStart: undefined });
+  if (part === 'description') return goto('askingDescription', ctx, { ...d, description: undefined, pendingText: undefined });
   if (part === 'location') return goto('askingLocation', ctx, { ...d, location: undefined });
   return goto('askingPhotos', ctx, { ...d, photosDone: false });
 }

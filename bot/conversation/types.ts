@@ -32,10 +32,12 @@ export interface Draft {
   consent?: { version: string; at: string };
   /** The citizen finished (or skipped) the photo step; a photo sent first does not count as that. */
   photosDone?: boolean;
-  /** A word or two sent while idle, offered as the start of a complaint rather than thrown away. */
+  /**
+   * A word or two sent while idle, offered as the start of a complaint rather than thrown away; once
+   * taken up, the description step adds the rest to it. One field for both: FerretDB leaves a `$set`
+   * of the draft undone when only the key of an equal value changes.
+   */
   pendingText?: string;
-  /** That start, taken up: the description step adds the rest to it. */
-  descriptionStart?: string;
   /** Text and photos for an officer's question, held while the citizen picks which case. */
   pendingInfo?: { text?: string; photos?: DraftPhoto[]; cases: { id: string; trackingNo: string }[] };
   /** Just answered an officer on this case: more text or photos sent shortly after go to it too. */

@@ -1,0 +1,241 @@
+import { mkdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDPA_NOTICE_VERSION } from '../bot/conversation/types.ts';
+import { CITIZEN_MENU_NAME_EN } from '../bot/richMenu.ts';
+import type { SimUser } from '../simulator/server.ts';
+import { validateOperation } from '../simulator/validator.ts';
+import { converse, quickPostback, startStack, textsOf, waitForText, type Stack } from './helpers/stack.ts';
+
+// The LINE chat as people actually use it: they start with a sentence, a photo or a pin, go back,
+// change their mind, answer an officer's question in the chat, send stickers and long texts.
+// Real app, worker, Redis and FerretDB; only LINE is the simulator.
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+const PIN = {
+  latitude: 18.8037, longitude: 98.9823, title: 'ศาลากลางจังหวัดเชียงใหม่',
+  address: 'ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ เชียงใหม่ 50300 ประเทศไทย',
+};
+const SHOTS = new URL('../artifacts/screenshots/', import.meta.url);
+const THAI = /[\u0E00-\u0E7F]/;
+
+let stack: Stack;
+beforeAll(async () => { stack = await startStack(); });
+afterAll(async () => { await stack?.close(); });
+
+const say = (u: SimUser, text: string) => converse(stack.sim, u.userId, () => stack.sim.sendText(u.userId, text));
+const tap = (u: SimUser, msg: any, label: string | RegExp) => converse(stack.sim, u.userId, () => stack.sim.sendPostback(u.userId, quickPostback(msg, label)));
+const photo = (u: SimUser) => converse(stack.sim, u.userId, () => stack.sim.sendImage(u.userId, PNG, 'image/png'));
+const pin = (u: SimUser) => converse(stack.sim, u.userId, () => stack.sim.sendLocation(u.userId, PIN));
+const labels = (msg: any): string[] => (msg?.quickReply?.items ?? []).map((i: any) => i.action.label);
+/** Every message the user got, as LINE would show them. */
+const received = (u: SimUser): any[] => stack.sim.messagesFor(u.userId).flatMap((r) => r.messages);
+const storedPhotos = (u: SimUser) => stack.rt.models.conn.db!.collection('attachments.files').countDocuments({ 'metadata.uploadedBy': u.userId });
+
+async function sticker(u: SimUser): Promise<any> {
+  return converse(stack.sim, u.userId, () => stack.sim.sendEvents([{
+    type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: `01J${randomUUID().replace(/-/g, '').slice(0, 23).toUpperCase()}`,
+    deliveryContext: { isRedelivery: false }, source: { type: 'user', userId: u.userId }, replyToken: randomUUID().replace(/-/g, ''),
+    message: { type: 'sticker', id: String(Date.now()), packageId: '446', stickerId: '1988', stickerResourceType: 'STATIC', quoteToken: 'q' },
+  }]));
+}
+
+function expectAllRequestsValid(): void {
+  expect(stack.sim.requests.filter((r) => r.status >= 400)).toEqual([]);
+  for (const r of stack.sim.requests.filter((r) => r.path === '/v2/bot/message/reply' || r.path === '/v2/bot/message/push')) {
+    expect(validateOperation(r.path.endsWith('reply') ? 'replyMessage' : 'pushMessage', r.body)).toEqual({ ok: true });
+  }
+}
+
+/** Finishes an intake whose review is `m`; returns the tracking number. */
+async function send(u: SimUser, m: any): Promise<string> {
+  const done = await tap(u, m, /^(ยืนยันส่งเรื่อง|Send complaint)$/);
+  const no = /(?:เลขรับเรื่อง|Tracking number): (\d{4}-\d{6})/.exec(done.text)?.[1];
+  if (!no) throw new Error(`no tracking number in ${done.text}`);
+  return no;
+}
+
+describe('the chat starts a complaint from whatever the citizen sends first', () => {
+  it('a sentence becomes the description: it is not asked for again and the case keeps it', async () => {
+    const u = await stack.citizen('สมศักดิ์ พิมพ์เลย');
+    const story = 'ไฟถนนหน้าโรงเรียนบ้านหนองบัวดับมาสามสัปดาห์แล้ว กลางคืนมืดมาก เด็กกลับบ้านอันตราย';
+    let m = await say(u, story);
+    expect(textsOf(stack.sim, u.userId).some((t) => t.includes('ไม่ต้องพิมพ์ซ้ำ'))).toBe(true);
+    expect(m.text).toContain('ขั้นที่ 1/6');
+    m = await tap(u, m, 'ขอความช่วยเหลือ');
+    expect(m.text).toContain('ขั้นที่ 3/6'); // straight to "where": the story was already told
+    m = await pin(u);
+    m = await tap(u, m, 'ถูกต้อง');
+    m = await tap(u, m, 'ไม่มีรูป');
+    m = await tap(u, m, 'ยินยอม');
+    expect(m.text).toContain('ขั้นที่ 6/6');
+    expect(m.text).toContain(story);
+    const trackingNo = await send(u, m);
+    const saved = await stack.rt.models.Case.findOne({ trackingNo }).lean();
+    expect(saved).toMatchObject({ description: story, category: 'help', unitCode: '5001', complainant: { lineUserId: u.userId } });
+  });
+
+  it('a photo first: kept as the first photo; a pin first: the area is confirmed, then only what is missing is asked', async () => {
+    const u = await stack.citizen('สมใจ ถ่ายรูป');
+    let m = await photo(u);
+    expect(textsOf(stack.sim, u.userId).some((t) => t.includes('ได้รับรูปแล้ว'))).toBe(true);
+    expect(m.text).toContain('ขั้นที่ 1/6');
+    m = await tap(u, m, 'โครงการของรัฐ');
+    m = await say(u, 'สะพานข้ามคลองชำรุด ราวสะพานหัก เดินผ่านไม่ได้');
+    m = await pin(u);
+    m = await tap(u, m, 'ถูกต้อง');
+    expect(m.text).toContain('1/5'); // the photo sent first is already there
+    m = await tap(u, m, 'เสร็จแล้ว');
+    m = await tap(u, m, 'ยินยอม');
+    expect(m.text).toContain('รูปภาพ: 1 รูป');
+    const trackingNo = await send(u, m);
+    expect((await stack.rt.models.Case.findOne({ trackingNo }).lean())!.attachments).toHaveLength(1);
+
+    const v = await stack.citizen('สมปอง ปักหมุด');
+    m = await pin(v);
+    expect(textsOf(stack.sim, v.userId).some((t) => t.includes('ได้รับตำแหน่งแล้ว'))).toBe(true);
+    expect(m.text).toContain('ต.ช้างเผือก อ.เมืองเชียงใหม่ จ.เชียงใหม่');
+    m = await tap(v, m, 'ถูกต้อง');
+    expect(m.text).toContain('ขั้นที่ 1/6');
+    m = await tap(v, m, 'แจ้งเบาะแส');
+    m = await say(v, 'มีบ่อนการพนันเปิดทุกคืนหลังตลาด');
+    expect(m.text).toContain('ขั้นที่ 4/6'); // the area is not asked again
+  });
+
+  it('a greeting or a single word gets the menu, the word offered rather than lost; a sticker gets a friendly line', async () => {
+    const u = await stack.citizen('สมพร ทักทาย');
+    let m = await say(u, 'สวัสดีค่ะ');
+    expect(m.text).toContain('สวัสดีค่ะ คุณสมพร');
+    expect(labels(m)).toEqual(['แจ้งเรื่องร้องเรียน', 'ติดตามเรื่อง', 'ติดต่อเจ้าหน้าที่']);
+    m = await sticker(u);
+    expect(m.text).toContain('สติกเกอร์');
+    m = await say(u, 'น้ำท่วม');
+    expect(m.text).toContain('“น้ำท่วม”');
+    expect(m.text).not.toContain('ไม่เข้าใจ');
+    m = await tap(u, m, 'แจ้งเรื่องนี้');
+    expect(m.text).toContain('ขั้นที่ 1/6');
+    m = await tap(u, m, 'ขอความช่วยเหลือ');
+    expect(m.text).toContain('“น้ำท่วม”'); // the description step starts from it
+    m = await say(u, 'ซอยบ้านท่วมสูงครึ่งเมตรมาสองวันแล้ว');
+    expect(m.text).toContain('ขั้นที่ 3/6');
+    // A sticker in the middle: a friendly line, and the same question again.
+    const before = stack.sim.messagesFor(u.userId).length;
+    m = await sticker(u);
+    expect(stack.sim.messagesFor(u.userId).at(-1)!.messages.map((x: any) => x.text)).toEqual([expect.stringContaining('สติกเกอร์'), expect.stringContaining('ขั้นที่ 3/6')]);
+    expect(stack.sim.messagesFor(u.userId).length).toBe(before + 1);
+    const conv = await stack.rt.models.Conversation.findById(u.userId).lean();
+    expect(conv!.draft).toMatchObject({ category: 'help', description: 'น้ำท่วม\nซอยบ้านท่วมสูงครึ่งเมตรมาสองวันแล้ว' });
+  });
+});
+
+describe('back, edit and declining consent', () => {
+  it('ย้อนกลับ keeps the draft; แก้ไข on the review picks the part to change', async () => {
+    const u = await stack.citizen('สมหมาย เปลี่ยนใจ');
+    let m = await say(u, 'แจ้งเรื่องร้องเรียน');
+    m = await tap(u, m, 'หนี้นอกระบบ');
+    expect(labels(m)).toContain('ย้อนกลับ');
+    m = await tap(u, m, 'ย้อนกลับ');
+    expect(m.text).toContain('ขั้นที่ 1/6');
+    m = await tap(u, m, 'แจ้งเบาะแส');
+    expect(m.text).toContain('ประเภท: แจ้งเบาะแสกระทำความผิด');
+    m = await say(u, 'มีการลักลอบทิ้งขยะอุตสาหกรรมริมคลองทุกคืน');
+    m = await say(u, 'เชียงใหม่');
+    m = await say(u, 'ย้อนกลับ'); // typed works too
+    expect(m.text).toContain('ขั้นที่ 3/6');
+    m = await pin(u);
+    m = await tap(u, m, 'ถูกต้อง');
+    m = await tap(u, m, 'ไม่มีรูป');
+    m = await tap(u, m, 'ยินยอม');
+    expect(m.text).toContain('ลักลอบทิ้งขยะ');
+    m = await tap(u, m, 'แก้ไข');
+    expect(labels(m)).toEqual(['ประเภท', 'รายละเอียด', 'พื้นที่', 'รูปภาพ', 'ย้อนกลับ', 'ยกเลิก']);
+    m = await tap(u, m, 'รายละเอียด');
+    expect(m.text).toContain('ขั้นที่ 2/6');
+    m = await say(u, 'มีการลักลอบทิ้งสารเคมีริมคลองแม่ข่าทุกคืนวันศุกร์');
+    expect(m.text).toContain('ขั้นที่ 6/6'); // back to the review, nothing else asked again
+    expect(m.text).toContain('สารเคมีริมคลองแม่ข่า');
+    expect(m.text).toContain('ต.ช้างเผือก');
+    const trackingNo = await send(u, m);
+    expect((await stack.rt.models.Case.findOne({ trackingNo }).lean())!.description).toBe('มีการลักลอบทิ้งสารเคมีริมคลองแม่ข่าทุกคืนวันศุกร์');
+  });
+
+  it('declining consent asks first; confirmed, the draft and its stored photos are deleted', async () => {
+    const u = await stack.citizen('สมนึก ไม่ยินยอม');
+    let m = await photo(u);
+    m = await tap(u, m, 'ขอความช่วยเหลือ');
+    m = await say(u, 'บ้านถูกน้ำป่าพัดเสียหายทั้งหลัง');
+    m = await pin(u);
+    m = await tap(u, m, 'ถูกต้อง');
+    m = await photo(u);
+    expect(m.text).toContain('2/5');
+    m = await tap(u, m, 'เสร็จแล้ว');
+    expect(await storedPhotos(u)).toBe(2);
+    m = await tap(u, m, 'ไม่ยินยอม');
+    expect(m.text).toContain('ยืนยันไม่ยินยอม');
+    m = await tap(u, m, 'ย้อนกลับ'); // changed their mind: nothing lost
+    expect(m.text).toContain('PDPA');
+    expect(await storedPhotos(u)).toBe(2);
+    m = await tap(u, m, 'ไม่ยินยอม');
+    m = await tap(u, m, 'ยืนยัน ลบข้อมูล');
+    expect(m.text).toContain('ข้อมูลที่กรอกไว้ถูกลบแล้ว');
+    expect(await storedPhotos(u)).toBe(0);
+    expect((await stack.rt.models.Conversation.findById(u.userId).lean())!.draft).toEqual({});
+  });
+});
+
+describe('tracking numbers and long texts', () => {
+  it('the citizen’s own tracking number gives its status; someone else’s gets the same answer as an unknown one', async () => {
+    const u = await stack.citizen('สมทรง ติดตาม');
+    let m = await say(u, 'รถบรรทุกวิ่งส่งเสียงดังทั้งคืนในหมู่บ้าน');
+    m = await tap(u, m, 'ข้อพิพาทระหว่างบุคคล');
+    m = await pin(u);
+    m = await tap(u, m, 'ถูกต้อง');
+    m = await tap(u, m, 'ไม่มีรูป');
+    m = await tap(u, m, 'ยินยอม');
+    const mine = await send(u, m);
+    m = await say(u, mine);
+    expect(m.text).toContain(mine);
+    expect(m.text).toContain('รับเรื่องแล้ว รอเจ้าหน้าที่');
+
+    const other = await stack.citizen('คนอื่น');
+    const theirs = await say(other, mine);
+    const [year] = mine.split('-');
+    const unknown = await say(other, `${year}-999999`);
+    expect(theirs.text).toBe(unknown.text);
+    expect(theirs.text).not.toContain('สถานะ');
+  });
+
+  it('over 5,000 characters is refused with its length; a long description is previewed at a word boundary and kept whole', async () => {
+    const u = await stack.citizen('สมจิต เล่ายาว');
+    const sentence = 'น้ำเสียจากโรงงานไหลลงคลองทุกวัน ปลาตายจำนวนมาก ชาวบ้านได้กลิ่นเหม็นทั้งหมู่บ้าน ';
+    const tooLong = sentence.repeat(Math.ceil(5200 / sentence.length));
+    let m = await say(u, tooLong);
+    const refusal = textsOf(stack.sim, u.userId).find((t) => t.includes('เกินที่รับได้ 5,000'))!;
+    expect(refusal).toContain(`${[...tooLong.trim()].length.toLocaleString('en-US')} ตัวอักษร`);
+    m = await tap(u, m, 'ขอความช่วยเหลือ');
+    expect(m.text).toContain('ขั้นที่ 2/6'); // asked for again: not silently cut
+    const long = sentence.repeat(Math.floor(4900 / sentence.length)).trim();
+    m = await say(u, long);
+    m = await pin(u);
+    m = await tap(u, m, 'ถูกต้อง');
+    m = await tap(u, m, 'ไม่มีรูป');
+    m = await tap(u, m, 'ยินยอม');
+    expect(m.text).toContain('แสดงบางส่วน');
+    expect(m.text.length).toBeLessThan(1200);
+    // Cut between words: the preview ends on a whole word of the description.
+    const preview = /รายละเอียด: ([^]*?)…/.exec(m.text)![1];
+    expect(long.startsWith(preview)).toBe(true);
+    const boundaries = new Set([...new Intl.Segmenter('th', { granularity: 'word' }).segment(long)].map((x) => x.index));
+    expect(boundaries.has(preview.length)).toBe(true);
+    expect(preview.length).toBeGreaterThan(200);
+    const trackingNo = await send(u, m);
+    expect((await stack.rt.models.Case.findOne({ trackingNo }).lean())!.description).toBe(long);
+    for (const msg of received(u)) {
+      if (msg.type === 'text') expect(msg.text.length).toBeLessThanOrEqual(5000);
+      for (const l of labels(msg)) expect(l.length).toBeLessThanOrEqual(20);
+      expect((msg.quickReply?.items ?? []).length).toBeLessThanOrEqual(13);
+    }
+    expectAllRequestsValid();
+  });
+});
