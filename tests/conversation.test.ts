@@ -239,3 +239,141 @@ describe('tracking numbers and long texts', () => {
     expectAllRequestsValid();
   });
 });
+
+/** Files a case through the chat the short way (a sentence first, a pin); returns its id and tracking number. */
+async function fileCase(u: SimUser, story: string): Promise<{ id: string; trackingNo: string }> {
+  let m = await say(u, story);
+  m = await tap(u, m, 'ขอความช่วยเหลือ');
+  m = await pin(u);
+  m = await tap(u, m, 'ถูกต้อง');
+  m = await tap(u, m, 'ไม่มีรูป');
+  m = await tap(u, m, 'ยินยอม');
+  const trackingNo = await send(u, m);
+  const c = await stack.rt.models.Case.findOne({ trackingNo }, { _id: 1 }).lean();
+  return { id: String(c!._id), trackingNo };
+}
+
+async function officerApi(o: SimUser, method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${stack.web.url}/liff/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${stack.sim.issueIdToken(o.userId)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+describe('answering an officer in the chat', () => {
+  it('text and a photo sent after an officer’s question are attached to that case; the officer is alerted and sees both in LIFF', async () => {
+    const officer = await stack.officer('5001', 'officer', 'จนท. ถามกลับ');
+    const u = await stack.citizen('สมบัติ ตอบคำถาม');
+    const { id, trackingNo } = await fileCase(u, 'ท่อระบายน้ำหน้าตลาดอุดตัน น้ำเน่าเหม็นไหลเข้าบ้าน');
+    await officerApi(officer, 'POST', `/officer/cases/${id}/ask`, { question: 'ขอรูปถ่ายท่อที่อุดตันและบ้านเลขที่ด้วยค่ะ' });
+    await waitForText(stack.sim, u.userId, 'ขอรูปถ่ายท่อที่อุดตัน');
+
+    let m = await say(u, 'บ้านเลขที่ 45/2 ซอยตลาดเก่า');
+    expect(m.text).toContain(`แนบกับเรื่อง ${trackingNo} แล้วค่ะ`);
+    m = await photo(u);
+    expect(m.text).toContain(`แนบกับเรื่อง ${trackingNo} แล้วค่ะ`);
+    await waitForText(stack.sim, officer.userId, `เรื่อง ${trackingNo}: ผู้ร้องเพิ่มข้อมูลแล้ว`);
+
+    const detail = await officerApi(officer, 'GET', `/officer/cases/${id}`);
+    const added = detail.timeline.filter((e: any) => e.action === 'info_added');
+    expect(added.map((e: any) => e.note ?? '')).toContain('บ้านเลขที่ 45/2 ซอยตลาดเก่า');
+    expect(detail.attachments).toHaveLength(1);
+    const file = await fetch(`${stack.web.url}${detail.attachments[0].url}`, { headers: { authorization: `Bearer ${stack.sim.issueIdToken(officer.userId)}` } });
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(PNG);
+    // The case is no new complaint: nothing else was opened for this citizen.
+    expect(await stack.rt.models.Case.countDocuments({ 'complainant.lineUserId': u.userId })).toBe(1);
+
+    // The officer's page in the mini-app shows the answer and the photo.
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'th-TH' })).newPage();
+      await page.goto(`${stack.web.url}/liff/?user=${officer.userId}#/officer/cases/${id}`);
+      await page.waitForSelector('html[data-ready="officer-case"]', { timeout: 20_000 });
+      await page.locator('.gallery img').first().waitFor({ timeout: 20_000 });
+      expect(await page.locator('.timeline').innerText()).toContain('บ้านเลขที่ 45/2 ซอยตลาดเก่า');
+      await mkdir(SHOTS, { recursive: true });
+      await page.screenshot({ path: new URL('chat-answer-officer-case.png', SHOTS).pathname, fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('two cases awaiting an answer: the chat asks which, with the tracking numbers as buttons', async () => {
+    const officer = await stack.officer('5001', 'officer', 'จนท. สองเรื่อง');
+    const u = await stack.citizen('สมรักษ์ สองเรื่อง');
+    const a = await fileCase(u, 'ไฟฟ้าดับทั้งซอยทุกคืนมาหนึ่งสัปดาห์แล้ว');
+    const b = await fileCase(u, 'สุนัขจรจัดไล่กัดเด็กนักเรียนหน้าโรงเรียน');
+    await officerApi(officer, 'POST', `/officer/cases/${a.id}/ask`, { question: 'ดับช่วงกี่โมงคะ' });
+    await officerApi(officer, 'POST', `/officer/cases/${b.id}/ask`, { question: 'ประมาณกี่ตัวคะ' });
+    await waitForText(stack.sim, u.userId, 'ดับช่วงกี่โมงคะ');
+    await waitForText(stack.sim, u.userId, 'ประมาณกี่ตัวคะ');
+
+    let m = await say(u, 'ประมาณห้าตัว ออกมาตอนเช้า');
+    expect(m.text).toContain('เรื่องไหน');
+    expect(labels(m)).toEqual(expect.arrayContaining([a.trackingNo, b.trackingNo]));
+    m = await tap(u, m, b.trackingNo);
+    expect(m.text).toContain(`แนบกับเรื่อง ${b.trackingNo} แล้วค่ะ`);
+    const notes = async (id: string) => ((await officerApi(officer, 'GET', `/officer/cases/${id}`)).timeline as any[]).filter((e) => e.action === 'info_added').map((e) => e.note);
+    expect(await notes(b.id)).toEqual(['ประมาณห้าตัว ออกมาตอนเช้า']);
+    expect(await notes(a.id)).toEqual([]);
+    expectAllRequestsValid();
+  });
+});
+
+describe('an English-speaking citizen', () => {
+  it('meets no Thai-only text or button in the whole chat intake, and gets the English rich menu', async () => {
+    const u = await stack.citizen('Jane', 'en');
+    let m = await converse(stack.sim, u.userId, () => stack.sim.follow(u.userId));
+    expect(m.text).toContain('Hello Jane');
+    const menuId = stack.sim.userRichMenu(u.userId)!;
+    expect((stack.sim.richMenus.get(menuId) as any).name).toBe(CITIZEN_MENU_NAME_EN);
+    expect(JSON.stringify(stack.sim.richMenus.get(menuId))).not.toMatch(THAI);
+
+    const story = 'The street lights on my road have been broken for two weeks';
+    m = await say(u, story);
+    expect(m.text).toContain('Step 1/6');
+    m = await tap(u, m, 'Request for help');
+    m = await say(u, 'back');
+    expect(m.text).toContain('Step 2/6');
+    m = await tap(u, m, 'Back');
+    expect(m.text).toContain('Step 1/6');
+    m = await tap(u, m, 'Corruption');
+    expect(m.text).toContain('Step 3/6'); // the story is kept
+    m = await pin(u);
+    expect(m.text).toContain('Chang Phueak, Mueang Chiang Mai, Chiang Mai');
+    m = await tap(u, m, 'Choose myself');
+    m = await say(u, 'Chiang Mai');
+    expect(m.text).toContain('which district');
+    m = await tap(u, m, 'More ▶');
+    m = await say(u, 'Mueang Chiang Mai');
+    expect(m.text).toContain('Step 4/6');
+    m = await photo(u);
+    m = await sticker(u);
+    m = await tap(u, m, 'Done');
+    m = await tap(u, m, 'I do not consent');
+    m = await tap(u, m, 'Back');
+    m = await tap(u, m, 'I consent');
+    expect(m.text).toContain('Step 6/6');
+    m = await tap(u, m, 'Edit');
+    m = await tap(u, m, 'Category');
+    m = await tap(u, m, 'State project');
+    expect(m.text).toContain('Complaint about a state project');
+    const trackingNo = await send(u, m);
+    m = await say(u, trackingNo);
+    expect(m.text).toContain('Status:');
+    m = await say(u, 'Track my case');
+    m = await say(u, 'hello');
+
+    for (const msg of received(u)) {
+      const shown = JSON.stringify(msg).replaceAll(JSON.stringify(story).slice(1, -1), '');
+      expect(shown, JSON.stringify(msg)).not.toMatch(THAI);
+    }
+    // Officers still read Thai area names on the case.
+    const saved = await stack.rt.models.Case.findOne({ trackingNo }).lean();
+    expect(saved!.location).toMatchObject({ provinceName: 'เชียงใหม่', districtName: 'เมืองเชียงใหม่' });
+    expectAllRequestsValid();
+  });
+});
