@@ -1,6 +1,6 @@
 import { findProvinces, province, resolveAddress } from '../../shared/geo/index.ts';
 import { postbackData, postbackItem, text } from '../messages/build.ts';
-import { cancelItem, goto, reask } from './prompts.ts';
+import { backItem, cancelItem, goto, label, reask } from './prompts.ts';
 import type { Ctx, DraftLocation, StateHandler, StepResult } from './types.ts';
 
 export function chooseProvince(ctx: Ctx, provinceCode: string, extra: Partial<DraftLocation> = {}): StepResult {
@@ -36,8 +36,11 @@ export const askingLocation: StateHandler = (input, ctx) => {
     const matches = findProvinces(input.text);
     if (matches.length === 1) return chooseProvince(ctx, matches[0].code);
     if (matches.length > 1) {
-      const items = matches.slice(0, 12).map((p) => postbackItem(ctx.lang === 'en' ? p.nameEn : p.nameTh, postbackData('askingLocation', 'prov', p.code)));
-      return { replies: [text(ctx.t.provinceChoices, [...items, cancelItem(ctx)])], state: 'askingLocation', draft: ctx.draft };
+      const items = matches.slice(0, 11).map((p) => {
+        const name = ctx.lang === 'en' ? p.nameEn : p.nameTh;
+        return postbackItem(label(name), postbackData('askingLocation', 'prov', p.code), name);
+      });
+      return { replies: [text(ctx.t.provinceChoices, [...items, backItem(ctx, 'askingLocation'), cancelItem(ctx)])], state: 'askingLocation', draft: ctx.draft };
     }
     return reask(ctx, ctx.t.provinceNotFound(input.text.trim().slice(0, 40)));
   }
