@@ -101,6 +101,14 @@ describe('the chat starts a complaint from whatever the citizen sends first', ()
     m = await tap(v, m, 'แจ้งเบาะแส');
     m = await say(v, 'มีบ่อนการพนันเปิดทุกคืนหลังตลาด');
     expect(m.text).toContain('ขั้นที่ 4/6'); // the area is not asked again
+
+    // A pin whose address names no province: the province is asked by name, the pin is kept.
+    const w = await stack.citizen('สมคิด กลางทุ่ง');
+    m = await converse(stack.sim, w.userId, () => stack.sim.sendLocation(w.userId, { latitude: 18.58, longitude: 99.0, title: 'กลางทุ่งนา' }));
+    expect(textsOf(stack.sim, w.userId).some((t) => t.includes('ระบุพื้นที่จากตำแหน่งนี้ไม่ได้'))).toBe(true);
+    m = await say(w, 'ลำพูน');
+    expect(m.text).toContain('จังหวัดลำพูน');
+    expect((await stack.rt.models.Conversation.findById(w.userId).lean())!.draft.location).toMatchObject({ provinceCode: '51', lat: 18.58, lng: 99.0 });
   });
 
   it('a greeting or a single word gets the menu, the word offered rather than lost; a sticker gets a friendly line', async () => {

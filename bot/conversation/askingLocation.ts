@@ -3,11 +3,11 @@ import { postbackData, postbackItem, text } from '../messages/build.ts';
 import { backItem, cancelItem, goto, label, reask } from './prompts.ts';
 import type { Ctx, DraftLocation, StateHandler, StepResult } from './types.ts';
 
-export function chooseProvince(ctx: Ctx, provinceCode: string, extra: Partial<DraftLocation> = {}): StepResult {
+export function chooseProvince(ctx: Ctx, provinceCode: string, extra: Partial<DraftLocation> = ctx.draft.pin ?? {}): StepResult {
   const p = province(provinceCode);
   if (!p) return reask(ctx, ctx.t.provinceNotFound(provinceCode));
   const name = ctx.lang === 'en' ? p.nameEn : p.nameTh;
-  return goto('askingDistrict', ctx, { ...ctx.draft, location: { provinceCode: p.code, provinceName: name, ...extra } });
+  return goto('askingDistrict', ctx, { ...ctx.draft, pin: undefined, location: { provinceCode: p.code, provinceName: name, ...extra } });
 }
 
 /** Waits for where it happened: a LINE location pin (area read from its address) or a province name typed. */
@@ -15,7 +15,8 @@ export const askingLocation: StateHandler = (input, ctx) => {
   if (input.kind === 'location') {
     const found = resolveAddress(`${input.title ?? ''} ${input.address ?? ''}`);
     const pin = { lat: input.latitude, lng: input.longitude, address: input.address?.slice(0, 300) };
-    if (!found.province) return reask(ctx, ctx.t.areaNotResolved);
+    // The area is asked for by name, and the pin is kept for the case meanwhile.
+    if (!found.province) return goto('askingLocation', ctx, { ...ctx.draft, pin }, [text(ctx.t.areaNotResolved)]);
     const en = ctx.lang === 'en';
     const location: DraftLocation = {
       provinceCode: found.province.code,
@@ -29,7 +30,7 @@ export const askingLocation: StateHandler = (input, ctx) => {
       location.subdistrictCode = found.subdistrict.code;
       location.subdistrictName = en ? found.subdistrict.nameEn : found.subdistrict.nameTh;
     }
-    return goto('confirmingLocation', ctx, { ...ctx.draft, location });
+    return goto('confirmingLocation', ctx, { ...ctx.draft, pin: undefined, location });
   }
   if (input.kind === 'postback' && input.action === 'prov' && input.value) return chooseProvince(ctx, input.value);
   if (input.kind === 'text') {

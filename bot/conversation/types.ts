@@ -30,6 +30,8 @@ export interface Draft {
   location?: DraftLocation;
   photos?: DraftPhoto[];
   consent?: { version: string; at: string };
+  /** A pin whose area could not be read: kept for the case while the province is asked by name. */
+  pin?: { lat: number; lng: number; address?: string };
   /** The citizen finished (or skipped) the photo step; a photo sent first does not count as that. */
   photosDone?: boolean;
   /**

@@ -8,6 +8,7 @@ import { DRAFT_TTL_MS, type ConversationDeps, type Ctx, type Draft, type Input, 
 import { text, type Message } from '../messages/build.ts';
 import { LINK_MESSAGE, linkCase, type LinkFailures } from './linkCase.ts';
 import { accept, register, REGISTER_PATTERN, view } from './officer.ts';
+import { deletePhotos } from '../media.ts';
 import { englishRichMenu } from '../richMenu.ts';
 import { linkOfficerMenu, MY_WORK_PATTERN, myWorkReply, OFFICER_HELP_PATTERN, officerHelpReply } from './officerMenu.ts';
 import { GROUP_CODE_REQUEST, groupCodeReply, handleGroupEvent, LATE_UNITS_PATTERN, lateUnitsReply, nudgeReply } from './supervisor.ts';
@@ -113,6 +114,8 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
   const before: Message[] = [];
   const updatedAt = conv?.updatedAt ? new Date(conv.updatedAt as Date).getTime() : 0;
   if (state !== 'idle' && deps.clock.now().getTime() - updatedAt > DRAFT_TTL_MS) {
+    // Its photos go with it: nothing else points at them.
+    await deletePhotos(deps.models, [...(draft.photos ?? []), ...(draft.pendingInfo?.photos ?? [])]);
     state = 'idle'; draft = {};
     before.push(text(copy(lang).expiredDraft));
   }
