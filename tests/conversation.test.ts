@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -281,16 +281,18 @@ describe('answering an officer in the chat', () => {
 
     let m = await say(u, 'บ้านเลขที่ 45/2 ซอยตลาดเก่า');
     expect(m.text).toContain(`แนบกับเรื่อง ${trackingNo} แล้วค่ะ`);
-    m = await photo(u);
+    const JPEG = await readFile(new URL('./fixtures/photo-8x8.jpg', import.meta.url));
+    m = await converse(stack.sim, u.userId, () => stack.sim.sendImage(u.userId, JPEG, 'image/jpeg'));
     expect(m.text).toContain(`แนบกับเรื่อง ${trackingNo} แล้วค่ะ`);
     await waitForText(stack.sim, officer.userId, `เรื่อง ${trackingNo}: ผู้ร้องเพิ่มข้อมูลแล้ว`);
 
     const detail = await officerApi(officer, 'GET', `/officer/cases/${id}`);
     const added = detail.timeline.filter((e: any) => e.action === 'info_added');
     expect(added.map((e: any) => e.note ?? '')).toContain('บ้านเลขที่ 45/2 ซอยตลาดเก่า');
+    expect(added.map((e: any) => e.textTh)).toContain('ผู้ร้องเพิ่มข้อมูล (รูปภาพ 1 รูป)');
     expect(detail.attachments).toHaveLength(1);
     const file = await fetch(`${stack.web.url}${detail.attachments[0].url}`, { headers: { authorization: `Bearer ${stack.sim.issueIdToken(officer.userId)}` } });
-    expect(Buffer.from(await file.arrayBuffer())).toEqual(PNG);
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(JPEG);
     // The case is no new complaint: nothing else was opened for this citizen.
     expect(await stack.rt.models.Case.countDocuments({ 'complainant.lineUserId': u.userId })).toBe(1);
 
@@ -301,7 +303,10 @@ describe('answering an officer in the chat', () => {
       await page.goto(`${stack.web.url}/liff/?user=${officer.userId}#/officer/cases/${id}`);
       await page.waitForSelector('html[data-ready="officer-case"]', { timeout: 20_000 });
       await page.locator('.gallery img').first().waitFor({ timeout: 20_000 });
-      expect(await page.locator('.timeline').innerText()).toContain('บ้านเลขที่ 45/2 ซอยตลาดเก่า');
+      const timeline = await page.locator('.timeline').innerText();
+      expect(timeline).toContain('บ้านเลขที่ 45/2 ซอยตลาดเก่า');
+      expect(timeline).toContain('ผู้ร้องเพิ่มข้อมูล (รูปภาพ 1 รูป)');
+      expect(await page.locator('.gallery img').count()).toBe(1);
       await mkdir(SHOTS, { recursive: true });
       await page.screenshot({ path: new URL('chat-answer-officer-case.png', SHOTS).pathname, fullPage: true });
     } finally {
