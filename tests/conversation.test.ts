@@ -1,5 +1,4 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDPA_NOTICE_VERSION } from '../bot/conversation/types.ts';
@@ -33,13 +32,7 @@ const labels = (msg: any): string[] => (msg?.quickReply?.items ?? []).map((i: an
 const received = (u: SimUser): any[] => stack.sim.messagesFor(u.userId).flatMap((r) => r.messages);
 const storedPhotos = (u: SimUser) => stack.rt.models.conn.db!.collection('attachments.files').countDocuments({ 'metadata.uploadedBy': u.userId });
 
-async function sticker(u: SimUser): Promise<any> {
-  return converse(stack.sim, u.userId, () => stack.sim.sendEvents([{
-    type: 'message', mode: 'active', timestamp: Date.now(), webhookEventId: `01J${randomUUID().replace(/-/g, '').slice(0, 23).toUpperCase()}`,
-    deliveryContext: { isRedelivery: false }, source: { type: 'user', userId: u.userId }, replyToken: randomUUID().replace(/-/g, ''),
-    message: { type: 'sticker', id: String(Date.now()), packageId: '446', stickerId: '1988', stickerResourceType: 'STATIC', quoteToken: 'q' },
-  }]));
-}
+const sticker = (u: SimUser) => converse(stack.sim, u.userId, () => stack.sim.sendSticker(u.userId));
 
 function expectAllRequestsValid(): void {
   expect(stack.sim.requests.filter((r) => r.status >= 400)).toEqual([]);
