@@ -383,3 +383,37 @@ describe('an English-speaking citizen', () => {
     expectAllRequestsValid();
   });
 });
+
+describe('the demo chat page', () => {
+  it('a citizen starts with a sentence and a sticker in the simulator page; the chats above are shown as people see them', async () => {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      await mkdir(SHOTS, { recursive: true });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'th-TH' });
+      await page.goto(stack.sim.url);
+      const open = async (name: string) => {
+        await page.locator('#user-list button.user', { hasText: name }).click();
+        await page.locator('#chat-title', { hasText: name }).waitFor();
+      };
+      const botSays = (text: string) => page.locator('#chat .entry.left', { hasText: text }).last().waitFor({ timeout: 15_000 });
+
+      await stack.citizen('สมศรี หน้าเว็บ');
+      await page.reload();
+      await open('สมศรี หน้าเว็บ');
+      await page.fill('#text', 'ขยะไม่มีคนเก็บมาสองอาทิตย์แล้ว ส่งกลิ่นเหม็นทั้งซอย');
+      await page.press('#text', 'Enter');
+      await botSays('ไม่ต้องพิมพ์ซ้ำ');
+      await page.click('#btn-sticker');
+      await botSays('สติกเกอร์');
+      await page.screenshot({ path: new URL('chat-free-text-start.png', SHOTS).pathname });
+
+      for (const [name, file] of [['สมบัติ ตอบคำถาม', 'chat-answer-officer'], ['สมรักษ์ สองเรื่อง', 'chat-which-case'], ['Jane', 'chat-english'], ['สมหมาย เปลี่ยนใจ', 'chat-back-edit']] as const) {
+        await open(name);
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: new URL(`${file}.png`, SHOTS).pathname });
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});
