@@ -161,6 +161,24 @@ describe('back, edit and declining consent', () => {
     expect((await stack.rt.models.Case.findOne({ trackingNo }).lean())!.description).toBe('มีการลักลอบทิ้งสารเคมีริมคลองแม่ข่าทุกคืนวันศุกร์');
   });
 
+  it('a sentence typed at a later step is added to the story; consent and send work typed as well', async () => {
+    const u = await stack.citizen('สมชาติ ลืมบอก');
+    let m = await say(u, 'มีคนลักลอบตัดไม้ในป่าชุมชนทุกคืน');
+    m = await tap(u, m, 'แจ้งเบาะแส');
+    m = await pin(u);
+    m = await tap(u, m, 'ถูกต้อง');
+    m = await say(u, 'อ้อ ลืมบอกว่ารถกระบะสีดำมาตอนตีสอง');
+    expect(textsOf(stack.sim, u.userId).at(-2)).toContain('เพิ่มข้อความนี้ในรายละเอียดเรื่องแล้ว');
+    expect(m.text).toContain('ขั้นที่ 4/6'); // still the photo step
+    m = await say(u, 'ไม่มีรูป');
+    m = await say(u, 'ยินยอม');
+    expect(m.text).toContain('ขั้นที่ 6/6');
+    expect(m.text).toContain('รถกระบะสีดำ');
+    m = await say(u, 'ยืนยัน');
+    const trackingNo = /เลขรับเรื่อง: (\d{4}-\d{6})/.exec(m.text)![1];
+    expect((await stack.rt.models.Case.findOne({ trackingNo }).lean())!.description).toBe('มีคนลักลอบตัดไม้ในป่าชุมชนทุกคืน\nอ้อ ลืมบอกว่ารถกระบะสีดำมาตอนตีสอง');
+  });
+
   it('declining consent asks first; confirmed, the draft and its stored photos are deleted', async () => {
     const u = await stack.citizen('สมนึก ไม่ยินยอม');
     let m = await photo(u);

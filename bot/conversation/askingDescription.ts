@@ -1,5 +1,6 @@
-import { advance, reask } from './prompts.ts';
-import type { StateHandler } from './types.ts';
+import { text } from '../messages/build.ts';
+import { advance, goto, reask } from './prompts.ts';
+import type { Ctx, StateHandler, StepResult } from './types.ts';
 
 export const MIN_DESCRIPTION = 10;
 /** Case.description's limit. A longer text is refused with its length, never cut without a word. */
@@ -16,3 +17,14 @@ export const askingDescription: StateHandler = (input, ctx) => {
   if (length > MAX_DESCRIPTION) return reask(ctx, ctx.t.descriptionTooLongBy(length));
   return advance(ctx, { ...ctx.draft, description, pendingText: undefined });
 };
+
+/**
+ * A sentence typed at a later step ("อ้อ ลืมบอก…") is more of the story: it is added to the
+ * description rather than answered with "this step wants something else", and the step goes on.
+ */
+export function appendToDescription(ctx: Ctx, typed: string): StepResult {
+  const description = [ctx.draft.description, typed.trim()].filter(Boolean).join('\n');
+  const length = [...description].length;
+  if (length > MAX_DESCRIPTION) return reask(ctx, ctx.t.descriptionTooLongBy(length));
+  return goto(ctx.state, ctx, { ...ctx.draft, description }, [text(ctx.t.addedToDescription)]);
+}

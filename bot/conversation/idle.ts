@@ -3,23 +3,11 @@ import { postbackData, postbackItem } from '../messages/build.ts';
 import { answerTarget, askWhich, attachInfo } from './answeringOfficer.ts';
 import { askingLocation } from './askingLocation.ts';
 import { MAX_DESCRIPTION, MIN_DESCRIPTION } from './askingDescription.ts';
-import { advance, label, menuItems, shorten } from './prompts.ts';
+import { advance, isSentence, label, menuItems, shorten } from './prompts.ts';
 import type { Ctx, Draft, StateHandler, StepResult } from './types.ts';
 
 /** Hellos and thanks: answered with the menu, never taken for a complaint. */
 const GREETING = /^(สวัสดี|หวัดดี|ดีจ้า|ดีค่ะ|ดีครับ|ขอบคุณ|ขอบใจ|hello|hi|hey|good (morning|afternoon|evening)|thanks?( you)?|thank you|ok|okay|โอเค|ครับ|ค่ะ|คะ|จ้า)(ค่ะ|คะ|ครับ|จ้า|นะคะ|นะครับ|มาก|ค่า|ๆ|\s|[!.~😊🙏]|(very much))*$/i;
-
-const wordSegmenter = new Intl.Segmenter('th', { granularity: 'word' });
-function wordCount(s: string): number {
-  let n = 0;
-  for (const seg of wordSegmenter.segment(s)) if (seg.isWordLike) n++;
-  return n;
-}
-
-/** A sentence someone would write about a problem, as opposed to a greeting or a single word. */
-export function isSentence(s: string): boolean {
-  return [...s].length >= MIN_DESCRIPTION && wordCount(s) >= 3;
-}
 
 function startWithText(ctx: Ctx, typed: string): StepResult {
   const length = [...typed].length;

@@ -28,6 +28,14 @@ export function shorten(s: string, max: number): string {
 
 export const label = (s: string): string => shorten(s, MAX_LABEL);
 
+/** A sentence someone would write about a problem (10+ characters, 3+ words), as opposed to a greeting or a single word. */
+export function isSentence(s: string): boolean {
+  if ([...s].length < 10) return false;
+  let words = 0;
+  for (const seg of wordSegmenter.segment(s)) if (seg.isWordLike && ++words >= 3) return true;
+  return false;
+}
+
 /** Category labels short enough for a button in English (the Thai `short` names already fit). */
 const EN_SHORT: Record<string, string> = {
   help: 'Request for help', tipoff: 'Tip-off (offence)', dispute: 'Dispute with others', official: 'About an official',
@@ -92,7 +100,7 @@ function askCategory(ctx: Ctx): Message[] {
 }
 
 function askDescription(ctx: Ctx, draft: Draft): Message[] {
-  const start = draft.pendingText ? `\n\n${ctx.t.descriptionSoFar(draft.pendingText)}` : '';
+  const start = draft.pendingText ? `\n\n${ctx.t.descriptionSoFar(shorten(draft.pendingText, 200))}` : '';
   return [text(`${ctx.t.askDescription(categoryLabel(draft.category, ctx))}${start}`, [backItem(ctx, 'askingDescription'), cancelItem(ctx)])];
 }
 

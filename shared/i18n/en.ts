@@ -187,4 +187,5 @@ export const en: Copy = {
   whichCase: 'Officers asked for more information on several of your cases. Which case is this for?',
   infoNotOpen: (trackingNo: string) => `Case ${trackingNo} is closed, so nothing more can be added to it. For a new matter, tap "File a complaint".`,
   caseStatusHeader: 'Your case',
+  addedToDescription: 'Added that to the details ✍️',
 };

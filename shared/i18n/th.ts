@@ -190,6 +190,7 @@ export const th = {
   whichCase: 'เจ้าหน้าที่ขอข้อมูลเพิ่มเติมไว้หลายเรื่องค่ะ ข้อความ/รูปนี้เป็นของเรื่องไหนคะ',
   infoNotOpen: (trackingNo: string) => `เรื่อง ${trackingNo} ยุติแล้ว จึงแนบข้อมูลเพิ่มไม่ได้ค่ะ หากมีเรื่องใหม่ กด "แจ้งเรื่องร้องเรียน"`,
   caseStatusHeader: 'สถานะเรื่องของท่าน',
+  addedToDescription: 'เพิ่มข้อความนี้ในรายละเอียดเรื่องแล้วค่ะ ✍️',
 };
 
 export type Copy = typeof th;
