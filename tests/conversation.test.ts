@@ -250,6 +250,9 @@ describe('tracking numbers and long texts', () => {
     expect(preview.length).toBeGreaterThan(200);
     const trackingNo = await send(u, m);
     expect((await stack.rt.models.Case.findOne({ trackingNo }).lean())!.description).toBe(long);
+    // What the simulator would refuse (so the checks below can fail): a longer text, a longer label.
+    expect(validateOperation('pushMessage', { to: u.userId, messages: [{ type: 'text', text: 'ก'.repeat(5001) }] }).ok).toBe(false);
+    expect(validateOperation('pushMessage', { to: u.userId, messages: [{ type: 'text', text: 'x', quickReply: { items: [{ type: 'action', action: { type: 'message', label: 'x'.repeat(21), text: 'x' } }] } }] }).ok).toBe(false);
     for (const msg of received(u)) {
       if (msg.type === 'text') expect(msg.text.length).toBeLessThanOrEqual(5000);
       for (const l of labels(msg)) expect(l.length).toBeLessThanOrEqual(20);
