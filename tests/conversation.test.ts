@@ -310,6 +310,13 @@ describe('answering an officer in the chat', () => {
     // The case is no new complaint: nothing else was opened for this citizen.
     expect(await stack.rt.models.Case.countDocuments({ 'complainant.lineUserId': u.userId })).toBe(1);
 
+    // The case closes: what the citizen sends next is no longer taken for an answer to it.
+    await officerApi(officer, 'POST', `/officer/cases/${id}/close`, { summary: 'ล้างท่อระบายน้ำเรียบร้อยแล้ว' });
+    await waitForText(stack.sim, u.userId, 'ล้างท่อระบายน้ำเรียบร้อยแล้ว');
+    m = await say(u, 'ไฟทางในซอยเดียวกันก็ดับด้วยค่ะ ช่วยดูให้หน่อย');
+    expect(m.text).toContain('ขั้นที่ 1/6');
+    expect(textsOf(stack.sim, u.userId).some((t) => t.includes('ไม่ต้องพิมพ์ซ้ำ'))).toBe(true);
+
     // The officer's page in the mini-app shows the answer and the photo.
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
     try {

@@ -1,6 +1,7 @@
 import { isOpenStatus, type CaseStatus } from '../../shared/categories.ts';
 import { citizenCases } from '../../shared/cases/citizenCases.ts';
 import { addCaseInfo } from '../../shared/cases/commands/addCaseInfo.ts';
+import { deletePhotos } from '../media.ts';
 import { text } from '../messages/build.ts';
 import { goto, menuItems, reask } from './prompts.ts';
 import type { ConversationDeps, Ctx, Draft, DraftPhoto, StateHandler, StepResult } from './types.ts';
@@ -40,15 +41,15 @@ export async function answerTarget(ctx: Ctx, deps: ConversationDeps): Promise<Ca
   return waiting.length ? waiting : undefined;
 }
 
-/** Adds what was sent to the case (addCaseInfo alerts its officers) and says so. */
-export async function attachInfo(ctx: Ctx, deps: ConversationDeps, target: CaseRef, info: { text?: string; photos?: DraftPhoto[] }): Promise<StepResult> {
+/** Adds what was sent to the case (addCaseInfo alerts its officers) and says so; undefined when the case has closed meanwhile. */
+export async function attachInfo(ctx: Ctx, deps: ConversationDeps, target: CaseRef, info: { text?: string; photos?: DraftPhoto[] }): Promise<StepResult | undefined> {
   const r = await addCaseInfo(deps, {
     caseId: target.id,
     lineUserId: ctx.userId,
     text: info.text ?? '',
     attachments: (info.photos ?? []).map((p) => ({ fileId: p.fileId, contentType: p.contentType, size: p.size })),
   });
-  if (!r.ok) return { replies: [text(ctx.t.infoNotOpen(target.trackingNo), menuItems(ctx))], state: 'idle', draft: {} };
+  if (!r.ok) return undefined;
   const until = new Date(deps.clock.now().getTime() + ANSWER_WINDOW_MS).toISOString();
   const draft: Draft = { answering: { caseId: target.id, trackingNo: target.trackingNo, until } };
   return { replies: [text(ctx.t.infoAttached(target.trackingNo), menuItems(ctx))], state: 'idle', draft };
@@ -67,7 +68,12 @@ export const choosingCase: StateHandler = async (input, ctx, deps) => {
   let chosen: CaseRef | undefined;
   if (input.kind === 'postback' && input.action === 'case') chosen = pending.cases.find((c) => c.id === input.value);
   if (input.kind === 'text') chosen = pending.cases.find((c) => input.text.includes(c.trackingNo));
-  if (chosen) return attachInfo(ctx, deps, chosen, info);
+  if (chosen) {
+    const done = await attachInfo(ctx, deps, chosen, info);
+    if (done) return done;
+    await deletePhotos(deps.models, info.photos ?? []);
+    return { replies: [text(ctx.t.infoNotOpen(chosen.trackingNo), menuItems(ctx))], state: 'idle', draft: {} };
+  }
   if (input.kind === 'text') {
     return goto('choosingCase', ctx, { pendingInfo: { ...pending, text: [pending.text, input.text.trim()].filter(Boolean).join('\n') } });
   }

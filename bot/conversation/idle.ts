@@ -4,7 +4,7 @@ import { answerTarget, askWhich, attachInfo } from './answeringOfficer.ts';
 import { askingLocation } from './askingLocation.ts';
 import { MAX_DESCRIPTION, MIN_DESCRIPTION } from './askingDescription.ts';
 import { advance, isSentence, label, menuItems, shorten } from './prompts.ts';
-import type { Ctx, Draft, StateHandler, StepResult } from './types.ts';
+import type { Ctx, Draft, DraftPhoto, StateHandler, StepResult } from './types.ts';
 
 /** Hellos and thanks: answered with the menu, never taken for a complaint. */
 const GREETING = /^(สวัสดี|หวัดดี|ดีจ้า|ดีค่ะ|ดีครับ|ขอบคุณ|ขอบใจ|hello|hi|hey|good (morning|afternoon|evening)|thanks?( you)?|thank you|ok|okay|โอเค|ครับ|ค่ะ|คะ|จ้า)(ค่ะ|คะ|ครับ|จ้า|นะคะ|นะครับ|มาก|ค่า|ๆ|\s|[!.~😊🙏]|(very much))*$/i;
@@ -30,7 +30,7 @@ export const idle: StateHandler = async (input, ctx, deps) => {
   if ((input.kind === 'text' && !greeting) || input.kind === 'image') {
     const target = await answerTarget(ctx, deps);
     if (target) {
-      let info: { text?: string; photos?: Awaited<ReturnType<typeof deps.storeImage>>[] } = { text: typed };
+      let info: { text?: string; photos?: DraftPhoto[] } = { text: typed };
       if (input.kind === 'image') {
         try {
           info = { photos: [await deps.storeImage(input.messageId, ctx.userId)] };
@@ -39,7 +39,11 @@ export const idle: StateHandler = async (input, ctx, deps) => {
           return { replies: [text(ctx.t.photoFailed, menuItems(ctx))], state: 'idle', draft: ctx.draft };
         }
       }
-      return Array.isArray(target) ? askWhich(ctx, target, info) : attachInfo(ctx, deps, target, info);
+      if (Array.isArray(target)) return askWhich(ctx, target, info);
+      const attached = await attachInfo(ctx, deps, target, info);
+      if (attached) return attached;
+      // The case closed meanwhile: what was sent is taken as anything else sent now (a new complaint, say).
+      ctx = { ...ctx, draft: {} };
     }
   }
 
