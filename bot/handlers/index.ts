@@ -132,7 +132,8 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
       deps.line.api.showLoadingAnimation({ chatId: userId, loadingSeconds: 5 }).catch(() => undefined);
     }
     const result = await step(input, ctx, deps);
-    replies = [...before, ...result.replies].slice(0, 5);
+    // At most 5 per turn: the question asked last is the one to keep.
+    replies = [...before, ...result.replies].slice(-5);
     state = result.state;
     draft = result.draft;
   }
