@@ -310,6 +310,11 @@ describe('answering an officer in the chat', () => {
     // The case is no new complaint: nothing else was opened for this citizen.
     expect(await stack.rt.models.Case.countDocuments({ 'complainant.lineUserId': u.userId })).toBe(1);
 
+    // An answer over 5,000 characters is refused plainly, not attached in part.
+    m = await say(u, 'ท่อ'.repeat(2600));
+    expect(m.text).toContain('7,800 ตัวอักษร'); // ท่อ is three characters (ท, the tone mark, อ)
+    expect((await officerApi(officer, 'GET', `/officer/cases/${id}`)).timeline.filter((e: any) => e.action === 'info_added')).toHaveLength(2);
+
     // The case closes: what the citizen sends next is no longer taken for an answer to it.
     await officerApi(officer, 'POST', `/officer/cases/${id}/close`, { summary: 'ล้างท่อระบายน้ำเรียบร้อยแล้ว' });
     await waitForText(stack.sim, u.userId, 'ล้างท่อระบายน้ำเรียบร้อยแล้ว');

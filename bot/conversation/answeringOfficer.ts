@@ -3,6 +3,7 @@ import { citizenCases } from '../../shared/cases/citizenCases.ts';
 import { addCaseInfo } from '../../shared/cases/commands/addCaseInfo.ts';
 import { deletePhotos } from '../media.ts';
 import { text } from '../messages/build.ts';
+import { MAX_DESCRIPTION } from './askingDescription.ts';
 import { goto, menuItems, reask } from './prompts.ts';
 import type { ConversationDeps, Ctx, Draft, DraftPhoto, StateHandler, StepResult } from './types.ts';
 
@@ -43,6 +44,9 @@ export async function answerTarget(ctx: Ctx, deps: ConversationDeps): Promise<Ca
 
 /** Adds what was sent to the case (addCaseInfo alerts its officers) and says so; undefined when the case has closed meanwhile. */
 export async function attachInfo(ctx: Ctx, deps: ConversationDeps, target: CaseRef, info: { text?: string; photos?: DraftPhoto[] }): Promise<StepResult | undefined> {
+  const length = [...(info.text ?? '')].length;
+  // The same limit as a description: said plainly, nothing attached in part.
+  if (length > MAX_DESCRIPTION) return { replies: [text(ctx.t.descriptionTooLongBy(length), menuItems(ctx))], state: ctx.state, draft: ctx.draft };
   const r = await addCaseInfo(deps, {
     caseId: target.id,
     lineUserId: ctx.userId,
