@@ -34,3 +34,17 @@ export function imageStore(models: Models, line: LineClient) {
     return { fileId: String(upload.id), contentType: type, size: data.length, lineMessageId: messageId };
   };
 }
+
+/**
+ * Deletes photos of a draft that will never become a case (consent declined, cancelled): they may
+ * show a person or a home, and nothing else points at them. A file already gone is fine.
+ */
+export async function deletePhotos(models: Models, photos: Pick<DraftPhoto, 'fileId'>[]): Promise<void> {
+  const bucket = attachmentsBucket(models);
+  for (const p of photos) {
+    if (!mongo.ObjectId.isValid(p.fileId)) continue;
+    await bucket.delete(new mongo.ObjectId(p.fileId)).catch((err: Error) => {
+      if (!/not found|FileNotFound/i.test(err.message)) throw err;
+    });
+  }
+}

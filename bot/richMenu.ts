@@ -11,7 +11,13 @@ export const CITIZEN_MENU_NAME = 'rongrian-citizen-v1';
 // Rendered from richmenu-citizen.html (headless Chromium, Thai font) and committed: 2500×843 is LINE's compact size.
 const IMAGE_URL = new URL('./assets/richmenu-citizen.png', import.meta.url);
 
-export function citizenMenu(): messagingApi.RichMenuRequest {
+/** The English citizen menu: linked per user to those whose LINE language is English (never the default). */
+export const CITIZEN_MENU_NAME_EN = 'rongrian-citizen-en-v1';
+const IMAGE_URL_EN = new URL('./assets/richmenu-citizen-en.png', import.meta.url);
+/** What the English menu sends: words the bot understands typed as well (bot/conversation/step.ts). */
+export const CITIZEN_MENU_EN = ['File a complaint', 'Track my case', 'Contact an officer'] as const;
+
+export function citizenMenu(lang: 'th' | 'en' = 'th'): messagingApi.RichMenuRequest {
   const third = Math.floor(2500 / 3);
   const area = (i: number, text: string): messagingApi.RichMenuArea => ({
     bounds: { x: i * third, y: 0, width: i === 2 ? 2500 - 2 * third : third, height: 843 },
@@ -21,10 +27,34 @@ export function citizenMenu(): messagingApi.RichMenuRequest {
   return {
     size: { width: 2500, height: 843 },
     selected: true,
-    name: CITIZEN_MENU_NAME,
-    chatBarText: 'เมนู / Menu',
-    areas: [area(0, 'แจ้งเรื่องร้องเรียน'), area(1, 'ติดตามเรื่อง'), area(2, 'ติดต่อเจ้าหน้าที่')],
+    name: lang === 'en' ? CITIZEN_MENU_NAME_EN : CITIZEN_MENU_NAME,
+    chatBarText: lang === 'en' ? 'Menu' : 'เมนู / Menu',
+    areas: (lang === 'en' ? CITIZEN_MENU_EN : ['แจ้งเรื่องร้องเรียน', 'ติดตามเรื่อง', 'ติดต่อเจ้าหน้าที่']).map((label, i) => area(i, label)),
   };
+}
+
+const englishMenus = new WeakMap<LineClient, Promise<string | undefined>>();
+
+/** Finds or creates the English citizen menu once per LINE client (a failure is retried next time). */
+export function englishRichMenu(line: LineClient, log: Logger): Promise<string | undefined> {
+  let found = englishMenus.get(line);
+  if (!found) {
+    found = (async () => {
+      const { richmenus } = await line.api.getRichMenuList();
+      const existing = richmenus.find((m) => m.name === CITIZEN_MENU_NAME_EN);
+      if (existing) return existing.richMenuId;
+      const { richMenuId } = await line.api.createRichMenu(citizenMenu('en'));
+      await line.blob.setRichMenuImage(richMenuId, new Blob([readFileSync(IMAGE_URL_EN)], { type: 'image/png' }));
+      log.info({ richMenuId }, 'created English citizen rich menu');
+      return richMenuId;
+    })().catch((err: Error) => {
+      englishMenus.delete(line);
+      log.warn({ err: err.message }, 'English rich menu unavailable');
+      return undefined;
+    });
+    englishMenus.set(line, found);
+  }
+  return found;
 }
 
 /** Finds the citizen menu on the channel or creates it (image and all) and makes it the default. */

@@ -79,7 +79,7 @@ export type ChatEntry =
   | { seq: number; at: number; from: 'bot'; via: ReceivedMessage['via']; messages: any[] }
   | {
       seq: number; at: number; from: 'user';
-      kind: 'text' | 'postback' | 'location' | 'image' | 'follow' | 'unfollow';
+      kind: 'text' | 'postback' | 'location' | 'image' | 'sticker' | 'follow' | 'unfollow';
       text?: string; data?: string; displayText?: string; messageId?: string;
       location?: { latitude: number; longitude: number; title?: string; address?: string };
       webhookStatus?: number; error?: string;
@@ -98,6 +98,8 @@ export interface LineSimulator {
   sendPostback(userId: string, data: string, params?: Record<string, string>, opts?: { displayText?: string }): Promise<SentWebhook>;
   sendLocation(userId: string, loc: { latitude: number; longitude: number; title?: string; address?: string }): Promise<SentWebhook>;
   sendImage(userId: string, bytes: Buffer, contentType?: string): Promise<SentWebhook>;
+  /** A LINE sticker (package and sticker ids as LINE's sticker list numbers them). */
+  sendSticker(userId: string, sticker?: { packageId: string; stickerId: string }): Promise<SentWebhook>;
   sendEvents(events: object[], opts?: { signature?: string | null; rawBody?: string }): Promise<SentWebhook>;
   redeliver(webhookEventId: string): Promise<SentWebhook>;
   messagesFor(userId: string): ReceivedMessage[];
@@ -815,6 +817,12 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
     if (!type.startsWith('image/') || !Buffer.isBuffer(req.body) || req.body.length === 0) { res.status(400).json({ message: 'send the image bytes with an image/* content type' }); return; }
     await act(res, () => api.sendImage(u.userId, Buffer.from(req.body), type));
   });
+  sim.post('/users/:userId/sticker', async (req, res) => {
+    const u = simUser(req, res);
+    if (!u) return;
+    const { packageId, stickerId } = jsonBody(req);
+    await act(res, () => api.sendSticker(u.userId, typeof packageId === 'string' && typeof stickerId === 'string' ? { packageId, stickerId } : undefined));
+  });
   sim.post('/users/:userId/follow', async (req, res) => {
     const u = simUser(req, res);
     if (u) await act(res, () => api.follow(u.userId));
@@ -932,6 +940,14 @@ export async function startLineSimulator(opts: LineSimulatorOptions): Promise<Li
       contents.set(id, { bytes, contentType });
       const message = { type: 'image', id, quoteToken: newQuoteToken(), contentProvider: { type: 'line' } };
       return userEvent(userId, { ...baseEvent('message', userId, true), message }, { kind: 'image', messageId: id });
+    },
+
+    async sendSticker(userId, sticker = { packageId: '446', stickerId: '1988' }) {
+      const message = {
+        type: 'sticker', id: newMessageId(), quoteToken: newQuoteToken(),
+        packageId: sticker.packageId, stickerId: sticker.stickerId, stickerResourceType: 'STATIC',
+      };
+      return userEvent(userId, { ...baseEvent('message', userId, true), message }, { kind: 'sticker', messageId: message.id });
     },
 
     sendEvents(events, o) {

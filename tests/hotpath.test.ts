@@ -188,4 +188,33 @@ describe('hot-path queries are answered by an index', () => {
     }
     expect(offending()).toEqual([]);
   });
+
+  it('the chat as people talk: a sentence first, an officer’s question answered in the chat, a tracking number typed', async () => {
+    const { sim, rt } = stack;
+    const officer = await stack.officer('5001', 'officer', 'จนท. ถามกลับ');
+    const citizen = await stack.citizen('สมศักดิ์ พิมพ์เลย');
+    await drained(stack);
+    recording = true;
+
+    let m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'ไฟถนนหน้าโรงเรียนดับมาสามสัปดาห์แล้ว กลางคืนมืดมาก'));
+    m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, 'ขอความช่วยเหลือ')));
+    m = await converse(sim, citizen.userId, () => sim.sendLocation(citizen.userId, { latitude: 18.8037, longitude: 98.9823, title: 'บ้าน', address: 'ต.สุเทพ อ.เมืองเชียงใหม่ จ.เชียงใหม่' }));
+    m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, 'ถูกต้อง')));
+    m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, 'ไม่มีรูป')));
+    m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, 'ยินยอม')));
+    m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, 'ยืนยันส่งเรื่อง')));
+    const trackingNo = /เลขรับเรื่อง: (\d{4}-\d{6})/.exec(m.text)![1]!;
+    const caseId = String((await rt.models.Case.findOne({ trackingNo }, { _id: 1 }).lean())!._id);
+    expect((await liff(officer.userId, 'POST', `/officer/cases/${caseId}/ask`, { question: 'ดับกี่ต้นคะ' })).status).toBe(200);
+    await drained(stack);
+    m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'ดับสามต้นค่ะ'));
+    expect(m.text).toContain(`แนบกับเรื่อง ${trackingNo}`);
+    m = await converse(sim, citizen.userId, () => sim.sendImage(citizen.userId, PNG, 'image/png'));
+    expect(m.text).toContain(`แนบกับเรื่อง ${trackingNo}`);
+    m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, trackingNo));
+    expect(m.text).toContain(trackingNo);
+    await drained(stack);
+    recording = false;
+    expect(offending()).toEqual([]);
+  });
 });

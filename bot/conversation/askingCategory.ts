@@ -1,5 +1,5 @@
 import { SUBJECT_CATEGORIES } from '../../shared/categories.ts';
-import { goto, reask } from './prompts.ts';
+import { advance, reask } from './prompts.ts';
 import type { StateHandler } from './types.ts';
 
 /** Waits for the subject category: a button press, or its name or number typed. */
@@ -13,5 +13,5 @@ export const askingCategory: StateHandler = (input, ctx) => {
   }
   const category = SUBJECT_CATEGORIES.find((c) => c.code === code);
   if (!category) return reask(ctx, ctx.t.askCategoryAgain);
-  return goto('askingDescription', ctx, { ...ctx.draft, category: category.code });
+  return advance(ctx, { ...ctx.draft, category: category.code });
 };

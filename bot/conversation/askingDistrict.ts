@@ -1,5 +1,5 @@
 import { district, findDistricts } from '../../shared/geo/index.ts';
-import { askDistrict, goto, reask } from './prompts.ts';
+import { advance, askDistrict, reask } from './prompts.ts';
 import type { Ctx, StateHandler, StepResult } from './types.ts';
 
 function chooseDistrict(ctx: Ctx, code: string): StepResult {
@@ -7,7 +7,7 @@ function chooseDistrict(ctx: Ctx, code: string): StepResult {
   const loc = ctx.draft.location;
   // A district from another province (an old button, a crafted postback) is not accepted.
   if (!d || !loc || d.provinceCode !== loc.provinceCode) return reask(ctx, ctx.t.districtNotFound(code, loc?.provinceName ?? ''));
-  return goto('askingPhotos', ctx, {
+  return advance(ctx, {
     ...ctx.draft,
     location: { ...loc, districtCode: d.code, districtName: ctx.lang === 'en' ? d.nameEn : d.nameTh },
   });

@@ -1,13 +1,13 @@
 import { findProvinces, province, resolveAddress } from '../../shared/geo/index.ts';
 import { postbackData, postbackItem, text } from '../messages/build.ts';
-import { cancelItem, goto, reask } from './prompts.ts';
+import { backItem, cancelItem, goto, label, reask } from './prompts.ts';
 import type { Ctx, DraftLocation, StateHandler, StepResult } from './types.ts';
 
-export function chooseProvince(ctx: Ctx, provinceCode: string, extra: Partial<DraftLocation> = {}): StepResult {
+export function chooseProvince(ctx: Ctx, provinceCode: string, extra: Partial<DraftLocation> = ctx.draft.pin ?? {}): StepResult {
   const p = province(provinceCode);
   if (!p) return reask(ctx, ctx.t.provinceNotFound(provinceCode));
   const name = ctx.lang === 'en' ? p.nameEn : p.nameTh;
-  return goto('askingDistrict', ctx, { ...ctx.draft, location: { provinceCode: p.code, provinceName: name, ...extra } });
+  return goto('askingDistrict', ctx, { ...ctx.draft, pin: undefined, location: { provinceCode: p.code, provinceName: name, ...extra } });
 }
 
 /** Waits for where it happened: a LINE location pin (area read from its address) or a province name typed. */
@@ -15,7 +15,8 @@ export const askingLocation: StateHandler = (input, ctx) => {
   if (input.kind === 'location') {
     const found = resolveAddress(`${input.title ?? ''} ${input.address ?? ''}`);
     const pin = { lat: input.latitude, lng: input.longitude, address: input.address?.slice(0, 300) };
-    if (!found.province) return reask(ctx, ctx.t.areaNotResolved);
+    // The area is asked for by name, and the pin is kept for the case meanwhile.
+    if (!found.province) return goto('askingLocation', ctx, { ...ctx.draft, pin }, [text(ctx.t.areaNotResolved)]);
     const en = ctx.lang === 'en';
     const location: DraftLocation = {
       provinceCode: found.province.code,
@@ -29,15 +30,18 @@ export const askingLocation: StateHandler = (input, ctx) => {
       location.subdistrictCode = found.subdistrict.code;
       location.subdistrictName = en ? found.subdistrict.nameEn : found.subdistrict.nameTh;
     }
-    return goto('confirmingLocation', ctx, { ...ctx.draft, location });
+    return goto('confirmingLocation', ctx, { ...ctx.draft, pin: undefined, location });
   }
   if (input.kind === 'postback' && input.action === 'prov' && input.value) return chooseProvince(ctx, input.value);
   if (input.kind === 'text') {
     const matches = findProvinces(input.text);
     if (matches.length === 1) return chooseProvince(ctx, matches[0].code);
     if (matches.length > 1) {
-      const items = matches.slice(0, 12).map((p) => postbackItem(ctx.lang === 'en' ? p.nameEn : p.nameTh, postbackData('askingLocation', 'prov', p.code)));
-      return { replies: [text(ctx.t.provinceChoices, [...items, cancelItem(ctx)])], state: 'askingLocation', draft: ctx.draft };
+      const items = matches.slice(0, 11).map((p) => {
+        const name = ctx.lang === 'en' ? p.nameEn : p.nameTh;
+        return postbackItem(label(name), postbackData('askingLocation', 'prov', p.code), name);
+      });
+      return { replies: [text(ctx.t.provinceChoices, [...items, backItem(ctx, 'askingLocation'), cancelItem(ctx)])], state: 'askingLocation', draft: ctx.draft };
     }
     return reask(ctx, ctx.t.provinceNotFound(input.text.trim().slice(0, 40)));
   }

@@ -1,5 +1,6 @@
 import { text } from '../messages/build.ts';
-import { goto, reask } from './prompts.ts';
+import { appendToDescription } from './askingDescription.ts';
+import { advance, goto, isSentence, reask } from './prompts.ts';
 import { MAX_PHOTOS, type StateHandler } from './types.ts';
 
 /** Collects up to five photos (optional) until the citizen says they are done. */
@@ -16,9 +17,10 @@ export const askingPhotos: StateHandler = async (input, ctx, deps) => {
       return { replies: [text(ctx.t.photoFailed)], state: 'askingPhotos', draft: ctx.draft };
     }
   }
-  if (input.kind === 'postback' && input.action === 'done') return goto('askingConsent', ctx, ctx.draft);
+  if (input.kind === 'postback' && input.action === 'done') return advance(ctx, { ...ctx.draft, photosDone: true });
   if (input.kind === 'text' && [ctx.t.photosDone, ctx.t.noPhotos, 'ข้าม', 'skip', 'done'].includes(input.text.trim().toLowerCase())) {
-    return goto('askingConsent', ctx, ctx.draft);
+    return advance(ctx, { ...ctx.draft, photosDone: true });
   }
+  if (input.kind === 'text' && isSentence(input.text)) return appendToDescription(ctx, input.text);
   return reask(ctx, ctx.t.photosHint);
 };

@@ -4,9 +4,51 @@ import { districtsOf, province } from '../../shared/geo/index.ts';
 import { cameraItem, locationItem, messageItem, postbackData, postbackItem, text, type Message, type QuickReplyItem } from '../messages/build.ts';
 import { PDPA_NOTICE_VERSION, type Ctx, type Draft, type DraftLocation, type StateName, type StepResult } from './types.ts';
 
+/** LINE cuts a quick-reply label at 20 characters. */
+export const MAX_LABEL = 20;
+/** How much of a long description the review shows; the case keeps all of it. */
+export const PREVIEW_CHARS = 280;
+
+const wordSegmenter = new Intl.Segmenter('th', { granularity: 'word' });
+
+/**
+ * Cuts `s` to at most `max` characters at a word boundary (Thai has no spaces, so words come from
+ * the segmenter), with "…" when something was cut: a label or preview never ends mid-word.
+ */
+export function shorten(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let out = '';
+  for (const { segment } of wordSegmenter.segment(s)) {
+    if (out.length + segment.length > max - 1) break;
+    out += segment;
+  }
+  // One word longer than the whole budget: nothing sensible to keep but its start.
+  return `${(out.trimEnd() || s.slice(0, max - 1))}…`;
+}
+
+export const label = (s: string): string => shorten(s, MAX_LABEL);
+
+/** A sentence someone would write about a problem (10+ characters, 3+ words), as opposed to a greeting or a single word. */
+export function isSentence(s: string): boolean {
+  if ([...s].length < 10) return false;
+  let words = 0;
+  for (const seg of wordSegmenter.segment(s)) if (seg.isWordLike && ++words >= 3) return true;
+  return false;
+}
+
+/** Category labels short enough for a button in English (the Thai `short` names already fit). */
+const EN_SHORT: Record<string, string> = {
+  help: 'Request for help', tipoff: 'Tip-off (offence)', dispute: 'Dispute with others', official: 'About an official',
+  state_project: 'State project', informal_debt: 'Informal debt', petition: 'Royal petition', corruption: 'Corruption',
+};
+
 /** The question each state asks. Used on entering a state and to re-ask after an unexpected answer. */
 export function cancelItem(ctx: Ctx): QuickReplyItem {
-  return messageItem(ctx.t.menu.cancel);
+  return messageItem(label(ctx.t.menu.cancel));
+}
+
+export function backItem(ctx: Ctx, state: StateName): QuickReplyItem {
+  return postbackItem(ctx.t.back, postbackData(state, 'back'));
 }
 
 export function categoryLabel(code: string | undefined, ctx: Ctx): string {
@@ -18,34 +60,72 @@ export function areaText(loc: DraftLocation | undefined, ctx: Ctx): string {
   return formatArea(loc, ctx.lang);
 }
 
+/** The step before each one, for ย้อนกลับ (the draft is kept; the answer given there replaces the old one). */
+export const PREVIOUS: Partial<Record<StateName, StateName>> = {
+  askingDescription: 'askingCategory',
+  askingLocation: 'askingDescription',
+  askingDistrict: 'askingLocation',
+  confirmingLocation: 'askingLocation',
+  askingPhotos: 'askingLocation',
+  askingConsent: 'askingPhotos',
+  confirming: 'askingConsent',
+  confirmingDecline: 'askingConsent',
+};
+
+export const INTAKE_STATES: StateName[] = [
+  'askingCategory', 'askingDescription', 'askingLocation', 'askingDistrict', 'confirmingLocation', 'askingPhotos', 'askingConsent', 'confirming', 'confirmingDecline',
+];
+
+/** What is still missing, in the order the questions go: whatever the citizen already sent is not asked again. */
+export function nextStep(draft: Draft): StateName {
+  if (!draft.category) return 'askingCategory';
+  if (!draft.description) return 'askingDescription';
+  if (!draft.location) return 'askingLocation';
+  if (!draft.location.districtCode) return 'askingDistrict';
+  if (!draft.photosDone) return 'askingPhotos';
+  if (!draft.consent) return 'askingConsent';
+  return 'confirming';
+}
+
+/** Moves on to the first thing still missing (the review once everything is there). */
+export function advance(ctx: Ctx, draft: Draft, before: Message[] = []): StepResult {
+  return goto(nextStep(draft), ctx, draft, before);
+}
+
 function askCategory(ctx: Ctx): Message[] {
   const items = SUBJECT_CATEGORIES.map((c) =>
-    postbackItem(ctx.lang === 'en' ? c.en.slice(0, 20) : c.short, postbackData('askingCategory', 'cat', c.code), ctx.lang === 'en' ? c.en : c.th));
+    postbackItem(ctx.lang === 'en' ? EN_SHORT[c.code] ?? label(c.en) : label(c.short), postbackData('askingCategory', 'cat', c.code), ctx.lang === 'en' ? c.en : c.th));
   const list = SUBJECT_CATEGORIES.map((c, i) => `${i + 1}. ${ctx.lang === 'en' ? c.en : c.th} — ${ctx.lang === 'en' ? c.hintEn : c.hintTh}`);
   return [text(`${ctx.t.askCategory}\n\n${ctx.t.categoryList(list)}`, [...items, cancelItem(ctx)])];
 }
 
-function askLocation(ctx: Ctx): Message[] {
-  return [text(ctx.t.askLocation, [locationItem(ctx.t.sendLocation), cancelItem(ctx)])];
+function askDescription(ctx: Ctx, draft: Draft): Message[] {
+  const start = draft.pendingText ? `\n\n${ctx.t.descriptionSoFar(shorten(draft.pendingText, 200))}` : '';
+  return [text(`${ctx.t.askDescription(categoryLabel(draft.category, ctx))}${start}`, [backItem(ctx, 'askingDescription'), cancelItem(ctx)])];
 }
 
-export const DISTRICTS_PER_PAGE = 11;
+function askLocation(ctx: Ctx): Message[] {
+  return [text(ctx.t.askLocation, [locationItem(label(ctx.t.sendLocation)), backItem(ctx, 'askingLocation'), cancelItem(ctx)])];
+}
+
+export const DISTRICTS_PER_PAGE = 10;
 
 export function askDistrict(ctx: Ctx, provinceCode: string, page = 0): Message[] {
   const p = province(provinceCode);
   const all = districtsOf(provinceCode);
   const slice = all.slice(page * DISTRICTS_PER_PAGE, (page + 1) * DISTRICTS_PER_PAGE);
-  const items = slice.map((d) => postbackItem(ctx.lang === 'en' ? d.nameEn : d.nameTh, postbackData('askingDistrict', 'dist', d.code)));
+  const items = slice.map((d) => postbackItem(label(ctx.lang === 'en' ? d.nameEn : d.nameTh), postbackData('askingDistrict', 'dist', d.code), ctx.lang === 'en' ? d.nameEn : d.nameTh));
   const nextPage = (page + 1) * DISTRICTS_PER_PAGE < all.length ? page + 1 : 0;
   if (all.length > DISTRICTS_PER_PAGE) items.push(postbackItem(ctx.t.more, postbackData('askingDistrict', 'page', String(nextPage)), ctx.t.more));
-  items.push(cancelItem(ctx));
+  items.push(backItem(ctx, 'askingDistrict'), cancelItem(ctx));
   return [text(ctx.t.askDistrict(ctx.lang === 'en' ? p?.nameEn ?? '' : p?.nameTh ?? ''), items)];
 }
 
 function confirmLocation(ctx: Ctx, draft: Draft): Message[] {
   return [text(ctx.t.confirmArea(areaText(draft.location, ctx)), [
     postbackItem(ctx.t.yes, postbackData('confirmingLocation', 'yes')),
-    postbackItem(ctx.t.chooseMyself, postbackData('confirmingLocation', 'no')),
+    postbackItem(label(ctx.t.chooseMyself), postbackData('confirmingLocation', 'no')),
+    backItem(ctx, 'confirmingLocation'),
     cancelItem(ctx),
   ])];
 }
@@ -53,31 +133,81 @@ function confirmLocation(ctx: Ctx, draft: Draft): Message[] {
 function askPhotos(ctx: Ctx, draft: Draft): Message[] {
   const n = draft.photos?.length ?? 0;
   return [text(n ? ctx.t.photoReceived(n) : ctx.t.askPhotos, [
-    postbackItem(n ? ctx.t.photosDone : ctx.t.noPhotos, postbackData('askingPhotos', 'done')),
-    cameraItem(ctx.t.takePhoto, 'camera'),
-    cameraItem(ctx.t.choosePhoto, 'cameraRoll'),
+    postbackItem(label(n ? ctx.t.photosDone : ctx.t.noPhotos), postbackData('askingPhotos', 'done')),
+    cameraItem(label(ctx.t.takePhoto), 'camera'),
+    cameraItem(label(ctx.t.choosePhoto), 'cameraRoll'),
+    backItem(ctx, 'askingPhotos'),
     cancelItem(ctx),
   ])];
 }
 
 function askConsent(ctx: Ctx): Message[] {
   return [text(ctx.t.consent(PDPA_NOTICE_VERSION), [
-    postbackItem(ctx.t.consentYes, postbackData('askingConsent', 'yes')),
-    postbackItem(ctx.t.consentNo, postbackData('askingConsent', 'no')),
+    postbackItem(label(ctx.t.consentYes), postbackData('askingConsent', 'yes')),
+    postbackItem(label(ctx.t.consentNo), postbackData('askingConsent', 'no')),
+    backItem(ctx, 'askingConsent'),
   ])];
+}
+
+function confirmDecline(ctx: Ctx): Message[] {
+  return [text(ctx.t.declineConfirm, [
+    postbackItem(label(ctx.t.declineYes), postbackData('confirmingDecline', 'yes')),
+    backItem(ctx, 'confirmingDecline'),
+  ])];
+}
+
+/** The review: a long description is shown shortened at a word boundary; the case gets it whole. */
+export function descriptionPreview(description: string, ctx: Ctx): string {
+  if (description.length <= PREVIEW_CHARS) return description;
+  return `${shorten(description, PREVIEW_CHARS)}\n${ctx.t.descriptionShortened([...description].length)}`;
 }
 
 function confirmSend(ctx: Ctx, draft: Draft): Message[] {
   return [text(ctx.t.summary({
     category: categoryLabel(draft.category, ctx),
-    description: draft.description ?? '',
+    description: descriptionPreview(draft.description ?? '', ctx),
     area: areaText(draft.location, ctx),
     photos: draft.photos?.length ?? 0,
-  }), [postbackItem(ctx.t.confirmSend, postbackData('confirming', 'yes')), cancelItem(ctx)])];
+  }), [
+    postbackItem(label(ctx.t.confirmSend), postbackData('confirming', 'yes')),
+    postbackItem(ctx.t.edit, postbackData('confirming', 'edit')),
+    backItem(ctx, 'confirming'),
+    cancelItem(ctx),
+  ])];
+}
+
+/** Several cases await an answer: one button per tracking number. */
+function askWhichCase(ctx: Ctx, draft: Draft): Message[] {
+  const cases = draft.pendingInfo?.cases ?? [];
+  return [text(ctx.t.whichCase, [
+    ...cases.slice(0, 12).map((c) => postbackItem(c.trackingNo, postbackData('choosingCase', 'case', c.id), c.trackingNo)),
+    cancelItem(ctx),
+  ])];
+}
+
+export type EditPart = 'category' | 'description' | 'location' | 'photos';
+export const EDIT_PARTS: EditPart[] = ['category', 'description', 'location', 'photos'];
+
+/** "Which part?" — offered for the parts answered so far. */
+export function editChoices(ctx: Ctx): Message[] {
+  const d = ctx.draft;
+  const has: Record<EditPart, boolean> = { category: !!d.category, description: !!d.description, location: !!d.location, photos: !!d.photosDone };
+  const items = EDIT_PARTS.filter((p) => has[p]).map((p) => postbackItem(label(ctx.t.editParts[p]), postbackData(ctx.state, 'edit', p)));
+  if (!items.length) return goto(ctx.state, ctx, ctx.draft).replies;
+  return [text(ctx.t.editWhich, [...items, backItem(ctx, ctx.state), cancelItem(ctx)])];
+}
+
+/** Re-opens one part: its answer is cleared and its question asked; the rest of the draft stays. */
+export function editPart(ctx: Ctx, part: EditPart): StepResult {
+  const d = { ...ctx.draft };
+  if (part === 'category') return goto('askingCategory', ctx, d);
+  if (part === 'description') return goto('askingDescription', ctx, { ...d, description: undefined, pendingText: undefined });
+  if (part === 'location') return goto('askingLocation', ctx, { ...d, location: undefined });
+  return goto('askingPhotos', ctx, { ...d, photosDone: false });
 }
 
 export function menuItems(ctx: Ctx): QuickReplyItem[] {
-  return [messageItem(ctx.t.menu.file), messageItem(ctx.t.menu.track), messageItem(ctx.t.menu.contact)];
+  return [messageItem(label(ctx.t.menu.file)), messageItem(label(ctx.t.menu.track)), messageItem(label(ctx.t.menu.contact))];
 }
 
 /** Moves to `state` and asks its question. */
@@ -85,19 +215,22 @@ export function goto(state: StateName, ctx: Ctx, draft: Draft, before: Message[]
   let ask: Message[];
   switch (state) {
     case 'askingCategory': ask = askCategory(ctx); break;
-    case 'askingDescription': ask = [text(ctx.t.askDescription(categoryLabel(draft.category, ctx)), [cancelItem(ctx)])]; break;
+    case 'askingDescription': ask = askDescription(ctx, draft); break;
     case 'askingLocation': ask = askLocation(ctx); break;
     case 'askingDistrict': ask = askDistrict(ctx, draft.location?.provinceCode ?? ''); break;
     case 'confirmingLocation': ask = confirmLocation(ctx, draft); break;
     case 'askingPhotos': ask = askPhotos(ctx, draft); break;
     case 'askingConsent': ask = askConsent(ctx); break;
     case 'confirming': ask = confirmSend(ctx, draft); break;
+    case 'confirmingDecline': ask = confirmDecline(ctx); break;
+    case 'choosingCase': ask = askWhichCase(ctx, draft); break;
     case 'idle': ask = []; break;
   }
-  return { replies: [...before, ...ask].slice(0, 5), state, draft };
+  return { replies: [...before, ...ask].slice(-5), state, draft };
 }
 
 /** Re-asks the current question after an answer that does not fit, with a hint first. */
 export function reask(ctx: Ctx, hint: string): StepResult {
+  if (ctx.state === 'idle') return { replies: [text(hint, menuItems(ctx))], state: 'idle', draft: ctx.draft };
   return goto(ctx.state, ctx, ctx.draft, [text(hint)]);
 }

@@ -11,19 +11,25 @@ import { askingPhotos } from './askingPhotos.ts';
 import { confirming } from './confirming.ts';
 import { confirmingLocation } from './confirmingLocation.ts';
 import { idle } from './idle.ts';
-import { categoryLabel, goto, menuItems, reask } from './prompts.ts';
+import { choosingCase } from './answeringOfficer.ts';
+import { confirmingDecline } from './confirmingDecline.ts';
+import { deletePhotos } from '../media.ts';
+import { categoryLabel, EDIT_PARTS, editChoices, editPart, goto, INTAKE_STATES, menuItems, PREVIOUS, reask, type EditPart } from './prompts.ts';
 import type { ConversationDeps, Ctx, Input, StateHandler, StateName, StepResult } from './types.ts';
 
 const HANDLERS: Record<StateName, StateHandler> = {
   idle, askingCategory, askingDescription, askingLocation, askingDistrict, confirmingLocation, askingPhotos, askingConsent, confirming,
+  confirmingDecline, choosingCase,
 };
 
 /** Words that work at any step, in either language (the rich menu sends the Thai ones). */
-const INTENTS: Record<'file' | 'track' | 'contact' | 'cancel', RegExp> = {
+const INTENTS: Record<'file' | 'track' | 'contact' | 'cancel' | 'back' | 'edit', RegExp> = {
   file: /^(แจ้งเรื่อง(ร้องเรียน)?|ร้องเรียน|file( a)? complaint|new complaint|complain)$/i,
   track: /^(ติดตามเรื่อง|ติดตาม|track( my case)?|my cases)$/i,
   contact: /^(ติดต่อเจ้าหน้าที่|ติดต่อ|contact( an officer)?)$/i,
   cancel: /^(ยกเลิก|cancel)$/i,
+  back: /^(ย้อนกลับ|ย้อน|กลับ|back|go back)$/i,
+  edit: /^(แก้ไข|แก้|edit|change)$/i,
 };
 
 function intentOf(input: Input): keyof typeof INTENTS | undefined {
@@ -45,16 +51,40 @@ async function listCases(ctx: Ctx, deps: ConversationDeps): Promise<string> {
   return `${ctx.t.caseListHeader(cases.length)}\n\n${lines.join('\n\n')}`;
 }
 
+/** Photos held by a draft that is being thrown away are deleted with it (nothing else points at them). */
+async function discard(ctx: Ctx, deps: ConversationDeps): Promise<void> {
+  const photos = [...(ctx.draft.photos ?? []), ...(ctx.draft.pendingInfo?.photos ?? [])];
+  if (photos.length) await deletePhotos(deps.models, photos);
+}
+
 /** One turn of the conversation: the input, the stored context → the replies and the next state. */
 export async function step(input: Input, ctx: Ctx, deps: ConversationDeps): Promise<StepResult> {
   if (input.kind === 'follow') {
     return { replies: [text(ctx.t.greeting(ctx.displayName), menuItems(ctx))], state: 'idle', draft: {} };
   }
   const intent = intentOf(input);
-  if (intent === 'file') return goto('askingCategory', ctx, {});
+  if (intent === 'file') {
+    await discard(ctx, deps);
+    return goto('askingCategory', ctx, {});
+  }
   if (intent === 'cancel') {
-    if (ctx.state === 'idle') return idle(input, ctx, deps);
+    if (ctx.state === 'idle') return { replies: [text(ctx.t.help, menuItems(ctx))], state: 'idle', draft: {} };
+    await discard(ctx, deps);
     return { replies: [text(ctx.t.cancelled, menuItems(ctx))], state: 'idle', draft: {} };
+  }
+  const intake = INTAKE_STATES.includes(ctx.state);
+  if (input.kind === 'sticker' && ctx.state !== 'idle') return reask(ctx, ctx.t.sticker);
+  // ย้อนกลับ / แก้ไข work at every step of the intake, typed or tapped; the draft is kept.
+  const ownButton = input.kind === 'postback' && input.step === ctx.state;
+  if (intake && (intent === 'back' || (ownButton && input.action === 'back'))) {
+    const previous = PREVIOUS[ctx.state];
+    return previous ? goto(previous, ctx, ctx.draft) : reask(ctx, ctx.t.askCategoryAgain);
+  }
+  if (intake && intent === 'edit') return { replies: editChoices(ctx), state: ctx.state, draft: ctx.draft };
+  if (intake && ownButton && input.action === 'edit') {
+    const part = input.value as EditPart | undefined;
+    if (part && EDIT_PARTS.includes(part)) return editPart(ctx, part);
+    return { replies: editChoices(ctx), state: ctx.state, draft: ctx.draft };
   }
   if (intent === 'track' || intent === 'contact') {
     const answer = intent === 'track' ? await listCases(ctx, deps) : ctx.t.contact;

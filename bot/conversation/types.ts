@@ -8,7 +8,11 @@ import type { Message } from '../messages/build.ts';
 /** What the bot is waiting for from this person (one handler file per state). */
 export type StateName =
   | 'idle' | 'askingCategory' | 'askingDescription' | 'askingLocation' | 'askingDistrict'
-  | 'confirmingLocation' | 'askingPhotos' | 'askingConsent' | 'confirming';
+  | 'confirmingLocation' | 'askingPhotos' | 'askingConsent' | 'confirming'
+  /** Declined consent: asked to confirm before the draft and its photos are deleted. */
+  | 'confirmingDecline'
+  /** Several cases await an answer to an officer's question: which one is this for? */
+  | 'choosingCase';
 
 export interface DraftLocation {
   provinceCode: string; provinceName: string;
@@ -26,6 +30,20 @@ export interface Draft {
   location?: DraftLocation;
   photos?: DraftPhoto[];
   consent?: { version: string; at: string };
+  /** A pin whose area could not be read: kept for the case while the province is asked by name. */
+  pin?: { lat: number; lng: number; address?: string };
+  /** The citizen finished (or skipped) the photo step; a photo sent first does not count as that. */
+  photosDone?: boolean;
+  /**
+   * A word or two sent while idle, offered as the start of a complaint rather than thrown away; once
+   * taken up, the description step adds the rest to it. One field for both: FerretDB leaves a `$set`
+   * of the draft undone when only the key of an equal value changes.
+   */
+  pendingText?: string;
+  /** Text and photos for an officer's question, held while the citizen picks which case. */
+  pendingInfo?: { text?: string; photos?: DraftPhoto[]; cases: { id: string; trackingNo: string }[] };
+  /** Just answered an officer on this case: more text or photos sent shortly after go to it too. */
+  answering?: { caseId: string; trackingNo: string; until: string };
 }
 
 /** A LINE event reduced to what the conversation cares about. */
@@ -34,6 +52,7 @@ export type Input =
   | { kind: 'postback'; data: string; step?: string; action?: string; value?: string }
   | { kind: 'location'; latitude: number; longitude: number; title?: string; address?: string }
   | { kind: 'image'; messageId: string }
+  | { kind: 'sticker' }
   | { kind: 'follow' }
   | { kind: 'other'; what: string };
 

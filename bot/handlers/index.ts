@@ -8,6 +8,8 @@ import { DRAFT_TTL_MS, type ConversationDeps, type Ctx, type Draft, type Input, 
 import { text, type Message } from '../messages/build.ts';
 import { LINK_MESSAGE, linkCase, type LinkFailures } from './linkCase.ts';
 import { accept, register, REGISTER_PATTERN, view } from './officer.ts';
+import { deletePhotos } from '../media.ts';
+import { englishRichMenu } from '../richMenu.ts';
 import { linkOfficerMenu, MY_WORK_PATTERN, myWorkReply, OFFICER_HELP_PATTERN, officerHelpReply } from './officerMenu.ts';
 import { GROUP_CODE_REQUEST, groupCodeReply, handleGroupEvent, LATE_UNITS_PATTERN, lateUnitsReply, nudgeReply } from './supervisor.ts';
 
@@ -32,6 +34,7 @@ function toInput(event: webhook.Event): Input {
     const m = event.message;
     if (m.type === 'text') return { kind: 'text', text: m.text };
     if (m.type === 'image') return { kind: 'image', messageId: m.id };
+    if (m.type === 'sticker') return { kind: 'sticker' };
     if (m.type === 'location') return { kind: 'location', latitude: m.latitude, longitude: m.longitude, title: m.title ?? undefined, address: m.address ?? undefined };
     return { kind: 'other', what: m.type };
   }
@@ -40,7 +43,8 @@ function toInput(event: webhook.Event): Input {
 
 /** Officer actions (registration, alert-card buttons) and case linking do not touch the conversation state. */
 async function officerAction(input: Input, ctx: Ctx, deps: BotDeps, failures: LinkFailures | undefined): Promise<Message[] | undefined> {
-  if (input.kind === 'text' && LINK_MESSAGE.test(input.text)) return linkCase(input.text, ctx, deps, failures);
+  // While the citizen picks which case an answer is for, a tracking number typed is that choice.
+  if (input.kind === 'text' && LINK_MESSAGE.test(input.text) && ctx.state !== 'choosingCase') return linkCase(input.text, ctx, deps, failures);
   if (input.kind === 'text') {
     const m = REGISTER_PATTERN.exec(input.text.trim());
     if (m) {
@@ -110,6 +114,8 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
   const before: Message[] = [];
   const updatedAt = conv?.updatedAt ? new Date(conv.updatedAt as Date).getTime() : 0;
   if (state !== 'idle' && deps.clock.now().getTime() - updatedAt > DRAFT_TTL_MS) {
+    // Its photos go with it: nothing else points at them.
+    await deletePhotos(deps.models, [...(draft.photos ?? []), ...(draft.pendingInfo?.photos ?? [])]);
     state = 'idle'; draft = {};
     before.push(text(copy(lang).expiredDraft));
   }
@@ -126,7 +132,8 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
       deps.line.api.showLoadingAnimation({ chatId: userId, loadingSeconds: 5 }).catch(() => undefined);
     }
     const result = await step(input, ctx, deps);
-    replies = [...before, ...result.replies].slice(0, 5);
+    // At most 5 per turn: the question asked last is the one to keep.
+    replies = [...before, ...result.replies].slice(-5);
     state = result.state;
     draft = result.draft;
   }
@@ -137,7 +144,8 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
     { upsert: true },
   );
   if (event.type === 'follow' && deps.richMenuId && !(await linkOfficerMenu(userId, deps))) {
-    const menuId = await deps.richMenuId();
+    // English speakers get the English menu, linked to them; everyone else sees the default (Thai) one.
+    const menuId = lang === 'en' ? await englishRichMenu(deps.line, deps.log) : await deps.richMenuId();
     if (menuId) await deps.line.api.linkRichMenuIdToUser(userId, menuId);
   }
   await sendTurn(deps, userId, eventId, replyToken, replies);

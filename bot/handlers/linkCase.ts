@@ -1,4 +1,7 @@
-import { STATUS_LABELS } from '../../shared/categories.ts';
+import { STATUS_LABELS, type CaseStatus } from '../../shared/categories.ts';
+import { citizenCases } from '../../shared/cases/citizenCases.ts';
+import { formatDate } from '../../shared/thaiDate.ts';
+import { categoryLabel } from '../conversation/prompts.ts';
 import { linkCaseToLine } from '../../shared/cases/commands/linkCaseToLine.ts';
 import type { ConversationDeps, Ctx } from '../conversation/types.ts';
 import { text, type Message } from '../messages/build.ts';
@@ -20,7 +23,7 @@ export async function linkCase(message: string, ctx: Ctx, deps: ConversationDeps
   if (recent && recent.count >= MAX_FAILURES) return [text(ctx.t.linkTooMany)];
 
   const [, trackingNo, phone] = LINK_MESSAGE.exec(message)!;
-  if (!phone) return [text(ctx.t.linkUsage)];
+  if (!phone) return ownCaseStatus(trackingNo, ctx, deps);
   const result = await linkCaseToLine(deps, { trackingNo, phone, lineUserId: ctx.userId, lang: ctx.lang });
   if (!result.ok) {
     const next: LinkFailures = { count: (recent?.count ?? 0) + 1, since: recent?.since ?? new Date(now).toISOString() };
@@ -28,4 +31,19 @@ export async function linkCase(message: string, ctx: Ctx, deps: ConversationDeps
     return [text(ctx.t.linkFailed)];
   }
   return [text(ctx.t.linked(result.case.trackingNo, STATUS_LABELS[result.case.status][ctx.lang]))];
+}
+
+/**
+ * A tracking number alone: the status of that case if it is the citizen's own; anyone else's number
+ * gets the same answer as a number that does not exist (tracking numbers are sequential).
+ */
+async function ownCaseStatus(trackingNo: string, ctx: Ctx, deps: ConversationDeps): Promise<Message[]> {
+  const cases = await citizenCases<{ trackingNo: string; category: string; status: CaseStatus; createdAt: Date }>(
+    deps.models, ctx.userId, { trackingNo: 1, category: 1, status: 1, createdAt: 1 }, Infinity);
+  const c = cases.find((x) => x.trackingNo === trackingNo);
+  if (!c) return [text(ctx.t.linkUsage)];
+  const line = ctx.t.caseLine({
+    trackingNo: c.trackingNo, category: categoryLabel(c.category, ctx), status: STATUS_LABELS[c.status][ctx.lang], date: formatDate(c.createdAt as Date, ctx.lang),
+  });
+  return [text(`${ctx.t.caseStatusHeader}\n\n${line}`)];
 }

@@ -44,6 +44,10 @@ function timelineText(e: TimelineEntry, units: UnitNames): { textTh: string; tex
     const unit = units.get(e.unitCode ?? '');
     return { textTh: th.timeline.forwarded(unit?.nameTh ?? e.unitCode ?? ''), textEn: en.timeline.forwarded(unit?.nameEn ?? e.unitCode ?? '') };
   }
+  if (action === 'info_added' && !e.note && e.photos) {
+    // Photos sent on their own (from the chat, say): the line says what came, as there is no note.
+    return { textTh: `${th.timeline.info_added} (${th.attachments(e.photos)})`, textEn: `${en.timeline.info_added} (${en.attachments(e.photos)})` };
+  }
   const t = th.timeline[action];
   const n = en.timeline[action];
   return typeof t === 'string' && typeof n === 'string' ? { textTh: t, textEn: n } : { textTh: th.timeline.other, textEn: en.timeline.other };

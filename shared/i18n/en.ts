@@ -3,7 +3,7 @@ import type { Copy } from './th.ts';
 export const en: Copy = {
   greeting: (name: string) =>
     `Hello ${name} 🙏\nThe Damrongdhama Centre is here to hear your complaints.\n\n• File a complaint — complaints, grievances, tip-offs\n• Track my case — see how your case is going\n• Contact an officer — hotline 1567, 24 hours\n\nChoose from the menu below or just type.`,
-  menu: { file: 'แจ้งเรื่องร้องเรียน', track: 'ติดตามเรื่อง', contact: 'ติดต่อเจ้าหน้าที่', cancel: 'ยกเลิก' },
+  menu: { file: 'File a complaint', track: 'Track my case', contact: 'Contact an officer', cancel: 'Cancel' },
   help: 'Sorry, I did not understand that 🙏\nWhat would you like to do? Pick a button below or type "File a complaint" / "Track my case".',
   contact: 'Contact the Damrongdhama Centre\n📞 Hotline 1567 (free, 24 hours)\n🏢 The provincial centre at the provincial hall, on working days\n\nTo file a complaint, type "File a complaint".',
   cancelled: 'Your complaint was cancelled and what you entered was deleted. Type "File a complaint" to start again.',
@@ -181,4 +181,26 @@ export const en: Copy = {
     `🔁 Case ${trackingNo}: the complainant says for the second time that the problem is not fixed; sent up from ${fromUnit}.\nTheir words: ${reason}\nResolve by: ${due}\n${link}`,
   citizenReopened: (trackingNo: string, unit: string, due: string, link: string) =>
     `Case ${trackingNo} is open again. ${unit} will work on it; expected by ${due}.\nFollow it here: ${link}`,
+
+  // The chat takes people as they talk: free text, photos and pins first, back/edit, answers to officers
+  back: 'Back',
+  edit: 'Edit',
+  editWhich: 'Which part would you like to change? Choose a button below.',
+  editParts: { category: 'Category', description: 'Details', location: 'Area', photos: 'Photos' },
+  offerText: (words: string) => `Would you like to file a complaint about “${words}”?\nTap "Use this" to start with it, or pick from the menu below.`,
+  useText: 'Use this',
+  startedFromText: 'Got it 🙏 No need to type it again. A few quick questions so it reaches the right unit.',
+  startedFromPhoto: 'Photo received 📷 Let us file a complaint with it. A few quick questions.',
+  startedFromLocation: 'Location received 📍 Let us file a complaint for this place.',
+  descriptionSoFar: (start: string) => `You wrote: “${start}” — please tell us a little more.`,
+  descriptionTooLongBy: (n: number) => `That message is ${n.toLocaleString('en-US')} characters, over the 5,000 we can take. It was not saved. Please send a shorter summary (you can add photos in a later step).`,
+  descriptionShortened: (n: number) => `(shortened here — the officer gets all ${n.toLocaleString('en-US')} characters)`,
+  sticker: 'Thanks for the sticker 😊',
+  declineConfirm: 'Are you sure you do not consent?\nIf you confirm, what you entered and the photos you sent for this complaint are deleted and nothing is sent.',
+  declineYes: 'Yes, delete it',
+  infoAttached: (trackingNo: string) => `Attached to case ${trackingNo} ✅\nThe officer has been told. You can send more text or photos.`,
+  whichCase: 'Officers asked for more information on several of your cases. Which case is this for?',
+  infoNotOpen: (trackingNo: string) => `Case ${trackingNo} is closed, so nothing more can be added to it. For a new matter, tap "File a complaint".`,
+  caseStatusHeader: 'Your case',
+  addedToDescription: 'Added that to the details ✍️',
 };

@@ -184,6 +184,28 @@ export const th = {
     `🔁 เรื่อง ${trackingNo}: ผู้ร้องแจ้งว่าปัญหายังไม่ได้รับการแก้ไข เป็นครั้งที่สอง จึงส่งขึ้นมาจาก${fromUnit}\nเหตุผลของผู้ร้อง: ${reason}\nกำหนดแล้วเสร็จ: ${due}\n${link}`,
   citizenReopened: (trackingNo: string, unit: string, due: string, link: string) =>
     `เรื่องเลขที่ ${trackingNo}: เปิดเรื่องใหม่แล้วค่ะ ${unit} จะดำเนินการต่อ คาดว่าแล้วเสร็จภายใน ${due}\nติดตามได้ที่: ${link}`,
+
+  // The chat takes people as they talk: free text, photos and pins first, back/edit, answers to officers
+  back: 'ย้อนกลับ',
+  edit: 'แก้ไข',
+  editWhich: 'ต้องการแก้ไขส่วนไหนคะ เลือกจากปุ่มด้านล่าง',
+  editParts: { category: 'ประเภท', description: 'รายละเอียด', location: 'พื้นที่', photos: 'รูปภาพ' } as Record<'category' | 'description' | 'location' | 'photos', string>,
+  offerText: (words: string) => `ต้องการแจ้งเรื่อง “${words}” ใช่ไหมคะ\nกด "แจ้งเรื่องนี้" เพื่อเริ่มโดยใช้ข้อความนี้ หรือเลือกจากเมนูด้านล่าง`,
+  useText: 'แจ้งเรื่องนี้',
+  startedFromText: 'ได้รับเรื่องที่เล่ามาแล้วค่ะ 🙏 ไม่ต้องพิมพ์ซ้ำ ขอถามเพิ่มอีกเล็กน้อยเพื่อส่งให้หน่วยงานที่ถูกต้อง',
+  startedFromPhoto: 'ได้รับรูปแล้วค่ะ 📷 เริ่มแจ้งเรื่องพร้อมรูปนี้ ขอถามเพิ่มอีกเล็กน้อย',
+  startedFromLocation: 'ได้รับตำแหน่งแล้วค่ะ 📍 เริ่มแจ้งเรื่องที่พื้นที่นี้',
+  descriptionSoFar: (start: string) => `ที่พิมพ์ไว้: “${start}” — เล่าเพิ่มอีกนิดนะคะ`,
+  descriptionTooLongBy: (n: number) => `ข้อความนี้ยาว ${n.toLocaleString('en-US')} ตัวอักษร เกินที่รับได้ 5,000 ตัวอักษรค่ะ ระบบยังไม่ได้บันทึกข้อความนี้ กรุณาส่งสรุปที่สั้นลง (ส่งรูปประกอบได้ในขั้นถัดไป)`,
+  descriptionShortened: (n: number) => `(แสดงบางส่วน — เจ้าหน้าที่จะได้รับครบทั้ง ${n.toLocaleString('en-US')} ตัวอักษร)`,
+  sticker: 'ขอบคุณสำหรับสติกเกอร์ค่ะ 😊',
+  declineConfirm: 'ยืนยันไม่ยินยอมใช่ไหมคะ\nหากยืนยัน ข้อมูลและรูปที่ส่งมาสำหรับเรื่องนี้จะถูกลบทั้งหมด และจะไม่มีการส่งเรื่อง',
+  declineYes: 'ยืนยัน ลบข้อมูล',
+  infoAttached: (trackingNo: string) => `แนบกับเรื่อง ${trackingNo} แล้วค่ะ ✅\nแจ้งเจ้าหน้าที่แล้ว ส่งข้อความหรือรูปเพิ่มได้อีก`,
+  whichCase: 'เจ้าหน้าที่ขอข้อมูลเพิ่มเติมไว้หลายเรื่องค่ะ ข้อความ/รูปนี้เป็นของเรื่องไหนคะ',
+  infoNotOpen: (trackingNo: string) => `เรื่อง ${trackingNo} ยุติแล้ว จึงแนบข้อมูลเพิ่มไม่ได้ค่ะ หากมีเรื่องใหม่ กด "แจ้งเรื่องร้องเรียน"`,
+  caseStatusHeader: 'สถานะเรื่องของท่าน',
+  addedToDescription: 'เพิ่มข้อความนี้ในรายละเอียดเรื่องแล้วค่ะ ✍️',
 };
 
 export type Copy = typeof th;

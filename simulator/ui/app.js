@@ -391,6 +391,7 @@ function renderUserEntry(e) {
     case 'image':
       content = h('img', { class: 'bubble-img me', src: `/__sim/content/${encodeURIComponent(e.messageId)}`, alt: 'image' });
       break;
+    case 'sticker': content = h('div', { class: 'bubble me sticker' }, '😊'); break;
     case 'follow': content = h('div', { class: 'system' }, ...bi('เพิ่มเพื่อนแล้ว', '(followed)')); break;
     case 'unfollow': content = h('div', { class: 'system' }, ...bi('บล็อกแล้ว', '(blocked / unfollowed)')); break;
     default: content = h('div', { class: 'system' }, e.kind);
@@ -596,6 +597,7 @@ $('file').addEventListener('change', async () => {
   await userAction('image', await file.arrayBuffer(), file.type || 'image/jpeg');
 });
 $('btn-location').addEventListener('click', openLocationForm);
+$('btn-sticker').addEventListener('click', () => userAction('sticker', {}));
 $('btn-follow').addEventListener('click', () => userAction('follow'));
 $('btn-unfollow').addEventListener('click', () => userAction('unfollow'));
 $('btn-idtoken').addEventListener('click', async () => {

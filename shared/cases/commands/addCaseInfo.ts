@@ -14,14 +14,20 @@ export interface AddCaseInfoProps {
   attachments?: { fileId: string; contentType: string; size: number }[];
 }
 
-/** The complainant adds information or photos to an open case (an answer to an officer's question, say). */
+/**
+ * The complainant adds information or photos to an open case (an answer to an officer's question, say),
+ * from the LIFF page or straight from the chat (bot/conversation/answeringOfficer.ts).
+ */
 export async function addCaseInfo(deps: DomainDeps, props: AddCaseInfoProps): Promise<CommandResult<'not_found' | 'not_open'>> {
   const current = await loadCase(deps, props.caseId);
   if (!current || !current.complainant?.lineUserId || current.complainant.lineUserId !== props.lineUserId) return { ok: false, reason: 'not_found' };
   if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
   const now = deps.clock.now();
-  const photos = props.attachments ?? [];
+  // A photo already on the case is not attached twice (a chat turn retried after a crash sends it again).
+  const have = new Set((current.attachments ?? []).map((a) => String(a.fileId)));
+  const photos = (props.attachments ?? []).filter((p) => !have.has(String(p.fileId)));
+  if (!props.text.trim() && !photos.length) return { ok: true, case: current };
   const event = newEvent('case.info_added', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { photos: photos.length });
   const updated = await writeCaseChange(deps, props.caseId, {
     guard: { 'complainant.lineUserId': props.lineUserId, status: { $in: OPEN_STATUSES } },
