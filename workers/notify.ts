@@ -24,11 +24,12 @@ export interface NotifyDeps {
  * rather than into the void — a case nobody hears about is a lost case. Up the ladder only
  * supervisors are alerted: they may act on the cases below (shared/cases/access.ts), plain officers may not.
  */
-async function recipientsFor(models: Models, unitCode: string): Promise<{ unitCode: string; lineUserIds: string[] }> {
+async function recipientsFor(models: Models, unitCode: string, concernedUnitCode?: string | null): Promise<{ unitCode: string; lineUserIds: string[] }> {
   let code = unitCode;
   for (let hops = 0; hops < 4; hops++) {
     const roles: OfficerRole[] = code === unitCode ? ['officer', 'head'] : [...SUPERVISOR_ROLES];
-    const officers = await models.Officer.find({ unitCode: code, active: true, role: { $in: roles } }, { lineUserId: 1 }).lean();
+    // A complaint about a unit's officials never reaches that unit, not even up the ladder.
+    const officers = code === concernedUnitCode ? [] : await models.Officer.find({ unitCode: code, active: true, role: { $in: roles } }, { lineUserId: 1 }).lean();
     if (officers.length) return { unitCode: code, lineUserIds: officers.map((o) => o.lineUserId) };
     if (code === MINISTRY_UNIT_CODE) break;
     code = parentUnitCode(code);
@@ -52,7 +53,7 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
         ? t.liffCaseCreatedUnowned(c.trackingNo, await unitName(deps.models, c.unitCode, lang), await unitName(deps.models, held.holder, lang), caseLink(deps.links, String(c._id)))
         : t.liffCaseCreated(c.trackingNo, await unitName(deps.models, c.unitCode, lang), caseLink(deps.links, String(c._id)))));
     }
-    const to = await recipientsFor(deps.models, c.unitCode);
+    const to = await recipientsFor(deps.models, c.unitCode, c.concernedUnitCode);
     if (!to.lineUserIds.length) {
       deps.log.warn({ case: c.trackingNo, unit: c.unitCode }, 'no registered officer anywhere up the ladder');
       return;
@@ -148,7 +149,7 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
 
   async 'case.forwarded'(deps, event, c) {
     // Officers of the unit it went to get the alert card, as for a new case (up the ladder if nobody is registered there).
-    const to = await recipientsFor(deps.models, event.unitCode);
+    const to = await recipientsFor(deps.models, event.unitCode, c.concernedUnitCode);
     if (to.lineUserIds.length) {
       const from = String(event.data.fromUnitCode ?? '');
       const notes = [th.forwardedFrom(await unitName(deps.models, from, 'th'), entryNote(c, event))];

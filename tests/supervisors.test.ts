@@ -1,0 +1,210 @@
+/**
+ * Supervisors act on the cases below them, and every case has someone who can act on it. A citizen
+ * files by chat in อ.หางดง (no officer registered there): they are told honestly that the case is
+ * with the province centre; the province head gets the card, looks (audited), takes it over from
+ * LINE and closes it from the LIFF API, the citizen hearing of each step. Plain officers of other
+ * units see nothing; the unit a complaint is about never sees it; a named officer gets an alert.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCase } from '../shared/cases/commands/openCase.ts';
+import type { SimUser } from '../simulator/server.ts';
+import { converse, drained, quickPostback, startStack, textsOf, waitForText, type Stack } from './helpers/stack.ts';
+
+let stack: Stack;
+beforeAll(async () => { stack = await startStack(); });
+afterAll(async () => { await stack?.close(); });
+
+const PROVINCE = 'ศูนย์ดำรงธรรมจังหวัดเชียงใหม่';
+const HANG_DONG = 'ศูนย์ดำรงธรรมอำเภอหางดง';
+const CITIZEN_NAME = 'สมใจ หางดง';
+
+interface Answer { status: number; json: any }
+async function liff(user: SimUser, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
+  const headers: Record<string, string> = { authorization: `Bearer ${stack.sim.issueIdToken(user.userId)}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${stack.web.url}/liff/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+const postback = (user: SimUser, data: string) => converse(stack.sim, user.userId, () => stack.sim.sendPostback(user.userId, data));
+
+async function fileByChat(citizen: SimUser): Promise<{ trackingNo: string; closing: string }> {
+  const { sim } = stack;
+  const say = (send: () => Promise<{ status: number }>) => converse(sim, citizen.userId, send);
+  let m = await say(() => sim.sendText(citizen.userId, 'แจ้งเรื่องร้องเรียน'));
+  m = await say(() => sim.sendPostback(citizen.userId, quickPostback(m, 'ขอความช่วยเหลือ')));
+  m = await say(() => sim.sendText(citizen.userId, 'น้ำประปาไม่ไหลมาสามวันแล้ว ทั้งหมู่บ้านเดือดร้อน แจ้งเทศบาลแล้วยังเงียบ'));
+  m = await say(() => sim.sendLocation(citizen.userId, { latitude: 18.6866, longitude: 98.9186, title: 'บ้าน', address: 'ตำบลหางดง อำเภอหางดง เชียงใหม่ 50230 ประเทศไทย' }));
+  expect(m.text).toContain('อ.หางดง');
+  m = await say(() => sim.sendPostback(citizen.userId, quickPostback(m, 'ถูกต้อง')));
+  m = await say(() => sim.sendPostback(citizen.userId, quickPostback(m, /ไม่มีรูป|เสร็จแล้ว/)));
+  m = await say(() => sim.sendPostback(citizen.userId, quickPostback(m, 'ยินยอม')));
+  m = await say(() => sim.sendPostback(citizen.userId, quickPostback(m, 'ยืนยันส่งเรื่อง')));
+  const trackingNo = /เลขรับเรื่อง: (\d{4}-\d{6})/.exec(m.text)?.[1];
+  expect(trackingNo).toBeTruthy();
+  return { trackingNo: trackingNo!, closing: m.text };
+}
+
+describe('supervisors act on the cases below them', () => {
+  const u: Record<string, SimUser> = {};
+  let seq = 0;
+
+  async function directCase(category: 'help' | 'official', location: Record<string, string>, citizen?: SimUser) {
+    return openCase(stack.rt.bot, {
+      idempotencyKey: `sup-${++seq}`, channel: 'line', category, description: 'ถนนในหมู่บ้านชำรุด รถผ่านไม่ได้ ขอให้ช่วยซ่อม',
+      location: { provinceCode: '50', provinceName: 'เชียงใหม่', ...location },
+      complainant: { ...(citizen ? { lineUserId: citizen.userId } : {}), name: CITIZEN_NAME, phone: '0812345678', lang: 'th' },
+      consent: { version: '2569.1', at: new Date() },
+      by: { kind: 'citizen', id: citizen?.userId ?? 'x' },
+    });
+  }
+
+  beforeAll(async () => {
+    u.head50 = await stack.officer('50', 'head', 'หัวหน้า จังหวัด');
+    u.officer50 = await stack.officer('50', 'officer', 'จนท. จังหวัด');
+    u.officer5001 = await stack.officer('5001', 'officer', 'จนท. เมือง');
+    u.head5001 = await stack.officer('5001', 'head', 'หัวหน้า เมือง');
+    u.citizen = await stack.citizen(CITIZEN_NAME);
+  });
+
+  it('unowned district case: the citizen is told who holds it; the province head takes it over from LINE and closes it; others see nothing', async () => {
+    const { sim, rt } = stack;
+    const { trackingNo, closing } = await fileByChat(u.citizen);
+    // Honest: nobody at Hang Dong, so the province centre has it; no promise of a call within a day.
+    expect(closing).toContain(`${HANG_DONG}ยังไม่มีเจ้าหน้าที่ในระบบ`);
+    expect(closing).toContain(PROVINCE);
+    expect(closing).not.toContain('ภายใน 1 วันทำการ');
+    const c = await rt.models.Case.findOne({ trackingNo }).lean();
+    expect(c).toMatchObject({ unitCode: '5015', status: 'received' });
+    const id = String(c!._id);
+
+    // The province head gets the card, with a button they can use.
+    const card = await waitForCard(u.head50, trackingNo);
+    expect(JSON.stringify(card)).toContain('ยังไม่มีเจ้าหน้าที่ลงทะเบียน');
+    expect(card.contents.footer.contents[0].action).toMatchObject({ label: 'รับเรื่องไว้เอง', data: `a=takeover&c=${id}` });
+    await drained(stack);
+    // Up the ladder only supervisors are alerted; a plain officer of another district gets nothing.
+    expect(textsOf(sim, u.officer50.userId).some((t) => t.includes(trackingNo))).toBe(false);
+    expect(textsOf(sim, u.officer5001.userId).some((t) => t.includes(trackingNo))).toBe(false);
+
+    // A plain officer of another district cannot take, read, list or open it.
+    expect((await postback(u.officer5001, `a=accept&c=${id}`)).text).toContain('ไม่อยู่ในความรับผิดชอบ');
+    const peek = await postback(u.officer5001, `a=view&c=${id}`);
+    expect(peek.text).not.toContain(CITIZEN_NAME);
+    expect((await liff(u.officer5001, 'GET', `/officer/cases/${id}`)).status).toBe(404);
+    expect((await liff(u.officer50, 'GET', `/officer/cases/${id}`)).status).toBe(404);
+    expect((await liff(u.officer50, 'GET', '/officer/below/cases')).status).toBe(404);
+
+    // The head sees it among the unowned cases below, and reads it (audited), in LINE and the LIFF page.
+    const below = await liff(u.head50, 'GET', '/officer/below/cases?filter=unowned');
+    expect(below.status).toBe(200);
+    expect(below.json.find((x: any) => x.id === id)).toMatchObject({ trackingNo, unowned: true, unitCode: '5015', unitNameTh: HANG_DONG });
+    const units = await liff(u.head50, 'GET', '/officer/below/units');
+    expect(units.json.find((x: any) => x.code === '5015')).toMatchObject({ staffed: false });
+    expect(units.json.find((x: any) => x.code === '5001')).toMatchObject({ staffed: true });
+    const detail = await postback(u.head50, `a=view&c=${id}`);
+    expect(detail.text).toContain(CITIZEN_NAME);
+    const page = await liff(u.head50, 'GET', `/officer/cases/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.json).toMatchObject({ complainant: { name: CITIZEN_NAME }, supervisor: { canTakeOver: true, canAssign: true } });
+    const headId = String((await rt.models.Officer.findOne({ lineUserId: u.head50.userId }).lean())!._id);
+    expect(await rt.models.Audit.countDocuments({ caseId: id, officerId: headId, action: 'view_case' })).toBe(2);
+
+    // Takes it over from the card.
+    const took = await postback(u.head50, `a=takeover&c=${id}`);
+    expect(took.text).toContain(`ท่านรับเรื่อง ${trackingNo} ไว้ดำเนินการเองแล้ว`);
+    const moved = await rt.models.Case.findById(id).lean();
+    expect(moved).toMatchObject({ unitCode: '50', status: 'assigned', assignee: { officerId: headId, name: 'หัวหน้า จังหวัด' } });
+    expect(moved!.timeline.at(-1)).toMatchObject({ action: 'taken_over', fromUnitCode: '5015', unitCode: '50', by: { kind: 'officer', name: 'หัวหน้า จังหวัด' } });
+    const told = await waitForText(sim, u.citizen.userId, 'รับเรื่องของท่านไว้ดำเนินการเองแล้ว');
+    expect(told).toContain(`${trackingNo}: ${PROVINCE}`);
+
+    // Closes it from the LIFF API; the citizen gets the result and the survey.
+    const closed = await liff(u.head50, 'POST', `/officer/cases/${id}/close`, { summary: 'ประสานการประปาส่วนภูมิภาคซ่อมท่อแล้ว น้ำไหลปกติ' });
+    expect(closed.status).toBe(200);
+    expect(closed.json.status).toBe('closed');
+    const result = await waitForText(sim, u.citizen.userId, 'ยุติเรื่องแล้ว');
+    expect(result).toContain('ประสานการประปาส่วนภูมิภาคซ่อมท่อแล้ว');
+  });
+
+  it('a head assigns a case to a named officer, of the unit holding it or of their own; that officer is alerted', async () => {
+    const { sim, rt } = stack;
+    // Held by a staffed district: assigned in place.
+    const inDistrict = await directCase('help', { districtCode: '5001', districtName: 'เมืองเชียงใหม่' }, u.citizen);
+    const id1 = String(inDistrict._id);
+    const choices = await liff(u.head50, 'GET', `/officer/cases/${id1}/officers`);
+    expect(choices.status).toBe(200);
+    expect(choices.json.map((o: any) => o.name).sort()).toEqual(['จนท. จังหวัด', 'จนท. เมือง', 'หัวหน้า จังหวัด', 'หัวหน้า เมือง'].sort());
+    const o5001 = choices.json.find((o: any) => o.name === 'จนท. เมือง');
+    const r1 = await liff(u.head50, 'POST', `/officer/cases/${id1}/assign`, { officerId: o5001.id });
+    expect(r1.status).toBe(200);
+    expect(await rt.models.Case.findById(id1).lean()).toMatchObject({ unitCode: '5001', status: 'assigned', assignee: { officerId: o5001.id, name: 'จนท. เมือง' } });
+    expect(await waitForText(sim, u.officer5001.userId, `เรื่อง ${inDistrict.trackingNo}: หัวหน้า จังหวัด มอบหมายให้ท่าน`)).toContain('/officer/cases/');
+
+    // Held by the unowned district: handed to an officer of the province, so the case moves there.
+    const unowned = await directCase('help', { districtCode: '5015', districtName: 'หางดง' }, u.citizen);
+    const id2 = String(unowned._id);
+    const o50 = (await liff(u.head50, 'GET', `/officer/cases/${id2}/officers`)).json.find((o: any) => o.name === 'จนท. จังหวัด');
+    expect(o50).toBeTruthy();
+    const r2 = await liff(u.head50, 'POST', `/officer/cases/${id2}/assign`, { officerId: o50.id });
+    expect(r2.status).toBe(200);
+    expect(await rt.models.Case.findById(id2).lean()).toMatchObject({ unitCode: '50', assignee: { officerId: o50.id } });
+    await waitForText(sim, u.officer50.userId, `เรื่อง ${unowned.trackingNo}: หัวหน้า จังหวัด มอบหมายให้ท่าน`);
+    // The province officer now works it like any case of their unit.
+    expect((await liff(u.officer50, 'GET', `/officer/cases/${id2}`)).status).toBe(200);
+
+    // An officer of an unrelated unit cannot be named; a plain officer cannot assign at all.
+    const outsider = await stack.officer('5101', 'officer', 'จนท. ลำพูน');
+    const outsiderId = String((await rt.models.Officer.findOne({ lineUserId: outsider.userId }).lean())!._id);
+    const third = await directCase('help', { districtCode: '5015', districtName: 'หางดง' });
+    const bad = await liff(u.head50, 'POST', `/officer/cases/${third._id}/assign`, { officerId: outsiderId });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.fields[0]).toMatchObject({ path: 'officerId', th: expect.stringContaining('ไม่พบเจ้าหน้าที่') });
+    expect((await liff(u.officer5001, 'POST', `/officer/cases/${third._id}/assign`, { officerId: o5001.id })).status).toBe(404);
+    expect((await liff(u.officer5001, 'POST', `/officer/cases/${third._id}/takeover`, { reason: 'ขอรับไว้ดำเนินการเอง' })).status).toBe(404);
+  });
+
+  it('the unit a complaint is about never sees it, even its head; the units above do', async () => {
+    const { sim, rt } = stack;
+    // Against officials of อ.เมืองเชียงใหม่: held by the province centre, never shown to 5001.
+    const against5001 = await directCase('official', { districtCode: '5001', districtName: 'เมืองเชียงใหม่' });
+    expect(against5001).toMatchObject({ unitCode: '50', concernedUnitCode: '5001' });
+    const id = String(against5001._id);
+    for (const who of [u.officer5001, u.head5001]) {
+      expect((await postback(who, `a=view&c=${id}`)).text).toContain('ไม่อยู่ในความรับผิดชอบ');
+      expect((await liff(who, 'GET', `/officer/cases/${id}`)).status).toBe(404);
+    }
+    expect((await postback(u.head50, `a=view&c=${id}`)).text).toContain(CITIZEN_NAME);
+
+    // Against officials of the province itself: held by the ministry. Sent down to Hang Dong, it is
+    // below the province, yet the province head is neither alerted nor shown it.
+    const exec = await stack.officer('MOI', 'head', 'ผู้บริหาร กระทรวง');
+    const against50 = await directCase('official', {});
+    expect(against50).toMatchObject({ unitCode: 'MOI', concernedUnitCode: '50' });
+    const id50 = String(against50._id);
+    await waitForCard(exec, against50.trackingNo);
+    const fwd = await liff(exec, 'POST', `/officer/cases/${id50}/forward`, { unitCode: '5015', reason: 'ให้อำเภอหางดงตรวจสอบข้อเท็จจริงในพื้นที่' });
+    expect(fwd.status).toBe(200);
+    await drained(stack);
+    expect((await rt.models.Case.findById(id50).lean())!.unitCode).toBe('5015');
+    expect(JSON.stringify(sim.messagesFor(u.head50.userId))).not.toContain(against50.trackingNo);
+    expect((await liff(u.head50, 'GET', `/officer/cases/${id50}`)).status).toBe(404);
+    expect((await postback(u.head50, `a=view&c=${id50}`)).text).toContain('ไม่อยู่ในความรับผิดชอบ');
+    expect((await postback(u.head50, `a=takeover&c=${id50}`)).text).toContain('ไม่อยู่ในความรับผิดชอบ');
+    const list = await liff(u.head50, 'GET', '/officer/below/cases');
+    expect(list.json.map((x: any) => x.id)).not.toContain(id50);
+    // The ministry, above both, still sees it.
+    expect((await liff(exec, 'GET', `/officer/cases/${id50}`)).status).toBe(200);
+  });
+});
+
+async function waitForCard(user: SimUser, trackingNo: string): Promise<any> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const hit = stack.sim.messagesFor(user.userId).flatMap((r) => r.messages).find((m: any) => m.type === 'flex' && m.altText.includes(trackingNo));
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no card for ${trackingNo}`);
+}
