@@ -674,6 +674,9 @@ describe('OpenAPI document', () => {
       'POST /liff/api/officer/cases', 'POST /liff/api/officer/cases/{id}/accept', 'POST /liff/api/officer/cases/{id}/ask',
       'POST /liff/api/officer/cases/{id}/close', 'POST /liff/api/officer/cases/{id}/forward', 'POST /liff/api/officer/cases/{id}/notes',
       'POST /liff/api/officer/cases/{id}/reject', 'POST /liff/api/uploads',
+      // Supervisors (the units below): docs/supervisors.md
+      'GET /liff/api/officer/below/units', 'GET /liff/api/officer/below/cases', 'GET /liff/api/officer/cases/{id}/officers',
+      'POST /liff/api/officer/cases/{id}/takeover', 'POST /liff/api/officer/cases/{id}/assign',
     ].sort());
     const create = doc.paths['/liff/api/cases'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '413', '429']));
