@@ -6,7 +6,9 @@
  * units see nothing; the unit a complaint is about never sees it; a named officer gets an alert.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
+import { get as dashGet, seedCase, signIn, type Jar } from './helpers/dashboard.ts';
 import type { SimUser } from '../simulator/server.ts';
 import { converse, drained, quickPostback, startStack, textsOf, waitForText, type Stack } from './helpers/stack.ts';
 
@@ -208,3 +210,88 @@ async function waitForCard(user: SimUser, trackingNo: string): Promise<any> {
   }
   throw new Error(`no card for ${trackingNo}`);
 }
+
+describe('supervisors on the web dashboard', () => {
+  const csrfOf = (page: string) => /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+  const post = (jar: Jar, path: string, body: Record<string, string>) =>
+    dashGet(stack, path, jar, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+
+  it('a head takes over a case below from its page, then closes it; forms need the CSRF token and good input', async () => {
+    const { rt, sim } = stack;
+    const head = await stack.officer('50', 'head', 'หัวหน้า เว็บ');
+    const citizen = await stack.citizen('ผู้ร้อง เว็บ');
+    const c = await seedCase(stack, { provinceCode: '50', districtCode: '5015', lineUserId: citizen.userId, name: 'ผู้ร้อง เว็บ' });
+    expect(c.unitCode).toBe('5015');
+    const { jar } = await signIn(stack, head.userId);
+    const pageRes = await dashGet(stack, `/dashboard/cases/${c.trackingNo}`, jar);
+    expect(pageRes.status).toBe(200);
+    const page = await pageRes.text();
+    expect(page).toContain('รับเรื่องไว้เอง');
+    expect(page).toContain('มอบหมายเจ้าหน้าที่');
+    const csrf = csrfOf(page);
+
+    expect((await post(jar, `/dashboard/cases/${c.trackingNo}/takeover`, { csrf: 'forged', reason: 'รับไว้ดำเนินการเอง' })).status).toBe(403);
+    const short = await post(jar, `/dashboard/cases/${c.trackingNo}/takeover`, { csrf, reason: 'สั้น' });
+    expect(short.status).toBe(400);
+    expect(await short.text()).toContain('เหตุผล 5–1000 ตัวอักษร');
+    expect((await rt.models.Case.findById(c.id).lean())!.unitCode).toBe('5015');
+
+    const took = await post(jar, `/dashboard/cases/${c.trackingNo}/takeover`, { csrf, reason: 'อำเภอยังไม่มีเจ้าหน้าที่ในระบบ' });
+    expect(took.status).toBe(303);
+    expect(took.headers.get('location')).toBe(`/dashboard/cases/${c.trackingNo}?done=takeover`);
+    expect(await rt.models.Case.findById(c.id).lean()).toMatchObject({ unitCode: '50', status: 'assigned', assignee: { name: 'หัวหน้า เว็บ' } });
+    const after = await (await dashGet(stack, took.headers.get('location')!, jar)).text();
+    expect(after).toContain('รับเรื่องไว้ดำเนินการเองแล้ว');
+    expect(after).toContain('หัวหน้าหน่วยงานรับเรื่องไว้ดำเนินการเอง');
+    await waitForText(sim, citizen.userId, 'รับเรื่องของท่านไว้ดำเนินการเองแล้ว');
+
+    const closed = await post(jar, `/dashboard/cases/${c.trackingNo}/close`, { csrf, summary: 'ประสานเทศบาลซ่อมถนนเรียบร้อยแล้ว' });
+    expect(closed.status).toBe(303);
+    expect((await rt.models.Case.findById(c.id).lean())!.status).toBe('closed');
+    await waitForText(sim, citizen.userId, 'ประสานเทศบาลซ่อมถนนเรียบร้อยแล้ว');
+    expect((await post(jar, `/dashboard/cases/${c.trackingNo}/close`, { csrf, summary: 'ปิดซ้ำอีกครั้งหนึ่ง' })).status).toBe(409);
+
+    // A plain officer of another district: no forms, and a crafted POST is refused.
+    const plain = await stack.officer('5002', 'officer', 'จนท. จอมทอง');
+    const other = await signIn(stack, plain.userId);
+    const c2 = await seedCase(stack, { provinceCode: '50', districtCode: '5015' });
+    const otherPage = await (await dashGet(stack, '/dashboard/', other.jar)).text();
+    expect((await post(other.jar, `/dashboard/cases/${c2.trackingNo}/takeover`, { csrf: csrfOf(otherPage), reason: 'ขอรับไว้เองครับ' })).status).toBe(403);
+    expect((await rt.models.Case.findById(c2.id).lean())!.unitCode).toBe('5015');
+  });
+
+  it('late units: กระตุ้น from the dashboard, once per unit per 4 hours; unowned cases are counted', async () => {
+    const { rt, sim } = stack;
+    const head = await stack.officer('50', 'head', 'หัวหน้า กระตุ้น');
+    const district = await stack.officer('5003', 'officer', 'จนท. แม่แจ่ม');
+    const late = await seedCase(stack, { provinceCode: '50', districtCode: '5003' });
+    const moved = await updateCaseGuarded(rt.models, late.id, {}, { $set: { ackDueAt: new Date(Date.now() - 3 * 86400_000) } });
+    expect(moved).toBeTruthy();
+    const { jar } = await signIn(stack, head.userId);
+    const page = await (await dashGet(stack, '/dashboard/late-units?unit=50', jar)).text();
+    expect(page).toContain('ศูนย์ดำรงธรรมอำเภอแม่แจ่ม');
+    expect(page).toContain('กระตุ้น');
+    // Hang Dong still holds open cases with nobody registered there.
+    expect(page).toMatch(/เรื่องค้างในหน่วยงานที่ยังไม่มีเจ้าหน้าที่ในระบบ \d+ เรื่อง/);
+    const csrf = csrfOf(page);
+
+    const sent = await post(jar, '/dashboard/late-units/nudge', { csrf, unitCode: '5003', back: '50' });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe('/dashboard/late-units?unit=50&nudge=sent&nudged=5003');
+    const nudge = await waitForText(sim, district.userId, 'กระตุ้น');
+    expect(nudge).toContain('หัวหน้า กระตุ้น');
+    expect(await (await dashGet(stack, sent.headers.get('location')!, jar)).text()).toContain('ส่งการกระตุ้นถึงศูนย์ดำรงธรรมอำเภอแม่แจ่มแล้ว');
+    const again = await post(jar, '/dashboard/late-units/nudge', { csrf, unitCode: '5003', back: '50' });
+    expect(again.headers.get('location')).toContain('nudge=already');
+    expect(await (await dashGet(stack, again.headers.get('location')!, jar)).text()).toContain('ได้รับการกระตุ้นแล้ว');
+    // Out of scope: a Lamphun unit from the Chiang Mai head.
+    const out = await post(jar, '/dashboard/late-units/nudge', { csrf, unitCode: '5101', back: '50' });
+    expect(out.headers.get('location')).toContain('nudge=out_of_scope');
+
+    // A plain officer sees no button and cannot nudge.
+    const plain = await signIn(stack, district.userId);
+    const plainPage = await (await dashGet(stack, '/dashboard/late-units', plain.jar)).text();
+    expect(plainPage).not.toContain('late-units/nudge');
+    expect((await post(plain.jar, '/dashboard/late-units/nudge', { csrf: csrfOf(plainPage), unitCode: '5003' })).status).toBe(403);
+  });
+});
