@@ -113,6 +113,11 @@ describe('supervisors act on the cases below them', () => {
     const headId = String((await rt.models.Officer.findOne({ lineUserId: u.head50.userId }).lean())!._id);
     expect(await rt.models.Audit.countDocuments({ caseId: id, officerId: headId, action: 'view_case' })).toBe(2);
 
+    // The late-units command counts it apart: nobody below can act on it, late or not yet.
+    const summary = await converse(sim, u.head50.userId, () => sim.sendText(u.head50.userId, 'หน่วยงานล่าช้า'));
+    expect(summary.text).toContain('หน่วยงานที่ยังไม่มีเจ้าหน้าที่ในระบบ 1 หน่วยงาน มีเรื่องค้าง 1 เรื่อง');
+    expect(summary.text).toContain('/officer/below?filter=unowned');
+
     // Takes it over from the card.
     const took = await postback(u.head50, `a=takeover&c=${id}`);
     expect(took.text).toContain(`ท่านรับเรื่อง ${trackingNo} ไว้ดำเนินการเองแล้ว`);

@@ -182,5 +182,6 @@ export const en: Copy = {
   citizenTakenOver: (trackingNo: string, unit: string, link: string) =>
     `Case ${trackingNo}: ${unit} has taken your case over and is handling it.\nKeep using the same tracking number.\nDetails: ${link}`,
   officerAssignedToYou: (trackingNo: string, byName: string, link: string) => `Case ${trackingNo}: ${byName} assigned it to you.\nDetails: ${link}`,
-  lateUnitsUnowned: (n: number) => `No officer on the system yet: ${n} open case(s)`,
+  lateUnitsUnowned: (units: number, cases: number, link: string) => `${units} unit(s) with no officer on the system yet hold ${cases} open case(s): take them over or assign them at ${link}`,
+  unownedUnitNote: 'No officer on the system yet',
 };
