@@ -6,6 +6,7 @@
  * units see nothing; the unit a complaint is about never sees it; a named officer gets an alert.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoOfficers } from '../app/demoOfficers.ts';
 import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { get as dashGet, seedCase, signIn, type Jar } from './helpers/dashboard.ts';
@@ -298,5 +299,16 @@ describe('supervisors on the web dashboard', () => {
     const plainPage = await (await dashGet(stack, '/dashboard/late-units', plain.jar)).text();
     expect(plainPage).not.toContain('late-units/nudge');
     expect((await post(plain.jar, '/dashboard/late-units/nudge', { csrf: csrfOf(plainPage), unitCode: '5003' })).status).toBe(403);
+  });
+});
+
+describe('demo officers (npm start with the simulator)', () => {
+  it('get the officers\' rich menu, the province head and the ministry the supervisors\' one', async () => {
+    const ids = await seedDemoOfficers(stack.rt, stack.sim);
+    const menuName = (userId: string) => (stack.sim.richMenus.get(stack.sim.userRichMenu(userId) ?? '') as { name?: string } | undefined)?.name ?? '';
+    const names = ids.map(menuName);
+    expect(names[0]).toMatch(/^rongrian-officer/);
+    expect(names[1]).toMatch(/^rongrian-supervisor/);
+    expect(names[2]).toMatch(/^rongrian-supervisor/);
   });
 });
