@@ -118,6 +118,8 @@ describe('supervisors act on the cases below them', () => {
     const summary = await converse(sim, u.head50.userId, () => sim.sendText(u.head50.userId, 'หน่วยงานล่าช้า'));
     expect(summary.text).toContain('หน่วยงานที่ยังไม่มีเจ้าหน้าที่ในระบบ 1 หน่วยงาน มีเรื่องค้าง 1 เรื่อง');
     expect(summary.text).toContain('/officer/below?filter=unowned');
+    const work = await converse(sim, u.head50.userId, () => sim.sendText(u.head50.userId, 'งานของฉัน'));
+    expect(work.text).toContain('หน่วยงานที่ยังไม่มีเจ้าหน้าที่ในระบบ 1 หน่วยงาน มีเรื่องค้าง 1 เรื่อง');
 
     // Takes it over from the card.
     const took = await postback(u.head50, `a=takeover&c=${id}`);

@@ -165,7 +165,7 @@ export const en: Copy = {
     '• Officer pages — your unit\'s cases: take, add progress, forward, close',
     '• "Take case" on a new-case alert — become its handler',
     '• Reminders (due soon) and nudges (overdue) come as one digest per run, in office hours',
-    ...(supervisor ? ['• Late units — units in your scope with overdue cases; press "Nudge" to prod them', '• Group code — link your unit\'s LINE group to its digests'] : []),
+    ...(supervisor ? ['• Late units — units in your scope with overdue cases; press "Nudge" to prod them', '• Group code — link your unit\'s LINE group to its digests', '• Officer pages > Units below — cases of the units you oversee (late / no officer yet): take over or assign'] : []),
   ].join('\n'),
   // Supervisors acting on the cases below them: take over, assign, unowned cases
   takeOver: 'Take over',
