@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import type { SimUser } from '../simulator/server.ts';
 import { startStack, waitForText, type Stack } from './helpers/stack.ts';
@@ -115,6 +116,45 @@ describe('a province head in the LIFF officer pages', () => {
     await page.goto(`${stack.web.url}/liff/?user=${head.userId}#/officer`);
     await ready(page, 'officer');
     await page.locator('.case-card', { hasText: hangDong.trackingNo }).waitFor({ timeout: WAIT });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
+
+describe('the same head on the web dashboard', () => {
+  async function desktop(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'th-TH', timezoneId: 'Asia/Bangkok' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    return page;
+  }
+  const dashShot = (page: Page, name: string) => page.screenshot({ path: new URL(`dashboard-supervisor-${name}.png`, SHOTS).pathname, fullPage: true });
+
+  it('assigns a case below to a named officer from its page, and nudges a late unit', async () => {
+    const c = await fileIn('5001', 'เมืองเชียงใหม่', 'ถนนเป็นหลุมลึกหน้าโรงเรียน เด็กนักเรียนเดินลำบาก');
+    await updateCaseGuarded(stack.rt.models, String(c._id), {}, { $set: { ackDueAt: new Date(Date.now() - 2 * 86400_000), resolveDueAt: new Date(Date.now() - 86400_000) } });
+    const page = await desktop();
+    await page.goto(`${stack.web.url}/dashboard/cases/${c.trackingNo}`);
+    await page.waitForURL(/\/oauth2\/v2\.1\/authorize/, { timeout: WAIT });
+    await page.locator('button.user', { hasText: head.displayName }).click();
+    await page.waitForURL((u) => u.pathname === `/dashboard/cases/${c.trackingNo}`, { timeout: WAIT });
+    await page.locator('#assign').waitFor({ timeout: WAIT });
+    await dashShot(page, '1-case');
+
+    await page.selectOption('#assign select[name=officerId]', { label: 'จนท. เมืองเชียงใหม่ · ศูนย์ดำรงธรรมอำเภอเมืองเชียงใหม่' });
+    await page.locator('#assign button[type=submit]').click();
+    await page.waitForURL(/done=assign/, { timeout: WAIT });
+    expect(await page.textContent('body')).toContain('มอบหมายเจ้าหน้าที่แล้ว');
+    expect(await stack.rt.models.Case.findById(c._id).lean()).toMatchObject({ unitCode: '5001', assignee: { name: 'จนท. เมืองเชียงใหม่' } });
+
+    await page.goto(`${stack.web.url}/dashboard/late-units?unit=50`);
+    const row = page.locator('tr', { hasText: 'ศูนย์ดำรงธรรมอำเภอเมืองเชียงใหม่' });
+    await row.locator('button.nudge').waitFor({ timeout: WAIT });
+    await dashShot(page, '2-late-units');
+    await row.locator('button.nudge').click();
+    await page.waitForURL(/nudge=sent/, { timeout: WAIT });
+    expect(await page.textContent('body')).toContain('ส่งการกระตุ้นถึงศูนย์ดำรงธรรมอำเภอเมืองเชียงใหม่แล้ว');
+    await dashShot(page, '3-nudged');
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });
