@@ -164,6 +164,11 @@ describe('supervisors act on the cases below them', () => {
     // The province officer now works it like any case of their unit.
     expect((await liff(u.officer50, 'GET', `/officer/cases/${id2}`)).status).toBe(200);
 
+    // A late press of รับเรื่องไว้เอง on a card: the case someone below has taken since stays theirs.
+    const r3 = await postback(u.head50, `a=takeover&c=${id1}`);
+    expect(r3.text).toContain(`เรื่อง ${inDistrict.trackingNo} มีผู้รับเรื่องแล้ว (จนท. เมือง)`);
+    expect((await rt.models.Case.findById(id1).lean())!.unitCode).toBe('5001');
+
     // An officer of an unrelated unit cannot be named; a plain officer cannot assign at all.
     const outsider = await stack.officer('5101', 'officer', 'จนท. ลำพูน');
     const outsiderId = String((await rt.models.Officer.findOne({ lineUserId: outsider.userId }).lean())!._id);

@@ -75,6 +75,12 @@ export async function view(caseId: string, ctx: Ctx, deps: ConversationDeps): Pr
 export async function takeOver(caseId: string, ctx: Ctx, deps: ConversationDeps): Promise<Message[]> {
   const officer = await officerOf(ctx, deps);
   if (!officer) return [text(ctx.t.notYourUnit)];
+  // A card is pressed late too: a case someone below has taken since is theirs (the LIFF page and the
+  // dashboard still let a supervisor take it over on purpose, with a reason).
+  const current = /^[0-9a-f]{24}$/.test(caseId) ? await deps.models.Case.findById(caseId, { assignee: 1, unitCode: 1, concernedUnitCode: 1, trackingNo: 1 }).lean<CaseDoc>() : null;
+  if (current?.assignee?.officerId && current.unitCode !== officer.unitCode && (await mayActOn(deps.models, officer, current))) {
+    return [text(ctx.t.alreadyTaken(current.trackingNo, current.assignee.name ?? '-'))];
+  }
   const r = await takeOverCase(deps, { caseId, officer: refOf(officer, ctx), reason: ctx.t.takeOverDefaultReason });
   if (r.ok) return [text(ctx.t.takenOverByYou(r.case.trackingNo))];
   if (r.reason === 'same_unit' && r.case) return accept(caseId, ctx, deps);
