@@ -5,7 +5,9 @@
  * LINE and closes it from the LIFF API, the citizen hearing of each step. Plain officers of other
  * units see nothing; the unit a complaint is about never sees it; a named officer gets an alert.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDPA_NOTICE_VERSION } from '../shared/pdpa.ts';
 import { seedDemoOfficers } from '../app/demoOfficers.ts';
 import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
@@ -163,6 +165,23 @@ describe('supervisors act on the cases below them', () => {
     await waitForText(sim, u.officer50.userId, `เรื่อง ${unowned.trackingNo}: หัวหน้า จังหวัด มอบหมายให้ท่าน`);
     // The province officer now works it like any case of their unit.
     expect((await liff(u.officer50, 'GET', `/officer/cases/${id2}`)).status).toBe(200);
+
+    // Forwarded to a district with nobody registered: the citizen is told who looks after it meanwhile.
+    const toForward = await directCase('help', { districtCode: '5001', districtName: 'เมืองเชียงใหม่' }, u.citizen);
+    const fwd = await liff(u.officer5001, 'POST', `/officer/cases/${toForward._id}/forward`, { unitCode: '5015', reason: 'เกิดเหตุในเขตอำเภอหางดง' });
+    expect(fwd.status).toBe(200);
+    const toldFwd = await waitForText(sim, u.citizen.userId, `เรื่องเลขที่ ${toForward.trackingNo}: ส่งต่อไปยัง${HANG_DONG}แล้ว`);
+    expect(toldFwd).toContain(`เรื่องของท่านจึงอยู่ในความดูแลของ${PROVINCE}`);
+
+    // Filed on the LIFF form in Hang Dong: the chat message is as honest as the chat intake's.
+    const filed = await liff(u.citizen, 'POST', '/cases', {
+      category: 'help', description: 'ไฟถนนดับทั้งซอยมาสามสัปดาห์ กลางคืนมืดมากและอันตราย',
+      location: { provinceCode: '50', districtCode: '5015' }, anonymous: false,
+      consent: { version: PDPA_NOTICE_VERSION, accepted: true }, clientRequestId: randomUUID(),
+    });
+    expect(filed.status).toBe(201);
+    const toldLiff = await waitForText(sim, u.citizen.userId, `เลขรับเรื่อง: ${filed.json.trackingNo}`);
+    expect(toldLiff).toContain(`${HANG_DONG}ยังไม่มีเจ้าหน้าที่ในระบบ เรื่องของท่านจึงแจ้งไปที่${PROVINCE}`);
 
     // A late press of รับเรื่องไว้เอง on a card: the case someone below has taken since stays theirs.
     const r3 = await postback(u.head50, `a=takeover&c=${id1}`);

@@ -48,7 +48,7 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
     // Filed on the LIFF form: the tracking number also goes into the chat (the chat intake answers by itself).
     if (event.data.via === 'liff') {
       // Honest about who holds it: a unit with nobody registered does not "contact you soon".
-      const held = await caseHolder(deps.models, c.unitCode);
+      const held = await caseHolder(deps.models, c.unitCode, c.concernedUnitCode);
       await tellCitizen(deps, event, c, async (t, lang) => (held.unowned && held.holder
         ? t.liffCaseCreatedUnowned(c.trackingNo, await unitName(deps.models, c.unitCode, lang), await unitName(deps.models, held.holder, lang), caseLink(deps.links, String(c._id)))
         : t.liffCaseCreated(c.trackingNo, await unitName(deps.models, c.unitCode, lang), caseLink(deps.links, String(c._id)))));
@@ -163,7 +163,11 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
     } else {
       deps.log.warn({ case: c.trackingNo, unit: event.unitCode }, 'forwarded case: no registered officer anywhere up the ladder');
     }
-    await tellCitizen(deps, event, c, async (t, lang) => t.citizenForwarded(c.trackingNo, await unitName(deps.models, event.unitCode, lang), caseLink(deps.links, String(c._id))));
+    // Honest about who holds it when the new unit has nobody registered yet.
+    const held = await caseHolder(deps.models, event.unitCode, c.concernedUnitCode);
+    await tellCitizen(deps, event, c, async (t, lang) => (held.unowned && held.holder
+      ? t.citizenForwardedUnowned(c.trackingNo, await unitName(deps.models, event.unitCode, lang), await unitName(deps.models, held.holder, lang), caseLink(deps.links, String(c._id)))
+      : t.citizenForwarded(c.trackingNo, await unitName(deps.models, event.unitCode, lang), caseLink(deps.links, String(c._id)))));
   },
 
   async 'case.taken_over'(deps, event, c) {

@@ -27,7 +27,7 @@ export const confirming: StateHandler = async (input, ctx, deps) => {
   };
   const unitName = await nameOf(created.unitCode);
   // Honest about who holds it: a district with nobody registered yet does not "take it within a day".
-  const held = await caseHolder(deps.models, created.unitCode);
+  const held = await caseHolder(deps.models, created.unitCode, created.concernedUnitCode);
   const reply = !held.unowned ? ctx.t.caseCreated(created.trackingNo, unitName)
     : held.holder ? ctx.t.caseCreatedUnowned(created.trackingNo, unitName, await nameOf(held.holder))
     : ctx.t.caseCreatedNobody(created.trackingNo, unitName);

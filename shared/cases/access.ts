@@ -80,13 +80,14 @@ export async function staffedUnits(models: Pick<Models, 'Officer'>, codes: strin
  * the nearest unit up the ladder with a registered officer (the one that was alerted). `unowned` says
  * the unit itself has nobody yet; `holder` is undefined when nobody anywhere up the ladder is registered.
  */
-export async function caseHolder(models: Pick<Models, 'Officer' | 'Unit'>, unitCode: string): Promise<{ unowned: boolean; holder?: string }> {
+export async function caseHolder(models: Pick<Models, 'Officer' | 'Unit'>, unitCode: string, concernedUnitCode?: string | null): Promise<{ unowned: boolean; holder?: string }> {
   if (await models.Officer.exists({ unitCode, active: true })) return { unowned: false, holder: unitCode };
   let code: string | null | undefined = unitCode;
   for (let i = 0; i < MAX_DEPTH && code; i++) {
     const unit: { parentCode?: string | null } | null = await models.Unit.findById(code, { parentCode: 1 }).lean();
     code = unit?.parentCode ?? (code === MINISTRY_UNIT_CODE ? null : MINISTRY_UNIT_CODE);
-    if (code && await models.Officer.exists({ unitCode: code, active: true, role: { $in: SUPERVISOR_ROLES } })) return { unowned: true, holder: code };
+    // Never the unit a complaint is about (the alert skips it too).
+    if (code && code !== concernedUnitCode && await models.Officer.exists({ unitCode: code, active: true, role: { $in: SUPERVISOR_ROLES } })) return { unowned: true, holder: code };
   }
   return { unowned: true };
 }

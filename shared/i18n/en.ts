@@ -182,6 +182,8 @@ export const en: Copy = {
   citizenTakenOver: (trackingNo: string, unit: string, link: string) =>
     `Case ${trackingNo}: ${unit} has taken your case over and is handling it.\nKeep using the same tracking number.\nDetails: ${link}`,
   officerAssignedToYou: (trackingNo: string, byName: string, link: string) => `Case ${trackingNo}: ${byName} assigned it to you.\nDetails: ${link}`,
+  citizenForwardedUnowned: (trackingNo: string, unit: string, holder: string, link: string) =>
+    `Case ${trackingNo}: forwarded to ${unit}. ${unit} has no officer on the system yet, so ${holder} is looking after your case.\nKeep using the same tracking number.\nDetails: ${link}`,
   lateUnitsUnowned: (units: number, cases: number, link: string) => `${units} unit(s) with no officer on the system yet hold ${cases} open case(s): take them over or assign them at ${link}`,
   unownedUnitNote: 'No officer on the system yet',
 };

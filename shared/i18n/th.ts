@@ -185,6 +185,8 @@ export const th = {
   citizenTakenOver: (trackingNo: string, unit: string, link: string) =>
     `เรื่องเลขที่ ${trackingNo}: ${unit}รับเรื่องของท่านไว้ดำเนินการเองแล้วค่ะ\nใช้เลขรับเรื่องเดิมติดตามได้ตามปกติ\nดูรายละเอียด: ${link}`,
   officerAssignedToYou: (trackingNo: string, byName: string, link: string) => `เรื่อง ${trackingNo}: ${byName} มอบหมายให้ท่านเป็นผู้รับผิดชอบค่ะ\nดูรายละเอียด: ${link}`,
+  citizenForwardedUnowned: (trackingNo: string, unit: string, holder: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ส่งต่อไปยัง${unit}แล้วค่ะ ขณะนี้${unit}ยังไม่มีเจ้าหน้าที่ในระบบ เรื่องของท่านจึงอยู่ในความดูแลของ${holder}\nใช้เลขรับเรื่องเดิมติดตามได้ตามปกติ\nดูรายละเอียด: ${link}`,
   lateUnitsUnowned: (units: number, cases: number, link: string) => `หน่วยงานที่ยังไม่มีเจ้าหน้าที่ในระบบ ${units} หน่วยงาน มีเรื่องค้าง ${cases} เรื่อง รับเรื่องไว้เองหรือมอบหมายเจ้าหน้าที่ได้ที่ ${link}`,
   unownedUnitNote: 'ยังไม่มีเจ้าหน้าที่ในระบบ',
 };
