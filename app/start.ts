@@ -5,20 +5,8 @@ import { startLocalServices } from '../shared/infra/launcher.ts';
 import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
 import { buildLiff } from '../liff/build.ts';
 import { onShutdown, runMain } from './main.ts';
-import { createRuntime, prepareDatabase, startWeb, startWorker, type Runtime } from './runtime.ts';
-
-/** Demo officers so the alert card has someone to reach: one district centre, and the ministry for everywhere else. */
-async function seedDemoOfficers(rt: Runtime, sim: LineSimulator) {
-  const people = [
-    { displayName: 'จนท. ศูนย์ดำรงธรรม อ.เมืองเชียงใหม่', unitCode: '5001', role: 'officer' as const },
-    { displayName: 'จนท. ศูนย์ดำรงธรรม จ.เชียงใหม่', unitCode: '50', role: 'head' as const },
-    { displayName: 'จนท. ศูนย์ดำรงธรรม กระทรวงมหาดไทย', unitCode: 'MOI', role: 'officer' as const },
-  ];
-  for (const p of people) {
-    const user = sim.addUser({ displayName: p.displayName, language: 'th', role: 'officer' });
-    await rt.models.Officer.updateOne({ lineUserId: user.userId }, { $set: { unitCode: p.unitCode, role: p.role, name: p.displayName, active: true } }, { upsert: true });
-  }
-}
+import { createRuntime, prepareDatabase, startWeb, startWorker } from './runtime.ts';
+import { seedDemoOfficers } from './demoOfficers.ts';
 
 /**
  * The README's first command: Redis, a MongoDB-compatible store, the bot, the workers and — with no

@@ -14,6 +14,9 @@ import type { Logger } from '../shared/logger.ts';
 import type { Models } from '../shared/models/index.ts';
 import type { WorkingCalendar } from '../shared/sla/calendar.ts';
 import { lateUnits } from '../shared/supervision/lateUnits.ts';
+import { staffedUnits, unitsBelow } from '../shared/cases/access.ts';
+import { OPEN_STATUSES } from '../shared/categories.ts';
+import { slaContext } from '../shared/sla/load.ts';
 import { formatDate, formatDateTime } from '../shared/thaiDate.ts';
 import { createDashboardSessionReader, loginRouter, type AuthConfig, type DashboardSession } from './auth.ts';
 import { COMPLETENESS_RULES } from './completeness.ts';
@@ -28,6 +31,18 @@ import { buildReport, fiscalYearOf, parsePeriod, periodLabel, reportFileName, to
 import { areaOf } from './area.ts';
 import { CLOSE_DAYS_CAP } from '../shared/reports/counters.ts';
 import { maskAddress, maskLineId, maskName, maskPhone } from './mask.ts';
+import { isSupervisorRole, mayActOn } from '../shared/cases/access.ts';
+import type { OfficerRef } from '../shared/cases/actor.ts';
+import { assignCaseToOfficer } from '../shared/cases/commands/assignCase.ts';
+import { closeCase } from '../shared/cases/commands/closeCase.ts';
+import { takeOverCase } from '../shared/cases/commands/takeOverCase.ts';
+import type { PublishEvents } from '../shared/cases/events.ts';
+import { isOpenStatus } from '../shared/categories.ts';
+import { en as enCopy } from '../shared/i18n/en.ts';
+import { th as thCopy } from '../shared/i18n/th.ts';
+import type { LineClient } from '../shared/line/client.ts';
+import { nudgeUnit } from '../shared/supervision/nudges.ts';
+import { sameToken } from './session.ts';
 import { thaiMonth } from '../shared/thaiDate.ts';
 
 /** The report engine (shared/reports/ buildReport), injected so the dashboard holds no second one. */
@@ -41,6 +56,11 @@ export interface DashboardDeps {
   calendar: WorkingCalendar;
   /** The official tables; default: shared/reports buildReport on these models. */
   buildReport?: BuildReport;
+  /**
+   * What supervisors' actions need (take over, assign, close a case; กระตุ้น a late unit): the domain
+   * events' queue and LINE. Absent: the dashboard only reads.
+   */
+  actions?: { publish: PublishEvents; line: LineClient };
 }
 
 const ASSETS = new URL('./web/', import.meta.url);
@@ -300,24 +320,86 @@ export function createDashboard(deps: DashboardDeps): Router {
   }));
 
   // -------- late units
+  const NUDGE_OUTCOMES = ['sent', 'already', 'not_late', 'nobody', 'out_of_scope'] as const;
+  const lateQuery = common.extend({ nudge: z.enum(NUDGE_OUTCOMES).optional(), nudged: code.optional() }).strict();
   async function lateTable(req: Request, res: Response) {
-    const q = parse(pageQuery, req);
+    const q = parse(lateQuery, req);
     const scope = await scopeOf(req, res, q.unit);
     const now = deps.clock.now();
-    return { scope, now, late: await lateUnits(deps.models, deps.calendar, scope.codes, now, 100) };
+    return { q, scope, now, late: await lateUnits(deps.models, deps.calendar, scope.codes, now, 100) };
   }
   r.get('/late-units', wrap(async (req, res) => {
-    const { scope, late } = await lateTable(req, res);
+    const { q, scope, late } = await lateTable(req, res);
+    const s = session(res);
+    // กระตุ้น: as in LINE (shared/supervision/nudges.ts): heads and executives, units in scope, once per unit per 4 h.
+    const canNudge = !!deps.actions && isSupervisorRole(s.principal.role);
+    const nudgeForm = (unitCode: string) => html`<form method="post" action="/dashboard/late-units/nudge" class="inline">
+      <input type="hidden" name="csrf" value="${s.csrf}"><input type="hidden" name="unitCode" value="${unitCode}"><input type="hidden" name="back" value="${scope.unit.code}">
+      <button type="submit" class="nudge">กระตุ้น <small>Nudge</small></button></form>`;
+    const [unowned, outcome] = await Promise.all([unownedIn(scope.codes, s.principal.unitCode), q.nudge ? nudgeNotice(q.nudge, q.nudged) : Promise.resolve(html``)]);
     await page(res, 'หน่วยงานล่าช้า', 'Late units', '/dashboard/late-units', html`
       ${await picker(res, scope, html``, '/dashboard/late-units')}
+      ${outcome}
       <p class="scope">${num(late.totalUnits)} หน่วยงานมีเรื่องเกินกำหนด รวม ${num(late.totalCases)} เรื่อง · ${num(late.totalUnits)} units with ${num(late.totalCases)} overdue cases (worst first)</p>
+      ${unowned.cases ? html`<p class="notice masked unowned">เรื่องค้างในหน่วยงานที่ยังไม่มีเจ้าหน้าที่ในระบบ ${num(unowned.cases)} เรื่อง (${num(unowned.units)} หน่วยงาน) · ${num(unowned.cases)} open cases held by ${num(unowned.units)} units with no registered officer: take them over or assign them from the case page.</p>` : ''}
       ${late.units.length ? html`<table class="data">
-        <thead><tr><th>#</th><th>หน่วยงาน <small>Unit</small></th><th class="n">เรื่องเกินกำหนด <small>Overdue</small></th><th class="n">ค้างนานสุด (วันทำการ) <small>Oldest, working days late</small></th><th>เรื่องที่ค้างนานสุด <small>Oldest case</small></th></tr></thead>
+        <thead><tr><th>#</th><th>หน่วยงาน <small>Unit</small></th><th class="n">เรื่องเกินกำหนด <small>Overdue</small></th><th class="n">ค้างนานสุด (วันทำการ) <small>Oldest, working days late</small></th><th>เรื่องที่ค้างนานสุด <small>Oldest case</small></th>${canNudge ? html`<th></th>` : ''}</tr></thead>
         <tbody>${late.units.map((u, i) => html`<tr><td>${i + 1}</td><td>${u.nameTh} <small class="code">${u.unitCode}</small></td><td class="n bad">${num(u.overdue)}</td><td class="n">${u.oldestDays}</td>
-          <td>${u.oldestTrackingNo ? html`<a href="/dashboard/cases/${u.oldestTrackingNo}">${u.oldestTrackingNo}</a> <small>${u.oldestDueAt ? `กำหนด ${formatDate(u.oldestDueAt)}` : ''}</small>` : '–'}</td></tr>`)}</tbody></table>`
+          <td>${u.oldestTrackingNo ? html`<a href="/dashboard/cases/${u.oldestTrackingNo}">${u.oldestTrackingNo}</a> <small>${u.oldestDueAt ? `กำหนด ${formatDate(u.oldestDueAt)}` : ''}</small>` : '–'}</td>${canNudge ? html`<td>${nudgeForm(u.unitCode)}</td>` : ''}</tr>`)}</tbody></table>`
         : html`<p class="notice good">ไม่มีหน่วยงานล่าช้า · No late units in this scope.</p>`}
       <p class="actions"><a class="button ghost" href="/dashboard/export/late-units.csv?unit=${scope.unit.code}">CSV</a> <a class="button ghost" href="/dashboard/export/late-units.xlsx?unit=${scope.unit.code}">XLSX</a></p>`);
   }));
+
+  /** Open cases of the units in scope that have no active registered officer (the supervisor's own unit excluded: they are there). */
+  async function unownedIn(codes: string[] | null, own: string): Promise<{ units: number; cases: number }> {
+    const inScope = codes ?? [own, ...(await unitsBelow(deps.models, own))];
+    const staffed = await staffedUnits(deps.models, inScope);
+    const empty = inScope.filter((c) => c !== own && !staffed.has(c));
+    let units = 0;
+    let cases = 0;
+    for (const code of empty) {
+      // Equality on unitCode (indexed); at most a handful of units have nobody yet.
+      const n = await deps.models.Case.countDocuments({ unitCode: code, status: { $in: OPEN_STATUSES } });
+      if (n) { units++; cases += n; }
+    }
+    return { units, cases };
+  }
+
+  async function nudgeNotice(outcome: (typeof NUDGE_OUTCOMES)[number], unitCode: string | undefined): Promise<Raw> {
+    const name = unitCode ? (await unitInfo(deps.models, unitCode))?.nameTh ?? unitCode : '';
+    const nameEn = unitCode ? (await deps.models.Unit.findById(unitCode, { nameEn: 1 }).lean())?.nameEn ?? unitCode : '';
+    const [t, e, tone] = outcome === 'sent' ? [`ส่งการกระตุ้นถึง${name}แล้ว`, `Nudge sent to ${nameEn}.`, 'good']
+      : outcome === 'already' ? [`${name}ได้รับการกระตุ้นแล้วภายใน 4 ชั่วโมงที่ผ่านมา`, `${nameEn} was nudged in the last 4 hours.`, 'masked']
+      : outcome === 'not_late' ? [thCopy.nudgeNotLate(name), enCopy.nudgeNotLate(nameEn), 'masked']
+      : outcome === 'nobody' ? [thCopy.nudgeNobody(name), enCopy.nudgeNobody(nameEn), 'masked']
+      : [thCopy.nudgeOutOfScope, enCopy.nudgeOutOfScope, 'masked'];
+    return html`<p class="notice ${tone}" role="status">${t} · ${e}</p>`;
+  }
+
+  const form = express.urlencoded({ extended: false, limit: '8kb' });
+  /** A POST from a dashboard page: the session's CSRF token must come with it. */
+  function checkCsrf(req: Request, res: Response): boolean {
+    const token = typeof req.body?.csrf === 'string' ? req.body.csrf : '';
+    if (sameToken(token, session(res).csrf)) return true;
+    errorPage(res, 403, 'คำขอไม่ถูกต้อง (CSRF)', 'The request did not come from the dashboard page.');
+    return false;
+  }
+
+  r.post('/late-units/nudge', form, wrap(async (req, res) => {
+    if (!checkCsrf(req, res)) return;
+    const s = session(res);
+    if (!deps.actions) return errorPage(res, 404, 'ไม่พบหน้านี้', 'Not found.');
+    if (!isSupervisorRole(s.principal.role)) return errorPage(res, 403, thCopy.supervisorsOnly, enCopy.supervisorsOnly);
+    const body = z.object({ unitCode: code, back: code.optional(), csrf: z.string() }).strict().safeParse(req.body);
+    if (!body.success) return errorPage(res, 400, 'ค่าที่ส่งมาไม่ถูกต้อง', 'unitCode: a unit code is required.');
+    const sup = await deps.models.Officer.findOne({ _id: s.principal.officerId, active: true }).lean();
+    if (!sup) return errorPage(res, 403, thCopy.supervisorsOnly, enCopy.supervisorsOnly);
+    const r2 = await nudgeUnit({ models: deps.models, line: deps.actions.line, clock: deps.clock, calendar: deps.calendar }, sup, body.data.unitCode);
+    const outcome = r2.ok ? 'sent' : r2.reason === 'not_supervisor' ? 'out_of_scope' : r2.reason;
+    const back = new URLSearchParams({ ...(body.data.back ? { unit: body.data.back } : {}), nudge: outcome, nudged: body.data.unitCode });
+    res.redirect(303, `/dashboard/late-units?${back}`);
+  }));
+
   r.get('/export/late-units.:ext', wrap(async (req, res) => {
     const ext = exportFormat(req);
     const { scope, late, now } = await lateTable(req, res);
@@ -456,6 +538,8 @@ export function createDashboard(deps: DashboardDeps): Router {
     const c = await deps.models.Case.findOne({ trackingNo }).lean();
     // Outside the scope answers as "not found": a district officer learns nothing about another province's cases.
     if (!c) return notFound();
+    // Nobody sees a complaint about their own unit's officials, not even masked.
+    if (c.concernedUnitCode && c.concernedUnitCode === s.principal.unitCode) return notFound();
     try { await resolveScope(deps.models, s.principal, c.unitCode); } catch { return notFound(); }
     const assigned = s.principal.unitCode === c.unitCode;
     await deps.models.Audit.create({
@@ -473,7 +557,10 @@ export function createDashboard(deps: DashboardDeps): Router {
         <dt>ชื่อ <small>Name</small></dt><dd>${assigned ? cp.name || '–' : maskName(cp.name)}</dd>
         <dt>โทรศัพท์ <small>Phone</small></dt><dd>${assigned ? cp.phone || '–' : maskPhone(cp.phone)}</dd>
         <dt>LINE</dt><dd>${assigned ? cp.lineUserId || '–' : maskLineId(cp.lineUserId)}</dd>`;
+    const done = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
+    const forms = await supervisorForms(s, c);
     await page(res, `เรื่อง ${c.trackingNo}`, 'Case detail', '/dashboard/cases', html`
+      ${done ? html`<p class="notice good" role="status">${done}</p>` : ''}
       ${assigned ? html`<p class="notice">ท่านเป็นหน่วยงานผู้รับผิดชอบ จึงเห็นข้อมูลส่วนบุคคล การเปิดดูนี้ถูกบันทึกไว้ · You are the assigned unit: personal data is shown and this view is audited.</p>`
         : html`<p class="notice masked">ข้อมูลส่วนบุคคลถูกปิดบัง (เฉพาะหน่วยงานผู้รับผิดชอบเห็นได้) การเปิดดูนี้ถูกบันทึกไว้ · Personal data is masked (only the assigned unit sees it); this view is audited.</p>`}
       <section class="detail">
@@ -496,7 +583,68 @@ export function createDashboard(deps: DashboardDeps): Router {
         ${c.survey?.score ? html`<p>ความพึงพอใจ ${c.survey.score}/5</p>` : ''}
         <h2>ลำดับเหตุการณ์ <small>Timeline</small></h2>
         <ol class="timeline">${(c.timeline ?? []).map((t) => html`<li><time>${formatDateTime(new Date(t.at))}</time> <b>${ACTION_TH[t.action] ?? t.action}</b> ${t.by?.kind === 'officer' ? t.by.name ?? '' : t.by?.kind === 'citizen' ? (assigned ? 'ผู้ร้อง' : 'ผู้ร้อง') : 'ระบบ'}${t.note ? html` — ${t.note}` : ''}</li>`)}</ol>
-      </section>`);
+      </section>
+      ${forms}`);
+  }));
+
+  // -------- supervisors act on a case from its page: take over, assign to a named officer, close
+  const refOf = (s: DashboardSession): OfficerRef => ({ id: s.principal.officerId, name: s.principal.name || 'เจ้าหน้าที่', unitCode: s.principal.unitCode, role: s.principal.role });
+
+  async function supervisorForms(s: DashboardSession, c: { _id: unknown; trackingNo: string; unitCode: string; status: string; concernedUnitCode?: string | null }): Promise<Raw> {
+    if (!deps.actions || !isSupervisorRole(s.principal.role) || !isOpenStatus(c.status) || !(await mayActOn(deps.models, s.principal, c))) return html``;
+    const units = [...new Set([c.unitCode, s.principal.unitCode])];
+    const officers = (await Promise.all(units.map((u) => deps.models.Officer.find({ unitCode: u, active: true }, { name: 1, unitCode: 1 }).lean()))).flat();
+    const unitName = async (u: string) => (await unitInfo(deps.models, u))?.nameTh ?? u;
+    const names = new Map(await Promise.all(units.map(async (u) => [u, await unitName(u)] as const)));
+    const csrf = html`<input type="hidden" name="csrf" value="${s.csrf}">`;
+    const base = `/dashboard/cases/${c.trackingNo}`;
+    return html`<section class="supervise" aria-labelledby="sup-h">
+      <h2 id="sup-h">การดำเนินการของหัวหน้าหน่วยงาน <small>Supervisor actions</small></h2>
+      ${c.unitCode !== s.principal.unitCode ? html`<form method="post" action="${base}/takeover" class="action" id="takeover">${csrf}
+        <h3>รับเรื่องไว้เอง <small>Take over</small></h3>
+        <p>เรื่องจะย้ายมาที่${names.get(s.principal.unitCode)} โดยท่านเป็นผู้รับผิดชอบ ผู้ร้องจะได้รับแจ้ง · The case moves to your unit with you as its handler; the complainant is told.</p>
+        <label>เหตุผล <small>Reason</small><textarea name="reason" required minlength="5" maxlength="1000" rows="2"></textarea></label>
+        <button type="submit">รับเรื่องไว้เอง <small>Take over</small></button></form>` : ''}
+      <form method="post" action="${base}/assign" class="action" id="assign">${csrf}
+        <h3>มอบหมายเจ้าหน้าที่ <small>Assign an officer</small></h3>
+        <label>เจ้าหน้าที่ <small>Officer</small><select name="officerId" required><option value="">—</option>${officers.map((o) => html`<option value="${String(o._id)}">${o.name || '-'} · ${names.get(o.unitCode) ?? o.unitCode}</option>`)}</select></label>
+        <button type="submit">มอบหมาย <small>Assign</small></button></form>
+      <form method="post" action="${base}/close" class="action" id="close">${csrf}
+        <h3>ยุติเรื่อง <small>Close</small></h3>
+        <label>ผลการดำเนินการ (แจ้งผู้ร้อง) <small>Result, told to the complainant</small><textarea name="summary" required minlength="5" maxlength="2000" rows="2"></textarea></label>
+        <button type="submit">ยุติเรื่อง <small>Close</small></button></form>
+    </section>`;
+  }
+
+  const ACTION_BODIES = {
+    takeover: z.object({ csrf: z.string(), reason: z.string().trim().min(5, 'เหตุผล 5–1000 ตัวอักษร (reason: 5–1000 characters)').max(1000, 'เหตุผล 5–1000 ตัวอักษร (reason: 5–1000 characters)') }).strict(),
+    assign: z.object({ csrf: z.string(), officerId: z.string().regex(/^[0-9a-f]{24}$/, 'กรุณาเลือกเจ้าหน้าที่ (choose an officer)') }).strict(),
+    close: z.object({ csrf: z.string(), summary: z.string().trim().min(5, 'ผลการดำเนินการ 5–2000 ตัวอักษร (result: 5–2000 characters)').max(2000, 'ผลการดำเนินการ 5–2000 ตัวอักษร (result: 5–2000 characters)') }).strict(),
+  };
+  r.post('/cases/:trackingNo/:action', form, wrap(async (req, res) => {
+    const action = String(req.params.action) as keyof typeof ACTION_BODIES;
+    const trackingNo = String(req.params.trackingNo);
+    const notFound = () => errorPage(res, 404, 'ไม่พบเรื่องนี้ในขอบเขตของท่าน', 'No such case in your scope.');
+    if (!(action in ACTION_BODIES) || !deps.actions || !/^\d{4}-\d{1,8}$/.test(trackingNo)) return notFound();
+    if (!checkCsrf(req, res)) return;
+    const s = session(res);
+    if (!isSupervisorRole(s.principal.role)) return errorPage(res, 403, thCopy.supervisorsOnly, enCopy.supervisorsOnly);
+    const c = await deps.models.Case.findOne({ trackingNo }, { unitCode: 1, concernedUnitCode: 1 }).lean();
+    if (!c || !(await mayActOn(deps.models, s.principal, c))) return notFound();
+    const body = ACTION_BODIES[action].safeParse(req.body);
+    if (!body.success) return errorPage(res, 400, 'ค่าที่ส่งมาไม่ถูกต้อง', body.error.issues.map((i) => i.message).join('; '));
+    const cmd = { models: deps.models, clock: deps.clock, publish: deps.actions.publish, sla: slaContext() };
+    const me = refOf(s);
+    const caseId = String(c._id);
+    const b = body.data as Record<string, string>;
+    const r2 = action === 'takeover' ? await takeOverCase(cmd, { caseId, officer: me, reason: b.reason! })
+      : action === 'assign' ? await assignCaseToOfficer(cmd, { caseId, by: me, officerId: b.officerId! })
+      : await closeCase(cmd, { caseId, officer: me, summary: b.summary! });
+    if (r2.ok) return void res.redirect(303, `/dashboard/cases/${trackingNo}?done=${action}`);
+    if (r2.reason === 'not_found') return notFound();
+    if (r2.reason === 'unknown_officer') return errorPage(res, 400, 'ไม่พบเจ้าหน้าที่นี้ในหน่วยงานของเรื่องหรือหน่วยงานของท่าน', 'No such officer in the case\'s unit or yours.');
+    if (r2.reason === 'same_unit') return errorPage(res, 400, 'เรื่องนี้อยู่ที่หน่วยงานของท่านแล้ว', 'The case is already with your unit.');
+    return errorPage(res, 409, 'เรื่องนี้ปิดแล้ว หรือไม่อยู่ในสถานะที่ทำรายการนี้ได้', 'This case is closed or not in a state that allows this.');
   }));
 
   // -------- errors of this router: the officer sees a page, not a stack
@@ -527,8 +675,16 @@ function levelPrefix(u: UnitInfo): string {
 }
 
 
+/** What the case page says after a supervisor's action (`?done=`). */
+const DONE: Record<string, string> = {
+  takeover: 'รับเรื่องไว้ดำเนินการเองแล้ว ผู้ร้องได้รับแจ้งแล้ว · Taken over; the complainant has been told.',
+  assign: 'มอบหมายเจ้าหน้าที่แล้ว เจ้าหน้าที่ได้รับแจ้งทาง LINE · Assigned; the officer was alerted on LINE.',
+  close: 'ยุติเรื่องแล้ว ผู้ร้องได้รับแจ้งผลและแบบประเมิน · Closed; the complainant got the result and the survey.',
+};
+
 /** Timeline steps as officers say them. */
 const ACTION_TH: Record<string, string> = {
+  taken_over: 'หัวหน้าหน่วยงานรับเรื่องไว้ดำเนินการเอง',
   opened: 'รับเรื่อง', assigned: 'เจ้าหน้าที่รับเรื่อง', note: 'บันทึกความคืบหน้า', internal_note: 'บันทึกภายใน (เฉพาะเจ้าหน้าที่)', asked: 'ขอข้อมูลเพิ่มจากผู้ร้อง', info_added: 'ผู้ร้องเพิ่มข้อมูล',
   forwarded: 'ส่งต่อหน่วยงาน', escalated: 'แจ้งหน่วยงานระดับสูงขึ้น (ล่าช้า)', closed: 'ยุติเรื่อง', rejected: 'ไม่รับเรื่อง', withdrawn: 'ผู้ร้องถอนเรื่อง',
   survey: 'ผู้ร้องประเมินความพึงพอใจ', line_linked: 'เชื่อมกับบัญชี LINE ของผู้ร้อง',

@@ -171,6 +171,15 @@ describe('hot-path queries are answered by an index', () => {
     expect((await liff(officer.userId, 'POST', `${officerCase}/preview`, { kind: 'update', text: 'ประสานการไฟฟ้าแล้ว' })).status).toBe(200);
     expect((await liff(officer.userId, 'GET', `${officerCase}/forward-targets?q=${encodeURIComponent('หางดง')}`)).status).toBe(200);
     expect((await liff(officer.userId, 'POST', `${officerCase}/internal-notes`, { text: 'โทรหาการไฟฟ้าแล้ว' })).status).toBe(200);
+
+    // A province head on the units below (one query per unit), the late-units reply with its unowned count, a take-over.
+    const head = await stack.officer('50', 'head', 'หัวหน้า จังหวัด');
+    expect((await liff(head.userId, 'GET', '/officer/below/units')).status).toBe(200);
+    expect((await liff(head.userId, 'GET', '/officer/below/cases?filter=unowned')).status).toBe(200);
+    expect((await liff(head.userId, 'GET', '/officer/below/cases?unit=5001')).json.length).toBeGreaterThan(0);
+    expect((await liff(head.userId, 'GET', `/officer/cases/${created.json.id}/officers`)).status).toBe(200);
+    expect((await liff(head.userId, 'POST', `/officer/cases/${created.json.id}/takeover`, { reason: 'หัวหน้ารับไว้ดำเนินการเอง' })).status).toBe(200);
+    await converse(sim, head.userId, () => sim.sendPostback(head.userId, `a=view&c=${caseId}`));
     await drained(stack);
     recording = false;
 

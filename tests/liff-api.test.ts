@@ -676,6 +676,9 @@ describe('OpenAPI document', () => {
       'POST /liff/api/officer/cases/{id}/reject', 'POST /liff/api/officer/cases/{id}/uploads', 'POST /liff/api/uploads',
       'POST /liff/api/officer/cases/{id}/internal-notes', 'POST /liff/api/officer/cases/{id}/preview', 'GET /liff/api/officer/templates',
       'GET /liff/api/officer/cases/{id}/templates', 'GET /liff/api/officer/cases/{id}/forward-targets',
+      // Supervisors (the units below): docs/supervisors.md
+      'GET /liff/api/officer/below/units', 'GET /liff/api/officer/below/cases', 'GET /liff/api/officer/cases/{id}/officers',
+      'POST /liff/api/officer/cases/{id}/takeover', 'POST /liff/api/officer/cases/{id}/assign',
     ].sort());
     const create = doc.paths['/liff/api/cases'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '413', '429']));

@@ -97,14 +97,15 @@ describe('officer alert and รับเรื่อง', () => {
     await stack.rt.models.Officer.deleteMany({});
   });
 
-  it('with nobody registered at the unit, the alert climbs the ladder instead of being lost', async () => {
+  it('with nobody registered at the unit, the alert climbs the ladder to a supervisor who can take it over', async () => {
     const { sim } = stack;
-    const ministry = await stack.officer('MOI', 'officer', 'ส่วนกลาง');
+    const ministry = await stack.officer('MOI', 'head', 'ส่วนกลาง');
     const citizen = await stack.citizen();
     const c = await fileCase('help', citizen.userId, 'routing-4');
     const [alert] = await sim.waitForMessages(ministry.userId, 1);
     expect(JSON.stringify(alert.messages[0])).toContain('ยังไม่มีเจ้าหน้าที่ลงทะเบียน');
     expect(alert.messages[0].altText).toContain(c.trackingNo);
+    expect(alert.messages[0].contents.footer.contents[0].action).toMatchObject({ label: 'รับเรื่องไว้เอง', data: `a=takeover&c=${c._id}` });
     await stack.rt.models.Officer.deleteMany({});
   });
 });

@@ -11,6 +11,7 @@ import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { formatDateTime } from '../shared/thaiDate.ts';
 import { caseAlertCard } from './messages/caseAlert.ts';
 import { citizenLangOf, citizenMessage } from '../shared/cases/citizenMessages.ts';
+import { caseHolder, SUPERVISOR_ROLES, type OfficerRole } from '../shared/cases/access.ts';
 
 export interface NotifyDeps {
   models: Models;
@@ -22,12 +23,15 @@ export interface NotifyDeps {
 
 /**
  * Officers to alert for a unit. If nobody there has registered yet, the alert goes up the ladder
- * rather than into the void — a case nobody hears about is a lost case.
+ * rather than into the void — a case nobody hears about is a lost case. Up the ladder only
+ * supervisors are alerted: they may act on the cases below (shared/cases/access.ts), plain officers may not.
  */
-async function recipientsFor(models: Models, unitCode: string): Promise<{ unitCode: string; lineUserIds: string[] }> {
+async function recipientsFor(models: Models, unitCode: string, concernedUnitCode?: string | null): Promise<{ unitCode: string; lineUserIds: string[] }> {
   let code = unitCode;
   for (let hops = 0; hops < 4; hops++) {
-    const officers = await models.Officer.find({ unitCode: code, active: true, role: { $in: ['officer', 'head'] } }, { lineUserId: 1 }).lean();
+    const roles: OfficerRole[] = code === unitCode ? ['officer', 'head'] : [...SUPERVISOR_ROLES];
+    // A complaint about a unit's officials never reaches that unit, not even up the ladder.
+    const officers = code === concernedUnitCode ? [] : await models.Officer.find({ unitCode: code, active: true, role: { $in: roles } }, { lineUserId: 1 }).lean();
     if (officers.length) return { unitCode: code, lineUserIds: officers.map((o) => o.lineUserId) };
     if (code === MINISTRY_UNIT_CODE) break;
     code = parentUnitCode(code);
@@ -45,20 +49,25 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
   if (event.type === 'case.opened') {
     // Filed on the LIFF form: the tracking number also goes into the chat (the chat intake answers by itself).
     if (event.data.via === 'liff') {
-      await tellCitizen(deps, event, c, async (t, lang) => t.liffCaseCreated(c.trackingNo, await unitName(deps.models, c.unitCode, lang), caseLink(deps.links, String(c._id))));
+      // Honest about who holds it: a unit with nobody registered does not "contact you soon".
+      const held = await caseHolder(deps.models, c.unitCode, c.concernedUnitCode);
+      await tellCitizen(deps, event, c, async (t, lang) => (held.unowned && held.holder
+        ? t.liffCaseCreatedUnowned(c.trackingNo, await unitName(deps.models, c.unitCode, lang), await unitName(deps.models, held.holder, lang), caseLink(deps.links, String(c._id)))
+        : t.liffCaseCreated(c.trackingNo, await unitName(deps.models, c.unitCode, lang), caseLink(deps.links, String(c._id)))));
     }
-    const to = await recipientsFor(deps.models, c.unitCode);
+    const to = await recipientsFor(deps.models, c.unitCode, c.concernedUnitCode);
     if (!to.lineUserIds.length) {
       deps.log.warn({ case: c.trackingNo, unit: c.unitCode }, 'no registered officer anywhere up the ladder');
       return;
     }
     let note: string | undefined;
-    if (to.unitCode !== c.unitCode) {
+    const escalated = to.unitCode !== c.unitCode;
+    if (escalated) {
       const unit = await deps.models.Unit.findById(c.unitCode).lean();
-      note = th.escalatedNoOfficer(unit?.nameTh ?? c.unitCode);
+      note = `${th.escalatedNoOfficer(unit?.nameTh ?? c.unitCode)}\n${th.escalatedTakeOverHint}`;
     }
     // The deadline stored on the case (its unit's policy, the holiday overrides); older cases: the channel default.
-    const card = caseAlertCard(c, { ackDueAt: c.ackDueAt ?? ackDueAt(c.channel, (c.receivedAt ?? c.createdAt) as Date), note });
+    const card = caseAlertCard(c, { ackDueAt: c.ackDueAt ?? ackDueAt(c.channel, (c.receivedAt ?? c.createdAt) as Date), note, takeOver: escalated });
     await deps.line.multicast(to.lineUserIds, [card], `${event.id}:officers`);
     return;
   }
@@ -68,6 +77,7 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
     const officers = await deps.models.Officer.find({ unitCode: c.unitCode, active: true }, { lineUserId: 1 }).lean();
     const others = officers.filter((o) => String(o._id) !== officerId).map((o) => o.lineUserId);
     if (others.length) await deps.line.multicast(others, [{ type: 'text', text: th.takenNotice(c.trackingNo, officerName) }], `${event.id}:others`);
+    if (event.data.assignedById) await tellAssignee(deps, event, c, officerId);
     if (c.complainant?.lineUserId) {
       const lang = (c.complainant.lang as Lang) ?? 'th';
       const text = copy(lang).caseAssignedToCitizen(c.trackingNo, await unitName(deps.models, c.unitCode, lang));
@@ -112,6 +122,15 @@ async function tellOfficers(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, text
   if (to.length) await deps.line.multicast(to, [{ type: 'text', text }], `${event.id}:officers:${c.unitCode}`);
 }
 
+/** The officer a supervisor named for a case: a LINE alert with the link to it. */
+async function tellAssignee(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, officerId: string): Promise<void> {
+  if (!/^[0-9a-f]{24}$/.test(officerId)) return;
+  const o = await deps.models.Officer.findOne({ _id: officerId, active: true }, { lineUserId: 1 }).lean();
+  if (!o) return;
+  const by = String(event.data.assignedByName ?? event.data.officerName ?? '');
+  await deps.line.push(o.lineUserId, [{ type: 'text', text: th.officerAssignedToYou(c.trackingNo, by, officerCaseLink(deps.links, String(c._id))) }], `${event.id}:assignee`);
+}
+
 const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   async 'case.info_added'(deps, event, c) {
     await tellOfficers(deps, event, c, th.officerInfoAdded(c.trackingNo, officerCaseLink(deps.links, String(c._id))));
@@ -132,7 +151,7 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
 
   async 'case.forwarded'(deps, event, c) {
     // Officers of the unit it went to get the alert card, as for a new case (up the ladder if nobody is registered there).
-    const to = await recipientsFor(deps.models, event.unitCode);
+    const to = await recipientsFor(deps.models, event.unitCode, c.concernedUnitCode);
     if (to.lineUserIds.length) {
       const from = String(event.data.fromUnitCode ?? '');
       const notes = [th.forwardedFrom(await unitName(deps.models, from, 'th'), entryNote(c, event))];
@@ -146,7 +165,23 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
     } else {
       deps.log.warn({ case: c.trackingNo, unit: event.unitCode }, 'forwarded case: no registered officer anywhere up the ladder');
     }
-    await tellCitizen(deps, event, c, async (t, lang) => t.citizenForwarded(c.trackingNo, await unitName(deps.models, event.unitCode, lang), caseLink(deps.links, String(c._id))));
+    // Honest about who holds it when the new unit has nobody registered yet.
+    const held = await caseHolder(deps.models, event.unitCode, c.concernedUnitCode);
+    await tellCitizen(deps, event, c, async (t, lang) => (held.unowned && held.holder
+      ? t.citizenForwardedUnowned(c.trackingNo, await unitName(deps.models, event.unitCode, lang), await unitName(deps.models, held.holder, lang), caseLink(deps.links, String(c._id)))
+      : t.citizenForwarded(c.trackingNo, await unitName(deps.models, event.unitCode, lang), caseLink(deps.links, String(c._id)))));
+  },
+
+  async 'case.taken_over'(deps, event, c) {
+    const from = String(event.data.fromUnitCode ?? '');
+    const by = String(event.data.officerName ?? '');
+    const unitTh = await unitName(deps.models, event.unitCode, 'th');
+    // Whoever was alerted below (the unit's officers, if any registered since) need not act any more.
+    const below = (await deps.models.Officer.find({ unitCode: from, active: true }, { lineUserId: 1 }).lean()).map((o) => o.lineUserId);
+    if (below.length) await deps.line.multicast(below, [{ type: 'text', text: th.takenOverNotice(c.trackingNo, unitTh, by) }], `${event.id}:from`);
+    const assigneeId = String(event.data.assigneeId ?? '');
+    if (assigneeId && assigneeId !== String(event.data.officerId ?? '')) await tellAssignee(deps, event, c, assigneeId);
+    await tellCitizen(deps, event, c, async (t, lang) => t.citizenTakenOver(c.trackingNo, await unitName(deps.models, event.unitCode, lang), caseLink(deps.links, String(c._id))));
   },
 
   async 'case.closed'(deps, event, c) {

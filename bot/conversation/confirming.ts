@@ -1,4 +1,5 @@
 import type { SubjectCategoryCode } from '../../shared/categories.ts';
+import { caseHolder } from '../../shared/cases/access.ts';
 import { openCase } from '../../shared/cases/commands/openCase.ts';
 import { district, province, subdistrict } from '../../shared/geo/index.ts';
 import { text } from '../messages/build.ts';
@@ -35,7 +36,15 @@ export const confirming: StateHandler = async (input, ctx, deps) => {
     consent: { version: d.consent.version, at: new Date(d.consent.at) },
     by: { kind: 'citizen', id: ctx.userId, name: ctx.displayName },
   });
-  const unit = await deps.models.Unit.findById(created.unitCode).lean();
-  const unitName = unit ? (ctx.lang === 'en' ? unit.nameEn : unit.nameTh) : created.unitCode;
-  return { replies: [text(ctx.t.caseCreated(created.trackingNo, unitName), menuItems(ctx))], state: 'idle', draft: {} };
+  const nameOf = async (code: string) => {
+    const unit = await deps.models.Unit.findById(code).lean();
+    return unit ? (ctx.lang === 'en' ? unit.nameEn : unit.nameTh) : code;
+  };
+  const unitName = await nameOf(created.unitCode);
+  // Honest about who holds it: a district with nobody registered yet does not "take it within a day".
+  const held = await caseHolder(deps.models, created.unitCode, created.concernedUnitCode);
+  const reply = !held.unowned ? ctx.t.caseCreated(created.trackingNo, unitName)
+    : held.holder ? ctx.t.caseCreatedUnowned(created.trackingNo, unitName, await nameOf(held.holder))
+    : ctx.t.caseCreatedNobody(created.trackingNo, unitName);
+  return { replies: [text(reply, menuItems(ctx))], state: 'idle', draft: {} };
 };

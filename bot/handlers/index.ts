@@ -7,7 +7,7 @@ import { step } from '../conversation/step.ts';
 import { DRAFT_TTL_MS, type ConversationDeps, type Ctx, type Draft, type Input, type StateName } from '../conversation/types.ts';
 import { text, type Message } from '../messages/build.ts';
 import { LINK_MESSAGE, linkCase, type LinkFailures } from './linkCase.ts';
-import { accept, register, REGISTER_PATTERN, view } from './officer.ts';
+import { accept, register, REGISTER_PATTERN, takeOver, view } from './officer.ts';
 import { deletePhotos } from '../media.ts';
 import { englishRichMenu } from '../richMenu.ts';
 import { linkOfficerMenu, MY_WORK_PATTERN, myWorkReply, OFFICER_HELP_PATTERN, officerHelpReply } from './officerMenu.ts';
@@ -64,6 +64,7 @@ async function officerAction(input: Input, ctx: Ctx, deps: BotDeps, failures: Li
   if (input.kind === 'postback' && !input.step && input.value) {
     if (input.action === 'accept') return accept(input.value, ctx, deps);
     if (input.action === 'view') return view(input.value, ctx, deps);
+    if (input.action === 'takeover') return takeOver(input.value, ctx, deps);
     if (input.action === 'nudgeUnit') return nudgeReply(input.value, ctx, deps);
   }
   return undefined;

@@ -1,5 +1,8 @@
 import { STATUS_LABELS } from '../../shared/categories.ts';
 import { assignCase } from '../../shared/cases/commands/assignCase.ts';
+import { mayActOn } from '../../shared/cases/access.ts';
+import { takeOverCase } from '../../shared/cases/commands/takeOverCase.ts';
+import type { OfficerRef } from '../../shared/cases/actor.ts';
 import type { Copy } from '../../shared/i18n/index.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
 import { redeemOfficerInvite } from '../../shared/officers/invites.ts';
@@ -22,12 +25,16 @@ async function officerOf(ctx: Ctx, deps: ConversationDeps) {
   return deps.models.Officer.findOne({ lineUserId: ctx.userId, active: true }).lean();
 }
 
+function refOf(officer: NonNullable<Awaited<ReturnType<typeof officerOf>>>, ctx: Ctx): OfficerRef {
+  return { id: String(officer._id), name: officer.name || ctx.displayName, unitCode: officer.unitCode, role: officer.role };
+}
+
 /** รับเรื่อง from the alert card. */
 export async function accept(caseId: string, ctx: Ctx, deps: ConversationDeps): Promise<Message[]> {
   const officer = await officerOf(ctx, deps);
   if (!officer) return [text(ctx.t.notYourUnit)];
-  const result = await assignCase(deps, { caseId, officer: { id: String(officer._id), name: officer.name || ctx.displayName, unitCode: officer.unitCode } });
-  if (result.ok) return [text(ctx.t.acceptedByYou(result.case.trackingNo))];
+  const result = await assignCase(deps, { caseId, officer: refOf(officer, ctx) });
+  if (result.ok) return [text(result.case.unitCode === officer.unitCode && result.case.timeline.at(-1)?.action === 'taken_over' ? ctx.t.takenOverByYou(result.case.trackingNo) : ctx.t.acceptedByYou(result.case.trackingNo))];
   if (result.reason === 'taken' && result.case) {
     // Pressing twice is not an error for the one who has it.
     if (result.case.assignee?.officerId === String(officer._id)) return [text(ctx.t.acceptedByYou(result.case.trackingNo))];
@@ -54,12 +61,30 @@ export function caseDetails(c: CaseDoc, ctx: Ctx, t: Copy): string {
   return lines.filter((l, i) => l !== '' || i === 8).join('\n');
 }
 
-/** ดูรายละเอียด: personal data only to officers of the case's unit, and every look is audited. */
+/** ดูรายละเอียด: personal data only to officers who may act on the case (shared/cases/access.ts), and every look is audited. */
 export async function view(caseId: string, ctx: Ctx, deps: ConversationDeps): Promise<Message[]> {
   const officer = await officerOf(ctx, deps);
   if (!officer || !/^[0-9a-f]{24}$/.test(caseId)) return [text(ctx.t.notYourUnit)];
-  const c = await deps.models.Case.findOne({ _id: caseId, unitCode: officer.unitCode }).lean<CaseDoc>();
-  if (!c) return [text(ctx.t.notYourUnit)];
+  const c = await deps.models.Case.findById(caseId).lean<CaseDoc>();
+  if (!c || !(await mayActOn(deps.models, officer, c))) return [text(ctx.t.notYourUnit)];
   await deps.models.Audit.create({ at: deps.clock.now(), officerId: String(officer._id), lineUserId: ctx.userId, caseId, action: 'view_case' });
   return [text(caseDetails(c, ctx, ctx.t))];
+}
+
+/** รับเรื่องไว้เอง from an escalated card: the supervisor's unit takes the case, assigned to them. */
+export async function takeOver(caseId: string, ctx: Ctx, deps: ConversationDeps): Promise<Message[]> {
+  const officer = await officerOf(ctx, deps);
+  if (!officer) return [text(ctx.t.notYourUnit)];
+  // A card is pressed late too: a case someone below has taken since is theirs (the LIFF page and the
+  // dashboard still let a supervisor take it over on purpose, with a reason).
+  const current = /^[0-9a-f]{24}$/.test(caseId) ? await deps.models.Case.findById(caseId, { assignee: 1, unitCode: 1, concernedUnitCode: 1, trackingNo: 1 }).lean<CaseDoc>() : null;
+  if (current?.assignee?.officerId && current.unitCode !== officer.unitCode && (await mayActOn(deps.models, officer, current))) {
+    return [text(ctx.t.alreadyTaken(current.trackingNo, current.assignee.name ?? '-'))];
+  }
+  const r = await takeOverCase(deps, { caseId, officer: refOf(officer, ctx), reason: ctx.t.takeOverDefaultReason });
+  if (r.ok) return [text(ctx.t.takenOverByYou(r.case.trackingNo))];
+  if (r.reason === 'same_unit' && r.case) return accept(caseId, ctx, deps);
+  if (r.reason === 'not_supervisor') return [text(ctx.t.supervisorsOnly)];
+  if (r.reason === 'not_open' && r.case) return [text(`${r.case.trackingNo}: ${STATUS_LABELS[r.case.status][ctx.lang]}`)];
+  return [text(ctx.t.notYourUnit)];
 }

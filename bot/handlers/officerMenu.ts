@@ -6,7 +6,7 @@
  */
 import { OPEN_STATUSES, STATUS_LABELS } from '../../shared/categories.ts';
 import { liffUrl } from '../../shared/links.ts';
-import { isSupervisor } from '../../shared/supervision/lateUnits.ts';
+import { isSupervisor, unownedBelow } from '../../shared/supervision/lateUnits.ts';
 import { formatDate } from '../../shared/thaiDate.ts';
 import type { Ctx } from '../conversation/types.ts';
 import { text, type Message } from '../messages/build.ts';
@@ -60,9 +60,17 @@ export async function myWorkReply(ctx: Ctx, deps: BotDeps): Promise<Message[]> {
     ...mine.slice(0, MY_WORK_SHOWN).map((c) => ctx.t.myWorkLine(c.trackingNo, STATUS_LABELS[c.status][ctx.lang], c.resolveDueAt ? formatDate(new Date(c.resolveDueAt), ctx.lang) : '')),
     ...(mine.length > MY_WORK_SHOWN ? [ctx.t.myWorkMore(mine.length - MY_WORK_SHOWN)] : []),
     ctx.t.myWorkUnassigned(untaken),
+    ...(await unownedLine(officer, ctx, deps)),
     ctx.t.myWorkLink(liffUrl(deps.links, '/officer')),
   ];
   return [text(lines.join('\n'))];
+}
+
+/** For a supervisor: the open cases below held where nobody is registered (theirs to take over or assign). */
+async function unownedLine(officer: { unitCode: string; role: string }, ctx: Ctx, deps: BotDeps): Promise<string[]> {
+  if (!isSupervisor(officer.role)) return [];
+  const unowned = await unownedBelow(deps.models, officer.unitCode);
+  return unowned.cases ? [ctx.t.lateUnitsUnowned(unowned.units.length, unowned.cases, liffUrl(deps.links, '/officer/below?filter=unowned'))] : [];
 }
 
 /** วิธีใช้ from an officer: the officer commands (heads also see theirs). Undefined for anyone else: the citizen flow answers. */

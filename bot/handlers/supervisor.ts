@@ -8,7 +8,8 @@ import { th } from '../../shared/i18n/th.ts';
 import type { LineEventJob } from '../../shared/queues.ts';
 import { slaContext } from '../../shared/sla/load.ts';
 import { createGroupCode, GROUP_CODE_PATTERN, linkGroup, unlinkGroup } from '../../shared/supervision/groups.ts';
-import { isSupervisor, lateUnits, scopeOf } from '../../shared/supervision/lateUnits.ts';
+import { isSupervisor, lateUnits, scopeOf, unownedBelow } from '../../shared/supervision/lateUnits.ts';
+import { liffUrl } from '../../shared/links.ts';
 import { nudgeUnit } from '../../shared/supervision/nudges.ts';
 import { formatDateTime } from '../../shared/thaiDate.ts';
 import type { Ctx } from '../conversation/types.ts';
@@ -36,11 +37,14 @@ export async function lateUnitsReply(ctx: Ctx, deps: BotDeps): Promise<Message[]
   if (!sup) return [text(ctx.t.supervisorsOnly)];
   const scope = await scopeOf(deps.models, sup.unitCode);
   const scopeName = await unitName(deps, sup.unitCode);
-  const late = await lateUnits(deps.models, slaContext().calendar, scope, deps.clock.now());
-  if (!late.units.length) return [text(ctx.t.noLateUnits(scopeName))];
+  const [late, unowned] = await Promise.all([lateUnits(deps.models, slaContext().calendar, scope, deps.clock.now()), unownedBelow(deps.models, sup.unitCode)]);
+  // Cases held where nobody is registered: counted apart, late or not, as nobody below can act on them.
+  const unownedLine = unowned.cases ? `\n\n${ctx.t.lateUnitsUnowned(unowned.units.length, unowned.cases, liffUrl(deps.links, '/officer/below?filter=unowned'))}` : '';
+  if (!late.units.length) return [text(ctx.t.noLateUnits(scopeName) + unownedLine)];
+  const empty = new Set(unowned.units.map((u) => u.unitCode));
   return [
-    text(ctx.t.lateUnitsSummary(scopeName, late.totalUnits, late.totalCases, late.units.length) + (late.asOf ? `\n${ctx.t.lateUnitsAsOf(hhmm.format(late.asOf))}` : '')),
-    lateUnitsCard(late.units, { units: late.totalUnits, cases: late.totalCases }, ctx.t),
+    text(ctx.t.lateUnitsSummary(scopeName, late.totalUnits, late.totalCases, late.units.length) + (late.asOf ? `\n${ctx.t.lateUnitsAsOf(hhmm.format(late.asOf))}` : '') + unownedLine),
+    lateUnitsCard(late.units.map((u) => ({ ...u, unowned: empty.has(u.unitCode) })), { units: late.totalUnits, cases: late.totalCases }, ctx.t),
   ];
 }
 

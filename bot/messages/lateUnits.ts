@@ -6,7 +6,7 @@ import type { LateUnit } from '../../shared/supervision/lateUnits.ts';
 export const nudgeData = (unitCode: string) => `a=nudgeUnit&v=${encodeURIComponent(unitCode)}`;
 
 /** One bubble per late unit (LINE shows at most 12 in a carousel), worst first, each with its กระตุ้น button. */
-export function lateUnitsCard(units: LateUnit[], totals: { units: number; cases: number }, t: Copy): messagingApi.FlexMessage {
+export function lateUnitsCard(units: (LateUnit & { unowned?: boolean })[], totals: { units: number; cases: number }, t: Copy): messagingApi.FlexMessage {
   const bubbles: messagingApi.FlexBubble[] = units.slice(0, 12).map((u, i) => ({
     type: 'bubble', size: 'kilo',
     header: {
@@ -21,6 +21,8 @@ export function lateUnitsCard(units: LateUnit[], totals: { units: number; cases:
       contents: [
         { type: 'text', text: t.overdueCases(u.overdue), weight: 'bold', size: 'xl', color: '#991b1b' },
         { type: 'text', text: t.oldestLate(u.oldestTrackingNo ?? '-', u.oldestDays), size: 'sm', color: '#374151', wrap: true },
+        // Nobody registered there: a nudge reaches nobody; taking the cases over is what helps.
+        ...(u.unowned ? [{ type: 'text' as const, text: t.unownedUnitNote, size: 'sm' as const, color: '#b45309', weight: 'bold' as const, wrap: true }] : []),
       ],
     },
     footer: {

@@ -81,6 +81,7 @@ const LABELS: Record<string, [string, string]> = {
   summary: ['ผลการดำเนินการ', 'Result summary'],
   fixed: ['ปัญหาได้รับการแก้ไขแล้วหรือยัง', 'Whether the problem is fixed'],
   unitCode: ['หน่วยงานปลายทาง', 'Unit'],
+  officerId: ['เจ้าหน้าที่', 'Officer'],
   status: ['สถานะ', 'Status'],
   kind: ['ประเภทข้อความ', 'Message kind'],
   action: ['การดำเนินการ', 'Action'],
@@ -107,6 +108,9 @@ const MESSAGES = {
   concerned_unit: ['ส่งต่อไปยังหน่วยงานที่ถูกร้องเรียนไม่ได้', 'A case cannot go to the unit it complains about.'],
   same_unit: ['เรื่องนี้อยู่ที่หน่วยงานนี้อยู่แล้ว', 'The case is already with this unit.'],
   body_object: ['ต้องส่งข้อมูลเป็น JSON object', 'The body must be a JSON object.'],
+  unknown_officer: ['ไม่พบเจ้าหน้าที่นี้ในหน่วยงานของเรื่องหรือหน่วยงานของท่าน', 'No such officer in the case\'s unit or yours.'],
+  supervisors_only: ['ทำรายการนี้ได้เฉพาะหัวหน้าหน่วยงานและผู้บริหาร', 'Only heads and executives can do this.'],
+  already_yours: ['เรื่องนี้อยู่ที่หน่วยงานของท่านแล้ว ใช้ "รับเรื่อง" หรือ "มอบหมาย" แทน', 'The case is already with your unit; accept or assign it instead.'],
 } as const satisfies Record<string, readonly [string, string]>;
 export type MessageKey = keyof typeof MESSAGES;
 

@@ -174,6 +174,8 @@ export const CaseDetail = CaseSummary.extend({
 export const OfficerCaseDetail = CaseDetail.extend({
   complainant: z.object({ name: z.string().optional(), phone: z.string().optional(), anonymous: z.boolean(), hasLine: z.boolean() }),
   assignee: z.object({ name: z.string() }).optional(),
+  /** For a supervisor: what they may do beyond an officer's actions (a case of a unit below: take over; any case in scope: assign). */
+  supervisor: z.object({ canTakeOver: z.boolean(), canAssign: z.boolean() }).optional(),
 });
 export const ErrorBody = z.object({
   error: z.object({
@@ -211,6 +213,22 @@ export const ForwardTarget = z.object({
   suggested: z.boolean().describe('The case\'s district or province centre, or a partner agency'),
 });
 export const ForwardTargets = z.array(ForwardTarget);
+
+// Supervisors: the units below theirs (หน่วยงานในสังกัด), taking over and assigning their cases
+export const BelowCasesQuery = z.object({
+  filter: z.enum(['all', 'late', 'unowned']).optional().describe('late: past a deadline; unowned: held by a unit with no registered officer'),
+  unit: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'k:unknown_unit' }).optional().describe('Only this unit below'),
+}).strict();
+export const BelowUnit = z.object({ code: z.string(), nameTh: z.string(), nameEn: z.string(), staffed: z.boolean() });
+export const BelowCaseSummary = CaseSummary.extend({
+  unitCode: z.string(),
+  late: z.boolean(),
+  unowned: z.boolean(),
+  assigneeName: z.string().optional(),
+});
+export const OfficerChoice = z.object({ id: z.string(), name: z.string(), unitCode: z.string(), unitNameTh: z.string(), role: z.string() });
+export const TakeOverBody = z.object({ reason: text(5, 1000) }).strict();
+export const AssignBody = z.object({ officerId: z.string().regex(OBJECT_ID, { error: 'k:unknown_officer' }).describe('An officer of the case\'s unit or of yours') }).strict();
 
 export type CaseDetailOut = z.infer<typeof CaseDetail>;
 export type CaseSummaryOut = z.infer<typeof CaseSummary>;

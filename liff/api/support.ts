@@ -41,7 +41,7 @@ export async function requireOfficer(deps: LiffApiDeps, user: LiffUser): Promise
 }
 
 export function officerRef(officer: OfficerDoc, user: LiffUser): OfficerRef {
-  return { id: String(officer._id), name: officer.name || user.name || 'เจ้าหน้าที่', unitCode: officer.unitCode };
+  return { id: String(officer._id), name: officer.name || user.name || 'เจ้าหน้าที่', unitCode: officer.unitCode, role: officer.role };
 }
 
 /** The person's language: what the bot knows from the chat, else their LINE profile, else Thai. */

@@ -7,10 +7,12 @@ export interface Actor {
 
 export const SYSTEM: Actor = { kind: 'system' };
 
-/** An officer acting on a case: only cases of their own unit are theirs to act on. */
+/** An officer acting on a case: their own unit's cases, and for supervisors those below (shared/cases/access.ts). */
 export interface OfficerRef {
   /** Officer document id. */
   id: string;
   name: string;
   unitCode: string;
+  /** Absent: a plain officer (own unit only). */
+  role?: 'officer' | 'head' | 'executive' | 'admin';
 }

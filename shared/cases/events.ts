@@ -17,6 +17,8 @@ export type CaseEventType =
   | 'case.question_asked'
   /** Service Link: sent on to another unit (data.fromUnitCode; unitCode is the new unit). */
   | 'case.forwarded'
+  /** A supervisor took a case of a unit below into their own unit (data.fromUnitCode; unitCode is theirs). */
+  | 'case.taken_over'
   /** ยุติเรื่อง with a result summary. */
   | 'case.closed'
   /** The complainant said the problem is not fixed: open again (data.toParent: sent up to the parent unit; data.fromUnitCode). */

@@ -113,6 +113,7 @@ export const en: Copy = {
     survey: 'The complainant rated the service',
     reopened: 'The complainant says the problem is not fixed: reopened',
     line_linked: 'The complainant linked the case to LINE',
+    taken_over: 'A supervising unit took the case over',
     other: 'Action taken',
   },
   // Supervisors and unit LINE groups (issue #4)
@@ -166,7 +167,7 @@ export const en: Copy = {
     '• Officer pages — your unit\'s cases: take, add progress, forward, close',
     '• "Take case" on a new-case alert — become its handler',
     '• Reminders (due soon) and nudges (overdue) come as one digest per run, in office hours',
-    ...(supervisor ? ['• Late units — units in your scope with overdue cases; press "Nudge" to prod them', '• Group code — link your unit\'s LINE group to its digests'] : []),
+    ...(supervisor ? ['• Late units — units in your scope with overdue cases; press "Nudge" to prod them', '• Group code — link your unit\'s LINE group to its digests', '• Officer pages > Units below — cases of the units you oversee (late / no officer yet): take over or assign'] : []),
   ].join('\n'),
   // Verified closure and reopen (docs/closure-and-reopen.md)
   citizenClosedResult: (trackingNo: string, summary: string, photos: number, caseLink: string, surveyLink: string) =>
@@ -203,4 +204,24 @@ export const en: Copy = {
   infoNotOpen: (trackingNo: string) => `Case ${trackingNo} is closed, so nothing more can be added to it. For a new matter, tap "File a complaint".`,
   caseStatusHeader: 'Your case',
   addedToDescription: 'Added that to the details ✍️',
+
+  // Supervisors acting on the cases below them: take over, assign, unowned cases
+  takeOver: 'Take over',
+  takeOverDefaultReason: 'Nobody in the unit below is handling it, so the supervisor took it over.',
+  takenOverByYou: (trackingNo: string) => `You took over case ${trackingNo} ✅ It is now with your unit, and the complainant has been told.`,
+  takenOverNotice: (trackingNo: string, unit: string, name: string) => `Case ${trackingNo}: ${name} (${unit}) took it over; your unit need not act on it.`,
+  escalatedTakeOverHint: 'Press "Take over" to handle it in your unit, or assign an officer on the officer pages (Units below).',
+  caseCreatedUnowned: (trackingNo: string, unit: string, holder: string) =>
+    `We have received your complaint ✅\nTracking number: ${trackingNo}\nLocal unit: ${unit}\n\n${unit} has no officer on the system yet, so your case went to ${holder}, the unit above it. We will tell you here on LINE when someone takes it. You can follow it any time with "Track my case" and this number.`,
+  caseCreatedNobody: (trackingNo: string, unit: string) =>
+    `We have received your complaint ✅\nTracking number: ${trackingNo}\nLocal unit: ${unit}\n\nNo officer on the system can take it yet. It is recorded and will not be lost; if it is urgent, please call the 1567 hotline.`,
+  liffCaseCreatedUnowned: (trackingNo: string, unit: string, holder: string, link: string) =>
+    `We have received your complaint ✅\nTracking number: ${trackingNo}\nLocal unit: ${unit}\n\n${unit} has no officer on the system yet, so your case went to ${holder}, the unit above it. Follow it here:\n${link}`,
+  citizenTakenOver: (trackingNo: string, unit: string, link: string) =>
+    `Case ${trackingNo}: ${unit} has taken your case over and is handling it.\nKeep using the same tracking number.\nDetails: ${link}`,
+  officerAssignedToYou: (trackingNo: string, byName: string, link: string) => `Case ${trackingNo}: ${byName} assigned it to you.\nDetails: ${link}`,
+  citizenForwardedUnowned: (trackingNo: string, unit: string, holder: string, link: string) =>
+    `Case ${trackingNo}: forwarded to ${unit}. ${unit} has no officer on the system yet, so ${holder} is looking after your case.\nKeep using the same tracking number.\nDetails: ${link}`,
+  lateUnitsUnowned: (units: number, cases: number, link: string) => `${units} unit(s) with no officer on the system yet hold ${cases} open case(s): take them over or assign them at ${link}`,
+  unownedUnitNote: 'No officer on the system yet',
 };

@@ -115,6 +115,7 @@ export const th = {
     survey: 'ผู้ร้องประเมินความพึงพอใจ',
     reopened: 'ผู้ร้องแจ้งว่าปัญหายังไม่ได้รับการแก้ไข เปิดเรื่องใหม่',
     line_linked: 'ผู้ร้องเชื่อมเรื่องกับ LINE',
+    taken_over: 'หัวหน้าหน่วยงานรับเรื่องไว้ดำเนินการเอง',
     other: 'ดำเนินการ',
   },
   // Supervisors and unit LINE groups (issue #4)
@@ -169,7 +170,7 @@ export const th = {
     '• หน้าเจ้าหน้าที่ — รายการเรื่องของหน่วยงาน รับเรื่อง บันทึกความคืบหน้า ส่งต่อ ยุติเรื่อง',
     '• ปุ่ม "รับเรื่อง" บนการแจ้งเตือนเรื่องใหม่ — รับเป็นผู้รับผิดชอบ',
     '• ระบบจะส่งสรุปเตือน (ใกล้ครบกำหนด) และกระตุ้น (เกินกำหนด) วันละไม่เกิน 1 ข้อความต่อรอบ ในเวลาราชการ',
-    ...(supervisor ? ['• หน่วยงานล่าช้า — หน่วยงานในความดูแลที่มีเรื่องเกินกำหนด กด "กระตุ้น" เพื่อเร่งรัด', '• ขอรหัสเชื่อมกลุ่ม — เชื่อมกลุ่ม LINE ของหน่วยงานให้รับสรุปการเตือน'] : []),
+    ...(supervisor ? ['• หน่วยงานล่าช้า — หน่วยงานในความดูแลที่มีเรื่องเกินกำหนด กด "กระตุ้น" เพื่อเร่งรัด', '• ขอรหัสเชื่อมกลุ่ม — เชื่อมกลุ่ม LINE ของหน่วยงานให้รับสรุปการเตือน', '• หน้าเจ้าหน้าที่ > หน่วยงานในสังกัด — เรื่องของหน่วยงานในความดูแล (ล่าช้า / ยังไม่มีเจ้าหน้าที่) รับเรื่องไว้เอง หรือมอบหมายเจ้าหน้าที่'] : []),
   ].join('\n'),
   // Verified closure and reopen (docs/closure-and-reopen.md)
   citizenClosedResult: (trackingNo: string, summary: string, photos: number, caseLink: string, surveyLink: string) =>
@@ -206,6 +207,26 @@ export const th = {
   infoNotOpen: (trackingNo: string) => `เรื่อง ${trackingNo} ยุติแล้ว จึงแนบข้อมูลเพิ่มไม่ได้ค่ะ หากมีเรื่องใหม่ กด "แจ้งเรื่องร้องเรียน"`,
   caseStatusHeader: 'สถานะเรื่องของท่าน',
   addedToDescription: 'เพิ่มข้อความนี้ในรายละเอียดเรื่องแล้วค่ะ ✍️',
+
+  // Supervisors acting on the cases below them: take over, assign, unowned cases
+  takeOver: 'รับเรื่องไว้เอง',
+  takeOverDefaultReason: 'หน่วยงานในสังกัดยังไม่มีผู้ดำเนินการ หัวหน้าหน่วยงานจึงรับไว้ดำเนินการเอง',
+  takenOverByYou: (trackingNo: string) => `ท่านรับเรื่อง ${trackingNo} ไว้ดำเนินการเองแล้ว ✅ เรื่องย้ายมาที่หน่วยงานของท่าน และผู้ร้องได้รับแจ้งแล้วค่ะ`,
+  takenOverNotice: (trackingNo: string, unit: string, name: string) => `เรื่อง ${trackingNo}: ${name} (${unit}) รับไว้ดำเนินการเองแล้ว หน่วยงานท่านไม่ต้องดำเนินการต่อค่ะ`,
+  escalatedTakeOverHint: 'กด "รับเรื่องไว้เอง" เพื่อรับไว้ดำเนินการที่หน่วยงานท่าน หรือมอบหมายเจ้าหน้าที่ได้ที่หน้าเจ้าหน้าที่ (หน่วยงานในสังกัด)',
+  caseCreatedUnowned: (trackingNo: string, unit: string, holder: string) =>
+    `ได้รับเรื่องของท่านแล้วค่ะ ✅\nเลขรับเรื่อง: ${trackingNo}\nหน่วยงานในพื้นที่: ${unit}\n\n${unit}ยังไม่มีเจ้าหน้าที่ในระบบ เรื่องของท่านจึงแจ้งไปที่${holder}ซึ่งเป็นหน่วยงานต้นสังกัด เมื่อมีผู้รับเรื่องแล้วจะแจ้งท่านทาง LINE นี้ ท่านดูความคืบหน้าได้ตลอดที่เมนู "ติดตามเรื่อง" โดยใช้เลขรับเรื่องนี้`,
+  caseCreatedNobody: (trackingNo: string, unit: string) =>
+    `ได้รับเรื่องของท่านแล้วค่ะ ✅\nเลขรับเรื่อง: ${trackingNo}\nหน่วยงานในพื้นที่: ${unit}\n\nขณะนี้ยังไม่มีเจ้าหน้าที่ในระบบที่รับเรื่องนี้ได้ เรื่องของท่านบันทึกไว้แล้วและจะไม่สูญหาย หากเรื่องเร่งด่วนกรุณาโทรสายด่วน 1567`,
+  liffCaseCreatedUnowned: (trackingNo: string, unit: string, holder: string, link: string) =>
+    `ได้รับเรื่องของท่านแล้วค่ะ ✅\nเลขรับเรื่อง: ${trackingNo}\nหน่วยงานในพื้นที่: ${unit}\n\n${unit}ยังไม่มีเจ้าหน้าที่ในระบบ เรื่องของท่านจึงแจ้งไปที่${holder}ซึ่งเป็นหน่วยงานต้นสังกัด ติดตามความคืบหน้าได้ที่\n${link}`,
+  citizenTakenOver: (trackingNo: string, unit: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ${unit}รับเรื่องของท่านไว้ดำเนินการเองแล้วค่ะ\nใช้เลขรับเรื่องเดิมติดตามได้ตามปกติ\nดูรายละเอียด: ${link}`,
+  officerAssignedToYou: (trackingNo: string, byName: string, link: string) => `เรื่อง ${trackingNo}: ${byName} มอบหมายให้ท่านเป็นผู้รับผิดชอบค่ะ\nดูรายละเอียด: ${link}`,
+  citizenForwardedUnowned: (trackingNo: string, unit: string, holder: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ส่งต่อไปยัง${unit}แล้วค่ะ ขณะนี้${unit}ยังไม่มีเจ้าหน้าที่ในระบบ เรื่องของท่านจึงอยู่ในความดูแลของ${holder}\nใช้เลขรับเรื่องเดิมติดตามได้ตามปกติ\nดูรายละเอียด: ${link}`,
+  lateUnitsUnowned: (units: number, cases: number, link: string) => `หน่วยงานที่ยังไม่มีเจ้าหน้าที่ในระบบ ${units} หน่วยงาน มีเรื่องค้าง ${cases} เรื่อง รับเรื่องไว้เองหรือมอบหมายเจ้าหน้าที่ได้ที่ ${link}`,
+  unownedUnitNote: 'ยังไม่มีเจ้าหน้าที่ในระบบ',
 };
 
 export type Copy = typeof th;

@@ -9,6 +9,7 @@ import { OFFICE_DAY_MINUTES, type WorkingCalendar } from '../sla/calendar.ts';
 import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
 import { officeMinutesBetween } from '../sla/officeTime.ts';
 import { LATE_FIELDS, LateTally, usableLateSnapshot, type LateRow, type LateUnitTally } from './lateSnapshot.ts';
+import { staffedUnits, unitsBelow } from '../cases/access.ts';
 
 export const SUPERVISOR_ROLES = ['head', 'executive', 'admin'] as const;
 
@@ -98,4 +99,20 @@ export async function lateUnits(models: Models, cal: WorkingCalendar, scope: str
     totalCases: tallies.reduce((n, u) => n + u.overdue, 0),
     asOf: snap ? new Date(snap.at) : undefined,
   };
+}
+
+/**
+ * Unowned cases below a supervisor: open cases held by units with no active registered officer (the
+ * alert went up the ladder; nobody there can act). The units come from the tree, the counts from one
+ * equality query per empty unit (the `unitCode` index); few units are empty once a province is live.
+ */
+export async function unownedBelow(models: Models, unitCode: string): Promise<{ units: { unitCode: string; open: number }[]; cases: number }> {
+  const below = await unitsBelow(models, unitCode);
+  const staffed = await staffedUnits(models, below);
+  const units: { unitCode: string; open: number }[] = [];
+  for (const code of below.filter((c) => !staffed.has(c))) {
+    const open = await models.Case.countDocuments({ unitCode: code, status: { $in: OPEN_STATUSES } });
+    if (open) units.push({ unitCode: code, open });
+  }
+  return { units, cases: units.reduce((n, u) => n + u.open, 0) };
 }

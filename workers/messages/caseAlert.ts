@@ -17,9 +17,11 @@ function row(label: string, value: string): messagingApi.FlexBox {
 
 /**
  * The officer's alert card: enough to decide to take the case (no complainant name or contact:
- * those are shown, audited, only on ดูรายละเอียด), and the two buttons.
+ * those are shown, audited, only on ดูรายละเอียด), and the two buttons. Sent to a supervisor for a
+ * case of a unit below (nobody registered there), the first button is รับเรื่องไว้เอง: the case
+ * moves to their unit (takeOverCase), so whoever receives the card can act on it.
  */
-export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string }): messagingApi.FlexMessage {
+export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string; takeOver?: boolean }): messagingApi.FlexMessage {
   const id = String(c._id);
   const category = subjectCategory(c.category)?.th ?? c.category;
   const summary = c.description.length > 160 ? `${c.description.slice(0, 159)}…` : c.description;
@@ -50,7 +52,9 @@ export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string 
       footer: {
         type: 'box', layout: 'horizontal', spacing: 'sm',
         contents: [
-          { type: 'button', style: 'primary', height: 'sm', action: { type: 'postback', label: th.accept, data: `a=accept&c=${id}`, displayText: `${th.accept} ${c.trackingNo}` } },
+          opts.takeOver
+            ? { type: 'button', style: 'primary', height: 'sm', action: { type: 'postback', label: th.takeOver, data: `a=takeover&c=${id}`, displayText: `${th.takeOver} ${c.trackingNo}` } }
+            : { type: 'button', style: 'primary', height: 'sm', action: { type: 'postback', label: th.accept, data: `a=accept&c=${id}`, displayText: `${th.accept} ${c.trackingNo}` } },
           { type: 'button', style: 'secondary', height: 'sm', action: { type: 'postback', label: th.viewDetails, data: `a=view&c=${id}`, displayText: `${th.viewDetails} ${c.trackingNo}` } },
         ],
       },

@@ -20,6 +20,7 @@ import { toDetail, toSummary } from '../views.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
 import { citizenCases } from '../../../shared/cases/citizenCases.ts';
 import { republishCase } from '../../../shared/cases/publish.ts';
+import { isSupervisorRole, mayActOn } from '../../../shared/cases/access.ts';
 
 const LIST_LIMIT = 200;
 const SERVED_TYPES = /^image\/(jpeg|png|webp|heic|heif|gif)$/;
@@ -124,7 +125,14 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
         .some((c) => c.attachments?.some((a) => oid.equals(a.fileId)));
     if (!allowed) {
       const officer = await officerOf(deps, user);
-      const c = officer ? await models.Case.findOne({ 'attachments.fileId': oid, unitCode: officer.unitCode }, { _id: 1 }).lean() : null;
+      let c: { _id: unknown } | null = officer ? await models.Case.findOne({ 'attachments.fileId': oid, unitCode: officer.unitCode }, { _id: 1 }).lean() : null;
+      if (officer && !c && isSupervisorRole(officer.role)) {
+        // A supervisor looking at a case below: found through the uploader's cases (indexed), then the one access rule.
+        const uploader = typeof file.metadata?.uploadedBy === 'string' ? file.metadata.uploadedBy : '';
+        const theirs = uploader ? await citizenCases<Pick<CaseDoc, '_id' | 'attachments' | 'unitCode' | 'concernedUnitCode'>>(models, uploader, { attachments: 1, unitCode: 1, concernedUnitCode: 1 }, Infinity) : [];
+        const holding = theirs.find((x) => x.attachments?.some((a) => oid.equals(a.fileId)));
+        if (holding && (await mayActOn(models, officer, holding))) c = holding;
+      }
       if (officer && c) {
         // A photo may show the complainant or their home: an officer's look is audited like the case itself.
         await models.Audit.create({ at: deps.clock.now(), officerId: String(officer._id), lineUserId: user.userId, caseId: String(c._id), action: 'view_file', via: 'liff', fileId: params.id });

@@ -19,6 +19,9 @@ import { attachmentsBucket, claimUploads, officerRef, officerUploads, requireOff
 import { receiveImage } from '../uploads.ts';
 import { toDetail, toOfficerDetail, toSummary } from '../views.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
+import { isSupervisorRole, mayActOn } from '../../../shared/cases/access.ts';
+import { isOpenStatus } from '../../../shared/categories.ts';
+import { supervisorRoutes } from './supervisor.ts';
 import { republishCase } from '../../../shared/cases/publish.ts';
 
 const LIST_LIMIT = 500;
@@ -61,11 +64,14 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     success: { status: 200, description: 'Case', schema: OfficerCaseDetail },
   }, async ({ user, params }) => {
     const officer = await requireOfficer(deps, user);
-    const c = await models.Case.findOne({ _id: params.id, unitCode: officer.unitCode }).lean<CaseDoc>();
-    if (!c) throw notFound();
+    const c = await models.Case.findById(params.id).lean<CaseDoc>();
+    if (!c || !(await mayActOn(models, officer, c))) throw notFound();
     // PDPA: every read of personal data by an officer is recorded before it is shown.
     await models.Audit.create({ at: deps.clock.now(), officerId: String(officer._id), lineUserId: user.userId, caseId: params.id, action: 'view_case', via: 'liff' });
-    return toOfficerDetail(c, await unitNamesFor(models, [c]));
+    const out = toOfficerDetail(c, await unitNamesFor(models, [c]));
+    if (!isSupervisorRole(officer.role)) return out;
+    const open = isOpenStatus(c.status);
+    return { ...out, supervisor: { canTakeOver: open && c.unitCode !== officer.unitCode, canAssign: open } };
   });
 
   api.add({
@@ -122,7 +128,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     const me = officerRef(officer, user);
     const r = await assignCase(deps, { caseId: params.id, officer: me });
     if (r.ok) return detail(r.case);
-    if (r.reason === 'not_found' || r.reason === 'wrong_unit' || !r.case || r.case.unitCode !== me.unitCode) throw notFound();
+    if (r.reason === 'not_found' || r.reason === 'wrong_unit' || !r.case || !(await mayActOn(models, me, r.case))) throw notFound();
     // Pressing twice is not an error for the one who has it.
     if (r.reason === 'taken' && r.case.assignee?.officerId === me.id) return detail(r.case);
     if (r.reason === 'taken') {
@@ -211,4 +217,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
     return detail(r.case);
   });
+
+  supervisorRoutes(api, deps);
+
 }

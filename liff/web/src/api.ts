@@ -34,7 +34,12 @@ export interface CaseDetail extends CaseSummary {
 export interface OfficerCaseDetail extends CaseDetail {
   complainant: { name?: string; phone?: string; anonymous: boolean; hasLine: boolean };
   assignee?: { name: string };
+  supervisor?: { canTakeOver: boolean; canAssign: boolean };
 }
+/** Supervisors: a case of a unit below theirs (หน่วยงานในสังกัด). */
+export interface BelowCaseSummary extends CaseSummary { unitCode: string; late: boolean; unowned: boolean; assigneeName?: string }
+export interface BelowUnit { code: string; nameTh: string; nameEn: string; staffed: boolean }
+export interface OfficerChoice { id: string; name: string; unitCode: string; unitNameTh: string; role: string }
 export interface Upload { id: string; contentType: string; size: number }
 export interface FieldError { path: string; th: string; en: string }
 

@@ -256,6 +256,27 @@ const th = {
   resultPhotos: 'ภาพผลการดำเนินการ',
   closePhotosAdd: 'แนบภาพหลังดำเนินการ',
   closePhotosHint: 'ภาพผลงานหลังแก้ไข (ไม่บังคับ สูงสุด {max} รูป) ผู้ร้องจะเห็นภาพนี้ในหน้าเรื่องของตน',
+
+  // Supervisors: the units below (หน่วยงานในสังกัด)
+  belowTitle: 'หน่วยงานในสังกัด',
+  belowLead: 'เรื่องที่ยังไม่ยุติของหน่วยงานในความดูแลของท่าน',
+  belowFilterAll: 'ทั้งหมด',
+  belowFilterLate: 'ล่าช้า',
+  belowFilterUnowned: 'ยังไม่มีเจ้าหน้าที่',
+  belowUnit: 'หน่วยงาน',
+  belowAllUnits: 'ทุกหน่วยงานในสังกัด',
+  belowNoOfficer: '(ยังไม่มีเจ้าหน้าที่)',
+  belowEmpty: 'ไม่มีเรื่องค้างในรายการนี้',
+  badgeLate: 'เกินกำหนด',
+  badgeUnowned: 'ยังไม่มีเจ้าหน้าที่',
+  myUnitTab: 'หน่วยงานของฉัน',
+  actTakeOver: 'รับเรื่องไว้เอง',
+  takeOverIntro: 'เรื่องจะย้ายมาที่หน่วยงานของท่าน โดยท่านเป็นผู้รับผิดชอบ ผู้ร้องจะได้รับแจ้ง',
+  actAssign: 'มอบหมายเจ้าหน้าที่',
+  assignTo: 'เจ้าหน้าที่ผู้รับผิดชอบ',
+  assignHint: 'เจ้าหน้าที่ของหน่วยงานที่ถือเรื่อง หรือของหน่วยงานท่าน (เรื่องจะย้ายมาที่หน่วยงานท่าน) จะได้รับแจ้งทาง LINE',
+  assignSubmit: 'มอบหมาย',
+  assignPick: 'กรุณาเลือกเจ้าหน้าที่',
 };
 
 export type Key = keyof typeof th;
@@ -512,6 +533,27 @@ const en: Record<Key, string> = {
   resultPhotos: 'Photos of the result',
   closePhotosAdd: 'Attach after photos',
   closePhotosHint: 'Photos of the result (optional, up to {max}); the complainant sees them on their case page.',
+
+  // Supervisors: the units below
+  belowTitle: 'Units below',
+  belowLead: 'Open cases of the units you oversee',
+  belowFilterAll: 'All',
+  belowFilterLate: 'Late',
+  belowFilterUnowned: 'No officer yet',
+  belowUnit: 'Unit',
+  belowAllUnits: 'All units below',
+  belowNoOfficer: '(no officer yet)',
+  belowEmpty: 'No open cases here.',
+  badgeLate: 'Late',
+  badgeUnowned: 'No officer yet',
+  myUnitTab: 'My unit',
+  actTakeOver: 'Take over',
+  takeOverIntro: 'The case moves to your unit with you as its handler; the complainant is told.',
+  actAssign: 'Assign an officer',
+  assignTo: 'Officer',
+  assignHint: 'An officer of the unit holding the case, or of yours (the case then moves to your unit); they are alerted on LINE.',
+  assignSubmit: 'Assign',
+  assignPick: 'Please choose an officer.',
 };
 
 let current: Lang = 'th';

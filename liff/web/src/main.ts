@@ -95,6 +95,10 @@ async function boot(): Promise<void> {
       else if (path === '/officer') {
         const status = new URLSearchParams(query).get('status');
         await (await import('./pages/officer.ts')).officerListPage(c, status === 'closed' || status === 'all' ? status : 'open');
+      } else if (path === '/officer/below') {
+        const q = new URLSearchParams(query);
+        const f = q.get('filter');
+        await (await import('./pages/officer.ts')).officerBelowPage(c, f === 'late' || f === 'unowned' ? f : 'all', (q.get('unit') ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40));
       } else if ((m = /^\/officer\/cases\/([0-9a-f]{24})$/i.exec(path))) await (await import('./pages/officer.ts')).officerCasePage(c, m[1]);
       else if (path === '/officer/new') {
         const me = await c.me();

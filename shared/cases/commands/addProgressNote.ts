@@ -1,4 +1,5 @@
 import type { OfficerRef } from '../actor.ts';
+import { mayActOn } from '../access.ts';
 import { isOpenStatus } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
@@ -20,7 +21,7 @@ export async function addProgressNote(deps: DomainDeps, props: AddProgressNotePr
   // Two officers writing at once: the loser of the guarded update simply tries again on the fresh case.
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await loadCase(deps, props.caseId);
-    if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+    if (!current || !(await mayActOn(deps.models, props.officer, current))) return { ok: false, reason: 'not_found' };
     if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
     const now = deps.clock.now();
@@ -29,7 +30,7 @@ export async function addProgressNote(deps: DomainDeps, props: AddProgressNotePr
       officerId: props.officer.id, statusChanged: current.status !== 'in_progress',
     });
     const updated = await writeCaseChange(deps, props.caseId, {
-      guard: { unitCode: props.officer.unitCode, status: current.status, 'assignee.officerId': current.assignee?.officerId ?? null },
+      guard: { unitCode: current.unitCode, status: current.status, 'assignee.officerId': current.assignee?.officerId ?? null },
       set: { status: 'in_progress', ...(takes ? { assignee: { officerId: props.officer.id, name: props.officer.name } } : {}) },
       entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'note', note: props.text, fromStatus: current.status, toStatus: 'in_progress', unitCode: current.unitCode },
       event,
@@ -37,6 +38,6 @@ export async function addProgressNote(deps: DomainDeps, props: AddProgressNotePr
     if (updated) return { ok: true, case: updated };
   }
   const now = await loadCase(deps, props.caseId);
-  if (!now || now.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+  if (!now || !(await mayActOn(deps.models, props.officer, now))) return { ok: false, reason: 'not_found' };
   return { ok: false, reason: 'not_open', case: now };
 }

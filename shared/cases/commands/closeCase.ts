@@ -1,4 +1,5 @@
 import type { OfficerRef } from '../actor.ts';
+import { mayActOn } from '../access.ts';
 import { isOpenStatus } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
@@ -23,7 +24,7 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
   // write matches nothing. The case is still open then, so the close is tried again on it as it is now.
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await loadCase(deps, props.caseId);
-    if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+    if (!current || !(await mayActOn(deps.models, props.officer, current))) return { ok: false, reason: 'not_found' };
     if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
     const now = deps.clock.now();
@@ -50,5 +51,5 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
     if (updated) return { ok: true, case: updated };
   }
   const now2 = await loadCase(deps, props.caseId);
-  return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+  return now2 && (await mayActOn(deps.models, props.officer, now2)) ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
 }

@@ -1,4 +1,5 @@
 import type { OfficerRef } from '../actor.ts';
+import { mayActOn } from '../access.ts';
 import { isOpenStatus } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
@@ -27,7 +28,7 @@ export async function forwardCase(deps: DomainDeps, props: ForwardCaseProps): Pr
   // As closeCase: a write that lost to another change while the case stayed open is tried again.
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await loadCase(deps, props.caseId);
-    if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+    if (!current || !(await mayActOn(deps.models, props.officer, current))) return { ok: false, reason: 'not_found' };
     if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
     if (props.toUnitCode === current.unitCode) return { ok: false, reason: 'same_unit', case: current };
     if (current.concernedUnitCode && props.toUnitCode === current.concernedUnitCode) return { ok: false, reason: 'concerned_unit', case: current };
@@ -64,5 +65,5 @@ export async function forwardCase(deps: DomainDeps, props: ForwardCaseProps): Pr
     if (updated) return { ok: true, case: updated };
   }
   const now2 = await loadCase(deps, props.caseId);
-  return now2 && now2.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+  return now2 && (await mayActOn(deps.models, props.officer, now2)) ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
 }

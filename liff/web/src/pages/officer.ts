@@ -1,6 +1,6 @@
 /** Officer pages: `#/officer` (the unit's cases) and `#/officer/cases/:id` (detail + actions). */
-import { ApiError, type CaseSummary, type Me, type Meta, type OfficerCaseDetail } from '../api.ts';
-import { type Ctx, failure, loading, pageStart, textForm } from '../ctx.ts';
+import { ApiError, type BelowCaseSummary, type BelowUnit, type CaseSummary, type Me, type Meta, type OfficerCaseDetail, type OfficerChoice } from '../api.ts';
+import { type Ctx, failure, field, loading, pageStart, textForm } from '../ctx.ts';
 import { announce, h } from '../dom.ts';
 import { lang, pick, t, type Key } from '../i18n.ts';
 import { caseList, renderCase } from './cases.ts';
@@ -34,6 +34,7 @@ export async function officerListPage(ctx: Ctx, filter: Filter = 'open'): Promis
   const tabs = h('nav', { class: 'tabs', 'aria-label': t('officerFilter') }, filters.map((f) =>
     h('a', { href: `#/officer${f === 'open' ? '' : `?status=${f}`}`, class: 'tab', 'aria-current': f === filter ? 'page' : undefined },
       t(f === 'open' ? 'filterOpen' : f === 'closed' ? 'filterClosed' : 'filterAll'))));
+  if (isSupervisor(me)) ctx.main.append(scopeTabs('unit'));
   ctx.main.append(tabs,
     list.length ? caseList(list, meta, (c) => `#/officer/cases/${c.id}`) : h('p', { class: 'notice' }, t('officerEmpty')),
     h('p', null, h('a', { class: 'btn secondary', href: '#/officer/new' }, t('navOfficerNew'))));
@@ -93,6 +94,7 @@ export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
     announce(t('actionDone', { a: t('actForward') }));
     location.hash = '#/officer';
   }), 'act-forward'));
+  if (c.supervisor) supervisorActions(ctx, c, actions);
   actions.append(panel('actClose', closeForm(ctx, c, meta, act), 'act-close'));
   actions.append(panel('actReject', textForm({ id: 'reject-reason', label: t('reason'), min: 5, max: 1000, submit: t('actReject'), danger: true, onSubmit: (reason) => act('reject', { reason }, t('actReject')) }), 'act-reject'));
   addTemplatePicker(ctx, c, 'close', actions.querySelector('#act-close form'), 'close-summary');
@@ -133,4 +135,121 @@ function closeForm(ctx: Ctx, c: OfficerCaseDetail, meta: Meta | undefined, act: 
   });
   form.insertBefore(photoBox, form.querySelector('button[type=submit]'));
   return form;
+}
+
+// ------------------------------------------------------------------ supervisors: the units below
+
+export const isSupervisor = (me: Me): boolean => me.role === 'head' || me.role === 'executive' || me.role === 'admin';
+
+/** My unit's cases (the default) or the units below: only supervisors see the second. */
+function scopeTabs(current: 'unit' | 'below'): HTMLElement {
+  return h('nav', { class: 'tabs scope', 'aria-label': t('belowTitle') },
+    h('a', { href: '#/officer', class: 'tab', id: 'scope-unit', 'aria-current': current === 'unit' ? 'page' : undefined }, t('myUnitTab')),
+    h('a', { href: '#/officer/below', class: 'tab', id: 'scope-below', 'aria-current': current === 'below' ? 'page' : undefined }, t('belowTitle')));
+}
+
+const belowFilters = ['all', 'late', 'unowned'] as const;
+export type BelowFilter = (typeof belowFilters)[number];
+
+function belowHref(filter: BelowFilter, unit: string): string {
+  const q = new URLSearchParams();
+  if (filter !== 'all') q.set('filter', filter);
+  if (unit) q.set('unit', unit);
+  const qs = q.toString();
+  return `#/officer/below${qs ? `?${qs}` : ''}`;
+}
+
+/** หน่วยงานในสังกัด: open cases of the units below, most urgent first, filtered to late / unowned / one unit. */
+export async function officerBelowPage(ctx: Ctx, filter: BelowFilter = 'all', unit = ''): Promise<void> {
+  loading(ctx);
+  let me: Me;
+  let units: BelowUnit[];
+  let list: BelowCaseSummary[];
+  let meta: Meta | undefined;
+  try {
+    me = await ctx.me();
+    if (!isOfficer(me) || !isSupervisor(me)) return officersOnly(ctx);
+    const q = new URLSearchParams();
+    if (filter !== 'all') q.set('filter', filter);
+    if (unit) q.set('unit', unit);
+    [units, list, meta] = await Promise.all([
+      ctx.api.get<BelowUnit[]>('/officer/below/units'),
+      ctx.api.get<BelowCaseSummary[]>(`/officer/below/cases${q.toString() ? `?${q}` : ''}`),
+      ctx.meta().catch(() => undefined),
+    ]);
+  } catch (e) {
+    if (ctx.alive()) failure(ctx, e);
+    return;
+  }
+  if (!ctx.alive()) return;
+  pageStart(ctx, t('belowTitle'), h('p', { class: 'lead' }, me.unit ? `${t('belowLead')} · ${pick(me.unit.nameTh, me.unit.nameEn)}` : t('belowLead')));
+  const tabs = h('nav', { class: 'tabs', 'aria-label': t('officerFilter') }, belowFilters.map((f) =>
+    h('a', { href: belowHref(f, unit), class: 'tab', id: `below-${f}`, 'aria-current': f === filter ? 'page' : undefined },
+      t(f === 'all' ? 'belowFilterAll' : f === 'late' ? 'belowFilterLate' : 'belowFilterUnowned'))));
+  const select = h('select', null,
+    h('option', { value: '' }, t('belowAllUnits')),
+    units.map((u) => h('option', { value: u.code, selected: u.code === unit ? true : undefined }, `${pick(u.nameTh, u.nameEn)}${u.staffed ? '' : ` ${t('belowNoOfficer')}`}`)));
+  select.addEventListener('change', () => { location.hash = belowHref(filter, select.value); });
+  const unitField = field('below-unit', t('belowUnit'), select);
+  const cards = caseList(list, meta, (c) => `#/officer/cases/${c.id}`);
+  // The list's cards are shared with the other pages: the late / unowned badges are added to them here.
+  list.forEach((c, i) => {
+    const top = cards.children[i]?.querySelector('.case-top');
+    if (!top) return;
+    if (c.late) top.append(h('span', { class: 'badge late' }, t('badgeLate')));
+    if (c.unowned) top.append(h('span', { class: 'badge unowned' }, t('badgeUnowned')));
+  });
+  ctx.main.append(scopeTabs('below'), tabs, unitField.wrap, list.length ? cards : h('p', { class: 'notice' }, t('belowEmpty')));
+  document.documentElement.dataset.ready = 'officer-below';
+}
+
+/** รับเรื่องไว้เอง and มอบหมายเจ้าหน้าที่ on a case page, for a supervisor. */
+function supervisorActions(ctx: Ctx, c: OfficerCaseDetail, actions: HTMLElement): void {
+  if (c.supervisor?.canTakeOver) {
+    const form = textForm({
+      id: 'takeover-reason', label: t('reason'), hint: t('takeOverIntro'), min: 5, max: 1000, submit: t('actTakeOver'),
+      onSubmit: async (reason) => {
+        await ctx.api.post(`/officer/cases/${c.id}/takeover`, { reason });
+        announce(t('actionDone', { a: t('actTakeOver') }));
+        ctx.rerender();
+      },
+    });
+    actions.append(h('details', { class: 'card action', id: 'act-takeover', open: true }, h('summary', null, t('actTakeOver')), form));
+  }
+  if (c.supervisor?.canAssign) {
+    const select = h('select', { required: true }, h('option', { value: '' }, '—'));
+    const pickField = field('assign-officer', t('assignTo'), select, { hint: t('assignHint') });
+    const status = h('p', { class: 'form-error', role: 'alert', hidden: true });
+    const btn = h('button', { type: 'submit', class: 'btn' }, t('assignSubmit'));
+    const form = h('form', { class: 'stack', novalidate: true }, pickField.wrap, status, btn);
+    const details = h('details', { class: 'card action', id: 'act-assign' }, h('summary', null, t('actAssign')), form);
+    let loaded = false;
+    details.addEventListener('toggle', async () => {
+      if (loaded || !details.open) return;
+      loaded = true;
+      try {
+        const officers = await ctx.api.get<OfficerChoice[]>(`/officer/cases/${c.id}/officers`);
+        select.append(...officers.map((o) => h('option', { value: o.id }, `${o.name} · ${o.unitNameTh}`)));
+      } catch (e) {
+        status.textContent = e instanceof ApiError ? e.text(lang()) : t('errorTitle');
+        status.hidden = false;
+      }
+    });
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!select.value) { pickField.setError(t('assignPick')); select.focus(); return; }
+      pickField.setError(null);
+      btn.disabled = true;
+      try {
+        await ctx.api.post(`/officer/cases/${c.id}/assign`, { officerId: select.value });
+        announce(t('actionDone', { a: t('actAssign') }));
+        ctx.rerender();
+      } catch (e) {
+        status.textContent = e instanceof ApiError ? e.text(lang()) : t('errorTitle');
+        status.hidden = false;
+        btn.disabled = false;
+      }
+    });
+    actions.append(details);
+  }
 }

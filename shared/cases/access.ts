@@ -1,0 +1,107 @@
+/**
+ * Who may see and act on a case: the one access rule the bot, the LIFF API, the dashboard and every
+ * domain command share. An officer acts on the cases their own unit holds; a supervisor (head,
+ * executive, admin) also on those of any unit below theirs. A complaint about officials of unit X
+ * (`concernedUnitCode`) is never shown to X's own officers, whatever their role: nobody handles a
+ * complaint about themselves; X's parent units do see it.
+ */
+import { OPEN_STATUSES } from '../categories.ts';
+import type { Models } from '../models/index.ts';
+import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
+
+export type OfficerRole = 'officer' | 'head' | 'executive' | 'admin';
+
+/** Roles that oversee the units below their own. */
+export const SUPERVISOR_ROLES: readonly OfficerRole[] = ['head', 'executive', 'admin'];
+
+export function isSupervisorRole(role: string | undefined | null): boolean {
+  return !!role && (SUPERVISOR_ROLES as readonly string[]).includes(role);
+}
+
+/** The part of an officer the rule looks at. A missing role counts as a plain officer. */
+export interface AccessOfficer {
+  unitCode: string;
+  role?: OfficerRole | string;
+}
+
+/** The part of a case the rule looks at. */
+export interface AccessCase {
+  unitCode: string;
+  concernedUnitCode?: string | null;
+}
+
+/** The unit tree is shallow (ministry → province → district, partners under one of them): a few hops up is the whole way. */
+const MAX_DEPTH = 6;
+
+/** Is `unitCode` strictly below `ancestor` in the unit tree? */
+export async function isUnitBelow(models: Pick<Models, 'Unit'>, ancestor: string, unitCode: string): Promise<boolean> {
+  if (unitCode === ancestor) return false;
+  let code: string | null | undefined = unitCode;
+  for (let i = 0; i < MAX_DEPTH && code; i++) {
+    const unit: { parentCode?: string | null } | null = await models.Unit.findById(code, { parentCode: 1 }).lean();
+    code = unit?.parentCode;
+    if (code === ancestor) return true;
+  }
+  // Units missing from the catalogue still belong to the ministry.
+  return ancestor === MINISTRY_UNIT_CODE && unitCode !== MINISTRY_UNIT_CODE;
+}
+
+/** May this officer see the case (with the complainant's data, audited) and act on it? */
+export async function mayActOn(models: Pick<Models, 'Unit'>, officer: AccessOfficer, c: AccessCase): Promise<boolean> {
+  if (c.concernedUnitCode && c.concernedUnitCode === officer.unitCode) return false;
+  if (c.unitCode === officer.unitCode) return true;
+  if (!isSupervisorRole(officer.role)) return false;
+  return isUnitBelow(models, officer.unitCode, c.unitCode);
+}
+
+/** The units strictly below `unitCode`, breadth first (provinces before their districts). */
+export async function unitsBelow(models: Pick<Models, 'Unit'>, unitCode: string): Promise<string[]> {
+  const out: string[] = [];
+  let frontier = [unitCode];
+  for (let depth = 0; depth < MAX_DEPTH && frontier.length; depth++) {
+    const children = (await models.Unit.find({ parentCode: { $in: frontier } }, { _id: 1 }).lean()).map((u) => String(u._id));
+    frontier = children.filter((c) => c !== unitCode && !out.includes(c));
+    out.push(...frontier);
+  }
+  return out;
+}
+
+/** The units with at least one active registered officer, among `codes` (one indexed query per unit). */
+export async function staffedUnits(models: Pick<Models, 'Officer'>, codes: string[]): Promise<Set<string>> {
+  const staffed = new Set<string>();
+  await inBatches(codes, async (code) => {
+    if (await models.Officer.exists({ unitCode: code, active: true })) staffed.add(code);
+  });
+  return staffed;
+}
+
+/**
+ * Who holds a case of `unitCode` in practice: the unit itself when someone there is registered, else
+ * the nearest unit up the ladder with a registered officer (the one that was alerted). `unowned` says
+ * the unit itself has nobody yet; `holder` is undefined when nobody anywhere up the ladder is registered.
+ */
+export async function caseHolder(models: Pick<Models, 'Officer' | 'Unit'>, unitCode: string, concernedUnitCode?: string | null): Promise<{ unowned: boolean; holder?: string }> {
+  if (await models.Officer.exists({ unitCode, active: true })) return { unowned: false, holder: unitCode };
+  let code: string | null | undefined = unitCode;
+  for (let i = 0; i < MAX_DEPTH && code; i++) {
+    const unit: { parentCode?: string | null } | null = await models.Unit.findById(code, { parentCode: 1 }).lean();
+    code = unit?.parentCode ?? (code === MINISTRY_UNIT_CODE ? null : MINISTRY_UNIT_CODE);
+    // Never the unit a complaint is about (the alert skips it too).
+    if (code && code !== concernedUnitCode && await models.Officer.exists({ unitCode: code, active: true, role: { $in: SUPERVISOR_ROLES } })) return { unowned: true, holder: code };
+  }
+  return { unowned: true };
+}
+
+/** Open cases of the given units, one query per unit: equality on `unitCode` is what FerretDB serves from an index. */
+export async function openCasesOf<T>(models: Pick<Models, 'Case'>, codes: string[], projection: Record<string, 0 | 1>, perUnitLimit = 500): Promise<T[]> {
+  const out: T[] = [];
+  await inBatches(codes, async (code) => {
+    const rows = await models.Case.find({ unitCode: code, status: { $in: OPEN_STATUSES } }, projection).sort({ createdAt: -1 }).limit(perUnitLimit).lean<T[]>();
+    out.push(...rows);
+  });
+  return out;
+}
+
+async function inBatches(codes: string[], fn: (code: string) => Promise<void>, size = 16): Promise<void> {
+  for (let i = 0; i < codes.length; i += size) await Promise.all(codes.slice(i, i + size).map(fn));
+}
