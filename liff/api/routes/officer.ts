@@ -196,8 +196,8 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
   }, async ({ req, res, user, params }) => {
     res.setHeader('connection', 'close'); // as the citizen's upload: an early 413/415 must not leave the body on the socket
     const officer = await requireOfficer(deps, user);
-    const c = await models.Case.findOne({ _id: params.id, unitCode: officer.unitCode }, { _id: 1 }).lean();
-    if (!c) throw notFound();
+    const c = await models.Case.findById(params.id, { unitCode: 1, concernedUnitCode: 1 }).lean();
+    if (!c || !(await mayActOn(models, officer, c))) throw notFound();
     // Owned by this officer and usable only to close this case (liff/api/support.ts officerUploads).
     const stored = await receiveImage(req, {
       maxBytes: LIMITS.photoBytesMax,

@@ -4,6 +4,7 @@
  * (units by name, never by typed code). Same rule as the other officer routes: a case of another
  * unit is 404.
  */
+import { mayActOn, type AccessOfficer } from '../../../shared/cases/access.ts';
 import { addInternalNote } from '../../../shared/cases/commands/addInternalNote.ts';
 import { citizenLangOf, citizenMessage } from '../../../shared/cases/citizenMessages.ts';
 import { subjectCategory } from '../../../shared/categories.ts';
@@ -30,9 +31,10 @@ export function officerActionRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
   const { models } = deps;
   const tags = ['officer'];
 
-  const myCase = async (officerUnit: string, id: string) => {
-    const c = await models.Case.findOne({ _id: id, unitCode: officerUnit }, CASE_FIELDS).lean<CaseDoc>();
-    if (!c) throw notFound();
+  /** A case this officer may act on (their unit's, or a unit's below for a supervisor), else 404. */
+  const myCase = async (officer: AccessOfficer, id: string) => {
+    const c = /^[0-9a-f]{24}$/.test(id) ? await models.Case.findById(id, CASE_FIELDS).lean<CaseDoc>() : null;
+    if (!c || !(await mayActOn(models, officer, c))) throw notFound();
     return c;
   };
 
@@ -55,7 +57,7 @@ export function officerActionRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     success: { status: 200, description: 'The message', schema: MessagePreview },
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
-    const c = await myCase(officer.unitCode, params.id);
+    const c = await myCase(officer, params.id);
     const lang = citizenLangOf(c);
     return { kind: body.kind, lang, text: citizenMessage(body.kind, c, body.text, deps.links, lang), toLine: Boolean(c.complainant?.lineUserId) };
   });
@@ -79,7 +81,7 @@ export function officerActionRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     success: { status: 200, description: 'Templates and the complainant\'s language', schema: CaseTemplates },
   }, async ({ user, params, query }) => {
     const officer = await requireOfficer(deps, user);
-    const c = await myCase(officer.unitCode, params.id);
+    const c = await myCase(officer, params.id);
     const unit = await models.Unit.findById(c.unitCode, { nameTh: 1, nameEn: 1 }).lean();
     const cat = subjectCategory(c.category);
     const values = (lang: 'th' | 'en') => ({
@@ -100,7 +102,7 @@ export function officerActionRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     success: { status: 200, description: 'Units, suggestions first', schema: ForwardTargets },
   }, async ({ user, params, query }) => {
     const officer = await requireOfficer(deps, user);
-    const c = await myCase(officer.unitCode, params.id);
+    const c = await myCase(officer, params.id);
     // About a thousand small documents that change rarely; read whole rather than by pattern (FerretDB scans either way).
     const units = await models.Unit.find({}, { nameTh: 1, nameEn: 1, level: 1, provinceCode: 1 }).lean();
     const entries: UnitEntry[] = units.map((u) => ({ code: String(u._id), nameTh: u.nameTh, nameEn: u.nameEn, level: u.level, provinceCode: u.provinceCode }));

@@ -1,3 +1,4 @@
+import { mayActOn } from '../access.ts';
 import type { OfficerRef } from '../actor.ts';
 import { OPEN_STATUSES } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
@@ -21,17 +22,17 @@ export const INTERNAL_NOTE_ACTION = 'internal_note';
  */
 export async function addInternalNote(deps: DomainDeps, props: AddInternalNoteProps): Promise<CommandResult<'not_found' | 'not_open'>> {
   const current = await loadCase(deps, props.caseId);
-  if (!current || current.unitCode !== props.officer.unitCode) return { ok: false, reason: 'not_found' };
+  if (!current || !(await mayActOn(deps.models, props.officer, current))) return { ok: false, reason: 'not_found' };
   if (!(OPEN_STATUSES as readonly string[]).includes(current.status)) return { ok: false, reason: 'not_open', case: current };
 
   const now = deps.clock.now();
   const event = newEvent('case.internal_note_added', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
   const updated = await writeCaseChange(deps, props.caseId, {
-    guard: { unitCode: props.officer.unitCode, status: { $in: OPEN_STATUSES } },
+    guard: { unitCode: current.unitCode, status: { $in: OPEN_STATUSES } },
     entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: INTERNAL_NOTE_ACTION, note: props.text, unitCode: current.unitCode },
     event,
   });
   if (updated) return { ok: true, case: updated };
   const again = await loadCase(deps, props.caseId);
-  return again && again.unitCode === props.officer.unitCode ? { ok: false, reason: 'not_open', case: again } : { ok: false, reason: 'not_found' };
+  return again && (await mayActOn(deps.models, props.officer, again)) ? { ok: false, reason: 'not_open', case: again } : { ok: false, reason: 'not_found' };
 }
