@@ -114,8 +114,9 @@ describe('verified closure and reopen', () => {
       expectError(r, 400, 'validation_failed');
       expect(r.json.error.fields[0]).toMatchObject({ path: 'photoIds.0' });
     }
-    // Not an officer of the unit holding it: as if the case did not exist.
-    expectError(await provinceHead.upload(`/officer/cases/${id}/uploads`, JPEG, 'image/jpeg'), 404, 'not_found');
+    // An officer of another district: as if the case did not exist (the province head, above it, may).
+    const stranger = asPerson(await stack.officer('5002', 'officer', 'จนท. อำเภออื่น'));
+    expectError(await stranger.upload(`/officer/cases/${id}/uploads`, JPEG, 'image/jpeg'), 404, 'not_found');
 
     const closed = await officer.post(`/officer/cases/${id}/close`, { summary: 'เปลี่ยนหลอดไฟ 6 ดวงในซอยวัดเกตเรียบร้อยแล้ว', photoIds: [photo.json.id] });
     expect(closed.status, closed.text).toBe(200);

@@ -184,6 +184,8 @@ describe('supervisors act on the cases below them', () => {
     expect(toldLiff).toContain(`${HANG_DONG}ยังไม่มีเจ้าหน้าที่ในระบบ เรื่องของท่านจึงแจ้งไปที่${PROVINCE}`);
 
     // A late press of รับเรื่องไว้เอง on a card: the case someone below has taken since stays theirs.
+    // (The alerts of the cases above reach this head by push: wait for them, so the reply read next is the reply.)
+    await drained(stack);
     const r3 = await postback(u.head50, `a=takeover&c=${id1}`);
     expect(r3.text).toContain(`เรื่อง ${inDistrict.trackingNo} มีผู้รับเรื่องแล้ว (จนท. เมือง)`);
     expect((await rt.models.Case.findById(id1).lean())!.unitCode).toBe('5001');
