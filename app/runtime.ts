@@ -113,10 +113,10 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
   const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), apiKeyAuthenticate]) });
   const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
     buildReport: (q) => buildReport({ models: rt.models }, q), actions: { publish: rt.bot.publish, line: rt.line } });
-  // Data exchange (issue #5): Open311 + partner API behind API keys.
+  // Data exchange: Open311 + partner API behind API keys.
   const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate,
     rateLimit: { redis: rt.queues.connection, prefix: rt.config.QUEUE_PREFIX, perMinute: rt.config.PARTNER_RATE_LIMIT_PER_MIN } });
-  // Operations (issue #5): every queue of the deployment, for /metrics and /admin/queues.
+  // Operations: every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
   const eventQueues = EVENT_CONSUMERS.map((c) => new Queue(eventQueueName(c), { connection: rt.queues.connection as ConnectionOptions, prefix: rt.config.QUEUE_PREFIX }));
   const allQueues = () => [...rt.queues.lineEvents, rt.queues.domainEvents, ...eventQueues, rt.queues.partnerWebhooks, slaQueue, rt.queues.deadLetters];

@@ -3,7 +3,7 @@
  *
  * 1. Builds the app (Vite) and prints every chunk, raw and gzipped, marking the first load of `#/new`
  *    (the entry, its static imports and CSS) and the LIFF SDK chunk. Budget: first-load JS ≤ 150 KB
- *    gzipped, the LIFF SDK excluded (issue #3).
+ *    gzipped, the LIFF SDK excluded.
  * 2. Runs the real app (web process on a throwaway Redis + MongoDB-compatible store, with the LINE
  *    simulator) and opens `#/new` in headless Chromium with the network throttled to "slow 3G" through
  *    CDP (`Network.emulateNetworkConditions`: 400 ms latency, 50 KB/s down and up) and the CPU slowed

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:report`: the official tables at national scale (issue #5).
+ * `npm run bench:report`: the official tables at national scale.
  *
  * Starts a throwaway MongoDB-compatible server (MONGODB_URI if set, else shared/infra/launcher.ts:
  * FerretDB here), seeds the unit catalogue, and imports BENCH_CASES legacy records (default

@@ -1,11 +1,11 @@
 /**
- * `npm run bench:sla`: the SLA clock (issue #4) at national scale.
+ * `npm run bench:sla`: the SLA clock at national scale.
  *
  * Starts a throwaway Redis and MongoDB-compatible server (REDIS_URL / MONGODB_URI if set, else
  * shared/infra/launcher.ts: FerretDB here), seeds BENCH_CASES open cases (default 1,000,000) spread
  * over every unit of the catalogue, the categories, the channels and received times over the past
  * 60 days, in steady state (everything due so far already sent, `slaNextAt` set as the scheduler
- * would), with insertMany in batches. Then measures, against the targets of issue #4:
+ * would), with insertMany in batches. Then measures, against the SLA targets:
  *   - cases scheduled per second: reconcile on an empty Redis (creates every wake-up job)  ≥ 5,000/s
  *   - reconcile sweep for all cases, second pass (nothing missing)                        ≤ 5 min
  *   - Redis used_memory per scheduled case (INFO memory delta / cases)                     ≤ 1 KB

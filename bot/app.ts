@@ -15,7 +15,7 @@ export interface WebAppDeps {
   liffApi?: Router;
   /** The official report tables (shared/reports), mounted at /api/reports; absent: not served. */
   reportsApi?: Router;
-  /** The LIFF mini-app's pages at /liff/ (issue #3); absent: not served. */
+  /** The LIFF mini-app's pages at /liff/; absent: not served. */
   liffPages?: LiffPagesOptions;
   /** More routers at the root, before the 404 (data exchange /open311 + /api/v1, /metrics, /admin/queues). */
   routers?: Router[];

@@ -71,7 +71,7 @@ export async function ensureRichMenu(line: LineClient, log: Logger): Promise<str
 }
 
 /*
- * Officers' menus (issue #4), linked per user when they register (`ลงทะเบียน <code>`), so they stop
+ * Officers' menus, linked per user when they register (`ลงทะเบียน <code>`), so they stop
  * seeing the citizen's. Heads and executives get หน่วยงานล่าช้า as well. Same compact size; the
  * images are rendered from richmenu-officer.html / richmenu-supervisor.html (bot/assets/render.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * The executive dashboard at /dashboard (issue #5): LINE Login sign-in, then server-rendered pages —
+ * The executive dashboard at /dashboard: LINE Login sign-in, then server-rendered pages —
  * overview, official tables (+ print view), late units, trends, data completeness, case search and
  * detail — and CSV/XLSX exports. Every page is limited to the signed-in officer's scope.
  */

@@ -1,6 +1,6 @@
 /**
  * The official table (PRODUCT.md "Report format") as HTML, from the report engine's JSON
- * (shared/reports/, issue #5 contract). The numbers are the engine's; this file only lays them out —
+ * (shared/reports/, the report contract). The numbers are the engine's; this file only lays them out —
  * on screen with Arabic digits, in the print view with Thai digits and a Buddhist-era date.
  */
 import type { ReportJson } from '../shared/reports/index.ts';

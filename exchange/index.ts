@@ -1,5 +1,5 @@
 /**
- * The data exchange (issue #5): Open311 GeoReport v2 at /open311/v2 and our JSON API at /api/v1,
+ * The data exchange: Open311 GeoReport v2 at /open311/v2 and our JSON API at /api/v1,
  * both behind partner API keys, both described by one OpenAPI document (/open311/openapi.json,
  * also at /api/v1/openapi.json) generated from the zod schemas the handlers validate with.
  */

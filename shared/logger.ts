@@ -14,7 +14,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'ro
       paths: [
         '*.channelSecret', '*.channelAccessToken', '*.LINE_CHANNEL_SECRET', '*.LINE_CHANNEL_ACCESS_TOKEN',
         '*.authorization', '*.Authorization', 'req.headers.authorization', '*.replyToken', '*.idToken',
-        // Issue #5's secrets: LINE Login, dashboard sessions, the queue board, metrics, partner keys and webhook secrets.
+        // The web apps' secrets: LINE Login, dashboard sessions, the queue board, metrics, partner keys and webhook secrets.
         '*.LINE_LOGIN_CHANNEL_SECRET', '*.DASHBOARD_SESSION_SECRET', '*.ADMIN_PASSWORD', '*.METRICS_TOKEN',
         '*.secret', '*.apiKey', '*.api_key', '*["x-api-key"]', '*.cookie', '*.password',
         '*.phone', '*.text', '*.description', '*.displayName', '*.address', '*.latitude', '*.longitude',

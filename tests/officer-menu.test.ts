@@ -11,7 +11,7 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-describe('officers get their own rich menu (issue #4)', () => {
+describe('officers get their own rich menu', () => {
   let stack: Stack;
   beforeAll(async () => { stack = await startStack(); });
   afterAll(async () => { await stack?.close(); });

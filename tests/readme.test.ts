@@ -66,6 +66,15 @@ describe('the README is a newcomer\'s map', () => {
     }
   });
 
+  it('nor does any source file, config or the tests (they speak to a reader of the code)', () => {
+    // Tracked files only; the vendored LINE specs keep their upstream text.
+    const files = spawnSync('git', ['ls-files', '*.ts', '*.mjs', '*.js', '*.json', '*.md', '*.sh', '*.html', '*.css', '*.yml', 'Dockerfile', 'run'], { cwd: ROOT, encoding: 'utf8' })
+      .stdout.split('\n').filter((f) => f && !f.startsWith('simulator/line-openapi/') && f !== 'package-lock.json');
+    expect(files.length).toBeGreaterThan(100);
+    const cited = files.filter((f) => existsSync(join(ROOT, f)) && /issues?\s*#\s*\d/i.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(cited).toEqual([]);
+  });
+
   it('its folder map names every top-level folder of the repository', () => {
     const folders = readdirSync(ROOT, { withFileTypes: true })
       .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !['node_modules', 'artifacts'].includes(e.name))

@@ -1,5 +1,5 @@
 /**
- * Deadlines on every case (issue #4): computed at intake from channel, category and the unit's policy,
+ * Deadlines on every case: computed at intake from channel, category and the unit's policy,
  * recomputed on forwarding without moving the citizen's s.38 date, and explained by the CLI.
  * 2026-04-09 is a Thursday; Songkran closes offices Mon 13 – Wed 15 April 2026.
  */

@@ -58,7 +58,7 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   const base = { connection: connection as ConnectionOptions, prefix: opts.prefix };
   await Promise.all(opts.queues.lineEvents.map((q) => q.setGlobalConcurrency(1)));
   const slaDeps = { models: deps.models, line: deps.line, log: deps.log, clock: deps.clock, calendar: opts.calendar ?? slaContext().calendar };
-  // Reminders, nudges and escalation (issue #4); reconciles every case's schedule at start.
+  // Reminders, nudges and escalation; reconciles every case's schedule at start.
   const sla = await startSlaWorker(slaDeps, { connection, producer: opts.queues.connection, prefix: opts.prefix });
 
   // Webhook events: one shard worker each, turns retried in place so a chat keeps its order.

@@ -1,5 +1,5 @@
 /**
- * The officers' rich menu (issue #4) and what its buttons say: งานของฉัน (my open cases and the
+ * The officers' rich menu and what its buttons say: งานของฉัน (my open cases and the
  * unit's untaken new ones) and วิธีใช้ (officer help). หน่วยงานล่าช้า is bot/handlers/supervisor.ts.
  * The menu is linked to the officer's LINE account when they register, and again on follow (a
  * re-added bot would otherwise show them the citizen's menu).

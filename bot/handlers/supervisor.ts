@@ -1,5 +1,5 @@
 /**
- * Supervisors in LINE (issue #4): "หน่วยงานล่าช้า" → a card of late units in the head's scope, each
+ * Supervisors in LINE: "หน่วยงานล่าช้า" → a card of late units in the head's scope, each
  * with a กระตุ้น button; "ขอรหัสเชื่อมกลุ่ม" → a one-time code to link the unit's LINE group. And the
  * group side: join → how to link, "เชื่อมกลุ่ม <code>" → linked, leave → unlinked.
  */

@@ -116,7 +116,7 @@ export const en: Copy = {
     taken_over: 'A supervising unit took the case over',
     other: 'Action taken',
   },
-  // Supervisors and unit LINE groups (issue #4)
+  // Supervisors and unit LINE groups
   supervisorsOnly: 'This command is for registered unit heads and executives only.',
   lateUnitsTitle: 'Late units',
   lateUnitsAlt: (units: number, cases: number) => `Late units: ${units}, ${cases} overdue cases`,
@@ -141,7 +141,7 @@ export const en: Copy = {
   groupLinkUsage: 'Type: เชื่อมกลุ่ม <code>, e.g. เชื่อมกลุ่ม K7PM-2QXD',
   groupDigestTitle: (unit: string) => `📋 ${unit}`,
 
-  // SLA notifications (issue #4): the officers' digest of a run and the citizen's apology (workers/sla/messages.ts)
+  // SLA notifications: the officers' digest of a run and the citizen's apology (workers/sla/messages.ts)
   slaWindow: { ack: 'acknowledge/act', answer: 'answer the complainant (s.38)', resolve: 'resolve' },
   slaDigestTitle: (when: string) => `Cases to follow up, ${when}`,
   slaDigestEscalated: '⬆️ Escalated to your unit',
@@ -152,7 +152,7 @@ export const en: Copy = {
   slaRemindLine: (trackingNo: string, window: string, deadline: string) => `${trackingNo} ${window} by ${deadline}`,
   slaApology: (trackingNo: string, newExpected: string) => `We are sorry: complaint ${trackingNo} has not yet been taken up within our service standard. We expect to act on it by ${newExpected}.`,
   slaEscalatedNote: (level: number, window: string) => `Escalated to level ${level}: missed ${window}`,
-  // Officers' rich menu (issue #4): my work, how to use
+  // Officers' rich menu: my work, how to use
   officersOnly: 'This command is for registered officers. If you are one, type "ลงทะเบียน" followed by the code from your administrator.',
   myWorkTitle: (name: string, unit: string) => `Work of ${name} (${unit})`,
   myWorkAssigned: (n: number) => `Open cases assigned to you: ${n}`,

@@ -82,7 +82,7 @@ export const th = {
   attachments: (n: number) => `รูปภาพ ${n} รูป`,
   roles: { officer: 'เจ้าหน้าที่', head: 'หัวหน้าหน่วย', executive: 'ผู้บริหาร', admin: 'ผู้ดูแลระบบ' },
   escalatedNoOfficer: (unit: string) => `(หน่วยงาน ${unit} ยังไม่มีเจ้าหน้าที่ลงทะเบียน จึงแจ้งมาที่หน่วยงานท่าน)`,
-  // LIFF form and case updates (issue #3)
+  // LIFF form and case updates
   liffCaseCreated: (trackingNo: string, unit: string, link: string) =>
     `ได้รับเรื่องของท่านแล้วค่ะ ✅\nเลขรับเรื่อง: ${trackingNo}\nหน่วยงานที่รับผิดชอบ: ${unit}\n\nเจ้าหน้าที่จะติดต่อกลับโดยเร็ว ติดตามความคืบหน้าได้ที่\n${link}`,
   citizenProgress: (trackingNo: string, note: string, link: string) =>
@@ -118,7 +118,7 @@ export const th = {
     taken_over: 'หัวหน้าหน่วยงานรับเรื่องไว้ดำเนินการเอง',
     other: 'ดำเนินการ',
   },
-  // Supervisors and unit LINE groups (issue #4)
+  // Supervisors and unit LINE groups
   supervisorsOnly: 'คำสั่งนี้สำหรับหัวหน้าหน่วยงานและผู้บริหารที่ลงทะเบียนแล้วเท่านั้นค่ะ',
   lateUnitsTitle: 'หน่วยงานล่าช้า',
   lateUnitsAlt: (units: number, cases: number) => `หน่วยงานล่าช้า ${units} หน่วยงาน เกินกำหนดรวม ${cases} เรื่อง`,
@@ -144,7 +144,7 @@ export const th = {
   groupLinkUsage: 'พิมพ์ว่า เชื่อมกลุ่ม <รหัส> เช่น เชื่อมกลุ่ม K7PM-2QXD',
   groupDigestTitle: (unit: string) => `📋 ${unit}`,
 
-  // SLA notifications (issue #4): the officers' digest of a run and the citizen's apology (workers/sla/messages.ts)
+  // SLA notifications: the officers' digest of a run and the citizen's apology (workers/sla/messages.ts)
   slaWindow: { ack: 'รับเรื่อง/ดำเนินการ', answer: 'ตอบผู้ร้อง (ม.38)', resolve: 'ยุติเรื่อง' } as Record<'ack' | 'answer' | 'resolve', string>,
   slaDigestTitle: (when: string) => `สรุปเรื่องร้องเรียนที่ต้องติดตาม ${when}`,
   slaDigestEscalated: '⬆️ ยกระดับมาถึงหน่วยงานท่าน',
@@ -155,7 +155,7 @@ export const th = {
   slaRemindLine: (trackingNo: string, window: string, deadline: string) => `${trackingNo} ${window} ภายใน ${deadline}`,
   slaApology: (trackingNo: string, newExpected: string) => `ขออภัย เรื่อง ${trackingNo} ของท่านยังไม่ได้รับการดำเนินการภายในเวลามาตรฐาน คาดว่าจะดำเนินการภายใน ${newExpected}`,
   slaEscalatedNote: (level: number, window: string) => `ยกระดับระดับ ${level}: เกินกำหนด ${window}`,
-  // Officers' rich menu (issue #4): งานของฉัน, วิธีใช้
+  // Officers' rich menu: งานของฉัน, วิธีใช้
   officersOnly: 'คำสั่งนี้สำหรับเจ้าหน้าที่ที่ลงทะเบียนแล้วค่ะ หากเป็นเจ้าหน้าที่ พิมพ์ "ลงทะเบียน" ตามด้วยรหัสจากผู้ดูแลระบบ',
   myWorkTitle: (name: string, unit: string) => `งานของ${name} (${unit})`,
   myWorkAssigned: (n: number) => `เรื่องที่ท่านรับผิดชอบ ยังไม่ยุติ: ${n} เรื่อง`,

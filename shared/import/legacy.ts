@@ -1,5 +1,5 @@
 /**
- * Legacy import (issue #5): the centres' old records become full cases, marked `imported`, counted
+ * Legacy import: the centres' old records become full cases, marked `imported`, counted
  * in the official tables and found by search like any other.
  *
  * One record (JSONL line or CSV row with these column names):

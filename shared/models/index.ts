@@ -81,7 +81,7 @@ const caseSchema = new Schema({
   consent: { version: String, at: Date },
   /** When the complaint reached the centre (a hotline call recorded later); absent: createdAt. SLA counts from here. */
   receivedAt: Date,
-  /** SLA deadlines (issue #4): acknowledge by channel, first answer to the complainant (Royal Decree s.38), resolve by category. */
+  /** SLA deadlines: acknowledge by channel, first answer to the complainant (Royal Decree s.38), resolve by category. */
   ackDueAt: Date,
   answerDueAt: Date,
   resolveDueAt: Date,
@@ -142,7 +142,7 @@ const caseSchema = new Schema({
    */
   hasOutbox: { type: Boolean, default: false },
   /**
-   * What the case counts as in the official tables (issue #5, shared/reports): its rows, fixed at
+   * What the case counts as in the official tables (shared/reports): its rows, fixed at
    * intake from (category, channel) by config/report-rows.json, the month it was received and the month
    * it was closed (yyyymm, Bangkok). Stored so a recount can group on fields, not recompute them.
    */

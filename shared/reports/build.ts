@@ -28,7 +28,7 @@ export interface ReportCounts {
   total: number;
 }
 
-/** The JSON of issue #5. `unit` is an object: code, Thai name, and whether units under it are included. */
+/** The report as JSON. `unit` is an object: code, Thai name, and whether units under it are included. */
 export interface ReportJson {
   unit: { code: string; nameTh: string; withChildren: boolean };
   format: ReportFormat;

@@ -1,4 +1,4 @@
-/** Official report tables (issue #5): rows and mapping, periods, counters, the report, its renderings, the HTTP route. */
+/** Official report tables: rows and mapping, periods, counters, the report, its renderings, the HTTP route. */
 export { PROVINCE_ROWS, DISTRICT_ROWS, ROWS, REPORT_FORMATS, rowOfLabel, rowMapping, loadRowMapping, type ReportFormat, type RowMapping } from './rows.ts';
 export { parsePeriod, fiscalYearPeriod, monthPeriod, monthOf, fiscalYearOf, ReportInputError, type ReportPeriod, type PeriodInput } from './period.ts';
 export { buildReport, buildReportFromCases, percent, UnknownUnitError, type ReportJson, type ReportQuery, type ReportCounts } from './build.ts';

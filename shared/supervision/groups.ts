@@ -1,5 +1,5 @@
 /**
- * Unit LINE groups (issue #4): a head invites the bot to the unit's group and links it with a
+ * Unit LINE groups: a head invites the bot to the unit's group and links it with a
  * one-time code; the unit's SLA digests and nudges then also go to the group. Stored as one
  * document per group (`unit_groups`, `_id` = group id, indexed by unit) rather than an array on the
  * unit: a unique insert is atomic on FerretDB, a `$addToSet` on the unit is not.

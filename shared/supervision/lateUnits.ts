@@ -1,5 +1,5 @@
 /**
- * Late units for supervisors (issue #4): which units in a head's scope have overdue cases, how many,
+ * Late units for supervisors: which units in a head's scope have overdue cases, how many,
  * and how old the oldest is: one pass over the overdue cases of the scope, tallied in code (FerretDB
  * v1 has no `$min`, and every filter but `_id` is a scan there), or at scale the reconcile sweep's tally.
  */

@@ -1,5 +1,5 @@
 /**
- * Unit LINE groups in an SLA run (issue #4): each unit with a linked group gets ONE message per run
+ * Unit LINE groups in an SLA run: each unit with a linked group gets ONE message per run
  * in each of its groups, with what its officers were told this run. Only tracking numbers, deadline
  * kinds, due dates and counts: the digest lines carry no complainant data (no name, phone or text).
  */

@@ -63,7 +63,7 @@ export interface SlaCase {
 }
 
 export interface SlaPlanOptions {
-  /** Working days overdue per escalation level (issue #4: default 2). */
+  /** Working days overdue per escalation level (default 2). */
   escalateEveryWorkingDays: number;
 }
 
