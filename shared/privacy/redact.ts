@@ -21,7 +21,9 @@ export interface PiiSpan { kind: PiiKind; start: number; end: number }
 export interface Redacted { text: string; found: { kind: PiiKind; count: number }[] }
 
 /** Thai digits ๐–๙ are one UTF-16 unit each, as ASCII digits: offsets stay the same after this. */
-const asciiDigits = (s: string) => s.replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50));
+const asciiDigits = (s: string) => s.replace(/[๐-๙]/g, (d) => String(d.charCodeAt(0) - 0x0e50))
+  // The letter O typed for a zero at the start of a number ("O81-…"), never inside a word (CO2).
+  .replace(/(?<![A-Za-z])[Oo](?=\d)/g, '0');
 
 /** Thai national ID check digit (the 13th): 11 − (Σ dᵢ·(13 − i) mod 11), mod 10. */
 export function validThaiId(digits: string): boolean {
@@ -109,8 +111,8 @@ export function findPii(text: string): PiiSpan[] {
     const before = work.slice(Math.max(0, s - 30), s);
     if (NOT_PHONE_WORDS.test(before) && !PHONE_WORDS.test(before)) return;
     const groups = m[0].split(/[ \u00a0.\-–]+/);
-    // Read out digit by digit ("0 8 1 2 …") is one number too.
-    if (groups.length - 1 <= PHONE_MAX_GAPS || groups.every((g) => g.replace(/\D/g, '').length <= 1)) take('phone', s, e);
+    // Read out digit by digit or in pairs ("0 8 1 2 …", "08-12-34-56-78") is one number too.
+    if (groups.length - 1 <= PHONE_MAX_GAPS || groups.every((g) => g.replace(/\D/g, '').length <= 2)) take('phone', s, e);
   });
   for (const re of LINE_IDS) {
     each(re, (m) => {
