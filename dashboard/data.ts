@@ -8,6 +8,7 @@
  * counters instead (shared/reports/): a few reads by _id, whatever the number of cases.
  */
 import { CASE_STATUSES, CHANNELS, OPEN_STATUSES, SUBJECT_CATEGORIES } from '../shared/categories.ts';
+import { maskFreeText } from './mask.ts';
 import type { Principal } from '../shared/auth/principal.ts';
 import { mayRead } from '../shared/auth/principal.ts';
 import type { Models } from '../shared/models/index.ts';
@@ -338,7 +339,7 @@ export async function searchCases(models: Models, scope: Scope, s: CaseSearch, l
       trackingNo: r.trackingNo, status: r.status, category: r.category, channel: r.channel, unitCode: r.unitCode, unitName: names.get(r.unitCode) ?? r.unitCode,
       receivedAt: new Date(r.receivedAt ?? r.createdAt), resolveDueAt: r.resolveDueAt ? new Date(r.resolveDueAt) : undefined,
       area: areaOf(r.location ?? {}),
-      summary: String(r.description ?? '').slice(0, 80),
+      summary: maskFreeText(String(r.description ?? '')).slice(0, 80),
     })),
   };
 }

@@ -1,6 +1,7 @@
 /** CSV and XLSX downloads of a dashboard table (headers Thai first, English in brackets). */
 import type { Response } from 'express';
 import ExcelJS from 'exceljs';
+import { redactText } from '../shared/privacy/redact.ts';
 
 export type Cell = string | number | Date | null | undefined;
 export interface Table {
@@ -18,9 +19,13 @@ export function exportFileName(kind: string, unitCode: string, period: string): 
   return [`rongrian-${kind}`, unitCode, period].filter(Boolean).join('-').replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
-/** A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading quote. */
+/**
+ * A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading quote. Files leave
+ * the system: any personal data in a text cell is replaced by its marker too (the tables carry none today).
+ */
 function safeText(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const t = redactText(s);
+  return /^[=+\-@\t\r]/.test(t) ? `'${t}` : t;
 }
 
 function csvCell(v: Cell): string {

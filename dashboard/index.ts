@@ -30,7 +30,7 @@ import { printPage, reportNote, reportTable } from './reportView.ts';
 import { buildReport, fiscalYearOf, parsePeriod, periodLabel, reportFileName, toCsv, toXlsx, ReportInputError, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
 import { areaOf } from './area.ts';
 import { CLOSE_DAYS_CAP } from '../shared/reports/counters.ts';
-import { maskAddress, maskLineId, maskName, maskPhone } from './mask.ts';
+import { maskAddress, maskFreeText, maskLineId, maskName, maskPhone } from './mask.ts';
 import { isSupervisorRole, mayActOn } from '../shared/cases/access.ts';
 import type { OfficerRef } from '../shared/cases/actor.ts';
 import { assignCaseToOfficer } from '../shared/cases/commands/assignCase.ts';
@@ -578,11 +578,11 @@ export function createDashboard(deps: DashboardDeps): Router {
           ${c.attachments?.length ? html`<dt>ภาพถ่าย <small>Photos</small></dt><dd>${c.attachments.length} ภาพ</dd>` : ''}
         </dl>
         <h2>รายละเอียด <small>What happened</small></h2>
-        <p class="desc">${c.description}</p>
-        ${c.resolution?.text ? html`<h2>ผลการดำเนินการ <small>Result</small></h2><p class="desc">${c.resolution.text}</p>` : ''}
+        <p class="desc">${assigned ? c.description : maskFreeText(c.description)}</p>
+        ${c.resolution?.text ? html`<h2>ผลการดำเนินการ <small>Result</small></h2><p class="desc">${assigned ? c.resolution.text : maskFreeText(c.resolution.text)}</p>` : ''}
         ${c.survey?.score ? html`<p>ความพึงพอใจ ${c.survey.score}/5</p>` : ''}
         <h2>ลำดับเหตุการณ์ <small>Timeline</small></h2>
-        <ol class="timeline">${(c.timeline ?? []).map((t) => html`<li><time>${formatDateTime(new Date(t.at))}</time> <b>${ACTION_TH[t.action] ?? t.action}</b> ${t.by?.kind === 'officer' ? t.by.name ?? '' : t.by?.kind === 'citizen' ? (assigned ? 'ผู้ร้อง' : 'ผู้ร้อง') : 'ระบบ'}${t.note ? html` — ${t.note}` : ''}</li>`)}</ol>
+        <ol class="timeline">${(c.timeline ?? []).map((t) => html`<li><time>${formatDateTime(new Date(t.at))}</time> <b>${ACTION_TH[t.action] ?? t.action}</b> ${t.by?.kind === 'officer' ? t.by.name ?? '' : t.by?.kind === 'citizen' ? (assigned ? 'ผู้ร้อง' : 'ผู้ร้อง') : 'ระบบ'}${t.note ? html` — ${assigned ? t.note : maskFreeText(t.note)}` : ''}</li>`)}</ol>
       </section>
       ${forms}`);
   }));

@@ -1,3 +1,5 @@
+import { redactText } from '../shared/privacy/redact.ts';
+
 /**
  * Personal data as officers outside the assigned unit see it (PDPA: least data). Enough is left to
  * tell two records apart on the phone with the assigned unit, nothing to reach the person.
@@ -24,4 +26,9 @@ export function maskLineId(id: string | null | undefined): string {
 /** Addresses and map pins are hidden entirely; the district and province stay visible elsewhere. */
 export function maskAddress(address: string | null | undefined): string {
   return address ? '•••••• (ซ่อน · hidden)' : '–';
+}
+
+/** Free text (description, result, notes): the story stays, the ID, phone, e-mail, LINE id and bank account go. */
+export function maskFreeText<T extends string | null | undefined>(text: T): T {
+  return redactText(text);
 }

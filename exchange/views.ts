@@ -1,7 +1,8 @@
 /**
  * Cases as partners see them: what was reported, where (the area, not the typed address), its
  * status and history. Never the complainant: no name, phone, LINE id, consent, survey comment,
- * officer names or free-text notes (an officer's note may quote the person).
+ * officer names or free-text notes (an officer's note may quote the person); the description is
+ * given with its personal data (ID, phone, e-mail, LINE id, bank account) replaced by markers.
  */
 import { z } from 'zod';
 import { INTERNAL_NOTE_ACTION } from '../shared/cases/commands/addInternalNote.ts';
@@ -9,6 +10,7 @@ import { CASE_STATUSES, CHANNEL_CODES, isOpenStatus, STATUS_LABELS, SUBJECT_CATE
 import { formatArea } from '../shared/cases/area.ts';
 import type { CaseDoc } from '../shared/models/index.ts';
 import type { UnitNames } from '../shared/units/names.ts';
+import { redactText } from '../shared/privacy/redact.ts';
 
 const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
 
@@ -48,7 +50,7 @@ export function toOpen311(c: CaseDoc, units: UnitNames): z.output<typeof Open311
     status_notes,
     service_name: cat ? `${cat.th} (${cat.en})` : c.category,
     service_code: c.category as z.output<typeof Open311Request>['service_code'],
-    description: c.description,
+    description: redactText(c.description),
     agency_responsible: units.get(c.unitCode)?.nameTh ?? c.unitCode,
     requested_datetime: iso(c.receivedAt ?? c.createdAt),
     updated_datetime: iso(c.updatedAt),
@@ -111,7 +113,7 @@ export function toPartnerCase(c: CaseDoc, units: UnitNames): z.output<typeof Par
     statusTh: STATUS_LABELS[s].th,
     statusEn: STATUS_LABELS[s].en,
     open: isOpenStatus(s),
-    description: c.description,
+    description: redactText(c.description),
     unitCode: c.unitCode,
     unitNameTh: units.get(c.unitCode)?.nameTh ?? c.unitCode,
     area: {

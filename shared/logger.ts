@@ -1,10 +1,13 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { redactText } from './privacy/redact.ts';
 
 export type { Logger };
 
 /**
  * Structured JSON logs. Secrets and personal data are redacted by key wherever they appear,
- * so a careless `log.info({ event })` cannot leak a reply token or a citizen's phone.
+ * so a careless `log.info({ event })` cannot leak a reply token or a citizen's phone; the text of
+ * every other field and of the message goes through the free-text redactor (an error message or a
+ * field under another name may quote what a citizen wrote).
  */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'rongrian', destination?: DestinationStream): Logger {
   return pino({
@@ -22,5 +25,24 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'ro
       ],
       censor: '[redacted]',
     },
+    formatters: { log: (obj) => redactFields(obj, 0) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+      },
+    },
   }, destination);
+}
+
+/** A redacted copy of plain objects, arrays and errors (the caller's objects are left alone); other objects (ids, dates) as they are. */
+function redactFields(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return redactText(v);
+  if (depth > 6 || v === null || typeof v !== 'object') return v;
+  if (v instanceof Error) return redactFields(pino.stdSerializers.err(v), depth + 1);
+  if (Array.isArray(v)) return v.map((x) => redactFields(x, depth + 1));
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = redactFields(x, depth + 1);
+  return out;
 }

@@ -45,8 +45,15 @@ describe('logs', () => {
     log.info({ event: { replyToken: 'reply-token-123', message: { text: 'บ้านเลขที่ 99 โทร 0812345678' } }, config: { LINE_CHANNEL_SECRET: 'shh-secret', LINE_CHANNEL_ACCESS_TOKEN: 'tok-456' }, req: { headers: { authorization: 'Bearer abc' } } }, 'handled');
     log.info({ complainant: { phone: '0812345678', displayName: 'สมชาย' } }, 'case');
     log.info({ config: { LINE_LOGIN_CHANNEL_SECRET: 'login-sec', DASHBOARD_SESSION_SECRET: 'sess-sec', ADMIN_PASSWORD: 'adm-pw', METRICS_TOKEN: 'met-tok' }, webhook: { secret: 'whsec-1' }, partner: { apiKey: 'ak_1.zzz' }, headers: { 'x-api-key': 'ak_2.yyy', cookie: 'rg_dash=abc' } }, 'config loaded');
-    const out = lines.join('\n');
-    expect(out).toContain('handled');
-    for (const secret of ['reply-token-123', '0812345678', 'shh-secret', 'tok-456', 'Bearer abc', 'สมชาย', 'login-sec', 'sess-sec', 'adm-pw', 'met-tok', 'whsec-1', 'ak_1.zzz', 'ak_2.yyy', 'rg_dash=abc']) expect(out).not.toContain(secret);
+    const out = () => lines.join('\n');
+    expect(out()).toContain('handled');
+    // Free text under any other name, in an error, or in the message itself.
+    log.warn({ job: { reason: 'ผู้ร้องโทร 081-999-8888 เลขบัตร 1103700123458' }, err: new Error('push failed for somchai@example.com') }, 'retry for 089 765 4321');
+    expect(out()).toContain('[เบอร์โทร]');
+    expect(out()).toContain('[เลขบัตรประชาชน]');
+    expect(out()).toContain('[อีเมล]');
+    expect(out()).toContain('push failed for');
+    for (const secret of ['081-999-8888', '1103700123458', 'somchai@example.com', '089 765 4321']) expect(out()).not.toContain(secret);
+    for (const secret of ['reply-token-123', '0812345678', 'shh-secret', 'tok-456', 'Bearer abc', 'สมชาย', 'login-sec', 'sess-sec', 'adm-pw', 'met-tok', 'whsec-1', 'ak_1.zzz', 'ak_2.yyy', 'rg_dash=abc']) expect(out()).not.toContain(secret);
   });
 });
