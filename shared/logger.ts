@@ -26,6 +26,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'ro
       censor: '[redacted]',
     },
     formatters: { log: (obj) => redactFields(obj, 0) as Record<string, unknown> },
+    serializers: { err: (e: Error) => redactFields({ ...pino.stdSerializers.err(e) }, 0) },
     hooks: {
       logMethod(args, method) {
         method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
@@ -34,11 +35,10 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'ro
   }, destination);
 }
 
-/** A redacted copy of plain objects, arrays and errors (the caller's objects are left alone); other objects (ids, dates) as they are. */
+/** A redacted copy of plain objects and arrays (the caller's objects are left alone); others (ids, dates, errors) as they are. */
 function redactFields(v: unknown, depth: number): unknown {
   if (typeof v === 'string') return redactText(v);
   if (depth > 6 || v === null || typeof v !== 'object') return v;
-  if (v instanceof Error) return redactFields(pino.stdSerializers.err(v), depth + 1);
   if (Array.isArray(v)) return v.map((x) => redactFields(x, depth + 1));
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return v;

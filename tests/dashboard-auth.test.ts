@@ -24,7 +24,7 @@ beforeAll(async () => {
   ministry = await stack.officer('MOI', 'officer', 'ผู้บริหาร มท.');
   await stack.rt.models.Officer.updateOne({ lineUserId: ministry.userId }, { $set: { role: 'executive' } });
   bangkokOfficer = await stack.officer('1001', 'officer', 'จนท. พระนคร');
-  cmCase = await seedCase(stack, { provinceCode: '50', districtCode: '5001', name: 'สมชาย ใจดี', phone: '0812345678', address: '99 ถ.นิมมานเหมินท์' });
+  cmCase = await seedCase(stack, { provinceCode: '50', districtCode: '5001', name: 'สมชาย ใจดี', phone: '0812345678', address: '99 ถ.นิมมานเหมินท์', description: 'ถนนหน้าบ้านเป็นหลุมลึก ลูกสาวโทร 089-111-2233 แจ้งแทน เลขบัตร 1-1037-00123-45-8' });
   bkkCase = await seedCase(stack, { provinceCode: '10', districtCode: '1001', name: 'มานี มีนา', phone: '0898765432', description: 'ร้านค้าตั้งวางของบนทางเท้า คนเดินผ่านไม่ได้ <script>alert(1)</script>' });
 }, 60_000);
 
@@ -277,6 +277,7 @@ describe('scope, masking and audit', () => {
     expect(own).toContain('สมชาย ใจดี');
     expect(own).toContain('0812345678');
     expect(own).toContain('99 ถ.นิมมานเหมินท์');
+    expect(own).toContain('ลูกสาวโทร 089-111-2233 แจ้งแทน เลขบัตร 1-1037-00123-45-8');
 
     const masked = await (await get(stack, `/dashboard/cases/${cmCase.trackingNo}`, provinceJar)).text();
     expect(masked).not.toContain('สมชาย ใจดี');
@@ -284,6 +285,10 @@ describe('scope, masking and audit', () => {
     expect(masked).not.toContain('นิมมานเหมินท์');
     expect(masked).toContain('08•-•••-••78');
     expect(masked).toContain('ข้อมูลส่วนบุคคลถูกปิดบัง');
+    // The story is readable above the unit; the phone and ID written into it are not.
+    expect(masked).toContain('ลูกสาวโทร [เบอร์โทร] แจ้งแทน เลขบัตร [เลขบัตรประชาชน]');
+    expect(masked).not.toContain('089-111-2233');
+    expect(masked).not.toContain('1-1037-00123-45-8');
 
     const audits = await stack.rt.models.Audit.find({ caseId: cmCase.id }).sort({ at: 1 }).lean();
     expect(audits.length).toBe(before + 2);

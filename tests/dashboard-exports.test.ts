@@ -5,6 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toCsvText, toXlsxBuffer } from '../dashboard/export.ts';
 import { get, seedCase, signIn, type Jar } from './helpers/dashboard.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 
@@ -74,5 +75,15 @@ describe('dashboard exports', () => {
     expect(String(ws.getRow(1).getCell(1).value)).toBe('หน่วยงานล่าช้า (Late units) · ศูนย์ดำรงธรรมจังหวัดเชียงใหม่ และหน่วยงานในสังกัด (and units below)');
     expect(String(ws.getRow(2).getCell(1).value)).toMatch(/^ข้อมูล ณ 5 ธ\.ค\. 2569/);
     expect(String(ws.getRow(3).getCell(1).value)).toBe('หน่วยงาน (Unit)');
+  });
+
+  it('a text cell carrying personal data leaves with markers, in the CSV and the sheet', async () => {
+    const t = { sheet: 'x', title: 'ทดสอบ (Test)', period: 'รับเรื่องทุกช่วงเวลา', headers: ['หมายเหตุ (Note)', 'เลขรับเรื่อง (Tracking no.)'], rows: [['ผู้ร้องโทร 081-222-3344 อีเมล a.b@gmail.com', '2569-000123']] };
+    const csv = toCsvText(t).split('\r\n');
+    expect(csv[3]).toBe('ผู้ร้องโทร [เบอร์โทร] อีเมล [อีเมล],2569-000123');
+    const wb = new ExcelJS.Workbook();
+    const xlsx = await toXlsxBuffer(t);
+    await wb.xlsx.load(xlsx.buffer.slice(xlsx.byteOffset, xlsx.byteOffset + xlsx.byteLength) as ArrayBuffer);
+    expect(wb.worksheets[0]!.getRow(4).values).toEqual([undefined, 'ผู้ร้องโทร [เบอร์โทร] อีเมล [อีเมล]', '2569-000123']);
   });
 });

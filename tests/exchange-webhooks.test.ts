@@ -117,7 +117,7 @@ describe('partner webhooks', () => {
     // A partner files through Open311: the case lands at อ.เมืองเชียงใหม่ (5001).
     const res = await fetch(`${stack.web.url}/open311/v2/requests.json`, {
       method: 'POST', headers: { 'x-api-key': cm.key, 'content-type': 'application/json' },
-      body: JSON.stringify({ service_code: 'help', description: 'ไฟฟ้าดับทั้งหมู่บ้านมาสามวันแล้ว', address_string: 'อ.เมืองเชียงใหม่ จ.เชียงใหม่' }),
+      body: JSON.stringify({ service_code: 'help', description: 'ไฟฟ้าดับทั้งหมู่บ้านมาสามวันแล้ว ผู้ใหญ่บ้านโทร 081-555-4433 เลขบัตร 1103700123458', address_string: 'อ.เมืองเชียงใหม่ จ.เชียงใหม่' }),
     });
     expect(res.status).toBe(201);
     const trackingNo = (await res.json())[0].service_request_id;
@@ -141,6 +141,10 @@ describe('partner webhooks', () => {
     expect(ok.received[0].headers['x-rongrian-event']).toBe('case.created');
     // Nothing personal, no officer names, no result text in the body.
     for (const r of ok.received) expect(r.body).not.toMatch(/จนท\. ทดสอบ|ประสานการไฟฟ้า/);
+    // The description goes out with its phone and ID replaced; the case keeps them for the unit.
+    for (const r of ok.received) expect(r.json.case.description).toBe('ไฟฟ้าดับทั้งหมู่บ้านมาสามวันแล้ว ผู้ใหญ่บ้านโทร [เบอร์โทร] เลขบัตร [เลขบัตรประชาชน]');
+    for (const r of ok.received) expect(r.body).not.toMatch(/081-555-4433|1103700123458/);
+    expect(c!.description).toContain('081-555-4433 เลขบัตร 1103700123458');
 
     // Failed twice (500), then got everything, each once. Retries may reorder deliveries (the README
     // says so): a receiver orders by occurredAt.

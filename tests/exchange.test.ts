@@ -137,7 +137,7 @@ describe('Open311 GeoReport v2', () => {
     // A hotline case recorded by an officer in a Chiang Mai district, with the caller's name and phone.
     const deps = { models: stack.rt.models, clock: stack.rt.clock, publish: stack.rt.bot.publish };
     const hotline = await openCase(deps, {
-      idempotencyKey: `test:${Date.now()}`, channel: 'hotline', category: 'dispute', description: 'ข้อพิพาทเรื่องที่ดินกับเพื่อนบ้าน โทรมาแจ้งทางสายด่วน',
+      idempotencyKey: `test:${Date.now()}`, channel: 'hotline', category: 'dispute', description: 'ข้อพิพาทเรื่องที่ดินกับเพื่อนบ้าน โทรมาแจ้งทางสายด่วน ติดต่อกลับ 081-777-6655 เลขบัตร 1-1037-00123-45-8',
       location: { provinceCode: '50', provinceName: 'เชียงใหม่', districtCode: '5002', districtName: 'จอมทอง' },
       complainant: { name: 'นายทดสอบ โทรมา', phone: '0899999999' }, via: 'officer', by: { kind: 'officer', id: 'x', name: 'จนท.' },
     });
@@ -155,6 +155,14 @@ describe('Open311 GeoReport v2', () => {
     expect(all.headers.get('x-total-count')).toBe(String(ids.length));
     expect(all.text).not.toContain('0899999999');
     expect(all.text).not.toContain('นายทดสอบ');
+    // What the caller said stays; the phone and ID they gave in it do not.
+    const said = 'ข้อพิพาทเรื่องที่ดินกับเพื่อนบ้าน โทรมาแจ้งทางสายด่วน ติดต่อกลับ [เบอร์โทร] เลขบัตร [เลขบัตรประชาชน]';
+    expect(all.json.find((r: any) => r.service_request_id === hotline.trackingNo).description).toBe(said);
+    for (const pii of ['081-777-6655', '1-1037-00123-45-8']) expect(all.text).not.toContain(pii);
+    const detail = await call(cm.key, 'GET', `/api/v1/cases/${hotline.trackingNo}`);
+    expect(detail.status).toBe(200);
+    expect(detail.json.description).toBe(said);
+    expect((await stack.rt.models.Case.findOne({ trackingNo: hotline.trackingNo }).lean())!.description).toContain('081-777-6655');
 
     // A ministry key sees the whole country.
     const moi = await createKey(stack.env, 'MOI', 'กระทรวงมหาดไทย');
