@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimUser } from '../simulator/server.ts';
 import { importRecords } from '../shared/import/legacy.ts';
+import { addInternalNote } from '../shared/cases/commands/addInternalNote.ts';
 import { cookieHeader, get, seedCase, signIn, type Jar } from './helpers/dashboard.ts';
 import { SIM_LOGIN_CHANNEL_ID, SIM_LOGIN_CHANNEL_SECRET, startStack, type Stack } from './helpers/stack.ts';
 
@@ -272,12 +273,18 @@ describe('scope, masking and audit', () => {
   });
 
   it('shows personal data to the assigned unit only, and audits every view', async () => {
+    const noter = await stack.rt.models.Officer.findOne({ lineUserId: district.userId }).lean();
+    const noted = await addInternalNote({ models: stack.rt.models, clock: stack.rt.clock, publish: stack.rt.bot.publish }, {
+      caseId: cmCase.id, officer: { id: String(noter!._id), name: 'จนท. เมืองเชียงใหม่', unitCode: '5001', role: 'officer' }, text: 'คุยกับลูกสาวทางไลน์ไอดี daughter_99 แล้ว',
+    });
+    expect(noted.ok).toBe(true);
     const before = await stack.rt.models.Audit.countDocuments({ caseId: cmCase.id });
     const own = await (await get(stack, `/dashboard/cases/${cmCase.trackingNo}`, districtJar)).text();
     expect(own).toContain('สมชาย ใจดี');
     expect(own).toContain('0812345678');
     expect(own).toContain('99 ถ.นิมมานเหมินท์');
     expect(own).toContain('ลูกสาวโทร 089-111-2233 แจ้งแทน เลขบัตร 1-1037-00123-45-8');
+    expect(own).toContain('คุยกับลูกสาวทางไลน์ไอดี daughter_99 แล้ว');
 
     const masked = await (await get(stack, `/dashboard/cases/${cmCase.trackingNo}`, provinceJar)).text();
     expect(masked).not.toContain('สมชาย ใจดี');
@@ -289,6 +296,8 @@ describe('scope, masking and audit', () => {
     expect(masked).toContain('ลูกสาวโทร [เบอร์โทร] แจ้งแทน เลขบัตร [เลขบัตรประชาชน]');
     expect(masked).not.toContain('089-111-2233');
     expect(masked).not.toContain('1-1037-00123-45-8');
+    expect(masked).toContain('คุยกับลูกสาวทางไลน์ไอดี [LINE ID] แล้ว');
+    expect(masked).not.toContain('daughter_99');
 
     const audits = await stack.rt.models.Audit.find({ caseId: cmCase.id }).sort({ at: 1 }).lean();
     expect(audits.length).toBe(before + 2);
