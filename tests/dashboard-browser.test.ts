@@ -46,7 +46,7 @@ async function seed() {
     const c = await seedCase(stack, {
       provinceCode: '50', districtCode: inMueang ? '5001' : '5002',
       category: CATS[i % CATS.length], channel: CHANNELS[i % CHANNELS.length],
-      description: i % 5 === 0 ? 'ไฟดับ' : `ไฟฟ้าส่องสว่างในซอย ${i} ดับมาหลายวัน กลางคืนมืดมากและไม่ปลอดภัย`,
+      description: i % 5 === 0 ? 'ไฟดับ' : `ไฟฟ้าส่องสว่างในซอย ${i} ดับมาหลายวัน กลางคืนมืดมากและไม่ปลอดภัย${i === 1 ? ' ลูกบ้านโทรแจ้ง 089-555-1212' : ''}`,
       name: `ผู้ร้อง ทดสอบ${i}`, phone: i % 7 === 0 ? '' : `08${String(10000000 + i).slice(0, 8)}`,
       ...(citizen ? { lineUserId: citizen.userId } : {}),
       receivedAt: new Date(received),
@@ -210,6 +210,9 @@ describe('dashboard in Chromium (real app, simulator LINE Login)', () => {
     expect(detail).not.toContain('ผู้ร้อง ทดสอบ1');
     expect(detail).toMatch(/ผ••• ท•••/);
     expect(detail).toMatch(/08•-•••-••\d\d/);
+    // The phone written into the description is replaced for a unit above too.
+    expect(detail).toContain('ไฟฟ้าส่องสว่างในซอย 1 ดับมาหลายวัน กลางคืนมืดมากและไม่ปลอดภัย ลูกบ้านโทรแจ้ง [เบอร์โทร]');
+    expect(detail).not.toContain('089-555-1212');
     await shot(page, 'case-masked');
     expect(await stack.rt.models.Audit.countDocuments({ lineUserId: head.userId, action: 'view_case_masked', via: 'dashboard' })).toBe(1);
   });
