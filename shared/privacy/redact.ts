@@ -68,7 +68,7 @@ const PHONE_WORDS = /(?:โทร|เบอร์|มือถือ|ติด�
 const PHONE_MAX_GAPS = 3;
 
 // LINE ids are typed after a LINE word: "ไลน์ไอดี: somchai_99", "line id @abc", "ID line: …", "แอดไลน์ somchai".
-const LINE_VALUE = '(@?[A-Za-z0-9][A-Za-z0-9._-]{1,29}|@[A-Za-z0-9._-]{2,30})';
+const LINE_VALUE = '(?!(?:line|id)(?![A-Za-z0-9._-]))(@?[A-Za-z0-9][A-Za-z0-9._-]{1,29}|@[A-Za-z0-9._-]{2,30})';
 const LINE_WORD = '(?:(?<![A-Za-z])line(?=id(?![A-Za-z])|(?![A-Za-z]))|ไลน์|ไลน)';
 const ID_WORD = '(?:(?:(?<=line)|(?<![A-Za-z]))id(?![A-Za-z])|ไอดี)';
 const SP = '[ \\u00a0]*';

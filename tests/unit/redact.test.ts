@@ -99,6 +99,25 @@ describe('redactPii on the labelled Thai set', () => {
   });
 });
 
+describe('redactPii on any text', () => {
+  it('is stable: redacting redacted text changes nothing', () => {
+    for (const l of set) expect(redactText(redactText(l.text)), `line ${l.line}`).toBe(redactText(l.text));
+  });
+
+  it('does not take the words around an id for one ("line id line id …")', () => {
+    expect(redactPii('line id line id ID line: ').found).toEqual([]);
+  });
+
+  it('reads a 5,000-character description quickly, whatever it holds', () => {
+    for (const text of ['08-'.repeat(1700), '0'.repeat(5000), 'บัญชี 123 '.repeat(500), 'a.'.repeat(2400) + '@', 'ถนนเป็นหลุม โทร 081-234-5678 '.repeat(160)]) {
+      const t = performance.now();
+      redactPii(text);
+      expect(performance.now() - t, text.slice(0, 20)).toBeLessThan(500);
+    }
+    expect(redactPii('ถนนเป็นหลุม โทร 081-234-5678 '.repeat(160)).found).toEqual([{ kind: 'phone', count: 160 }]);
+  });
+});
+
 describe('national ID check digit', () => {
   it('accepts a valid number and refuses the same with another last digit', () => {
     expect(validThaiId('1103700123458')).toBe(true);
