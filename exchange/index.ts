@@ -10,7 +10,7 @@ import type { ApiKeyAuthenticate } from './auth.ts';
 import { createApiKeyAuthenticator } from './auth.ts';
 import type { Redis } from 'ioredis';
 import { exchangeErrorHandler, notFound, rateLimited, sendError, xmlNotSupported } from './errors.ts';
-import { initExchangeModels } from './models.ts';
+import { initExchangeModels } from '../shared/partners/models.ts';
 import { OPEN311_BASE, open311Routes } from './open311.ts';
 import { PARTNER_API_BASE, partnerApiRoutes } from './partnerApi.ts';
 import { ExchangeRoutes, openApiDocument, type Limiter } from './registry.ts';

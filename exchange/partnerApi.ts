@@ -7,7 +7,7 @@ import { OPEN_STATUSES } from '../shared/categories.ts';
 import { unitAndDescendants, seesWholeCountry } from '../shared/auth/principal.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { notFound } from './errors.ts';
-import { exchangeModels, PARTNER_EVENT_TYPES } from './models.ts';
+import { exchangeModels, PARTNER_EVENT_TYPES } from '../shared/partners/models.ts';
 import type { ExchangeRoutes } from './registry.ts';
 import { ApiKeyOnlyQuery, CaseListQuery, TrackingNoParams } from './schemas.ts';
 import { andOf, caseScopeFilter, mayReadCase } from './scope.ts';
