@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { OPEN_STATUSES } from '../shared/categories.ts';
 import { unitAndDescendants, seesWholeCountry } from '../shared/auth/principal.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
-import { notFound } from './errors.ts';
+import { notFound } from '../shared/http/errors.ts';
 import { exchangeModels, PARTNER_EVENT_TYPES } from '../shared/partners/models.ts';
 import type { ExchangeRoutes } from './registry.ts';
 import { ApiKeyOnlyQuery, CaseListQuery, TrackingNoParams } from './schemas.ts';
