@@ -1,7 +1,7 @@
 /**
- * The route registry: each route is declared once — method, path, parameters, body and answer
- * schemas, error statuses — and that one declaration both mounts the express handler (with auth,
- * rate limit and validation in front of it) and becomes its entry in the OpenAPI document.
+ * The LIFF routes on the shared route registry (shared/http/registry.ts): ID-token auth and the
+ * per-user rate limit in front, an impossible id refused before a body is read, then zod
+ * validation; the same declarations give the OpenAPI document.
  */
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
