@@ -10,7 +10,7 @@ type Failure<R> = Extract<R, { ok: false }>;
 type Reason<R> = Failure<R> extends { reason: infer K extends string } ? K : never;
 
 /** The HTTP error each failure reason becomes; given the failure (its `case`, say) when that matters. */
-export type ReasonMap<R> = { [K in Reason<R>]: (failure: Extract<Failure<R>, { reason: K }>) => HttpError };
+export type ReasonMap<R> = { [K in Reason<R>]: (failure: Failure<R> & { reason: K }) => HttpError };
 
 /** The success, or throws the mapped error (the registry's error handler writes it). */
 export function orThrow<R extends { ok: boolean; reason?: string }>(result: R, map: ReasonMap<R>): Extract<R, { ok: true }> {
