@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createWebApp } from '../bot/app.ts';
-import type { BotDeps } from '../bot/handlers/index.ts';
+import type { BotDeps } from '../bot/deps.ts';
 import { imageStore } from '../bot/media.ts';
 import { ensureOfficerMenu, ensureRichMenu, type OfficerMenuKind } from '../bot/richMenu.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';

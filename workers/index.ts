@@ -1,5 +1,5 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
-import type { BotDeps } from '../bot/handlers/index.ts';
+import type { BotDeps } from '../bot/deps.ts';
 import { deadLetter } from '../shared/deadLetters.ts';
 import { startLineEventWorkers, type LineEventRetry } from './lineEvents.ts';
 import { startIntakePump, type IntakePump } from '../shared/intake.ts';

@@ -1,5 +1,6 @@
 import { WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { handleLineEvent, type BotDeps } from '../bot/handlers/index.ts';
+import type { BotDeps } from '../bot/deps.ts';
+import { handleLineEvent } from '../bot/handlers/index.ts';
 import { deadLetter, summaryOf } from '../shared/deadLetters.ts';
 import { lineFailure } from '../shared/line/client.ts';
 import type { Logger } from '../shared/logger.ts';
