@@ -32,7 +32,7 @@ export function createIdTokens(s: SimState): { issueIdToken: LineSimulator['issu
     const input = `${b64url(JSON.stringify({ typ: 'JWT', alg: 'ES256', kid: idKid }))}.${b64url(JSON.stringify(payload))}`;
     const sig = cryptoSign('sha256', Buffer.from(input), { key: idKeys.privateKey, dsaEncoding: 'ieee-p1363' });
     return `${input}.${b64url(sig)}`;
-  },
+  }
 
   function mountVerify(app: Express): void {
     // -------- LINE Login ID token verification (NON-SPEC: not in line-openapi; see

@@ -7,7 +7,7 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { ValidationDetail } from './validator.ts';
 import { rawText, validBody } from './http.ts';
-import { NOT_FOUND, USER_ID, type LineSimulator, type SimState } from './state.ts';
+import { NOT_FOUND, SEND_PATHS, USER_ID, type LineSimulator, type SimState } from './state.ts';
 
 const CHAT_ID = /^[UCR][0-9a-f]{32}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

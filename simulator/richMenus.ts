@@ -3,6 +3,7 @@
  * download the image, and link menus to users or as the default — refusing, as LINE does, to link a
  * menu without an image or to replace an image.
  */
+import { randomBytes } from 'node:crypto';
 import type { Express, Response } from 'express';
 import { validBody } from './http.ts';
 import { NOT_FOUND, type SimState } from './state.ts';
@@ -42,7 +43,7 @@ export function mountRichMenus(app: Express, s: SimState): void {
   });
 
   app.get('/v2/bot/richmenu/list', (_req, res) => {
-    res.json({ richmenus: [...richMenus.keys()].map(richMenuView) });
+    res.json({ richmenus: [...richMenus.keys()].map((id) => richMenuView(s, id)) });
   });
 
   app.post('/v2/bot/richmenu/:richMenuId/content', (req, res) => {

@@ -107,7 +107,6 @@ export interface LineSimulator {
   close(): Promise<void>;
 }
 
-
 export const USER_ID = /^U[0-9a-f]{32}$/;
 export const NOT_FOUND = { message: 'Not found' };
 export const ID_TOKEN_ISSUER = 'https://access.line.me';
@@ -179,7 +178,7 @@ export function createSimState(opts: LineSimulatorOptions): SimState {
   const richMenuImages = new Map<string, StoredBlob>();
   const userMenus = new Map<string, string>();
   const requests: RecordedRequest[] = [];
-  const faults: { status: number; left: number; retryAfterSec?: number; paths: RegExp }[] = [];
+  const faults: Fault[] = [];
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   let chatSeq = 0;
