@@ -2,6 +2,9 @@
  * The executive dashboard at /dashboard: LINE Login sign-in, then server-rendered pages —
  * overview, official tables (+ print view), late units, trends, data completeness, case search and
  * detail — and CSV/XLSX exports. Every page is limited to the signed-in officer's scope.
+ *
+ * The pages live one per file in ./pages/; this file assembles the router around them: security
+ * headers, assets, sign-in, the session check, and the error page.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
