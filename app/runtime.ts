@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createWebApp } from './webApp.ts';
-import { handleLineEvent, type BotDeps } from '../bot/handlers/index.ts';
+import { handleLineEvent } from '../bot/handlers/index.ts';
+import type { BotDeps } from '../bot/deps.ts';
 import { imageStore } from '../bot/media.ts';
 import { ensureOfficerMenu, ensureRichMenu, type OfficerMenuKind } from '../bot/richMenu.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
