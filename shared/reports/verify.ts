@@ -18,6 +18,7 @@ import type { WorkingCalendar } from '../sla/calendar.ts';
 import { rowMapping } from './rows.ts';
 import { fromStored } from '../cases/publish.ts';
 import { isConsumed } from '../cases/outbox.ts';
+import { tally } from '../store/tally.ts';
 
 export interface Mismatch {
   docId: string;
@@ -47,11 +48,9 @@ export async function expectedCounters(models: Models, cal: WorkingCalendar = sl
   const mapping = rowMapping();
   const delta: CounterDelta = new Map();
   let cases = 0;
-  // One pass over the cases with a narrow projection, grouped here: on FerretDB v1 this is faster
-  // than its $group (which decodes every document the same way and then groups in a single thread).
-  const groups = new Map<string, { f: CaseFacts; n: number }>();
+  // One pass over the cases with a narrow projection, counted by their facts (shared/store/tally.ts).
   const cursor = models.Case.find({ 'report.month': { $exists: true } }, { unitCode: 1, status: 1, report: 1, receivedAt: 1, createdAt: 1, updatedAt: 1, resolveDueAt: 1, 'resolution.at': 1, 'survey.score': 1, 'survey.at': 1, ...COMPLETENESS_FIELDS }).lean().cursor({ batchSize: 10_000 });
-  for await (const c of cursor as AsyncIterable<CaseLike & { report: { provinceRow: number; districtRow: number; month: number; closedMonth?: number } }>) {
+  const groups = await tally(cursor as AsyncIterable<CaseLike & { report: { provinceRow: number; districtRow: number; month: number; closedMonth?: number } }>, (c) => {
     const closed = mapping.isClosedStatus(c.status);
     const r = c.report;
     const closedMonth = closed ? (r.closedMonth ?? r.month) : null;
@@ -60,11 +59,9 @@ export async function expectedCounters(models: Models, cal: WorkingCalendar = sl
     const missing = missingMask(c as CompletenessInput);
     const reopen = reopenFactsOf(r);
     const key = `${c.unitCode}|${r.provinceRow}|${r.districtRow}|${r.month}|${closedMonth ?? 'o'}|${close ? `${close.sla}${close.days}` : ''}|${survey ? `${survey.score}@${survey.month}` : ''}|${missing}|${c.status}|${c.category}|${reopen ? `${+reopen.closed}${+reopen.reopened}` : ''}`;
-    const g = groups.get(key);
-    if (g) g.n++;
-    else groups.set(key, { f: { unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey, missing, list: { status: c.status, category: c.category }, reopen }, n: 1 });
-  }
-  for (const { f, n } of groups.values()) {
+    return { key, value: (): CaseFacts => ({ unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey, missing, list: { status: c.status, category: c.category }, reopen }) };
+  });
+  for (const { value: f, n } of groups.values()) {
     addFacts(delta, f, await ancestorsOf(models, f.unitCode), n);
     cases += n;
   }
