@@ -6,7 +6,7 @@
  * and queues again what is missing (job ids are event ids: twice queued is once run).
  */
 import type { Models } from '../models/index.ts';
-import { isMarked, markOnce } from '../store/claim.ts';
+import { consumedMarkerId, isMarked, markOnce } from '../store/claim.ts';
 import { updateCaseGuarded } from '../store/guardedUpdate.ts';
 
 /** Everything that acts on a domain event, one job each (workers/events/). */
@@ -18,14 +18,12 @@ export type EventConsumer = (typeof EVENT_CONSUMERS)[number];
  * and FerretDB alike; no new collection to create at run time). Claims are dropped after a day; the
  * sweep gives an event up well before that (OUTBOX_GIVE_UP_MS), so a marker outlives its outbox entry.
  */
-const markerId = (consumer: EventConsumer, eventId: string) => `ev:${consumer}:${eventId}`;
-
 export async function markConsumed(models: Models, consumer: EventConsumer, eventId: string): Promise<void> {
-  await markOnce(models, markerId(consumer, eventId));
+  await markOnce(models, consumedMarkerId(consumer, eventId));
 }
 
 export async function isConsumed(models: Models, consumer: EventConsumer, eventId: string): Promise<boolean> {
-  return isMarked(models, markerId(consumer, eventId));
+  return isMarked(models, consumedMarkerId(consumer, eventId));
 }
 
 /** The consumers done with an event (by `_id` lookups: the only filter FerretDB answers from an index). */

@@ -34,7 +34,7 @@ import { OFFICE_CLOSE_MINUTE, OFFICE_DAY_MINUTES, OFFICE_OPEN_MINUTE, type Worki
 import { officeMinutesBetween } from '../sla/officeTime.ts';
 import { slaContext } from '../sla/load.ts';
 import { rowMapping, type RowMapping } from './rows.ts';
-import { missingMask, type CompletenessInput } from '../cases/completeness.ts';
+import { missingMask, type CompletenessInput } from './completeness.ts';
 
 export interface CounterDoc {
   _id: string;
@@ -86,7 +86,7 @@ export interface CaseFacts {
   close?: { sla: 'm' | 'x' | 'n'; days: number } | null;
   /** A survey answer and the yyyymm it was given. */
   survey?: { score: number; month: number } | null;
-  /** The data completeness rules it fails (shared/cases/completeness.ts missingMask; 0: complete). */
+  /** The data completeness rules it fails (completeness.ts missingMask; 0: complete). */
   missing?: number | null;
   /** Its status and category, for the dashboard's case list totals (`z` keys). */
   list?: { status: string; category: string } | null;

@@ -11,13 +11,12 @@
  * Not covered: an `import` running at the same time writes counters without events.
  */
 import type { Models } from '../models/index.ts';
-import { missingMask, type CompletenessInput } from '../cases/completeness.ts';
+import { missingMask, type CompletenessInput } from './completeness.ts';
 import { addFacts, ancestorsOf, applyDeltaAtVersions, countsOf, type CountsChange, factsOf, overviewFactsOf, reopenFactsOf, reportCounterModel, type CaseFacts, type CaseLike, type CounterDelta } from './counters.ts';
 import { slaContext } from '../sla/load.ts';
 import type { WorkingCalendar } from '../sla/calendar.ts';
 import { rowMapping } from './rows.ts';
-import { fromStored } from '../cases/publish.ts';
-import { isConsumed } from '../cases/outbox.ts';
+import { consumedMarkerId, isMarked } from '../store/claim.ts';
 import { tally } from '../store/tally.ts';
 
 export interface Mismatch {
@@ -81,9 +80,9 @@ async function docsWithEventsInFlight(models: Models): Promise<Set<string>> {
   const cursor = models.Case.find({ hasOutbox: true }, { pendingEvents: 1 }).lean().cursor();
   for await (const c of cursor) {
     for (const stored of c.pendingEvents ?? []) {
-      const event = fromStored(stored);
-      const counts = event.data.counts as CountsChange | undefined;
-      if (!counts || (await isConsumed(models, 'counters', event.id))) continue;
+      // The counts travel in the stored event's data (shared/cases/publish.ts toStored).
+      const counts = (stored.data as { counts?: CountsChange } | undefined)?.counts;
+      if (!counts || (await isMarked(models, consumedMarkerId('counters', stored.id)))) continue;
       // Both sides with the same sign, so nothing cancels: every document it names.
       const delta: CounterDelta = new Map();
       for (const f of [counts.before, counts.after]) if (f) addFacts(delta, f, await ancestorsOf(models, f.unitCode), 1);

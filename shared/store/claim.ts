@@ -49,6 +49,13 @@ export async function claimVersion(models: Pick<Models, 'CaseClaim'>, key: strin
  * (e.g. a consumer is done with an event), and a lookup by `_id` (the one filter every engine answers
  * from an index). Dropped with the claims after a day (sweepOldClaims).
  */
+/**
+ * "Consumer X is done with event E" (shared/cases/outbox.ts). Its id format lives here, with the
+ * claims', so that the report verifier can ask whether an event is counted without importing the
+ * case domain.
+ */
+export const consumedMarkerId = (consumer: string, eventId: string) => `ev:${consumer}:${eventId}`;
+
 export async function markOnce(models: Pick<Models, 'CaseClaim'>, id: string): Promise<void> {
   await models.CaseClaim.create({ _id: id, at: new Date() }).catch((err) => {
     if (!isDuplicateKey(err)) throw err;
