@@ -4,7 +4,7 @@
  * also at /api/v1/openapi.json) generated from the zod schemas the handlers validate with.
  */
 import express, { type Router } from 'express';
-import type { DomainDeps } from '../shared/cases/commands/openCase.ts';
+import type { DomainDeps } from '../shared/cases/deps.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ApiKeyAuthenticate } from './auth.ts';
 import { createApiKeyAuthenticator } from './auth.ts';

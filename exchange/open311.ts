@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SUBJECT_CATEGORIES } from '../shared/categories.ts';
-import { openCase, type DomainDeps } from '../shared/cases/commands/openCase.ts';
+import { openCase } from '../shared/cases/commands/openCase.ts';
+import type { DomainDeps } from '../shared/cases/deps.ts';
 import { district as districtOf, province as provinceOf, resolveAddress } from '../shared/geo/index.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { normaliseThaiPhone } from '../shared/phone.ts';

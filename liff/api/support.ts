@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { mongo } from 'mongoose';
-import type { DomainDeps } from '../../shared/cases/commands/openCase.ts';
+import type { DomainDeps } from '../../shared/cases/deps.ts';
 import type { Config } from '../../shared/config.ts';
 import { district as districtOf, province as provinceOf, subdistrict as subdistrictOf } from '../../shared/geo/index.ts';
 import { langFrom, type Lang } from '../../shared/i18n/index.ts';
