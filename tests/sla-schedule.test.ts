@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
-import { escalationLadder, planCase, type SlaCase } from '../workers/sla/plan.ts';
+import { escalationLadder, planCase, type SlaCase } from '../shared/sla/plan.ts';
 import { runSla, type SlaDeps } from '../workers/sla/run.ts';
 import { createSlaQueue, reconcileSla, wakeJobId } from '../workers/sla/worker.ts';
 import { startStack, textsOf, type Stack } from './helpers/stack.ts';

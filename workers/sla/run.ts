@@ -24,7 +24,7 @@ import { isFerretDb, storeOf } from '../../shared/infra/store.ts';
 import type { WorkingCalendar } from '../../shared/sla/calendar.ts';
 import { groupDigests, isGroupId } from './groups.ts';
 import { citizenApology, officerDigest, type DigestLine } from './messages.ts';
-import { isOfficeTime, nextWake, planCase, type SlaCase, type SlaNotification, type SlaPlanOptions } from './plan.ts';
+import { isOfficeTime, nextWake, planCase, type SlaCase, type SlaNotification, type SlaPlanOptions } from '../../shared/sla/plan.ts';
 
 export interface SlaDeps {
   models: Models;

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { isOpenStatus, OPEN_STATUSES } from '../../shared/categories.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
 import { LATE_FIELDS, LateTally, saveLateSnapshot, type LateRow } from '../../shared/supervision/lateSnapshot.ts';
-import { planCase, type SlaCase } from './plan.ts';
+import { planCase, type SlaCase } from '../../shared/sla/plan.ts';
 import { isFerretDb } from '../../shared/infra/store.ts';
 import { runSla, type SlaDeps } from './run.ts';
 

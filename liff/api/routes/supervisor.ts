@@ -4,6 +4,7 @@ import { assignCaseToOfficer } from '../../../shared/cases/commands/assignCase.t
 import { takeOverCase } from '../../../shared/cases/commands/takeOverCase.ts';
 import type { CaseDoc, OfficerDoc } from '../../../shared/models/index.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
+import { isAnswered } from '../../../shared/sla/answered.ts';
 import { conflict, fieldError, notFound, NOT_OPEN, validationError } from '../errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import { AssignBody, BelowCaseSummary, BelowCasesQuery, BelowUnit, CaseDetail, IdParams, OfficerChoice, TakeOverBody } from '../schemas.ts';
@@ -129,5 +130,5 @@ export function isOverdue(c: Pick<CaseDoc, 'status' | 'ackDueAt' | 'resolveDueAt
   const past = (d: unknown) => !!d && new Date(d as Date).getTime() < now.getTime();
   if (c.status === 'received' && past(c.ackDueAt)) return true;
   if (past(c.resolveDueAt)) return true;
-  return past(c.answerDueAt) && !(c.timeline ?? []).some((e) => ['note', 'asked', 'forwarded'].includes(e.action));
+  return past(c.answerDueAt) && !isAnswered(c);
 }
