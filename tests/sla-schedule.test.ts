@@ -3,7 +3,8 @@ import { openCase } from '../shared/cases/commands/openCase.ts';
 import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
 import { escalationLadder, planCase, type SlaCase } from '../shared/sla/plan.ts';
 import { runSla, type SlaDeps } from '../workers/sla/run.ts';
-import { createSlaQueue, reconcileSla, wakeJobId } from '../workers/sla/worker.ts';
+import { createSlaQueue, reconcileSla } from '../workers/sla/worker.ts';
+import { wakeJobId } from '../workers/sla/schedule.ts';
 import { startStack, textsOf, type Stack } from './helpers/stack.ts';
 
 // Bangkok wall-clock → instant. March 2026 has no holiday between the 9th and the 24th.
