@@ -10,6 +10,7 @@ import { ANSWERING_ACTIONS, isAnswered } from '../../shared/sla/answered.ts';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from '../../shared/sla/load.ts';
 import { escalationLadder, nextWake, planCase, type SlaCase } from '../../shared/sla/plan.ts';
 import { dueAt, reopenTargetFor } from '../../shared/sla/policy.ts';
+import { missedDeadline } from '../../shared/supervision/lateSnapshot.ts';
 
 const cal = new WorkingCalendar();
 // Bangkok wall-clock → instant.
@@ -169,5 +170,21 @@ describe('nextWake: when the case must next be looked at', () => {
     expect(planCase(c, cal, bkk('2026-03-13T20:00')).due.map((n) => n.kind)).toEqual(['nudge']);
     expect(nextWake(c, cal, bkk('2026-03-13T20:00'))).toEqual(bkk('2026-03-16T08:30'));
     expect(nextWake({ ...c, status: 'closed' }, cal, bkk('2026-03-13T20:00'))).toBeUndefined();
+  });
+});
+
+describe('the late-units tally judges the answer window as the planner does', () => {
+  const at = bkk('2026-03-25T09:00');
+  const row = (...actions: string[]) => ({ status: 'in_progress', unitCode: '5001', answerDueAt: bkk('2026-03-24T08:00'), timeline: actions.map((action) => ({ action })) });
+
+  it('late while only an internal note was written; not late once the complainant was answered or the case was closed before a reopen', () => {
+    expect(missedDeadline(row('opened', 'internal_note'), at)).toEqual(bkk('2026-03-24T08:00'));
+    expect(missedDeadline(row('opened', 'asked'), at)).toBeUndefined();
+    expect(missedDeadline(row('opened', 'closed', 'reopened'), at)).toBeUndefined();
+    // The planner agrees on each.
+    for (const [actions, late] of [[['opened', 'internal_note'], true], [['opened', 'asked'], false], [['opened', 'closed', 'reopened'], false]] as const) {
+      const c = kase({ status: 'in_progress', receivedAt: bkk('2026-03-09T08:00'), answerDueAt: bkk('2026-03-24T08:00'), timeline: actions.map((action) => ({ action })) });
+      expect(windows(c, '2026-03-25T09:00').includes('answer'), actions.join()).toBe(late);
+    }
   });
 });
