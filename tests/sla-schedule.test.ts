@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
 import { planCase, type SlaCase } from '../shared/sla/plan.ts';
@@ -32,8 +33,17 @@ describe('SLA runs on the real stack', () => {
       consent: { version: '2569.1', at: new Date() },
       by: { kind: 'citizen', id: citizenId ?? 'x' },
     });
-    await stack.rt.models.Case.updateOne({ _id: c._id }, { $set: { receivedAt: bkk('2026-03-09T09:00'), ...set }, $unset: Object.fromEntries(['ackDueAt', 'answerDueAt', 'resolveDueAt'].filter((k) => !(k in set)).map((k) => [k, 1])) });
+    // Guarded like every case write: the case's domain events are still being consumed (and their
+    // marks written) in the background, and on FerretDB a plain update could erase one or be erased.
+    const moved = await updateCaseGuarded(stack.rt.models, String(c._id), {}, { $set: { receivedAt: bkk('2026-03-09T09:00'), ...set }, $unset: Object.fromEntries(['ackDueAt', 'answerDueAt', 'resolveDueAt'].filter((k) => !(k in set)).map((k) => [k, 1])) });
+    expect(moved).not.toBeNull();
     return c;
+  }
+  /** Ends every case the test opened, so the next test's runs see only its own. */
+  async function closeAll() {
+    for (const c of await stack.rt.models.Case.find({ status: { $ne: 'closed' } }, { _id: 1 }).lean()) {
+      await updateCaseGuarded(stack.rt.models, String(c._id), {}, { $set: { status: 'closed' } });
+    }
   }
   const digests = (userId: string) => textsOf(stack.sim, userId).filter((t) => t.includes(DIGEST));
 
@@ -80,7 +90,7 @@ describe('SLA runs on the real stack', () => {
     expect(digests(ministryHead.userId)[0]).toContain(aboutProvince.trackingNo);
     expect((await rt.models.Case.findById(aboutProvince._id).lean())!.timeline.find((e) => e.action === 'escalated')).toMatchObject({ unitCode: 'MOI' });
     expect(textsOf(stack.sim, citizen.userId).filter((t) => t.includes('ขออภัย'))).toHaveLength(1);
-    await rt.models.Case.updateMany({}, { $set: { status: 'closed' } });
+    await closeAll();
   });
 
   it('a run that crashed after recording or half-way through sending sends nothing twice', async () => {
@@ -98,7 +108,7 @@ describe('SLA runs on the real stack', () => {
     expect((await runSla(deps, bkk('2026-03-17T08:31'))).recovered).toBe(1);
     expect(digests(officer.userId)).toHaveLength(2);
     expect((await stack.rt.models.Case.findById(c._id).lean())!.slaSent).toHaveLength(2);
-    await stack.rt.models.Case.updateMany({}, { $set: { status: 'closed' } });
+    await closeAll();
   });
 
   it('every open case has a wake-up job; a wiped queue is rebuilt by the reconcile; a run goes through the worker', async () => {
