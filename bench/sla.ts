@@ -35,7 +35,7 @@ import { connectMigrated } from '../app/migrate.ts';
 import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
 import { lateUnits } from '../shared/supervision/lateUnits.ts';
 import { buildUnitCatalog } from '../shared/units/catalog.ts';
-import { nextWake, planCase, type SlaCase } from '../workers/sla/plan.ts';
+import { nextWake, planCase, type SlaCase } from '../shared/sla/plan.ts';
 import { storeCapsOf } from '../shared/store/engine.ts';
 import { runSla, slaBatchModel, type SlaDeps } from '../workers/sla/run.ts';
 import { OPEN_STATUSES } from '../shared/categories.ts';

@@ -21,7 +21,8 @@ import { isConsumed } from '../shared/cases/outbox.ts';
 import { applyEventCounters, countsOf, reportCounterModel } from '../shared/reports/counters.ts';
 import { verifyCounters } from '../shared/reports/verify.ts';
 import { startWorkers } from '../workers/index.ts';
-import { createSlaQueue, wakeJobId } from '../workers/sla/worker.ts';
+import { createSlaQueue } from '../workers/sla/worker.ts';
+import { wakeJobId } from '../workers/sla/schedule.ts';
 import { drained, startStack, type Stack } from './helpers/stack.ts';
 
 let stack: Stack;

@@ -91,7 +91,8 @@ const caseSchema = new Schema({
   slaSent: { type: [String], default: [] },
   /**
    * The next moment the SLA clock owes this case anything (indexed: a run reads only cases with
-   * `slaNextAt <= now`). Written by whoever (re)schedules the case (workers/sla); `SLA_REPLAN` (the
+   * `slaNextAt <= now`). Written only by the SLA runs (workers/sla/run.ts) and the pre-hook below;
+   * every trigger is listed in workers/sla/schedule.ts. `SLA_REPLAN` (the
    * epoch, also the default) means "plan me at the next run", absent means nothing is ever due.
    */
   slaNextAt: { type: Date, default: () => SLA_REPLAN },
@@ -172,7 +173,11 @@ caseSchema.index({ hasOutbox: 1 });
 caseSchema.index({ 'attachments.fileId': 1 });
 caseSchema.index({ slaNextAt: 1 });
 
-/** Fields the SLA clock plans from: an update changing any of them (and not setting slaNextAt) asks for a re-plan. */
+/**
+ * Fields the SLA clock plans from: an update changing any of them (and not setting slaNextAt) asks for
+ * a re-plan, in the same write, so no command can forget it (one of the triggers listed in
+ * workers/sla/schedule.ts). Only updates: a new case starts at `SLA_REPLAN` by the field's default.
+ */
 const SLA_INPUTS = new Set(['status', 'unitCode', 'concernedUnitCode', 'receivedAt', 'ackDueAt', 'answerDueAt', 'resolveDueAt', 'escalationLevel']);
 caseSchema.pre(['updateOne', 'updateMany', 'findOneAndUpdate'], function () {
   const u = this.getUpdate() as Record<string, Record<string, unknown> | unknown> | null;

@@ -8,6 +8,7 @@
 import { Schema, type Model } from 'mongoose';
 import { OPEN_STATUSES } from '../categories.ts';
 import type { Models } from '../models/index.ts';
+import { isAnswered } from '../sla/answered.ts';
 
 /**
  * Below this many open cases the card is counted live (exact to the second); above, from the
@@ -46,7 +47,6 @@ export function lateSnapshotModel(models: Models): Model<Snapshot> {
   return (models.conn.models.LateUnitsSnapshot as Model<Snapshot> | undefined) ?? models.conn.model<Snapshot>('LateUnitsSnapshot', snapshotSchema, 'sla_late_units');
 }
 
-const ANSWERED = new Set(['note', 'asked', 'forwarded']);
 const OPEN = new Set<string>(OPEN_STATUSES);
 
 /**
@@ -63,7 +63,7 @@ export function missedDeadline(c: LateRow, now: Date): Date | undefined {
   };
   if (c.status === 'received') consider(c.ackDueAt);
   consider(c.resolveDueAt);
-  if (!(c.timeline ?? []).some((e) => e.action && ANSWERED.has(e.action))) consider(c.answerDueAt);
+  if (!isAnswered(c)) consider(c.answerDueAt);
   return best === undefined ? undefined : new Date(best);
 }
 

@@ -8,6 +8,7 @@ import type { Models } from '../models/index.ts';
 import { OFFICE_DAY_MINUTES, type WorkingCalendar } from '../sla/calendar.ts';
 import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
 import { officeMinutesBetween } from '../sla/officeTime.ts';
+import { answeredFilter } from '../sla/answered.ts';
 import { LATE_FIELDS, LateTally, usableLateSnapshot, type LateRow, type LateUnitTally } from './lateSnapshot.ts';
 import { staffedUnits, unitsBelow } from '../cases/access.ts';
 
@@ -34,23 +35,17 @@ export function inScope(scope: string[] | null, unitCode: string): boolean {
   return scope === null || scope.includes(unitCode);
 }
 
-/** Open cases past a deadline whose promise is not yet kept (as workers/sla/plan.ts judges it). */
+/** Open cases past a deadline whose promise is not yet kept (as shared/sla/plan.ts judges it; answered: shared/sla/answered.ts). */
 export function overdueFilter(now: Date): Record<string, unknown> {
   return {
     status: { $in: OPEN_STATUSES },
     $or: [
       { status: 'received', ackDueAt: { $lt: now } },
       { resolveDueAt: { $lt: now } },
-      { answerDueAt: { $lt: now }, ...NOT_ANSWERED },
+      { answerDueAt: { $lt: now }, ...answeredFilter(false) },
     ],
   };
 }
-
-/**
- * No timeline entry answers the complainant. Spelt `$nor` + `$in`: FerretDB v1 takes `$nin` (and
- * `$ne`) on an array path as "some element is not in", so every case with an `opened` entry matched.
- */
-const NOT_ANSWERED = { $nor: [{ 'timeline.action': { $in: ['note', 'asked', 'forwarded'] } }] };
 
 export interface LateUnit {
   unitCode: string;

@@ -5,7 +5,7 @@
  */
 import { copy } from '../../shared/i18n/index.ts';
 import { formatDateTime, type Lang } from '../../shared/thaiDate.ts';
-import type { SlaNotification } from './plan.ts';
+import type { SlaNotification } from '../../shared/sla/plan.ts';
 
 export interface DigestLine {
   n: SlaNotification;

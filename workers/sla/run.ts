@@ -24,7 +24,7 @@ import { storeCapsOf } from '../../shared/store/engine.ts';
 import type { WorkingCalendar } from '../../shared/sla/calendar.ts';
 import { groupDigests, isGroupId } from './groups.ts';
 import { citizenApology, officerDigest, type DigestLine } from './messages.ts';
-import { isOfficeTime, nextWake, planCase, type SlaCase, type SlaNotification, type SlaPlanOptions } from './plan.ts';
+import { isOfficeTime, nextWake, planCase, type SlaCase, type SlaNotification, type SlaPlanOptions } from '../../shared/sla/plan.ts';
 
 export interface SlaDeps {
   models: Models;
@@ -110,23 +110,6 @@ async function eachLimited<T>(items: T[], limit: number, f: (x: T) => Promise<vo
 }
 
 const sameTime = (a: Date | null | undefined, b: Date | undefined) => (a ? new Date(a).getTime() : undefined) === b?.getTime();
-
-/** `slaNextAt` to store: `$set` it, or `$unset` when nothing will ever be due. */
-function nextWakeUpdate(next: Date | undefined): Record<string, unknown> {
-  return next ? { $set: { slaNextAt: next } } : { $unset: { slaNextAt: 1 } };
-}
-
-/**
- * Moves a case's `slaNextAt` to when it next needs a run, computed from the case as it is at the
- * claimed version (a guarded write: on FerretDB a plain update could erase a concurrent change).
- * Returns the new value; a no-op when it is already right.
- */
-export async function advanceSlaNextAt(deps: Pick<SlaDeps, 'models' | 'calendar' | 'plan'>, c: CaseDoc, now: Date): Promise<Date | undefined> {
-  const next = nextWake(c as unknown as SlaCase, deps.calendar, now, deps.plan);
-  if (sameTime(c.slaNextAt, next)) return next;
-  const updated = await updateCaseGuarded(deps.models, String(c._id), {}, (cur) => nextWakeUpdate(nextWake(cur as unknown as SlaCase, deps.calendar, now, deps.plan)), await byIdOnFerret(deps.models));
-  return updated?.slaNextAt ? new Date(updated.slaNextAt) : undefined;
-}
 
 /** Which cases a run looks at. */
 export interface RunScope {

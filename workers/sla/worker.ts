@@ -1,83 +1,32 @@
 /**
- * The SLA queue. Each open case has one delayed wake-up job (id `${caseId}:sla:next`) at the next
- * moment something falls due for it (also stored on the case as `slaNextAt`, which runs select on); when it fires it queues a run for that minute (id
- * `sla-run:at:${ms}`), so cases due together are handled by one run and officers get one digest.
- * A repeatable run every 15 minutes is the safety net; a reconcile every 10 minutes and at start
- * rebuilds missing wake-ups from MongoDB (the source of truth), so a flushed Redis loses nothing.
+ * The SLA queue. Each open case has one delayed wake-up job at the next moment something falls due
+ * for it (planned by schedule.ts `replanCase`, the one scheduling path, whose header lists every
+ * trigger); when it fires it queues a run for that minute (id `sla-run:at:${ms}`), so cases due
+ * together are handled by one run and officers get one digest. A repeatable run every 15 minutes is
+ * the safety net; a reconcile every 10 minutes and at start rebuilds missing wake-ups from MongoDB
+ * (the source of truth), so a flushed Redis loses nothing.
  */
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isOpenStatus, OPEN_STATUSES } from '../../shared/categories.ts';
-import type { CaseDoc } from '../../shared/models/index.ts';
+import { OPEN_STATUSES } from '../../shared/categories.ts';
 import { LATE_FIELDS, LateTally, saveLateSnapshot, type LateRow } from '../../shared/supervision/lateSnapshot.ts';
-import { planCase, type SlaCase } from './plan.ts';
 import { storeCapsOf } from '../../shared/store/engine.ts';
 import { runSla, type SlaDeps } from './run.ts';
+import { caseOfWake, replanCase, wakeJob, wakeJobId, type SlaJob } from './schedule.ts';
 
 export const SLA_QUEUE = 'sla';
-/**
- * A wake-up carries nothing: its id names the case, its time is the job's own timestamp + delay
- * (`caseId`/`at` may be given by hand, as tests and the demo do). A run queued by wake-ups has `due`:
- * it reads the woken cases by `_id` instead of searching all of them.
- */
-export type SlaJob = { caseId?: string; at?: number; due?: boolean };
-
 const RUN_EVERY_MS = 15 * 60_000;
 const RECONCILE_EVERY_MS = 10 * 60_000;
 const JOB_OPTS = { removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 }, attempts: 5, backoff: { type: 'exponential', delay: 5000 } };
-/**
- * One per open case, so kept lean (bench:sla measures the Redis it takes): no data, no retries (a
- * wake-up only queues a run), no per-job options — the worker removes it once done or failed (the
- * reconcile rebuilds a missing one from `slaNextAt`).
- */
-const WAKE_OPTS = {};
 /** Cases read per reconcile page, and wake-ups added per addBulk. */
 const RECONCILE_PAGE = 5_000;
 
-export const wakeJobId = (caseId: string) => `${caseId}:sla:next`;
-const WAKE_SUFFIX = ':sla:next';
-/** The case a wake-up is for. */
-export const caseOfWake = (job: { id?: string | null; data: SlaJob }) =>
-  job.data.caseId ?? (job.id?.endsWith(WAKE_SUFFIX) ? job.id.slice(0, -WAKE_SUFFIX.length) : undefined);
 /** Redis set of the cases woken and not yet run (cleared by the run that handled them). */
 const dueSetKey = (queue: Queue<SlaJob>) => queue.toKey('sla-due');
 
 export function createSlaQueue(connection: Redis, prefix: string): Queue<SlaJob> {
   // A short event stream: its 10,000-event default would weigh on the Redis budget per case of small deployments.
   return new Queue<SlaJob>(SLA_QUEUE, { connection: connection as ConnectionOptions, prefix, streams: { events: { maxLen: 1_000 } } });
-}
-
-const wakeJob = (caseId: string, at: Date, now: Date) => ({
-  name: 'wake', data: {}, opts: { ...WAKE_OPTS, jobId: wakeJobId(caseId), delay: Math.max(0, at.getTime() - now.getTime()) },
-});
-
-/**
- * (Re)schedules a case's wake-up at its next due moment: remove + add the job, so a changed deadline replaces the old one. Closed
- * cases lose theirs. Returns when it will fire, if at all.
- */
-export async function scheduleCase(deps: SlaDeps, queue: Queue<SlaJob>, c: CaseDoc, opts: { onlyIfMissing?: boolean } = {}): Promise<Date | undefined> {
-  const id = wakeJobId(String(c._id));
-  const now = deps.clock.now();
-  // The case's `slaNextAt` is left to the runs (guarded writes): writing the case here, on every
-  // domain event, could race a plain update of it (FerretDB updates are read → replace). A change
-  // to its deadlines or status already set it to SLA_REPLAN (shared/models), so the next run re-plans it.
-  const open = isOpenStatus(c.status);
-  const next = open ? planCase(c as unknown as SlaCase, deps.calendar, now, deps.plan).nextAt : undefined;
-  if (opts.onlyIfMissing && next) {
-    const state = await queue.getJobState(id);
-    if (state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized') return next;
-  }
-  await queue.remove(id).catch(() => 0); // an active (locked) job cannot be removed: it is firing anyway
-  if (!next) return undefined;
-  const j = wakeJob(String(c._id), next, now);
-  await queue.add(j.name, j.data, j.opts);
-  return next;
-}
-
-export async function scheduleCaseById(deps: SlaDeps, queue: Queue<SlaJob>, caseId: string): Promise<void> {
-  const c = await deps.models.Case.findById(caseId).lean<CaseDoc>();
-  if (c) await scheduleCase(deps, queue, c);
-  else await queue.remove(wakeJobId(caseId)).catch(() => 0);
 }
 
 /**
@@ -102,8 +51,7 @@ export async function reconcileSla(deps: SlaDeps, queue: Queue<SlaJob>): Promise
     // The common case (slaNextAt to come) costs one EXISTS; a case never planned, or due now, is planned in full.
     const planned = rows.filter((r) => r.slaNextAt && new Date(r.slaNextAt).getTime() > now.getTime());
     for (const r of rows.filter((x) => !planned.includes(x))) {
-      const c = await deps.models.Case.findById(r._id).lean<CaseDoc>();
-      if (c && (await scheduleCase(deps, queue, c, { onlyIfMissing: true }))) scheduled++;
+      if (await replanCase(deps, queue, String(r._id), { onlyIfMissing: true })) scheduled++;
     }
     const pipe = redis.pipeline() as unknown as { exists(key: string): unknown; exec(): Promise<[Error | null, unknown][] | null> };
     for (const r of planned) pipe.exists(queue.toKey(wakeJobId(String(r._id))));
@@ -213,7 +161,7 @@ export async function startSlaWorker(deps: SlaDeps, opts: { connection: Redis; p
   // If the process dies in between, the reconcile sees the completed job and schedules anew.
   worker.on('completed', (job) => {
     const caseId = job.name === 'wake' ? caseOfWake(job) : undefined;
-    if (caseId) scheduleCaseById(deps, queue, caseId).catch((err) => deps.log.warn({ err: err.message }, 'sla reschedule failed'));
+    if (caseId) replanCase(deps, queue, caseId).catch((err) => deps.log.warn({ caseId, err: err.message }, 'sla reschedule failed'));
   });
   worker.on('failed', (job, err) => deps.log.warn({ queue: SLA_QUEUE, jobId: job?.id, err: err.message }, 'sla job failed'));
   worker.on('error', (err) => deps.log.error({ queue: SLA_QUEUE, err: err.message }, 'sla worker error'));

@@ -4,6 +4,7 @@ import { assignCaseToOfficer } from '../../../shared/cases/commands/assignCase.t
 import { takeOverCase } from '../../../shared/cases/commands/takeOverCase.ts';
 import type { CaseDoc, OfficerDoc } from '../../../shared/models/index.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
+import { isAnswered } from '../../../shared/sla/answered.ts';
 import { notFound } from '../../../shared/http/errors.ts';
 import { orThrow } from '../../../shared/http/result.ts';
 import { fieldError, notOpen, validationError } from '../errors.ts';
@@ -131,5 +132,5 @@ export function isOverdue(c: Pick<CaseDoc, 'status' | 'ackDueAt' | 'resolveDueAt
   const past = (d: unknown) => !!d && new Date(d as Date).getTime() < now.getTime();
   if (c.status === 'received' && past(c.ackDueAt)) return true;
   if (past(c.resolveDueAt)) return true;
-  return past(c.answerDueAt) && !(c.timeline ?? []).some((e) => ['note', 'asked', 'forwarded'].includes(e.action));
+  return past(c.answerDueAt) && !isAnswered(c);
 }

@@ -3,11 +3,12 @@
  * once it is missed, escalation up the unit ladder while it stays missed, and the citizen's apology.
  * Pure: the case, the calendar and `now` in, notifications out — tests call it with any time.
  */
-import { isOpenStatus } from '../../shared/categories.ts';
-import { parentUnitCode } from '../../shared/cases/routing.ts';
-import { OFFICE_CLOSE_MINUTE, OFFICE_DAY_MINUTES, OFFICE_OPEN_MINUTE, type WorkingCalendar } from '../../shared/sla/calendar.ts';
-import { MINISTRY_UNIT_CODE } from '../../shared/units/catalog.ts';
-import { bangkokDayStart, officeMinutesBetween } from '../../shared/sla/officeTime.ts';
+import { isOpenStatus } from '../categories.ts';
+import { parentUnitCode } from '../cases/routing.ts';
+import { OFFICE_CLOSE_MINUTE, OFFICE_DAY_MINUTES, OFFICE_OPEN_MINUTE, type WorkingCalendar } from './calendar.ts';
+import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
+import { bangkokDayStart, officeMinutesBetween } from './officeTime.ts';
+import { isAnswered } from './answered.ts';
 
 export const SLA_WINDOWS = ['ack', 'answer', 'resolve'] as const;
 /** ack = register and act (by channel), answer = first answer to the complainant (s.38), resolve = close it. */
@@ -150,9 +151,7 @@ export function escalationLadder(unitCode: string, concernedUnitCode?: string | 
 /** Whether the window's promise was kept (or no longer applies). */
 function windowMet(c: SlaCase, w: SlaWindow): boolean {
   if (w === 'ack') return c.status !== 'received';
-  // s.38: the complainant has been answered or told what is being done (a closure told them the result,
-  // so a case they reopened owes no late first answer).
-  if (w === 'answer') return (c.timeline ?? []).some((e) => e.action === 'note' || e.action === 'asked' || e.action === 'forwarded' || e.action === 'closed');
+  if (w === 'answer') return isAnswered(c);
   return false;
 }
 
