@@ -93,6 +93,23 @@ describe('SLA runs on the real stack', () => {
     await closeAll();
   });
 
+  it('an escalation goes to someone who can act on it, with the link to act: up the ladder past a unit with only plain officers', async () => {
+    const withLinks: SlaDeps = { ...deps, links: stack.rt.bot.links };
+    // Province 51 (Lamphun) has a plain officer but no head or executive yet; the ministry has a head.
+    const plainUpThere = await stack.officer('51', 'officer', 'จนท. จังหวัดลำพูน');
+    const ministryHead = await stack.officer('MOI', 'head', 'หัวหน้า กระทรวง 2');
+    await stack.officer('5101', 'officer', 'จนท. เมืองลำพูน');
+    const c = await fileCase(undefined, { unitCode: '5101', ackDueAt: bkk('2026-03-23T16:30') });
+    await runSla(withLinks, bkk('2026-03-26T08:30'));
+    expect((await stack.rt.models.Case.findById(c._id).lean())!.escalationLevel).toBe(1);
+    const mine = digests(ministryHead.userId).filter((d) => d.includes(c.trackingNo));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toContain('รับเรื่องไว้เอง หรือมอบหมายเจ้าหน้าที่ได้ที่:');
+    expect(mine[0]).toContain('/officer/below?filter=late');
+    expect(digests(plainUpThere.userId).filter((d) => d.includes(c.trackingNo))).toHaveLength(0);
+    await closeAll();
+  });
+
   it('a run that crashed after recording or half-way through sending sends nothing twice', async () => {
     const officer = await stack.officer('5002', 'officer', 'จนท. ครash');
     const c = await fileCase(undefined, { status: 'received', unitCode: '5002', ackDueAt: bkk('2026-03-16T10:00') });

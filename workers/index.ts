@@ -67,7 +67,7 @@ export async function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Promi
   const connection = redisConnection(opts.redisUrl, true);
   const base = { connection: connection as ConnectionOptions, prefix: opts.prefix };
   await Promise.all(opts.queues.lineEvents.map((q) => q.setGlobalConcurrency(1)));
-  const slaDeps = { models: deps.models, line: deps.line, log: deps.log, clock: deps.clock, calendar: opts.calendar ?? slaContext().calendar };
+  const slaDeps = { models: deps.models, line: deps.line, log: deps.log, clock: deps.clock, calendar: opts.calendar ?? slaContext().calendar, links: deps.links };
   // Reminders, nudges and escalation; reconciles every case's schedule at start.
   const sla = await startSlaWorker(slaDeps, { connection, producer: opts.queues.connection, prefix: opts.prefix });
 

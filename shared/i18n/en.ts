@@ -145,6 +145,7 @@ export const en: Copy = {
   // SLA notifications: the officers' digest of a run and the citizen's apology (workers/sla/messages.ts)
   slaWindow: { ack: 'acknowledge/act', answer: 'answer the complainant (s.38)', resolve: 'resolve' },
   slaDigestTitle: (when: string) => `Cases to follow up, ${when}`,
+  slaEscalatedAct: (link: string) => `Take these cases over or assign them here: ${link}`,
   slaDigestEscalated: '⬆️ Escalated to your unit',
   slaDigestNudge: '🔴 Nudge: overdue',
   slaDigestRemind: '⏰ Reminder: due soon',

@@ -148,6 +148,7 @@ export const th = {
   // SLA notifications: the officers' digest of a run and the citizen's apology (workers/sla/messages.ts)
   slaWindow: { ack: 'รับเรื่อง/ดำเนินการ', answer: 'ตอบผู้ร้อง (ม.38)', resolve: 'ยุติเรื่อง' } as Record<'ack' | 'answer' | 'resolve', string>,
   slaDigestTitle: (when: string) => `สรุปเรื่องร้องเรียนที่ต้องติดตาม ${when}`,
+  slaEscalatedAct: (link: string) => `รับเรื่องไว้เอง หรือมอบหมายเจ้าหน้าที่ได้ที่: ${link}`,
   slaDigestEscalated: '⬆️ ยกระดับมาถึงหน่วยงานท่าน',
   slaDigestNudge: '🔴 กระตุ้น: เกินกำหนดแล้ว',
   slaDigestRemind: '⏰ เตือน: ใกล้ครบกำหนด',

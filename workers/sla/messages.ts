@@ -18,7 +18,11 @@ export interface DigestLine {
 const MAX_TEXT = 5000;
 
 /** One message per officer per run: escalated to you, overdue (กระตุ้น), due soon (เตือน). */
-export function officerDigest(lines: DigestLine[], now: Date, lang: Lang = 'th'): string {
+/**
+ * `actLink`: where the reader acts on the escalated cases (the LIFF list of late cases below their
+ * unit, where a head takes a case over or assigns it): an escalation nobody can act on is no escalation.
+ */
+export function officerDigest(lines: DigestLine[], now: Date, lang: Lang = 'th', actLink?: string): string {
   const t = copy(lang);
   const when = (d: Date) => formatDateTime(d, lang);
   const sorted = [...lines].sort((a, b) => a.trackingNo.localeCompare(b.trackingNo) || a.n.key.localeCompare(b.n.key));
@@ -28,7 +32,8 @@ export function officerDigest(lines: DigestLine[], now: Date, lang: Lang = 'th')
   };
   const text = [
     t.slaDigestTitle(when(now)),
-    part(t.slaDigestEscalated, 'escalate', (l) => t.slaEscalatedLine(l.trackingNo, l.unitName ?? l.n.unitCode, t.slaWindow[l.n.window], when(l.n.deadline), l.n.level ?? 0)),
+    [part(t.slaDigestEscalated, 'escalate', (l) => t.slaEscalatedLine(l.trackingNo, l.unitName ?? l.n.unitCode, t.slaWindow[l.n.window], when(l.n.deadline), l.n.level ?? 0)),
+      actLink && sorted.some((l) => l.n.kind === 'escalate') ? t.slaEscalatedAct(actLink) : ''].filter(Boolean).join('\n'),
     part(t.slaDigestNudge, 'nudge', (l) => t.slaNudgeLine(l.trackingNo, t.slaWindow[l.n.window], when(l.n.deadline))),
     part(t.slaDigestRemind, 'remind', (l) => t.slaRemindLine(l.trackingNo, t.slaWindow[l.n.window], when(l.n.deadline))),
   ].filter(Boolean).join('\n\n');

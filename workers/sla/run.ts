@@ -24,6 +24,9 @@ import { storeCapsOf } from '../../shared/store/engine.ts';
 import type { WorkingCalendar } from '../../shared/sla/calendar.ts';
 import { groupDigests, isGroupId } from './groups.ts';
 import { citizenApology, officerDigest, type DigestLine } from './messages.ts';
+import { liffUrl, type LinkConfig } from '../../shared/links.ts';
+import { parentUnitCode } from '../../shared/cases/routing.ts';
+import { MINISTRY_UNIT_CODE } from '../../shared/units/catalog.ts';
 import { isOfficeTime, nextWake, planCase, type SlaCase, type SlaNotification, type SlaPlanOptions } from '../../shared/sla/plan.ts';
 
 export interface SlaDeps {
@@ -33,6 +36,8 @@ export interface SlaDeps {
   clock: Clock;
   calendar: WorkingCalendar;
   plan?: SlaPlanOptions;
+  /** Where links in messages point: the escalation digest links to the head's list of late cases below. */
+  links?: LinkConfig;
 }
 
 const batchSchema = new Schema({
@@ -194,7 +199,7 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
     }
   }
   const messages = [
-    ...[...byRecipient].sort(([a], [b]) => a.localeCompare(b)).map(([to, lines]) => ({ to, text: officerDigest(lines, now) })),
+    ...[...byRecipient].sort(([a], [b]) => a.localeCompare(b)).map(([to, lines]) => ({ to, text: officerDigest(lines, now, 'th', deps.links ? liffUrl(deps.links, '/officer/below?filter=late') : undefined) })),
     // One message per run in each linked group of a unit (no complainant data).
     ...(await groupDigests(deps.models, unitLines, now)),
     ...citizenTexts,
@@ -376,7 +381,8 @@ async function officerDirectory(models: Models, due: { n: SlaNotification; c: Ca
   const assignees = new Set<string>();
   for (const { n, c } of due) {
     if (n.audience === 'citizen') continue;
-    units.add(n.audience === 'escalationHeads' ? n.unitCode : c.unitCode);
+    if (n.audience === 'escalationHeads') for (const u of ladderFrom(n.unitCode)) units.add(u);
+    else units.add(c.unitCode);
     const a = c.assignee?.officerId;
     if (a && /^[0-9a-f]{24}$/.test(a)) assignees.add(a);
   }
@@ -393,16 +399,29 @@ async function officerDirectory(models: Models, due: { n: SlaNotification; c: Ca
   return (c, n) => recipients(ids, c, n);
 }
 
+/** The unit and those above it, nearest first (the tree is ministry → province → district). */
+function ladderFrom(unitCode: string): string[] {
+  const out = [unitCode];
+  while (out.length < 4 && out.at(-1) !== MINISTRY_UNIT_CODE) out.push(parentUnitCode(out.at(-1)!));
+  return out;
+}
+
 type Lookup = (filter: { _id?: string; unitCode?: string; role?: string | { $in: string[] } }) => Promise<string[]>;
 
 /** LINE user ids a notification goes to. */
 async function recipients(ids: Lookup, c: CaseDoc, n: SlaNotification): Promise<string[]> {
   const heads = (unitCode: string) => ids({ unitCode, role: 'head' });
   if (n.audience === 'escalationHeads') {
-    const h = await heads(n.unitCode);
-    if (h.length) return h;
-    // No head registered up there yet: its executives, then its officers, rather than nobody.
-    return ids({ unitCode: n.unitCode, role: { $in: ['executive', 'officer'] } });
+    // Only someone who can act on a case below their unit: its heads, else its executives — and if the
+    // unit has neither yet, the nearest unit up the ladder that has (a plain officer up there could
+    // read the alert but not touch the case).
+    for (const unit of ladderFrom(n.unitCode)) {
+      const h = await heads(unit);
+      if (h.length) return h;
+      const x = await ids({ unitCode: unit, role: 'executive' });
+      if (x.length) return x;
+    }
+    return [];
   }
   let to: string[] = [];
   const assigneeId = c.assignee?.officerId;
