@@ -45,7 +45,7 @@ export const idle: StateHandler = (input, ctx, deps) => {
   return fresh(input, ctx, typed, greeting);
 };
 
-/** What the chat sends when it answers no officer: a greeting, the start of a complaint, a word offered as one. */
+/** What the citizen sent, when it answers no officer: a greeting, the start of a complaint, a word offered as one. */
 function fresh(input: Input, ctx: Ctx, typed: string, greeting: boolean): Outcome {
   if (input.kind === 'text') {
     if (greeting) return { replies: [text(ctx.t.greeting(ctx.displayName), menuItems(ctx))], state: 'idle', draft: {} };

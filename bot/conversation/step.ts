@@ -37,18 +37,19 @@ function intentOf(input: Input): keyof typeof INTENTS | undefined {
   return (Object.keys(INTENTS) as (keyof typeof INTENTS)[]).find((k) => INTENTS[k].test(t));
 }
 
-function listCases(ctx: Ctx, decide: (answer: string) => Outcome): Outcome {
+/** The citizen's latest cases, one line each; `reply` words the answer around the list. */
+function listCases(ctx: Ctx, reply: (answer: string) => Outcome): Outcome {
   return {
     run: 'listCases',
     next: (cases) => {
-      if (!cases.length) return decide(ctx.t.noCases);
+      if (!cases.length) return reply(ctx.t.noCases);
       const lines = cases.map((c) => ctx.t.caseLine({
         trackingNo: c.trackingNo,
         category: categoryLabel(c.category, ctx),
         status: STATUS_LABELS[c.status][ctx.lang],
         date: formatDate(c.createdAt, ctx.lang),
       }));
-      return decide(`${ctx.t.caseListHeader(cases.length)}\n\n${lines.join('\n\n')}`);
+      return reply(`${ctx.t.caseListHeader(cases.length)}\n\n${lines.join('\n\n')}`);
     },
   };
 }
