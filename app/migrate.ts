@@ -1,4 +1,4 @@
-import { exchangeModels } from '../exchange/models.ts';
+import { exchangeModels } from '../shared/partners/models.ts';
 import { DEAD_LETTERS_COLLECTION } from '../shared/deadLetters.ts';
 import { ensureMigrated as ensure, migrationStatus, type MigrateLog, type MigrationResult } from '../shared/infra/migrate.ts';
 import { connectDb, type Models } from '../shared/models/index.ts';

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { createWebApp } from '../bot/app.ts';
-import type { BotDeps } from '../bot/handlers/index.ts';
+import { createWebApp } from './webApp.ts';
+import { handleLineEvent } from '../bot/handlers/index.ts';
+import type { BotDeps } from '../bot/deps.ts';
 import { imageStore } from '../bot/media.ts';
 import { ensureOfficerMenu, ensureRichMenu, type OfficerMenuKind } from '../bot/richMenu.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
@@ -10,12 +11,13 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import { connectDb, type Models } from '../shared/models/index.ts';
 import { createLiffApi, type LiffApiDeps } from '../liff/api/index.ts';
 import { createQueues, publisherFor, type Queues } from '../shared/queues.ts';
-import { startWorkers, type RunningWorkers } from '../workers/index.ts';
+import { startWorkers, type RunningWorkers, type WorkerDeps } from '../workers/index.ts';
 import { simulatorUrlOf } from '../liff/static.ts';
 import { slaContext } from '../shared/sla/load.ts';
 import { createIdTokenVerifier } from '../liff/api/auth.ts';
 import { buildReport, createReportsRouter, lineIdTokenAuthenticator, rowMapping, type Authenticate } from '../shared/reports/index.ts';
 import { createApiKeyAuthenticator, createExchangeApi } from '../exchange/index.ts';
+import { fanOutPartnerEvent } from '../exchange/webhooks.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { intakeHealth } from '../shared/intake.ts';
 import { queuesBoard } from '../ops/queuesBoard.ts';
@@ -37,6 +39,8 @@ export interface Runtime {
   line: LineClient;
   clock: Clock;
   bot: BotDeps;
+  /** The bot's deps plus what the worker runs of the bot and the exchange (workers/ imports neither). */
+  workerDeps: WorkerDeps;
   /** Reads the dashboard's session cookie: `authenticate(req)` for /api/reports, /admin/queues and the like. */
   dashboardAuthenticate: DashboardAuthenticate;
   close(): Promise<void>;
@@ -75,8 +79,9 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; log?:
       return officerMenus.get(kind)!;
     },
   };
+  const workerDeps: WorkerDeps = { ...bot, handleLineEvent: (job) => handleLineEvent(bot, job), fanOutPartnerEvent };
   return {
-    config, log, models, queues, line, clock, bot,
+    config, log, models, queues, line, clock, bot, workerDeps,
     dashboardAuthenticate: createDashboardAuthenticate({ models, clock, config }),
     async close() {
       await queues.close();
@@ -146,7 +151,7 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
 }
 
 export function startWorker(rt: Runtime): Promise<RunningWorkers> {
-  return startWorkers(rt.bot, { redisUrl: rt.config.REDIS_URL, prefix: rt.config.QUEUE_PREFIX, queues: rt.queues, log: rt.log });
+  return startWorkers(rt.workerDeps, { redisUrl: rt.config.REDIS_URL, prefix: rt.config.QUEUE_PREFIX, queues: rt.queues, log: rt.log });
 }
 
 function reportAuthenticator(rt: Runtime, extra: Authenticate[]): Authenticate {

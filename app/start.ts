@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { startLineSimulator, type LineSimulator } from '../simulator/server.ts';
 import { loadConfig } from '../shared/config.ts';
 import { startLocalServices } from '../shared/infra/launcher.ts';
-import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
+import { addFerretSqliteIdIndexes } from '../shared/store/ferretSqlite.ts';
 import { buildLiff } from '../liff/build.ts';
 import { onShutdown, runMain } from './main.ts';
 import { createRuntime, prepareDatabase, startWeb, startWorker } from './runtime.ts';
@@ -44,7 +44,7 @@ runMain(async () => {
     sim.setWebhookUrl(`${web.url}/webhook`);
     await seedDemoOfficers(rt, sim);
   }
-  // FerretDB/SQLite reads by `_id` scan the table without this index (shared/infra/ferretSqlite.ts).
+  // FerretDB/SQLite reads by `_id` scan the table without this index (shared/store/ferretSqlite.ts).
   // The migration added it to every collection it made; any made later get it at the next pass.
   let indexTimer: NodeJS.Timeout | undefined;
   if (services.ferretSqliteDir) {

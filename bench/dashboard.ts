@@ -14,12 +14,12 @@
  * (what any filter FerretDB cannot push down costs).
  *
  * Env: BENCH_CASES, BENCH_RUNS, MONGODB_URI (else a throwaway server from shared/infra/launcher.ts),
- * FERRETDB_POSTGRESQL_URL (FerretDB on PostgreSQL: add the GIN indexes of shared/infra/ferretPostgres.ts first).
+ * FERRETDB_POSTGRESQL_URL (FerretDB on PostgreSQL: add the GIN indexes of shared/store/ferretPostgres.ts first).
  * Exits 1 if a target is missed.
  */
 import { performance } from 'node:perf_hooks';
-import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
-import { addFerretPostgresIndexes } from '../shared/infra/ferretPostgres.ts';
+import { addFerretSqliteIdIndexes } from '../shared/store/ferretSqlite.ts';
+import { addFerretPostgresIndexes } from '../shared/store/ferretPostgres.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { importRecords, type RecordSource } from '../shared/import/legacy.ts';
 import { buildReport } from '../shared/reports/build.ts';

@@ -16,7 +16,7 @@
  * Env: BENCH_CASES, BENCH_BATCH (default 10,000), MONGODB_URI. Exits 1 if a target is missed.
  */
 import { performance } from 'node:perf_hooks';
-import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
+import { addFerretSqliteIdIndexes } from '../shared/store/ferretSqlite.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { caseFromRecord, importRecords, loadUnits, type RecordSource } from '../shared/import/legacy.ts';
 import { rowMapping } from '../shared/reports/rows.ts';
@@ -27,7 +27,7 @@ import { verifyCounters } from '../shared/reports/verify.ts';
 import { CHANNEL_CODES } from '../shared/categories.ts';
 import { benchDatabase, benchLog, fmt, num, seededRandom } from './support.ts';
 import type { Models } from '../shared/models/index.ts';
-import { storeInfoOf } from '../shared/infra/store.ts';
+import { storeCapsOf } from '../shared/store/engine.ts';
 
 const N = num('BENCH_CASES', 3_300_000);
 const BATCH = num('BENCH_BATCH', 10_000);
@@ -43,7 +43,7 @@ const DAY = 86_400_000;
 
 /** The engine the run measured, for the header. */
 async function engineOf(models: Models): Promise<string> {
-  const { store, version } = await storeInfoOf(models.conn);
+  const { engine: store, version } = await storeCapsOf(models);
   return store === 'mongodb' ? `MongoDB ${version}` : `FerretDB ${version}, ${store === 'ferretdb-postgresql' ? 'PostgreSQL' : 'SQLite'}`;
 }
 
@@ -117,7 +117,7 @@ async function main() {
     log(`bare insertMany: ${fmt(bareDocs)} in ${fmt(bareMs / 1000, 1)} s (${fmt(bareRate)} /s)`);
 
     // As npm start does: without this index FerretDB/SQLite answers every read by `_id` (a report reads its
-    // counter documents by `_id`) with a scan of the table (shared/infra/ferretSqlite.ts).
+    // counter documents by `_id`) with a scan of the table (shared/store/ferretSqlite.ts).
     if (services?.ferretSqliteDir && process.env.BENCH_FERRET_ID_INDEX !== '0') {
       const added = addFerretSqliteIdIndexes(services.ferretSqliteDir);
       log(`FerretDB/SQLite _id expression index added to ${added.length} tables (BENCH_FERRET_ID_INDEX=0 skips it)`);

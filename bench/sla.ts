@@ -26,8 +26,8 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import { CHANNEL_CODES, SUBJECT_CATEGORY_CODES } from '../shared/categories.ts';
-import { addFerretSqliteIdIndexes } from '../shared/infra/ferretSqlite.ts';
-import { addFerretPostgresIndexes } from '../shared/infra/ferretPostgres.ts';
+import { addFerretSqliteIdIndexes } from '../shared/store/ferretSqlite.ts';
+import { addFerretPostgresIndexes } from '../shared/store/ferretPostgres.ts';
 import { startLocalServices, type LocalServices } from '../shared/infra/launcher.ts';
 import type { LineClient } from '../shared/line/client.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -36,7 +36,7 @@ import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
 import { lateUnits } from '../shared/supervision/lateUnits.ts';
 import { buildUnitCatalog } from '../shared/units/catalog.ts';
 import { nextWake, planCase, type SlaCase } from '../workers/sla/plan.ts';
-import { storeOf } from '../shared/infra/store.ts';
+import { storeCapsOf } from '../shared/store/engine.ts';
 import { runSla, slaBatchModel, type SlaDeps } from '../workers/sla/run.ts';
 import { OPEN_STATUSES } from '../shared/categories.ts';
 import { LATE_FIELDS } from '../shared/supervision/lateSnapshot.ts';
@@ -90,7 +90,7 @@ async function main() {
   rows.push = (...rs) => { for (const r of rs) log(`${r.label}: ${r.value}`); return push(...rs); };
 
   try {
-    const store = await storeOf(models);
+    const store = (await storeCapsOf(models)).engine;
     engine = store === 'mongodb' ? 'MongoDB' : `FerretDB v1.24.2, ${store === 'ferretdb-postgresql' ? 'PostgreSQL' : 'SQLite'}`;
     // Units and one officer per unit (the digests need somebody to go to).
     const units = buildUnitCatalog();
@@ -170,7 +170,7 @@ async function main() {
       }
       return ts.sort((a, b) => a - b)[2];
     };
-    // FerretDB on SQLite: its `_id` index does not match its own `_id` queries (shared/infra/ferretSqlite.ts).
+    // FerretDB on SQLite: its `_id` index does not match its own `_id` queries (shared/store/ferretSqlite.ts).
     if (services?.ferretSqliteDir && process.env.BENCH_FERRET_ID_INDEX !== '0') {
       await slaBatchModel(models).init();
       const before = await medianUpdate();
@@ -182,7 +182,7 @@ async function main() {
     }
 
     // FerretDB on PostgreSQL asks for `_id` (and any equality) with `@>`, which only a GIN index
-    // answers (shared/infra/ferretPostgres.ts): without it every read or update by `_id` scans the table.
+    // answers (shared/store/ferretPostgres.ts): without it every read or update by `_id` scans the table.
     if (process.env.FERRETDB_POSTGRESQL_URL && store === 'ferretdb-postgresql') {
       await slaBatchModel(models).init();
       const before = await medianUpdate();

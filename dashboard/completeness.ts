@@ -1,2 +1,2 @@
-/** The completeness rules live with the cases (shared/cases/completeness.ts): the report counters tally them. */
-export * from '../shared/cases/completeness.ts';
+/** The completeness rules live with the report counters that tally them (shared/reports/completeness.ts). */
+export * from '../shared/reports/completeness.ts';

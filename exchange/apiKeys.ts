@@ -7,7 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
 import type { Models } from '../shared/models/index.ts';
-import { exchangeModels, type ApiKeyDoc } from './models.ts';
+import { exchangeModels, type ApiKeyDoc } from '../shared/partners/models.ts';
 
 const KEY_FORMAT = /^(ak_[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
 const LAST_USED_EVERY_MS = 60_000;

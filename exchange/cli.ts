@@ -4,7 +4,7 @@ import { ConfigError, loadConfigPart } from '../shared/config.ts';
 import type { Models } from '../shared/models/index.ts';
 import { seedUnits } from '../shared/units/seed.ts';
 import { ApiKeyError, createApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
-import { initExchangeModels } from './models.ts';
+import { initExchangeModels } from '../shared/partners/models.ts';
 import { addSubscription, listSubscriptions, removeSubscription, WebhookError } from './webhooks.ts';
 
 export const EXCHANGE_USAGE = `  apikey create --unit <code> --name <agency>

@@ -4,13 +4,14 @@
  * also at /api/v1/openapi.json) generated from the zod schemas the handlers validate with.
  */
 import express, { type Router } from 'express';
-import type { DomainDeps } from '../shared/cases/commands/openCase.ts';
+import type { DomainDeps } from '../shared/cases/deps.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ApiKeyAuthenticate } from './auth.ts';
 import { createApiKeyAuthenticator } from './auth.ts';
 import type { Redis } from 'ioredis';
-import { exchangeErrorHandler, notFound, rateLimited, sendError, xmlNotSupported } from './errors.ts';
-import { initExchangeModels } from './models.ts';
+import { notFound } from '../shared/http/errors.ts';
+import { exchangeErrorHandler, rateLimited, sendError, xmlNotSupported } from './errors.ts';
+import { initExchangeModels } from '../shared/partners/models.ts';
 import { OPEN311_BASE, open311Routes } from './open311.ts';
 import { PARTNER_API_BASE, partnerApiRoutes } from './partnerApi.ts';
 import { ExchangeRoutes, openApiDocument, type Limiter } from './registry.ts';

@@ -6,11 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SUBJECT_CATEGORIES } from '../shared/categories.ts';
-import { openCase, type DomainDeps } from '../shared/cases/commands/openCase.ts';
+import { openCase } from '../shared/cases/commands/openCase.ts';
+import type { DomainDeps } from '../shared/cases/deps.ts';
 import { district as districtOf, province as provinceOf, resolveAddress } from '../shared/geo/index.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { normaliseThaiPhone } from '../shared/phone.ts';
-import { ExchangeError, badRequest, notFound } from './errors.ts';
+import { conflict, notFound } from '../shared/http/errors.ts';
+import { badRequest } from './errors.ts';
 import type { ExchangeRoutes } from './registry.ts';
 import {
   Discovery, IdParams, Open311CreateBody, Open311Created, Open311GetQuery, Open311ListQuery, PARTNER_REQUEST_ID, PublicQuery, Service,
@@ -148,7 +150,7 @@ export function open311Routes(api: ExchangeRoutes, deps: Open311Deps): void {
       const earlier = await models.Case.findOne({ idempotencyKey }, { trackingNo: 1, category: 1, description: 1 }).lean<CaseDoc>();
       if (earlier) {
         if (earlier.category !== body.service_code || earlier.description !== body.description) {
-          throw new ExchangeError(409, 'รหัสคำขอนี้ใช้กับเรื่องอื่นไปแล้ว', 'This idempotency key was already used for a different request.');
+          throw conflict('รหัสคำขอนี้ใช้กับเรื่องอื่นไปแล้ว', 'This idempotency key was already used for a different request.');
         }
         // The first try may have died before its events were queued: queue them (a no-op if they were).
         await republishCase(models, deps.publish, earlier._id);

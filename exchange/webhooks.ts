@@ -6,40 +6,20 @@
  * receiver can check both who sent it and that it is fresh; `X-Rongrian-Delivery` (the event id)
  * lets it drop a retry it already handled.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Principal } from '../shared/auth/principal.ts';
 import type { CaseEvent } from '../shared/cases/events.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
 import type { PartnerWebhookJob } from '../shared/queues.ts';
-import { exchangeModels, PARTNER_EVENT_TYPES, type PartnerEventType, type WebhookSubscriptionDoc } from './models.ts';
+import { exchangeModels, PARTNER_EVENT_TYPES, type PartnerEventType, type WebhookSubscriptionDoc } from '../shared/partners/models.ts';
 import { mayReadCase } from './scope.ts';
 import { toPartnerCase } from './views.ts';
 import { unitNamesFor } from '../shared/units/names.ts';
 import { mayRead } from '../shared/auth/principal.ts';
 
-export const SIGNATURE_HEADER = 'X-Rongrian-Signature';
-/** A receiver should refuse signatures older than this (replays). */
-export const SIGNATURE_TOLERANCE_SEC = 300;
-
 export class WebhookError extends Error {
   override name = 'WebhookError';
-}
-
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` */
-export function signBody(secret: string, body: string, unixSeconds: number): string {
-  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`, 'utf8').digest('hex');
-  return `t=${unixSeconds},v1=${mac}`;
-}
-
-/** What a receiver does (README has the same in a few lines): recompute, compare in constant time, check the age. */
-export function verifySignature(secret: string, body: string, header: string | undefined, nowSec = Math.floor(Date.now() / 1000)): boolean {
-  const m = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header ?? '');
-  if (!m) return false;
-  const t = Number(m[1]);
-  if (Math.abs(nowSec - t) > SIGNATURE_TOLERANCE_SEC) return false;
-  const expected = Buffer.from(signBody(secret, body, t).slice(-64), 'hex');
-  return timingSafeEqual(expected, Buffer.from(m[2], 'hex'));
 }
 
 export function checkWebhookUrl(raw: string, allowHttp: boolean): string {

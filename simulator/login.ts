@@ -13,7 +13,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
-import type { SimUser } from './server.ts';
+import type { SimUser } from './state.ts';
 
 export interface LineLoginContext {
   now: () => number;

@@ -1,6 +1,6 @@
 /**
  * The case commands under concurrency, on the real FerretDB: there an update is read → modify →
- * replace with no transaction, so without the version claim (shared/cases/caseUpdate.ts) two
+ * replace with no transaction, so without the version claim (shared/store/guardedUpdate.ts) two
  * changes to one case at the same moment would both "succeed" and one would silently vanish.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -13,7 +13,8 @@ import { PDPA_NOTICE_VERSION } from '../shared/pdpa.ts';
 import { addProgressNote } from '../shared/cases/commands/addProgressNote.ts';
 import { closeCase } from '../shared/cases/commands/closeCase.ts';
 import { forwardCase } from '../shared/cases/commands/forwardCase.ts';
-import { openCase, type DomainDeps, type OpenCaseProps } from '../shared/cases/commands/openCase.ts';
+import { openCase, type OpenCaseProps } from '../shared/cases/commands/openCase.ts';
+import type { DomainDeps } from '../shared/cases/deps.ts';
 import { rejectCase } from '../shared/cases/commands/rejectCase.ts';
 import type { CaseEvent } from '../shared/cases/events.ts';
 import { isConsumed } from '../shared/cases/outbox.ts';
@@ -216,7 +217,7 @@ describe('nothing lost when Redis loses the jobs', () => {
   it('Redis emptied after a filing was queued and before the worker took it: the periodic outbox sweep queues it again and the alert arrives once', async () => {
     // A worker with a short sweep period, already running when the jobs are lost (not a restart).
     await stack.workers!.close();
-    stack.workers = await startWorkers(stack.rt.bot, {
+    stack.workers = await startWorkers(stack.rt.workerDeps, {
       redisUrl: stack.config.REDIS_URL, prefix: stack.config.QUEUE_PREFIX, queues: stack.rt.queues, log: stack.rt.log,
       outboxSweepEveryMs: 500, outboxGraceMs: 1_000,
     });

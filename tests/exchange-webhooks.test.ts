@@ -9,7 +9,7 @@ import { assignCase } from '../shared/cases/commands/assignCase.ts';
 import { closeCase } from '../shared/cases/commands/closeCase.ts';
 import { forwardCase } from '../shared/cases/commands/forwardCase.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
-import { SIGNATURE_HEADER, verifySignature } from '../exchange/webhooks.ts';
+import { SIGNATURE_HEADER, verifySignature } from '../shared/partners/signing.ts';
 import { startWorkers } from '../workers/index.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 import { cli, createKey } from './helpers/exchange.ts';
@@ -62,7 +62,7 @@ const receivers: Receiver[] = [];
 beforeAll(async () => {
   stack = await startStack({ worker: false });
   // The real worker, with a short retry backoff so the flaky receiver's retries come in seconds.
-  stack.workers = await startWorkers(stack.rt.bot, { redisUrl: stack.config.REDIS_URL, prefix: stack.config.QUEUE_PREFIX, queues: stack.rt.queues, log: stack.rt.log, partnerWebhookBackoffMs: 300 });
+  stack.workers = await startWorkers(stack.rt.workerDeps, { redisUrl: stack.config.REDIS_URL, prefix: stack.config.QUEUE_PREFIX, queues: stack.rt.queues, log: stack.rt.log, partnerWebhookBackoffMs: 300 });
   env = { ...stack.env, PARTNER_WEBHOOK_ALLOW_HTTP: 'true' };
 }, 120_000);
 afterAll(async () => {

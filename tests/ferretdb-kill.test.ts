@@ -73,7 +73,7 @@ beforeAll(async () => {
   await prepareDatabase(rt);
   web = await startWeb(rt, 0, '127.0.0.1');
   sim.setWebhookUrl(`${web.url}/webhook`);
-  workers = await startWorkers(rt.bot, { redisUrl: config.REDIS_URL, prefix, queues: rt.queues, log: rt.log, outboxSweepEveryMs: 1_000, outboxGraceMs: 2_000 });
+  workers = await startWorkers(rt.workerDeps, { redisUrl: config.REDIS_URL, prefix, queues: rt.queues, log: rt.log, outboxSweepEveryMs: 1_000, outboxGraceMs: 2_000 });
 }, 120_000);
 
 afterAll(async () => {

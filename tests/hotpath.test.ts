@@ -9,7 +9,7 @@
  * - the filter has an equality on a scalar (string, number, boolean, ObjectId, Date; or `$eq`) for
  *   `_id` or for the leading field of a declared index. MongoDB uses its B-tree; FerretDB on
  *   PostgreSQL pushes exactly such equalities down to SQL (`_jsonb -> 'f' @> value`), where the GIN
- *   companions of shared/infra/ferretPostgres.ts answer them. Ranges, `$in`, `$or`, `$exists`,
+ *   companions of shared/store/ferretPostgres.ts answer them. Ranges, `$in`, `$or`, `$exists`,
  *   `$regex` are not pushed down by FerretDB v1: alone, they read the whole collection.
  * - the field is not dotted, except in `distinct`: FerretDB drops dotted fields from what it hands
  *   its storage for find/aggregate/count, which then reads every document.

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
+import { updateCaseGuarded } from '../shared/store/guardedUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import type { SimUser } from '../simulator/server.ts';
 import { openBrowser, screenshotPath, type Browsing } from './helpers/browser.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
+import { updateCaseGuarded } from '../shared/store/guardedUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { createOfficerInvite } from '../shared/officers/invites.ts';
 import { converse, drained, startStack, type Stack } from './helpers/stack.ts';

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, startWeb, type RunningWeb, type Runtime } from '../app/runtime.ts';
-import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
+import { updateCaseGuarded } from '../shared/store/guardedUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { loadConfig } from '../shared/config.ts';
 import { startStack, type Stack } from './helpers/stack.ts';

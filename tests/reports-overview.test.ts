@@ -20,7 +20,7 @@ import { overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
 import { LATE_FIELDS, LateTally, LIVE_MAX_OPEN_CASES, lateSnapshotModel, saveLateSnapshot, type LateRow } from '../shared/supervision/lateSnapshot.ts';
 import { completeness, fiscalYearRange, overview, receivedBetween, scopeFilter, unitInfo, type Overview, type Scope } from '../dashboard/data.ts';
 import { forwardCase } from '../shared/cases/commands/forwardCase.ts';
-import { COMPLETENESS_RULES, missingFields } from '../shared/cases/completeness.ts';
+import { COMPLETENESS_RULES, missingFields } from '../shared/reports/completeness.ts';
 import { get, signIn } from './helpers/dashboard.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 

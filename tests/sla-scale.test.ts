@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
+import { updateCaseGuarded } from '../shared/store/guardedUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { defaultCalendar as cal } from '../shared/sla/calendar.ts';
 import { LateTally, lateSnapshotModel, LIVE_MAX_OPEN_CASES, missedDeadline } from '../shared/supervision/lateSnapshot.ts';

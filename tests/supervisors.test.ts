@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDPA_NOTICE_VERSION } from '../shared/pdpa.ts';
 import { seedDemoOfficers } from '../app/demoOfficers.ts';
-import { updateCaseGuarded } from '../shared/cases/caseUpdate.ts';
+import { updateCaseGuarded } from '../shared/store/guardedUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { get as dashGet, seedCase, signIn, type Jar } from './helpers/dashboard.ts';
 import type { SimUser } from '../simulator/server.ts';

@@ -1,7 +1,8 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
-import type { BotDeps } from '../bot/handlers/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { NotifyDeps } from './notify.ts';
 import { deadLetter } from '../shared/deadLetters.ts';
-import { startLineEventWorkers, type LineEventRetry } from './lineEvents.ts';
+import { startLineEventWorkers, type LineEventDeps, type LineEventRetry } from './lineEvents.ts';
 import { startIntakePump, type IntakePump } from '../shared/intake.ts';
 import type { Logger } from '../shared/logger.ts';
 import { QUEUE_NAMES, redisConnection, type DomainEventJob, type Queues } from '../shared/queues.ts';
@@ -11,10 +12,19 @@ import { ensureSlaSetup, startSlaWorker } from './sla/worker.ts';
 import { startPartnerWebhookWorker } from './partnerWebhooks.ts';
 import { startEventConsumers, type RunningConsumers } from './events/consumer.ts';
 import { notifyConsumer } from './events/notify.ts';
-import { partnerWebhooksConsumer } from './events/partnerWebhooks.ts';
+import { partnerWebhooksConsumer, type PartnerFanOut } from './events/partnerWebhooks.ts';
 import { slaRescheduleConsumer } from './events/slaReschedule.ts';
 import { reportCountersConsumer } from './events/reportCounters.ts';
 import { startOutboxSweeper } from './events/outboxSweep.ts';
+
+/**
+ * What the worker process runs on. The bot's turn handler and the exchange's partner fan-out come
+ * from app/ (workers/ depends on shared/ only).
+ */
+export interface WorkerDeps extends NotifyDeps, LineEventDeps {
+  clock: Clock;
+  fanOutPartnerEvent: PartnerFanOut;
+}
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -53,7 +63,7 @@ export interface RunningWorkers {
  * the domain-event consumers (workers/events/) that send alerts and notices, notify partners, move SLA
  * deadlines and keep the report counters.
  */
-export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<RunningWorkers> {
+export async function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Promise<RunningWorkers> {
   const connection = redisConnection(opts.redisUrl, true);
   const base = { connection: connection as ConnectionOptions, prefix: opts.prefix };
   await Promise.all(opts.queues.lineEvents.map((q) => q.setGlobalConcurrency(1)));
@@ -68,7 +78,7 @@ export async function startWorkers(deps: BotDeps, opts: WorkerOptions): Promise<
   // commands publish to) only hands each event on to them.
   const events = startEventConsumers([
     notifyConsumer(deps, opts.notifyConcurrency),
-    partnerWebhooksConsumer({ models: deps.models, queue: opts.queues.partnerWebhooks, backoffMs: opts.partnerWebhookBackoffMs }),
+    partnerWebhooksConsumer(deps.fanOutPartnerEvent, { models: deps.models, queue: opts.queues.partnerWebhooks, backoffMs: opts.partnerWebhookBackoffMs }),
     slaRescheduleConsumer(slaDeps, sla.queue),
     reportCountersConsumer(deps),
   ], deps, { connection, producer: opts.queues.connection, prefix: opts.prefix });

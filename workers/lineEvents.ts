@@ -1,8 +1,8 @@
 import { WaitingError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { handleLineEvent, type BotDeps } from '../bot/handlers/index.ts';
 import { deadLetter, summaryOf } from '../shared/deadLetters.ts';
 import { lineFailure } from '../shared/line/client.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { Models } from '../shared/models/index.ts';
 import { QUEUE_NAMES, type LineEventJob, type Queues } from '../shared/queues.ts';
 
 /**
@@ -58,11 +58,17 @@ export interface LineEventWorkers {
   close(): Promise<void>;
 }
 
+/** What a shard worker needs: the bot's turn handler (app/ hands it in) and where to dead-letter. */
+export interface LineEventDeps {
+  models: Models;
+  handleLineEvent(job: LineEventJob): Promise<void>;
+}
+
 /**
  * One worker per shard, each running one job at a time across every worker process (the shard
  * queues' global concurrency, set and kept by workers/index.ts), so a chat's turns run in order.
  */
-export function startLineEventWorkers(deps: BotDeps, opts: {
+export function startLineEventWorkers(deps: LineEventDeps, opts: {
   connection: ConnectionOptions;
   prefix: string;
   queues: Pick<Queues, 'lineEvents' | 'deadLetters'>;
@@ -107,7 +113,7 @@ export function startLineEventWorkers(deps: BotDeps, opts: {
     let unknown = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        await handleLineEvent(deps, job.data);
+        await deps.handleLineEvent(job.data);
         return;
       } catch (err) {
         if (closing.signal.aborted) await handBack(job, token);

@@ -133,7 +133,11 @@ async function tellAssignee(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, offi
 
 const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   async 'case.info_added'(deps, event, c) {
-    await tellOfficers(deps, event, c, th.officerInfoAdded(c.trackingNo, officerCaseLink(deps.links, String(c._id))));
+    // What was added, so the officer can often act from the alert alone (officers of the holding unit see it anyway).
+    const entry = c.timeline.find((e) => e.eventId === event.id);
+    const words = (entry?.note ?? '').trim();
+    const preview = words.length > 300 ? `${words.slice(0, 300)}…` : words;
+    await tellOfficers(deps, event, c, th.officerInfoAdded(c.trackingNo, officerCaseLink(deps.links, String(c._id)), preview, entry?.photos ?? 0));
   },
 
   async 'case.withdrawn'(deps, event, c) {

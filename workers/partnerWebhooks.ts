@@ -1,12 +1,12 @@
 /**
- * Delivers partner webhooks (exchange/webhooks.ts queues them): POST the fixed body, signed with the
+ * Delivers partner webhooks (the exchange's fan-out queues them): POST the fixed body, signed with the
  * subscription's secret at send time, to its URL. Anything but a 2xx answer fails the job and
  * BullMQ retries it with exponential backoff; redirects are not followed.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { exchangeModels } from '../exchange/models.ts';
-import { SIGNATURE_HEADER, signBody } from '../exchange/webhooks.ts';
+import { exchangeModels } from '../shared/partners/models.ts';
+import { SIGNATURE_HEADER, signBody } from '../shared/partners/signing.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Models } from '../shared/models/index.ts';

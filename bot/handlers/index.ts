@@ -1,27 +1,17 @@
 import type { webhook } from '@line/bot-sdk';
 import { copy, langFrom, type Lang } from '../../shared/i18n/index.ts';
-import { REPLY_TOKEN_USABLE_MS, type LineClient } from '../../shared/line/client.ts';
-import type { LinkConfig } from '../../shared/links.ts';
+import { REPLY_TOKEN_USABLE_MS } from '../../shared/line/client.ts';
 import type { LineEventJob } from '../../shared/queues.ts';
 import { step } from '../conversation/step.ts';
-import { DRAFT_TTL_MS, type ConversationDeps, type Ctx, type Draft, type Input, type StateName } from '../conversation/types.ts';
+import { DRAFT_TTL_MS, type Ctx, type Draft, type Input, type StateName } from '../conversation/types.ts';
 import { text, type Message } from '../messages/build.ts';
+import type { BotDeps } from '../deps.ts';
 import { LINK_MESSAGE, linkCase, type LinkFailures } from './linkCase.ts';
 import { accept, register, REGISTER_PATTERN, takeOver, view } from './officer.ts';
 import { deletePhotos } from '../media.ts';
 import { englishRichMenu } from '../richMenu.ts';
 import { linkOfficerMenu, MY_WORK_PATTERN, myWorkReply, OFFICER_HELP_PATTERN, officerHelpReply } from './officerMenu.ts';
 import { GROUP_CODE_REQUEST, groupCodeReply, handleGroupEvent, LATE_UNITS_PATTERN, lateUnitsReply, nudgeReply } from './supervisor.ts';
-
-export interface BotDeps extends ConversationDeps {
-  line: LineClient;
-  /** Where links in messages point (shared/links.ts). */
-  links: LinkConfig;
-  /** The citizen rich menu, linked on follow. */
-  richMenuId?: () => Promise<string | undefined>;
-  /** The officers' rich menus (bot/richMenu.ts), linked on registration and on an officer's follow. */
-  officerMenuId?: (kind: 'officer' | 'supervisor') => Promise<string | undefined>;
-}
 
 function toInput(event: webhook.Event): Input {
   if (event.type === 'follow') return { kind: 'follow' };

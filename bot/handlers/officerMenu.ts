@@ -11,7 +11,7 @@ import { formatDate } from '../../shared/thaiDate.ts';
 import type { Ctx } from '../conversation/types.ts';
 import { text, type Message } from '../messages/build.ts';
 import { officerMenuKind, type OfficerMenuKind } from '../richMenu.ts';
-import type { BotDeps } from './index.ts';
+import type { BotDeps } from '../deps.ts';
 
 export const MY_WORK_PATTERN = /^\s*(?:งานของฉัน|my\s+work)\s*$/i;
 export const OFFICER_HELP_PATTERN = /^\s*(?:วิธีใช้|help)\s*$/i;

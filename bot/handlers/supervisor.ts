@@ -15,7 +15,7 @@ import { formatDateTime } from '../../shared/thaiDate.ts';
 import type { Ctx } from '../conversation/types.ts';
 import { lateUnitsCard } from '../messages/lateUnits.ts';
 import { text, type Message } from '../messages/build.ts';
-import type { BotDeps } from './index.ts';
+import type { BotDeps } from '../deps.ts';
 
 export const LATE_UNITS_PATTERN = /^\s*(?:หน่วยงานล่าช้า|late\s+units)\s*$/i;
 export const GROUP_CODE_REQUEST = /^\s*(?:ขอรหัสเชื่อมกลุ่ม|group\s+code)\s*$/i;

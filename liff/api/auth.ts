@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { ApiError, sendError, unauthorized } from './errors.ts';
+import { HttpError } from '../../shared/http/errors.ts';
+import { sendError, unauthorized } from './errors.ts';
 
 /** Who is calling: taken only from the verified token's `sub`, never from a body, header or query. */
 export interface LiffUser {
@@ -51,10 +52,10 @@ export function createIdTokenVerifier(opts: IdTokenVerifierOptions) {
       });
     } catch (err) {
       opts.log.error({ err: (err as Error).message }, 'LINE ID token verification unreachable');
-      throw new ApiError(503, 'internal', 'ยืนยันตัวตนกับ LINE ไม่ได้ชั่วคราว กรุณาลองใหม่', 'Could not reach LINE to verify the sign-in; please try again.');
+      throw new HttpError(503, 'ยืนยันตัวตนกับ LINE ไม่ได้ชั่วคราว กรุณาลองใหม่', 'Could not reach LINE to verify the sign-in; please try again.');
     }
     if (res.status >= 500) {
-      throw new ApiError(503, 'internal', 'ยืนยันตัวตนกับ LINE ไม่ได้ชั่วคราว กรุณาลองใหม่', 'Could not reach LINE to verify the sign-in; please try again.');
+      throw new HttpError(503, 'ยืนยันตัวตนกับ LINE ไม่ได้ชั่วคราว กรุณาลองใหม่', 'Could not reach LINE to verify the sign-in; please try again.');
     }
     if (!res.ok) return null;
     const claims = (await res.json().catch(() => null)) as Record<string, unknown> | null;

@@ -1,47 +1,31 @@
+/**
+ * The LIFF API's failures: the shared HTTP error (shared/http/errors.ts) with per-field messages in
+ * Thai and English, worded for the person filling the form, and its body as liff/API.md defines it.
+ */
 import type { ErrorRequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Logger } from '../../shared/logger.ts';
-import { sendJson } from '../../shared/http.ts';
-
-/** The error codes of the contract (liff/API.md). */
-export type ErrorCode =
-  | 'validation_failed' | 'unauthorized' | 'not_found' | 'rate_limited'
-  | 'payload_too_large' | 'unsupported_media_type' | 'conflict' | 'internal';
+import { sendJson } from '../../shared/http/json.ts';
+import { conflict, errorBody, errorHeaders, HttpError, httpErrorHandler } from '../../shared/http/errors.ts';
 
 export interface FieldError { path: string; th: string; en: string }
 
-/** One failure the caller can act on; the error handler turns it into the contract's JSON. */
-export class ApiError extends Error {
-  status: number;
-  code: ErrorCode;
-  th: string;
-  en: string;
-  fields?: FieldError[];
-  retryAfterSec?: number;
-  constructor(status: number, code: ErrorCode, th: string, en: string, extra: { fields?: FieldError[]; retryAfterSec?: number } = {}) {
-    super(en);
-    this.status = status;
-    this.code = code;
-    this.th = th;
-    this.en = en;
-    this.fields = extra.fields;
-    this.retryAfterSec = extra.retryAfterSec;
-  }
-}
+/** A failure of the LIFF API: fields carry both languages. */
+export type ApiError = HttpError<FieldError>;
 
-export const notFound = () => new ApiError(404, 'not_found', 'ไม่พบข้อมูลนี้', 'Not found.');
-export const unauthorized = () => new ApiError(401, 'unauthorized', 'การยืนยันตัวตนไม่ถูกต้องหรือหมดอายุ กรุณาเปิดหน้านี้ใหม่จาก LINE', 'Missing, invalid or expired LINE ID token. Please reopen this page from LINE.');
-export const conflict = (th: string, en: string) => new ApiError(409, 'conflict', th, en);
-export const tooLarge = (th = 'ไฟล์หรือข้อมูลใหญ่เกินกำหนด', en = 'The upload or body is too large.') => new ApiError(413, 'payload_too_large', th, en);
-export const unsupportedMedia = () => new ApiError(415, 'unsupported_media_type',
+export const unauthorized = () => new HttpError(401, 'การยืนยันตัวตนไม่ถูกต้องหรือหมดอายุ กรุณาเปิดหน้านี้ใหม่จาก LINE', 'Missing, invalid or expired LINE ID token. Please reopen this page from LINE.');
+export const tooLarge = (th = 'ไฟล์หรือข้อมูลใหญ่เกินกำหนด', en = 'The upload or body is too large.') => new HttpError(413, th, en);
+export const unsupportedMedia = () => new HttpError(415,
   'รองรับเฉพาะรูปภาพ JPEG, PNG, WebP หรือ HEIC (ตรวจจากเนื้อไฟล์)', 'Only JPEG, PNG, WebP or HEIC images are accepted (checked by content).');
 export const NOT_OPEN = ['เรื่องนี้ปิดแล้ว หรือไม่อยู่ในสถานะที่ทำรายการนี้ได้', 'This case is closed or not in a state that allows this.'] as const;
+/** The command refused because of the case's state (closed, or not in a state for this action). */
+export const notOpen = () => conflict(...NOT_OPEN);
 
 const VALIDATION_TH = 'ข้อมูลไม่ถูกต้อง กรุณาตรวจสอบช่องที่แจ้ง';
 const VALIDATION_EN = 'Some fields are not valid; please check them.';
 
 export function validationError(fields: FieldError[]): ApiError {
-  return new ApiError(400, 'validation_failed', VALIDATION_TH, VALIDATION_EN, { fields });
+  return new HttpError(400, VALIDATION_TH, VALIDATION_EN, { fields });
 }
 
 /** A field error in both languages, for checks made after the schema (a district not in the province…). */
@@ -192,32 +176,18 @@ export function zodFields(issues: readonly z.core.$ZodIssue[]): FieldError[] {
 
 // ------------------------------------------------------------------------------------- output
 
-export function sendError(res: Response, err: ApiError): void {
-  if (err.retryAfterSec !== undefined) res.setHeader('Retry-After', String(err.retryAfterSec));
-  if (err.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="liff", error="invalid_token"');
-  sendJson(res, err.status, {
-    error: { code: err.code, message: { th: err.th, en: err.en }, ...(err.fields?.length ? { fields: err.fields } : {}) },
-  });
+export function sendError(res: Response, err: HttpError): void {
+  errorHeaders(res, err, 'Bearer realm="liff", error="invalid_token"');
+  sendJson(res, err.status, errorBody(err));
 }
 
-/**
- * HTTP status of every failure, in one place: ApiError as given; body-parser and express errors by
- * their status (a bad JSON body is a validation failure); anything else is a 500, logged.
- */
+/** Every failure of the LIFF API as liff/API.md words it (shared/http/errors.ts decides the status). */
 export function apiErrorHandler(log: Logger): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
-    if (res.headersSent) { res.end(); return; }
-    if (err instanceof ApiError) return sendError(res, err);
-    const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
-    if (status === 413) return sendError(res, tooLarge());
-    if (status === 415) return sendError(res, new ApiError(415, 'unsupported_media_type', 'ชนิดข้อมูลไม่รองรับ', 'Unsupported content encoding or type.'));
-    if (status >= 400 && status < 500) {
-      const parse = err?.type === 'entity.parse.failed';
-      return sendError(res, new ApiError(400, 'validation_failed',
-        parse ? 'ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง' : 'คำขอไม่ถูกต้อง', parse ? 'The body is not valid JSON.' : 'Bad request.',
-        { fields: parse ? [fieldError('', 'body_object')] : undefined }));
-    }
-    log.error({ err }, 'liff api: unhandled error');
-    sendError(res, new ApiError(500, 'internal', 'ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง', 'Something went wrong on our side. Please try again.'));
-  };
+  return httpErrorHandler(log, 'liff api', {
+    tooLarge: () => tooLarge(),
+    unsupportedMedia: () => new HttpError(415, 'ชนิดข้อมูลไม่รองรับ', 'Unsupported content encoding or type.'),
+    badJson: () => new HttpError(400, 'ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง', 'The body is not valid JSON.', { fields: [fieldError('', 'body_object')] }),
+    badRequest: () => new HttpError(400, 'คำขอไม่ถูกต้อง', 'Bad request.'),
+    internal: () => new HttpError(500, 'ระบบขัดข้อง กรุณาลองใหม่อีกครั้ง', 'Something went wrong on our side. Please try again.'),
+  }, (_req, res, err) => sendError(res, err));
 }

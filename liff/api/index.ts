@@ -6,7 +6,8 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { createIdTokenVerifier, requireUser } from './auth.ts';
-import { apiErrorHandler, notFound, sendError } from './errors.ts';
+import { notFound } from '../../shared/http/errors.ts';
+import { apiErrorHandler, sendError } from './errors.ts';
 import { DEFAULT_LIMITS, rateLimit } from './rateLimit.ts';
 import { ApiRoutes, openApiDocument } from './registry.ts';
 import { citizenRoutes } from './routes/citizen.ts';

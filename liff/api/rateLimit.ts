@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../shared/clock.ts';
-import { ApiError, sendError } from './errors.ts';
+import { HttpError } from '../../shared/http/errors.ts';
+import { sendError } from './errors.ts';
 import type { LiffUser } from './auth.ts';
 
 export interface RateLimit {
@@ -32,7 +33,7 @@ export function rateLimit(redis: Redis, prefix: string, clock: Clock, limit: Rat
       const [[, count]] = (await redis.multi().incr(key).expire(key, limit.windowSec + 5).exec()) as [[Error | null, number]];
       if (count > limit.max) {
         const retryAfterSec = Math.max(1, Math.ceil((window + 1) * limit.windowSec - nowSec));
-        return sendError(res, new ApiError(429, 'rate_limited',
+        return sendError(res, new HttpError(429,
           `ส่งคำขอถี่เกินไป กรุณารอ ${retryAfterSec} วินาทีแล้วลองใหม่`, `Too many requests; please wait ${retryAfterSec} s and try again.`, { retryAfterSec }));
       }
       next();

@@ -1,35 +1,23 @@
 /**
- * The route registry: each route is declared once — method, path, parameters, body and answer
- * schemas, error statuses — and that one declaration both mounts the express handler (with auth,
- * rate limit and validation in front of it) and becomes its entry in the OpenAPI document.
+ * The LIFF routes on the shared route registry (shared/http/registry.ts): ID-token auth and the
+ * per-user rate limit in front, an impossible id refused before a body is read, then zod
+ * validation; the same declarations give the OpenAPI document.
  */
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
-import { sendJson } from '../../shared/http.ts';
-import { jsonSchema, openApiPath, parametersOf } from '../../shared/openapi.ts';
+import { jsonSchema } from '../../shared/http/openapi.ts';
+import { openApiPaths, RouteRegistry, type AnyObject, type BaseRouteSpec, type Handler as BaseHandler } from '../../shared/http/registry.ts';
 import type { LiffUser } from './auth.ts';
-import { notFound, validationError, zodFields } from './errors.ts';
+import { notFound } from '../../shared/http/errors.ts';
+import { validationError, zodFields } from './errors.ts';
 import { ErrorBody } from './schemas.ts';
 import { IMAGE_TYPES } from './uploads.ts';
 
 export const JSON_BODY_LIMIT = '100kb';
 
-type AnyObject = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
-
-export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType> {
-  operationId: string;
-  method: 'get' | 'post';
-  /** Express path below /liff/api, e.g. `/cases/:id`. */
-  path: string;
-  summary: string;
-  tags: string[];
+export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType> extends BaseRouteSpec<P, Q, B> {
   /** No ID token needed (only the OpenAPI document itself). */
   public?: boolean;
-  /** Path parameters; a value that does not fit is a 404 (an id that cannot exist). */
-  params?: P;
-  query?: Q;
-  /** JSON body schema (validated, unknown keys refused). */
-  body?: B;
   /** The body is raw image bytes (uploads). */
   imageBody?: boolean;
   rateLimit?: 'write' | 'upload';
@@ -42,19 +30,8 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   errors?: number[];
 }
 
-export interface Ctx<P, Q, B> {
-  req: Request;
-  res: Response;
-  user: LiffUser;
-  params: P;
-  query: Q;
-  body: B;
-  /** Answer status; defaults to the spec's success status. */
-  status: number;
-}
-
-/** What a handler returns: the JSON answer, or `undefined` when it wrote the response itself (files). */
-export type Handler<P, Q, B> = (ctx: Ctx<P, Q, B>) => Promise<unknown>;
+/** What a LIFF handler gets besides its input: the LINE user of the ID token. */
+export type Handler<P, Q, B> = BaseHandler<{ user: LiffUser }, P, Q, B>;
 
 export interface RegistryMiddleware {
   auth: RequestHandler;
@@ -63,51 +40,24 @@ export interface RegistryMiddleware {
 
 const jsonBody = express.json({ limit: JSON_BODY_LIMIT, strict: true, type: () => true });
 
-export class ApiRoutes {
-  readonly router: Router = express.Router();
-  readonly specs: RouteSpec[] = [];
-  private mw: RegistryMiddleware;
-
+export class ApiRoutes extends RouteRegistry<RouteSpec, { user: LiffUser }> {
   constructor(mw: RegistryMiddleware) {
-    this.mw = mw;
+    super({
+      before: (spec) => [
+        ...(spec.public ? [] : [mw.auth]),
+        ...(spec.rateLimit ? [mw.limits[spec.rateLimit]] : []),
+        // An id that cannot exist is a 404 before a body is read.
+        (req, _res, next) => (spec.params && !spec.params.safeParse(req.params).success ? next(notFound()) : next()),
+        ...(spec.body ? [jsonBody] : []),
+      ],
+      context: (_req, res) => ({ user: res.locals.user as LiffUser }),
+      notFound,
+      invalid: (issues) => validationError(zodFields(issues)),
+    });
   }
 
-  add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(
-    spec: RouteSpec<P, Q, B>,
-    handler: Handler<z.output<P>, z.output<Q>, z.output<B>>,
-  ): void {
-    this.specs.push(spec as unknown as RouteSpec);
-    const chain: RequestHandler[] = [];
-    if (!spec.public) chain.push(this.mw.auth);
-    if (spec.rateLimit) chain.push(this.mw.limits[spec.rateLimit]);
-    chain.push((req, _res, next) => {
-      if (spec.params && !spec.params.safeParse(req.params).success) return next(notFound());
-      next();
-    });
-    if (spec.body) chain.push(jsonBody);
-    chain.push(async (req, res, next) => {
-      try {
-        const params = spec.params ? spec.params.parse(req.params) : {};
-        let query: unknown = {};
-        if (spec.query) {
-          const q = spec.query.safeParse({ ...req.query }, { reportInput: true });
-          if (!q.success) throw validationError(zodFields(q.error.issues));
-          query = q.data;
-        }
-        let body: unknown;
-        if (spec.body) {
-          const b = spec.body.safeParse(req.body === undefined ? {} : req.body, { reportInput: true });
-          if (!b.success) throw validationError(zodFields(b.error.issues));
-          body = b.data;
-        }
-        const ctx = { req, res, user: res.locals.user as LiffUser, params, query, body, status: spec.success.status } as Ctx<z.output<P>, z.output<Q>, z.output<B>>;
-        const out = await handler(ctx);
-        if (out !== undefined && !res.headersSent) sendJson(res, ctx.status, out);
-      } catch (err) {
-        next(err);
-      }
-    });
-    this.router[spec.method](spec.path, ...chain);
+  add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType>(spec: RouteSpec<P, Q, B>, handler: Handler<z.output<P>, z.output<Q>, z.output<B>>): void {
+    this.mount<P, Q, B>(spec as unknown as RouteSpec, handler);
   }
 }
 
@@ -135,39 +85,31 @@ const imageContent = Object.fromEntries(IMAGE_TYPES.map((t) => [t, { schema: { t
 
 /** OpenAPI 3.1 for the registered routes, from the same zod schemas the handlers validate with. */
 export function openApiDocument(specs: RouteSpec[], basePath: string, info: { title: string; version: string; description: string }) {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const s of specs) {
-    const path = basePath + openApiPath(s.path);
-    const statuses = new Set<number>(s.errors ?? []);
-    if (!s.public) statuses.add(401);
-    if (s.params) statuses.add(404);
-    if (s.body) { statuses.add(400); statuses.add(413); }
-    if (s.query) statuses.add(400);
-    if (s.imageBody) { statuses.add(400); statuses.add(413); statuses.add(415); }
-    if (s.rateLimit) statuses.add(429);
-    const success = {
-      description: s.success.description,
-      ...(s.success.idFor?.length ? {
-        links: Object.fromEntries(s.success.idFor.map((op) => [op, { operationId: op, parameters: { id: '$response.body#/id' } }])),
-      } : {}),
-      ...(s.success.image ? { content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } } : {}),
-      ...(s.success.schema ? { content: { 'application/json': { schema: jsonSchema(s.success.schema, 'output') } } } : {}),
-    };
-    const responses: Record<string, unknown> = { [String(s.success.status)]: success };
-    if (s.success.alsoStatus) responses[String(s.success.alsoStatus.status)] = { ...success, description: s.success.alsoStatus.description };
-    for (const st of [...statuses].sort()) responses[String(st)] = errorResponse(st);
-    paths[path] ??= {};
-    paths[path][s.method] = {
-      operationId: s.operationId,
-      summary: s.summary,
-      tags: s.tags,
-      security: s.public ? [] : [{ lineIdToken: [] }],
-      parameters: [...parametersOf(s.params, 'path'), ...parametersOf(s.query, 'query')],
-      ...(s.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(s.body, 'input') } } } } : {}),
-      ...(s.imageBody ? { requestBody: { required: true, description: 'Raw image bytes, at most 10 MB; the type is checked by content', content: imageContent } } : {}),
-      responses,
-    };
-  }
+  const paths = openApiPaths(specs, {
+    basePath,
+    impliedStatuses: (s) => [
+      ...(s.public ? [] : [401]), ...(s.params ? [404] : []), ...(s.body ? [400, 413] : []), ...(s.query ? [400] : []),
+      ...(s.imageBody ? [400, 413, 415] : []), ...(s.rateLimit ? [429] : []),
+    ],
+    successResponses: (s) => {
+      const success = {
+        description: s.success.description,
+        ...(s.success.idFor?.length ? {
+          links: Object.fromEntries(s.success.idFor.map((op) => [op, { operationId: op, parameters: { id: '$response.body#/id' } }])),
+        } : {}),
+        ...(s.success.image ? { content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } } : {}),
+        ...(s.success.schema ? { content: { 'application/json': { schema: jsonSchema(s.success.schema, 'output') } } } : {}),
+      };
+      return {
+        [String(s.success.status)]: success,
+        ...(s.success.alsoStatus ? { [String(s.success.alsoStatus.status)]: { ...success, description: s.success.alsoStatus.description } } : {}),
+      };
+    },
+    errorResponse,
+    security: (s) => (s.public ? [] : [{ lineIdToken: [] }]),
+    requestBody: (s) => (s.body ? { required: true, content: { 'application/json': { schema: jsonSchema(s.body, 'input') } } }
+      : s.imageBody ? { required: true, description: 'Raw image bytes, at most 10 MB; the type is checked by content', content: imageContent } : undefined),
+  });
   return {
     openapi: '3.1.0',
     info,

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { mongo } from 'mongoose';
-import type { DomainDeps } from '../../shared/cases/commands/openCase.ts';
+import type { DomainDeps } from '../../shared/cases/deps.ts';
 import type { Config } from '../../shared/config.ts';
 import { district as districtOf, province as provinceOf, subdistrict as subdistrictOf } from '../../shared/geo/index.ts';
 import { langFrom, type Lang } from '../../shared/i18n/index.ts';
@@ -10,7 +10,8 @@ import type { Logger } from '../../shared/logger.ts';
 import type { OfficerDoc } from '../../shared/models/index.ts';
 import type { OfficerRef } from '../../shared/cases/actor.ts';
 import type { LiffUser } from './auth.ts';
-import { fieldError, notFound, validationError, type FieldError } from './errors.ts';
+import { notFound } from '../../shared/http/errors.ts';
+import { fieldError, validationError, type FieldError } from './errors.ts';
 import type { RateLimit } from './rateLimit.ts';
 import type { z } from 'zod';
 import type { LocationIn } from './schemas.ts';

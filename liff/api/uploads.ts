@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import type { mongo } from 'mongoose';
-import { ApiError, tooLarge, unsupportedMedia } from './errors.ts';
+import { HttpError } from '../../shared/http/errors.ts';
+import { tooLarge, unsupportedMedia } from './errors.ts';
 
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
@@ -87,7 +88,7 @@ export function receiveImage(req: Request, opts: ReceiveImageOptions): Promise<{
     const onEnd = () => {
       if (settled) return;
       if (!upload) {
-        if (size === 0) return fail(new ApiError(400, 'validation_failed', 'ไม่ได้แนบไฟล์รูป', 'No image was sent.'));
+        if (size === 0) return fail(new HttpError(400, 'ไม่ได้แนบไฟล์รูป', 'No image was sent.'));
         return fail(unsupportedMedia());
       }
       upload.once('finish', () => {
@@ -103,6 +104,6 @@ export function receiveImage(req: Request, opts: ReceiveImageOptions): Promise<{
     req.on('data', onData);
     req.once('end', onEnd);
     req.once('error', fail);
-    req.once('aborted', () => fail(new ApiError(400, 'validation_failed', 'การอัปโหลดถูกยกเลิก', 'The upload was interrupted.')));
+    req.once('aborted', () => fail(new HttpError(400, 'การอัปโหลดถูกยกเลิก', 'The upload was interrupted.')));
   });
 }

@@ -1,17 +1,14 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { UpdateQuery } from 'mongoose';
 import type { CaseDoc, Models } from '../models/index.ts';
+import { updateCaseGuarded } from '../store/guardedUpdate.ts';
 import type { Actor } from './actor.ts';
-import type { DomainDeps } from './commands/openCase.ts';
+import type { DomainDeps } from './deps.ts';
 import type { CaseEvent } from './events.ts';
 import { publishEvents, toStored } from './publish.ts';
 import { applyEventCounters, countsChangeOf, type CaseLike } from '../reports/counters.ts';
 import { isConsumed, markConsumed } from './outbox.ts';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
-/** A claim older than this belongs to a writer that died mid-way: the next generation may take over. */
-const CLAIM_STALE_MS = 30_000;
-const MAX_ATTEMPTS = 50;
 
 /** What a command returns: the case after the change, or why nothing changed (and the case as it is, if known). */
 export type CommandResult<Reason extends string> =
@@ -22,129 +19,6 @@ export type CommandResult<Reason extends string> =
 export async function loadCase(deps: Pick<DomainDeps, 'models'>, caseId: string): Promise<CaseDoc | null> {
   if (typeof caseId !== 'string' || !OBJECT_ID.test(caseId)) return null;
   return deps.models.Case.findById(caseId).lean<CaseDoc>();
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
-}
-
-const pause = (attempt: number) => sleep(Math.min(40, 2 * (attempt + 1)) + Math.random() * 4);
-
-/**
- * Claims the right to turn `version` into `version + 1`. The claim id is unique and a unique insert
- * is atomic on MongoDB and FerretDB alike, so each version is claimed once, ever (claims are kept,
- * so a writer that read an old version can never claim it again). A claim whose writer died before
- * writing is taken over, one generation further, once it is CLAIM_STALE_MS old.
- */
-async function claimVersion(models: Models, caseId: string, version: number): Promise<boolean> {
-  for (let gen = 0; gen < 8; gen++) {
-    const id = `${caseId}:${version}:${gen}`;
-    try {
-      await models.CaseClaim.create({ _id: id, at: new Date() });
-      return true;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-    // Taken. Only a claim seen to exist and seen to be old counts as abandoned (FerretDB may briefly
-    // show a read that misses a fresh insert: not finding it proves nothing).
-    const held = await models.CaseClaim.findById(id).lean();
-    if (!held || Date.now() - new Date(held.at).getTime() < CLAIM_STALE_MS) return false;
-  }
-  return false;
-}
-
-export interface GuardedUpdateOptions {
-  /**
-   * Write by `_id` alone once the version is claimed (only with an empty guard): on FerretDB every
-   * other filter scans the whole collection, which bulk writers (the SLA runs) cannot afford.
-   */
-  byIdOnly?: boolean;
-}
-
-/**
- * A conditional update of one case that is atomic on FerretDB too. FerretDB v1 runs findAndModify
- * and update as read → modify → replace without a transaction, so two guarded updates of one case
- * at the same moment can both "succeed" and the later silently erase the earlier; a read may even
- * briefly miss a write that has just been committed. Here each write first claims the case's
- * current `version` (claimVersion), so the writes to one case happen one after another across all
- * processes; the update matches only that version (a stale read never matches) and bumps it. If the
- * guard does not hold, the version is still bumped so that the next writer can claim the next one.
- * On MongoDB the same code is merely a little slower.
- *
- * Returns the case after the update, or null when the case is gone, the guard does not hold, or it
- * stayed busy for too long.
- */
-export async function updateCaseGuarded(
-  models: Models,
-  caseId: string,
-  guard: Record<string, unknown>,
-  /** The update, or a function computing it from the case at the claimed version (nothing else can change it meanwhile). */
-  change: UpdateQuery<CaseDoc> | ((current: CaseDoc) => UpdateQuery<CaseDoc>),
-  opts: GuardedUpdateOptions = {},
-): Promise<CaseDoc | null> {
-  if (Math.random() < 0.001) sweepOldClaims(models);
-  const byId = opts.byIdOnly === true && Object.keys(guard).length === 0;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const cur = typeof change === 'function'
-      ? await models.Case.findById(caseId).lean<CaseDoc>()
-      : await models.Case.findById(caseId, { version: 1 }).lean<{ version?: number }>();
-    if (!cur) return null;
-    const version = cur.version ?? 0;
-    const claimedAt = Date.now();
-    if (!(await claimVersion(models, caseId, version))) {
-      await pause(attempt);
-      continue;
-    }
-    // This version is ours to write: nobody else can change the case until we bump it.
-    const atVersion = cur.version === undefined ? { version: { $exists: false } } : { version };
-    const update = typeof change === 'function' ? change(cur as CaseDoc) : change;
-    // The claim already proves we are the one writer of `version` and our read of it came after it
-    // was written (a stale read would have claimed an older version, which is taken); so the write
-    // may select by `_id` alone, the only filter FerretDB answers from its primary key instead of a
-    // scan of every case. Only while the claim is young: past CLAIM_STALE_MS another writer may take it over.
-    if (byId && Date.now() - claimedAt < CLAIM_STALE_MS / 3) {
-      const updated = await models.Case.findOneAndUpdate(
-        { _id: caseId },
-        { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } },
-        { returnDocument: 'after' },
-      ).lean<CaseDoc>();
-      if (updated) return updated;
-      return null; // gone meanwhile
-    }
-    let guardFailures = 0;
-    for (let i = 0; i < 40; i++) {
-      const updated = await models.Case.findOneAndUpdate(
-        { _id: caseId, ...atVersion, ...guard },
-        { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } },
-        { returnDocument: 'after' },
-      ).lean<CaseDoc>();
-      if (updated) return updated;
-      const now = await models.Case.findById(caseId, { version: 1 }).lean<{ version?: number }>();
-      if (!now) return null;
-      if ((now.version ?? 0) > version) return null; // taken over after CLAIM_STALE_MS: we were far too slow
-      // At our version (not a stale read) and still no match, twice: the guard is false.
-      if (now.version === cur.version && ++guardFailures >= 2) {
-        await bumpVersion(models, caseId, atVersion);
-        return null;
-      }
-      await pause(i);
-    }
-    return null;
-  }
-  return null;
-}
-
-/** Hands the claimed version on without changing anything else. */
-async function bumpVersion(models: Models, caseId: string, atVersion: Record<string, unknown>): Promise<void> {
-  for (let i = 0; i < 40; i++) {
-    if (await models.Case.findOneAndUpdate({ _id: caseId, ...atVersion }, { $inc: { version: 1 } }).lean()) return;
-    await pause(i);
-  }
-}
-
-/** Claims are kept for a day (long past any stale read), then dropped. */
-function sweepOldClaims(models: Models): void {
-  models.CaseClaim.deleteMany({ at: { $lt: new Date(Date.now() - 24 * 3600_000) } }).catch(() => undefined);
 }
 
 export interface CaseChange {

@@ -6,7 +6,8 @@
  * and queues again what is missing (job ids are event ids: twice queued is once run).
  */
 import type { Models } from '../models/index.ts';
-import { updateCaseGuarded } from './caseUpdate.ts';
+import { consumedMarkerId, isMarked, markOnce } from '../store/claim.ts';
+import { updateCaseGuarded } from '../store/guardedUpdate.ts';
 
 /** Everything that acts on a domain event, one job each (workers/events/). */
 export const EVENT_CONSUMERS = ['notify', 'partners', 'sla', 'counters'] as const;
@@ -17,16 +18,12 @@ export type EventConsumer = (typeof EVENT_CONSUMERS)[number];
  * and FerretDB alike; no new collection to create at run time). Claims are dropped after a day; the
  * sweep gives an event up well before that (OUTBOX_GIVE_UP_MS), so a marker outlives its outbox entry.
  */
-const markerId = (consumer: EventConsumer, eventId: string) => `ev:${consumer}:${eventId}`;
-
 export async function markConsumed(models: Models, consumer: EventConsumer, eventId: string): Promise<void> {
-  await models.CaseClaim.create({ _id: markerId(consumer, eventId), at: new Date() }).catch((err) => {
-    if ((err as { code?: number }).code !== 11000) throw err;
-  });
+  await markOnce(models, consumedMarkerId(consumer, eventId));
 }
 
 export async function isConsumed(models: Models, consumer: EventConsumer, eventId: string): Promise<boolean> {
-  return (await models.CaseClaim.findById(markerId(consumer, eventId), { _id: 1 }).lean()) !== null;
+  return isMarked(models, consumedMarkerId(consumer, eventId));
 }
 
 /** The consumers done with an event (by `_id` lookups: the only filter FerretDB answers from an index). */
@@ -38,7 +35,7 @@ export async function consumedBy(models: Models, eventId: string): Promise<Set<E
 /** Drops events from a case's outbox (a no-op for ids no longer there). */
 export async function dropFromOutbox(models: Models, caseId: string, eventIds: string[]): Promise<void> {
   const ids = new Set(eventIds);
-  // Through the version claim like every case write (see caseUpdate.ts), and as a $set of what is
+  // Through the version claim like every case write (shared/store/guardedUpdate.ts), and as a $set of what is
   // left: FerretDB v1's $pull matches no subdocument by a field condition (it would remove nothing).
   await updateCaseGuarded(models, caseId, {}, (c) => {
     const left = (c.pendingEvents ?? []).filter((p) => !ids.has(p.id));

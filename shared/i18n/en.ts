@@ -87,7 +87,7 @@ export const en: Copy = {
   citizenProgress: (trackingNo: string, note: string, link: string) =>
     `Case ${trackingNo}: there is progress.\nStatus: in progress\n\n${note}\n\nDetails: ${link}`,
   citizenQuestion: (trackingNo: string, question: string, link: string) =>
-    `Case ${trackingNo}: the officer needs more information.\n\n“${question}”\n\nAnswer or send photos here: ${link}`,
+    `Case ${trackingNo}: the officer needs more information.\n\n“${question}”\n\nJust reply or send photos in this chat and they are attached to this case, or answer here: ${link}`,
   citizenForwarded: (trackingNo: string, unit: string, link: string) =>
     `Case ${trackingNo}: forwarded to ${unit}, the agency able to solve it.\nYour tracking number stays the same.\nDetails: ${link}`,
   citizenClosed: (trackingNo: string, summary: string, surveyLink: string) =>
@@ -96,7 +96,8 @@ export const en: Copy = {
     `Case ${trackingNo}: the centre cannot take this complaint.\n\nReason: ${reason}\n\nQuestions: hotline 1567\nDetails: ${link}`,
   citizenWithdrawn: (trackingNo: string) =>
     `Case ${trackingNo} has been withdrawn. You can file a new complaint at any time with "File a complaint".`,
-  officerInfoAdded: (trackingNo: string, link: string) => `Case ${trackingNo}: the complainant added information.\nDetails: ${link}`,
+  officerInfoAdded: (trackingNo: string, link: string, text = '', photos = 0) =>
+    `Case ${trackingNo}: the complainant added information.${text ? `\n“${text}”` : ''}${photos ? `\nPhotos: ${photos}` : ''}\nDetails: ${link}`,
   officerWithdrawn: (trackingNo: string) => `Case ${trackingNo}: the complainant withdrew it; no further action needed.`,
   forwardedFrom: (unit: string, reason: string) => `Forwarded from ${unit}: ${reason}`,
   timeline: {

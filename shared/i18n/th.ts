@@ -88,7 +88,7 @@ export const th = {
   citizenProgress: (trackingNo: string, note: string, link: string) =>
     `เรื่องเลขที่ ${trackingNo}: มีความคืบหน้าค่ะ\nสถานะ: อยู่ระหว่างดำเนินการ\n\n${note}\n\nดูรายละเอียด: ${link}`,
   citizenQuestion: (trackingNo: string, question: string, link: string) =>
-    `เรื่องเลขที่ ${trackingNo}: เจ้าหน้าที่ขอข้อมูลเพิ่มเติมค่ะ\n\n“${question}”\n\nตอบหรือส่งรูปเพิ่มได้ที่: ${link}`,
+    `เรื่องเลขที่ ${trackingNo}: เจ้าหน้าที่ขอข้อมูลเพิ่มเติมค่ะ\n\n“${question}”\n\nพิมพ์ตอบหรือส่งรูปในแชตนี้ได้เลย ระบบจะแนบกับเรื่องนี้ให้ หรือตอบที่: ${link}`,
   citizenForwarded: (trackingNo: string, unit: string, link: string) =>
     `เรื่องเลขที่ ${trackingNo}: ส่งต่อไปยัง${unit} ซึ่งเป็นหน่วยงานที่แก้ไขปัญหานี้ได้แล้วค่ะ\nใช้เลขรับเรื่องเดิมติดตามได้ตามปกติ\nดูรายละเอียด: ${link}`,
   citizenClosed: (trackingNo: string, summary: string, surveyLink: string) =>
@@ -97,7 +97,8 @@ export const th = {
     `เรื่องเลขที่ ${trackingNo}: ศูนย์ดำรงธรรมไม่สามารถรับเรื่องนี้ไว้พิจารณาได้ค่ะ\n\nเหตุผล: ${reason}\n\nสอบถามเพิ่มเติมได้ที่สายด่วน 1567\nดูรายละเอียด: ${link}`,
   citizenWithdrawn: (trackingNo: string) =>
     `เรื่องเลขที่ ${trackingNo}: ถอนเรื่องเรียบร้อยแล้วค่ะ หากต้องการแจ้งเรื่องใหม่ กด "แจ้งเรื่องร้องเรียน" ได้ทุกเมื่อ`,
-  officerInfoAdded: (trackingNo: string, link: string) => `เรื่อง ${trackingNo}: ผู้ร้องเพิ่มข้อมูลแล้ว\nดูรายละเอียด: ${link}`,
+  officerInfoAdded: (trackingNo: string, link: string, text = '', photos = 0) =>
+    `เรื่อง ${trackingNo}: ผู้ร้องเพิ่มข้อมูลแล้ว${text ? `\n“${text}”` : ''}${photos ? `\nรูปภาพ ${photos} รูป` : ''}\nดูรายละเอียด: ${link}`,
   officerWithdrawn: (trackingNo: string) => `เรื่อง ${trackingNo}: ผู้ร้องถอนเรื่องแล้ว ไม่ต้องดำเนินการต่อค่ะ`,
   forwardedFrom: (unit: string, reason: string) => `ส่งต่อจาก${unit}: ${reason}`,
   /** One line per timeline step, as the complainant reads it. */
@@ -184,7 +185,7 @@ export const th = {
   officerReopenedUp: (trackingNo: string, fromUnit: string, reason: string, due: string, link: string) =>
     `🔁 เรื่อง ${trackingNo}: ผู้ร้องแจ้งว่าปัญหายังไม่ได้รับการแก้ไข เป็นครั้งที่สอง จึงส่งขึ้นมาจาก${fromUnit}\nเหตุผลของผู้ร้อง: ${reason}\nกำหนดแล้วเสร็จ: ${due}\n${link}`,
   citizenReopened: (trackingNo: string, unit: string, due: string, link: string) =>
-    `เรื่องเลขที่ ${trackingNo}: เปิดเรื่องใหม่แล้วค่ะ ${unit} จะดำเนินการต่อ คาดว่าแล้วเสร็จภายใน ${due}\nติดตามได้ที่: ${link}`,
+    `เรื่องเลขที่ ${trackingNo}: เปิดเรื่องใหม่แล้วค่ะ ${unit}จะดำเนินการต่อ คาดว่าแล้วเสร็จภายใน ${due}\nติดตามได้ที่: ${link}`,
 
   // The chat takes people as they talk: free text, photos and pins first, back/edit, answers to officers
   back: 'ย้อนกลับ',

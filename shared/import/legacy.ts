@@ -30,7 +30,7 @@ import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
 import { CHANNELS, CHANNEL_CODES, type ChannelCode, type SubjectCategoryCode } from '../categories.ts';
 import type { Models } from '../models/index.ts';
-import { missingMask } from '../cases/completeness.ts';
+import { missingMask } from '../reports/completeness.ts';
 import { listFieldsFor } from '../cases/listing.ts';
 import { addFacts, ancestorsOf, applyDelta, overviewFactsOf, type CounterDelta } from '../reports/counters.ts';
 import { slaContext } from '../sla/load.ts';

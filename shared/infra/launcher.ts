@@ -23,7 +23,7 @@ export interface LocalServices {
   mongoUri: string;
   /** What is running, for the start-up banner: e.g. "FerretDB v1.24.2 (PostgreSQL 15, throwaway, port …)". */
   describe: { redis: string; mongo: string };
-  /** The FerretDB SQLite directory, when this launched FerretDB on SQLite (shared/infra/ferretSqlite.ts). */
+  /** The FerretDB SQLite directory, when this launched FerretDB on SQLite (shared/store/ferretSqlite.ts). */
   ferretSqliteDir?: string;
   stop(): Promise<void>;
 }
@@ -368,8 +368,8 @@ async function startMongo(opts: LaunchOptions): Promise<Started> {
 /**
  * Starts Redis and the database. When this launched FerretDB on SQLite, FERRETDB_SQLITE_DIR is set in
  * this process's environment (and so in every child it spawns), so the migration step can add the
- * `_id` index that handler lacks (shared/infra/ferretSqlite.ts); on PostgreSQL, FERRETDB_POSTGRESQL_URL,
- * for the GIN indexes its pushdown needs (shared/infra/ferretPostgres.ts).
+ * `_id` index that handler lacks (shared/store/ferretSqlite.ts); on PostgreSQL, FERRETDB_POSTGRESQL_URL,
+ * for the GIN indexes its pushdown needs (shared/store/ferretPostgres.ts).
  */
 export async function startLocalServices(opts: LaunchOptions = {}): Promise<LocalServices> {
   if (opts.installMissing) installMissingPackages();

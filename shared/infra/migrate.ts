@@ -16,9 +16,9 @@ import { mongo, type Connection, type Model } from 'mongoose';
 import type { Models } from '../models/index.ts';
 import { buildUnitCatalog } from '../units/catalog.ts';
 import { seedUnits } from '../units/seed.ts';
-import { addFerretPostgresIndexes } from './ferretPostgres.ts';
-import { addFerretSqliteIdIndexes } from './ferretSqlite.ts';
-import { updateCaseGuarded } from '../cases/caseUpdate.ts';
+import { addFerretPostgresIndexes } from '../store/ferretPostgres.ts';
+import { addFerretSqliteIdIndexes } from '../store/ferretSqlite.ts';
+import { updateCaseGuarded } from '../store/guardedUpdate.ts';
 import { listFieldsFor } from '../cases/listing.ts';
 
 /** Bump when a step changes in a way the fingerprint below does not see (e.g. a data fix). */

@@ -154,7 +154,7 @@ const caseSchema = new Schema({
   /** Brought in from a centre's old system (`npm run cli -- import`): the record's id there and where it came from. */
   imported: { externalId: String, at: Date, source: String, subject: String },
   /**
-   * Bumped by every change. Changes to an existing case go through shared/cases/caseUpdate.ts
+   * Bumped by every change. Changes to an existing case go through shared/store/guardedUpdate.ts
    * (`updateCaseGuarded`), which claims this version first: on FerretDB an update is read → modify →
    * replace, and two concurrent ones would otherwise silently erase each other.
    */

@@ -15,10 +15,11 @@
  *
  * Exactness. FerretDB v1 runs `$inc` as read → modify → replace with no transaction: concurrent
  * increments of one document lose updates (measured 330 of 2,000). So each counter document carries a
- * `version`, and a write first claims that version with a unique insert (the same claim as case
- * writes, caseUpdate.ts), then replaces the counts (`s`, see countsOf) at that version only: writes to
- * one counter document happen one after another across all processes, and nothing is lost. MongoDB
- * takes the same path. A writer that dies holding a claim blocks that document for 30 s.
+ * `version`, and a write first claims that version with a unique insert (shared/store/claim.ts, "one
+ * writer per version", the same claim as case writes), then replaces the counts (`s`, see countsOf)
+ * at that version only: writes to one counter document happen one after another across all
+ * processes, and nothing is lost. MongoDB takes the same path. A writer that dies holding a claim
+ * blocks that document for 30 s.
  *
  * Exactly once. Case changes reach the counters as domain events (applyEventCounters): the command
  * applies its event right after the case write, and the worker's counters consumer applies it again
@@ -26,15 +27,14 @@
  * applied in the same write as the counts, so the second application adds nothing.
  */
 import { Schema, type Model } from 'mongoose';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isFerretDb } from '../infra/store.ts';
 import type { CaseDoc, Models } from '../models/index.ts';
+import { claimVersion, pause } from '../store/claim.ts';
 import { fiscalYearOfMonth, monthOf } from './period.ts';
 import { OFFICE_CLOSE_MINUTE, OFFICE_DAY_MINUTES, OFFICE_OPEN_MINUTE, type WorkingCalendar } from '../sla/calendar.ts';
 import { officeMinutesBetween } from '../sla/officeTime.ts';
 import { slaContext } from '../sla/load.ts';
 import { rowMapping, type RowMapping } from './rows.ts';
-import { missingMask, type CompletenessInput } from '../cases/completeness.ts';
+import { missingMask, type CompletenessInput } from './completeness.ts';
 
 export interface CounterDoc {
   _id: string;
@@ -86,7 +86,7 @@ export interface CaseFacts {
   close?: { sla: 'm' | 'x' | 'n'; days: number } | null;
   /** A survey answer and the yyyymm it was given. */
   survey?: { score: number; month: number } | null;
-  /** The data completeness rules it fails (shared/cases/completeness.ts missingMask; 0: complete). */
+  /** The data completeness rules it fails (completeness.ts missingMask; 0: complete). */
   missing?: number | null;
   /** Its status and category, for the dashboard's case list totals (`z` keys). */
   list?: { status: string; category: string } | null;
@@ -260,24 +260,6 @@ export async function ancestorsOf(models: Pick<Models, 'Unit' | 'conn'>, unitCod
   return chain;
 }
 
-const pause = (attempt: number) => sleep(Math.min(40, 2 * (attempt + 1)) + Math.random() * 4);
-const CLAIM_STALE_MS = 30_000;
-
-async function claim(models: Models, docId: string, version: number): Promise<boolean> {
-  for (let gen = 0; gen < 8; gen++) {
-    const id = `rc:${docId}:${version}:${gen}`;
-    try {
-      await models.CaseClaim.create({ _id: id, at: new Date() });
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-    }
-    const held = await models.CaseClaim.findById(id).lean();
-    if (!held || Date.now() - new Date(held.at).getTime() < CLAIM_STALE_MS) return false;
-  }
-  return false;
-}
-
 /**
  * Event ids applied to a counter document (`e`, one JSON string like `s`: id → wall-clock ms), so a
  * domain event retried after a crash adds nothing twice. Written in the same replace as the counts,
@@ -343,7 +325,7 @@ async function incrementDoc(models: Models, docId: string, inc: Map<string, numb
       if (attempt > 40) return false;
       continue;
     }
-    if (!(await claim(models, docId, version))) {
+    if (!(await claimVersion(models, `rc:${docId}`, version))) {
       if (opts.atVersion !== undefined) return false;
       await pause(attempt % 20);
       continue;

@@ -11,13 +11,13 @@
  * Not covered: an `import` running at the same time writes counters without events.
  */
 import type { Models } from '../models/index.ts';
-import { missingMask, type CompletenessInput } from '../cases/completeness.ts';
+import { missingMask, type CompletenessInput } from './completeness.ts';
 import { addFacts, ancestorsOf, applyDeltaAtVersions, countsOf, type CountsChange, factsOf, overviewFactsOf, reopenFactsOf, reportCounterModel, type CaseFacts, type CaseLike, type CounterDelta } from './counters.ts';
 import { slaContext } from '../sla/load.ts';
 import type { WorkingCalendar } from '../sla/calendar.ts';
 import { rowMapping } from './rows.ts';
-import { fromStored } from '../cases/publish.ts';
-import { isConsumed } from '../cases/outbox.ts';
+import { consumedMarkerId, isMarked } from '../store/claim.ts';
+import { tally } from '../store/tally.ts';
 
 export interface Mismatch {
   docId: string;
@@ -47,11 +47,9 @@ export async function expectedCounters(models: Models, cal: WorkingCalendar = sl
   const mapping = rowMapping();
   const delta: CounterDelta = new Map();
   let cases = 0;
-  // One pass over the cases with a narrow projection, grouped here: on FerretDB v1 this is faster
-  // than its $group (which decodes every document the same way and then groups in a single thread).
-  const groups = new Map<string, { f: CaseFacts; n: number }>();
+  // One pass over the cases with a narrow projection, counted by their facts (shared/store/tally.ts).
   const cursor = models.Case.find({ 'report.month': { $exists: true } }, { unitCode: 1, status: 1, report: 1, receivedAt: 1, createdAt: 1, updatedAt: 1, resolveDueAt: 1, 'resolution.at': 1, 'survey.score': 1, 'survey.at': 1, ...COMPLETENESS_FIELDS }).lean().cursor({ batchSize: 10_000 });
-  for await (const c of cursor as AsyncIterable<CaseLike & { report: { provinceRow: number; districtRow: number; month: number; closedMonth?: number } }>) {
+  const groups = await tally(cursor as AsyncIterable<CaseLike & { report: { provinceRow: number; districtRow: number; month: number; closedMonth?: number } }>, (c) => {
     const closed = mapping.isClosedStatus(c.status);
     const r = c.report;
     const closedMonth = closed ? (r.closedMonth ?? r.month) : null;
@@ -60,11 +58,9 @@ export async function expectedCounters(models: Models, cal: WorkingCalendar = sl
     const missing = missingMask(c as CompletenessInput);
     const reopen = reopenFactsOf(r);
     const key = `${c.unitCode}|${r.provinceRow}|${r.districtRow}|${r.month}|${closedMonth ?? 'o'}|${close ? `${close.sla}${close.days}` : ''}|${survey ? `${survey.score}@${survey.month}` : ''}|${missing}|${c.status}|${c.category}|${reopen ? `${+reopen.closed}${+reopen.reopened}` : ''}`;
-    const g = groups.get(key);
-    if (g) g.n++;
-    else groups.set(key, { f: { unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey, missing, list: { status: c.status, category: c.category }, reopen }, n: 1 });
-  }
-  for (const { f, n } of groups.values()) {
+    return { key, value: (): CaseFacts => ({ unitCode: c.unitCode, provinceRow: r.provinceRow, districtRow: r.districtRow, month: r.month, closedMonth, close, survey, missing, list: { status: c.status, category: c.category }, reopen }) };
+  });
+  for (const { value: f, n } of groups.values()) {
     addFacts(delta, f, await ancestorsOf(models, f.unitCode), n);
     cases += n;
   }
@@ -84,9 +80,9 @@ async function docsWithEventsInFlight(models: Models): Promise<Set<string>> {
   const cursor = models.Case.find({ hasOutbox: true }, { pendingEvents: 1 }).lean().cursor();
   for await (const c of cursor) {
     for (const stored of c.pendingEvents ?? []) {
-      const event = fromStored(stored);
-      const counts = event.data.counts as CountsChange | undefined;
-      if (!counts || (await isConsumed(models, 'counters', event.id))) continue;
+      // The counts travel in the stored event's data (shared/cases/publish.ts toStored).
+      const counts = (stored.data as { counts?: CountsChange } | undefined)?.counts;
+      if (!counts || (await isMarked(models, consumedMarkerId('counters', stored.id)))) continue;
       // Both sides with the same sign, so nothing cancels: every document it names.
       const delta: CounterDelta = new Map();
       for (const f of [counts.before, counts.after]) if (f) addFacts(delta, f, await ancestorsOf(models, f.unitCode), 1);

@@ -85,7 +85,7 @@ export interface ChaosServices {
   redisUrl: string;
   /** FerretDB's address (no database name). */
   mongoUri: string;
-  /** The PostgreSQL database FerretDB stores into: the migration adds its GIN indexes there (shared/infra/ferretPostgres.ts). */
+  /** The PostgreSQL database FerretDB stores into: the migration adds its GIN indexes there (shared/store/ferretPostgres.ts). */
   postgresUrl: string;
   redis: Restartable;
   ferret: Restartable;

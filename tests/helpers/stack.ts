@@ -84,7 +84,7 @@ export async function startStack(opts: {
     },
     async startWorkers() {
       stack.workers = opts.workerOptions
-        ? await startWorkers(rt.bot, { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queues: rt.queues, log: rt.log, ...opts.workerOptions })
+        ? await startWorkers(rt.workerDeps, { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queues: rt.queues, log: rt.log, ...opts.workerOptions })
         : await startWorker(rt);
       return stack.workers;
     },

@@ -15,12 +15,12 @@ import { performance } from 'node:perf_hooks';
 import { Schema, type Model } from 'mongoose';
 import type { Clock } from '../../shared/clock.ts';
 import { OPEN_STATUSES } from '../../shared/categories.ts';
-import { updateCaseGuarded } from '../../shared/cases/caseUpdate.ts';
+import { updateCaseGuarded } from '../../shared/store/guardedUpdate.ts';
 import { th } from '../../shared/i18n/th.ts';
 import type { LineClient } from '../../shared/line/client.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { CaseDoc, Models } from '../../shared/models/index.ts';
-import { isFerretDb, storeOf } from '../../shared/infra/store.ts';
+import { storeCapsOf } from '../../shared/store/engine.ts';
 import type { WorkingCalendar } from '../../shared/sla/calendar.ts';
 import { groupDigests, isGroupId } from './groups.ts';
 import { citizenApology, officerDigest, type DigestLine } from './messages.ts';
@@ -58,7 +58,7 @@ type Batch = { _id: string; at: Date; messages: { to: string; text: string }[]; 
 /** Per batch document: well under MongoDB's 16 MB whatever the digests say (a digest is ≤ 5,000 chars). */
 const MARKS_PER_PART = 5_000;
 const MESSAGE_CHARS_PER_PART = 1_000_000;
-/** shared/cases/caseUpdate.ts lets another writer take a claim over after 30 s; ours write well within. */
+/** shared/store/claim.ts lets another writer take a claim over after 30 s; ours write well within. */
 const CLAIM_YOUNG_MS = 10_000;
 /** Cases claimed with one insert and then written, per step of a run. */
 const WRITE_CHUNK = 500;
@@ -68,10 +68,10 @@ const READ_CONCURRENCY = 16;
 const PUSH_CONCURRENCY = 8;
 
 /** Cases written at once: one on FerretDB/SQLite (concurrent writers fail with SQLITE_BUSY there) (or SQLITE_BUSY). */
-const writeConcurrency = async (models: Models) => ((await storeOf(models)) === 'ferretdb-sqlite' ? 1 : 8);
+const writeConcurrency = async (models: Models) => ((await storeCapsOf(models)).concurrentWriters ? 8 : 1);
 
 /** The runs' case writes carry no guard (they are computed from the claimed version): on FerretDB, write by `_id` alone. */
-const byIdOnFerret = async (models: Models) => ({ byIdOnly: await isFerretDb(models) });
+const byIdOnFerret = async (models: Models) => ({ byIdOnly: (await storeCapsOf(models)).filtersScan });
 
 /** What a run reads of a case (not the description, attachments or outbox). */
 const RUN_PROJECTION = {
@@ -305,14 +305,14 @@ function caseUpdateFor(deps: Pick<SlaDeps, 'calendar' | 'plan'>, cur: CaseDoc, m
 /**
  * Step 2 for many cases at once (also the cases with nothing to send, `marks` empty: their clock
  * just moves on). Per chunk: the cases' versions claimed with ONE insertMany of the claim ids
- * shared/cases/caseUpdate.ts uses (`<caseId>:<version>:0`, a unique insert each, atomic on FerretDB
+ * shared/store/claim.ts uses (`<caseId>:<version>:0`, a unique insert each, atomic on FerretDB
  * too), then the claimed cases written by `_id` — on MongoDB as one bulkWrite. A claim already
  * taken (a command writing that case right now, or our own crashed run's) sends the case the
  * one-at-a-time way (updateCaseGuarded), which waits its turn or takes over a stale claim.
  */
 async function recordCases(deps: SlaDeps, at: Date, entries: [string, Mark[]][], known?: Map<string, CaseDoc>): Promise<void> {
   const { models } = deps;
-  const store = await storeOf(models);
+  const store = (await storeCapsOf(models)).engine;
   const concurrency = await writeConcurrency(models);
   const slow: [string, Mark[]][] = [];
   for (let i = 0; i < entries.length; i += WRITE_CHUNK) {

@@ -11,7 +11,7 @@ import { isOpenStatus, OPEN_STATUSES } from '../../shared/categories.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
 import { LATE_FIELDS, LateTally, saveLateSnapshot, type LateRow } from '../../shared/supervision/lateSnapshot.ts';
 import { planCase, type SlaCase } from './plan.ts';
-import { isFerretDb } from '../../shared/infra/store.ts';
+import { storeCapsOf } from '../../shared/store/engine.ts';
 import { runSla, type SlaDeps } from './run.ts';
 
 export const SLA_QUEUE = 'sla';
@@ -113,7 +113,7 @@ export async function reconcileSla(deps: SlaDeps, queue: Queue<SlaJob>): Promise
     scheduled += missing.length;
   };
 
-  if (await isFerretDb(deps.models)) {
+  if ((await storeCapsOf(deps.models)).filtersScan) {
     // One scan (any filter but `_id` equality scans on FerretDB), streamed in pages; Redis takes one
     // page while the next is read, so the sweep costs about the scan alone.
     let rows: Row[] = [];

@@ -9,7 +9,9 @@ import { withdrawCase } from '../../../shared/cases/commands/withdrawCase.ts';
 import { loadCase } from '../../../shared/cases/caseUpdate.ts';
 import type { CaseDoc } from '../../../shared/models/index.ts';
 import { normaliseThaiPhone } from '../../../shared/phone.ts';
-import { conflict, notFound, NOT_OPEN } from '../errors.ts';
+import { conflict, notFound } from '../../../shared/http/errors.ts';
+import { orThrow } from '../../../shared/http/result.ts';
+import { notOpen } from '../errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import {
   CaseDetail, CaseSummary, Created, CreateCaseBody, IdParams, InfoBody, LIMITS, ReopenBody, SurveyBody, Upload, WithdrawBody,
@@ -159,8 +161,7 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
   }, async ({ user, params, body }) => {
     await ownCase(params.id, user.userId);
     const photos = await ownUploads(deps, user.userId, body.photoIds ?? []);
-    const r = await addCaseInfo(deps, { caseId: params.id, lineUserId: user.userId, text: body.text, attachments: photos });
-    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    const r = orThrow(await addCaseInfo(deps, { caseId: params.id, lineUserId: user.userId, text: body.text, attachments: photos }), { not_found: notFound, not_open: notOpen });
     await claimUploads(deps, photos.map((p) => p.fileId), params.id);
     return detail(r.case);
   });
@@ -171,8 +172,7 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     params: IdParams, body: WithdrawBody, rateLimit: 'write', errors: [409],
     success: { status: 200, description: 'The case now', schema: CaseDetail },
   }, async ({ user, params, body }) => {
-    const r = await withdrawCase(deps, { caseId: params.id, lineUserId: user.userId, reason: body.reason });
-    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    const r = orThrow(await withdrawCase(deps, { caseId: params.id, lineUserId: user.userId, reason: body.reason }), { not_found: notFound, not_open: notOpen });
     return detail(r.case);
   });
 
@@ -182,12 +182,11 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     params: IdParams, body: SurveyBody, rateLimit: 'write', errors: [409],
     success: { status: 201, description: 'Recorded; the case now', schema: CaseDetail },
   }, async ({ user, params, body }) => {
-    const r = await submitSurvey(deps, { caseId: params.id, lineUserId: user.userId, score: body.score, ...(body.comment ? { comment: body.comment } : {}), ...(typeof body.fixed === 'boolean' ? { fixed: body.fixed } : {}) });
-    if (!r.ok) {
-      if (r.reason === 'not_found') throw notFound();
-      if (r.reason === 'already_answered') throw conflict('ท่านประเมินเรื่องนี้ไปแล้ว ขอบคุณค่ะ', 'You have already rated this case. Thank you.');
-      throw conflict('ประเมินความพึงพอใจได้เมื่อยุติเรื่องแล้ว', 'You can rate the service once the case is closed.');
-    }
+    const r = orThrow(await submitSurvey(deps, { caseId: params.id, lineUserId: user.userId, score: body.score, ...(body.comment ? { comment: body.comment } : {}), ...(typeof body.fixed === 'boolean' ? { fixed: body.fixed } : {}) }), {
+      not_found: notFound,
+      already_answered: () => conflict('ท่านประเมินเรื่องนี้ไปแล้ว ขอบคุณค่ะ', 'You have already rated this case. Thank you.'),
+      not_closed: () => conflict('ประเมินความพึงพอใจได้เมื่อยุติเรื่องแล้ว', 'You can rate the service once the case is closed.'),
+    });
     return detail(r.case);
   });
 
@@ -197,13 +196,12 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     params: IdParams, body: ReopenBody, rateLimit: 'write', errors: [409],
     success: { status: 200, description: 'Reopened; the case now', schema: CaseDetail },
   }, async ({ user, params, body }) => {
-    const r = await reopenCase(deps, { caseId: params.id, lineUserId: user.userId, reason: body.reason });
-    if (!r.ok) {
-      if (r.reason === 'not_found') throw notFound();
-      if (r.reason === 'already_reopened') throw conflict('เรื่องนี้เปิดใหม่แล้ว เจ้าหน้าที่กำลังดำเนินการ ท่านติดตามได้ที่หน้าเรื่องของท่าน', 'This case has already been reopened and is being worked on; follow it on your case page.');
-      if (r.reason === 'satisfied') throw conflict('ท่านแจ้งว่าปัญหาได้รับการแก้ไขแล้ว หากมีปัญหาใหม่ กรุณาแจ้งเรื่องใหม่', 'You said the problem was fixed; for a new problem, please file a new complaint.');
-      throw conflict('เปิดเรื่องใหม่ได้เฉพาะเรื่องที่ยุติแล้ว', 'Only a closed case can be reopened.');
-    }
+    const r = orThrow(await reopenCase(deps, { caseId: params.id, lineUserId: user.userId, reason: body.reason }), {
+      not_found: notFound,
+      already_reopened: () => conflict('เรื่องนี้เปิดใหม่แล้ว เจ้าหน้าที่กำลังดำเนินการ ท่านติดตามได้ที่หน้าเรื่องของท่าน', 'This case has already been reopened and is being worked on; follow it on your case page.'),
+      satisfied: () => conflict('ท่านแจ้งว่าปัญหาได้รับการแก้ไขแล้ว หากมีปัญหาใหม่ กรุณาแจ้งเรื่องใหม่', 'You said the problem was fixed; for a new problem, please file a new complaint.'),
+      not_closed: () => conflict('เปิดเรื่องใหม่ได้เฉพาะเรื่องที่ยุติแล้ว', 'Only a closed case can be reopened.'),
+    });
     return detail(r.case);
   });
 }

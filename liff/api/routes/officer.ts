@@ -9,7 +9,9 @@ import { openCase } from '../../../shared/cases/commands/openCase.ts';
 import { rejectCase } from '../../../shared/cases/commands/rejectCase.ts';
 import type { CaseDoc } from '../../../shared/models/index.ts';
 import { normaliseThaiPhone } from '../../../shared/phone.ts';
-import { conflict, fieldError, notFound, NOT_OPEN, validationError } from '../errors.ts';
+import { conflict, notFound } from '../../../shared/http/errors.ts';
+import { orThrow } from '../../../shared/http/result.ts';
+import { fieldError, notOpen, validationError } from '../errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import {
   AskBody, CaseDetail, CaseSummary, CloseBody, Created, EmptyBody, ForwardBody, IdParams, LIMITS, NoteBody, OfficerCaseDetail,
@@ -135,7 +137,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
       const name = r.case.assignee?.name ?? '-';
       throw conflict(`เรื่องนี้มีผู้รับเรื่องแล้ว (${name})`, `Already taken by ${name}.`);
     }
-    throw conflict(...NOT_OPEN);
+    throw notOpen();
   });
 
   api.add({
@@ -143,8 +145,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     summary: 'Add a progress note (status → in progress); the complainant is told', body: NoteBody, success: actionSuccess,
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
-    const r = await addProgressNote(deps, { caseId: params.id, officer: officerRef(officer, user), text: body.text });
-    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    const r = orThrow(await addProgressNote(deps, { caseId: params.id, officer: officerRef(officer, user), text: body.text }), { not_found: notFound, not_open: notOpen });
     return detail(r.case);
   });
 
@@ -153,12 +154,11 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     summary: 'Ask the complainant for more information (relayed by the bot)', body: AskBody, success: actionSuccess,
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
-    const r = await askCitizen(deps, { caseId: params.id, officer: officerRef(officer, user), question: body.question });
-    if (!r.ok) {
-      if (r.reason === 'not_found') throw notFound();
-      if (r.reason === 'no_line_user') throw conflict('ผู้ร้องไม่ได้ติดต่อทาง LINE จึงส่งคำถามทาง LINE ไม่ได้ กรุณาติดต่อทางโทรศัพท์หรือหนังสือ', 'The complainant is not on LINE; contact them by phone or letter.');
-      throw conflict(...NOT_OPEN);
-    }
+    const r = orThrow(await askCitizen(deps, { caseId: params.id, officer: officerRef(officer, user), question: body.question }), {
+      not_found: notFound,
+      not_open: notOpen,
+      no_line_user: () => conflict('ผู้ร้องไม่ได้ติดต่อทาง LINE จึงส่งคำถามทาง LINE ไม่ได้ กรุณาติดต่อทางโทรศัพท์หรือหนังสือ', 'The complainant is not on LINE; contact them by phone or letter.'),
+    });
     return detail(r.case);
   });
 
@@ -167,12 +167,10 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     summary: 'Service Link: forward to another unit or partner agency (never to the unit complained about)', body: ForwardBody, success: actionSuccess,
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
-    const r = await forwardCase(deps, { caseId: params.id, officer: officerRef(officer, user), toUnitCode: body.unitCode, reason: body.reason });
-    if (!r.ok) {
-      if (r.reason === 'not_found') throw notFound();
-      if (r.reason === 'not_open') throw conflict(...NOT_OPEN);
-      throw validationError([fieldError('unitCode', r.reason)]);
-    }
+    const badUnit = ({ reason }: { reason: 'unknown_unit' | 'same_unit' | 'concerned_unit' }) => validationError([fieldError('unitCode', reason)]);
+    const r = orThrow(await forwardCase(deps, { caseId: params.id, officer: officerRef(officer, user), toUnitCode: body.unitCode, reason: body.reason }), {
+      not_found: notFound, not_open: notOpen, unknown_unit: badUnit, same_unit: badUnit, concerned_unit: badUnit,
+    });
     return detail(r.case);
   });
 
@@ -182,8 +180,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
     const photos = await officerUploads(deps, user.userId, params.id, body.photoIds ?? []);
-    const r = await closeCase(deps, { caseId: params.id, officer: officerRef(officer, user), summary: body.summary, photos });
-    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    const r = orThrow(await closeCase(deps, { caseId: params.id, officer: officerRef(officer, user), summary: body.summary, photos }), { not_found: notFound, not_open: notOpen });
     await claimUploads(deps, photos.map((p) => p.fileId), params.id);
     return detail(r.case);
   });
@@ -213,8 +210,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     summary: 'ไม่รับเรื่อง with the reason; the complainant is told', body: RejectBody, success: actionSuccess,
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
-    const r = await rejectCase(deps, { caseId: params.id, officer: officerRef(officer, user), reason: body.reason });
-    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    const r = orThrow(await rejectCase(deps, { caseId: params.id, officer: officerRef(officer, user), reason: body.reason }), { not_found: notFound, not_open: notOpen });
     return detail(r.case);
   });
 

@@ -12,7 +12,9 @@ import type { CaseDoc } from '../../../shared/models/index.ts';
 import { fillTemplate, responseTemplates, templatesFor, TEMPLATE_ACTIONS, type ResponseTemplate } from '../../../shared/templates.ts';
 import { searchForwardTargets, type UnitEntry } from '../../../shared/units/search.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
-import { conflict, notFound, NOT_OPEN } from '../errors.ts';
+import { notFound } from '../../../shared/http/errors.ts';
+import { orThrow } from '../../../shared/http/result.ts';
+import { notOpen } from '../errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import {
   CaseDetail, CaseTemplateQuery, CaseTemplates, ForwardTargets, ForwardTargetsQuery, IdParams, MessagePreview, NoteBody, PreviewBody,
@@ -45,8 +47,7 @@ export function officerActionRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     success: { status: 200, description: 'The case now (officer view)', schema: CaseDetail },
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
-    const r = await addInternalNote(deps, { caseId: params.id, officer: officerRef(officer, user), text: body.text });
-    if (!r.ok) throw r.reason === 'not_found' ? notFound() : conflict(...NOT_OPEN);
+    const r = orThrow(await addInternalNote(deps, { caseId: params.id, officer: officerRef(officer, user), text: body.text }), { not_found: notFound, not_open: notOpen });
     return toDetail(r.case, await unitNamesFor(models, [r.case]), 'officer');
   });
 

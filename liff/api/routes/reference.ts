@@ -1,7 +1,7 @@
 import { CHANNELS, SUBJECT_CATEGORIES } from '../../../shared/categories.ts';
 import { district, districtsOf, province, provinces, subdistrictsOf } from '../../../shared/geo/index.ts';
 import { PDPA_NOTICE, PDPA_NOTICE_VERSION } from '../../../shared/pdpa.ts';
-import { notFound } from '../errors.ts';
+import { notFound } from '../../../shared/http/errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import { AreaList, DistrictParams, LIMITS, Me, Meta, ProvinceParams } from '../schemas.ts';
 import { officerOf, userLang, type LiffApiDeps } from '../support.ts';

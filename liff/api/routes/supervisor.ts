@@ -4,7 +4,9 @@ import { assignCaseToOfficer } from '../../../shared/cases/commands/assignCase.t
 import { takeOverCase } from '../../../shared/cases/commands/takeOverCase.ts';
 import type { CaseDoc, OfficerDoc } from '../../../shared/models/index.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
-import { conflict, fieldError, notFound, NOT_OPEN, validationError } from '../errors.ts';
+import { notFound } from '../../../shared/http/errors.ts';
+import { orThrow } from '../../../shared/http/result.ts';
+import { fieldError, notOpen, validationError } from '../errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import { AssignBody, BelowCaseSummary, BelowCasesQuery, BelowUnit, CaseDetail, IdParams, OfficerChoice, TakeOverBody } from '../schemas.ts';
 import { officerRef, requireOfficer, type LiffApiDeps } from '../support.ts';
@@ -102,11 +104,11 @@ export function supervisorRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     summary: 'Supervisors: รับเรื่องไว้เอง — a case of a unit below moves to my unit, assigned to me', body: TakeOverBody, success: actionSuccess,
   }, async ({ user, params, body }) => {
     const officer = await requireSupervisor(user);
-    const r = await takeOverCase(deps, { caseId: params.id, officer: officerRef(officer, user), reason: body.reason });
-    if (r.ok) return detail(r.case);
-    if (r.reason === 'not_found' || r.reason === 'not_supervisor') throw notFound();
-    if (r.reason === 'same_unit') throw validationError([fieldError('id', 'already_yours')]);
-    throw conflict(...NOT_OPEN);
+    const r = orThrow(await takeOverCase(deps, { caseId: params.id, officer: officerRef(officer, user), reason: body.reason }), {
+      not_found: notFound, not_supervisor: notFound, not_open: notOpen,
+      same_unit: () => validationError([fieldError('id', 'already_yours')]),
+    });
+    return detail(r.case);
   });
 
   api.add({
@@ -114,11 +116,11 @@ export function supervisorRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     summary: 'Supervisors: มอบหมาย — name the officer who works the case; they get a LINE alert', body: AssignBody, success: actionSuccess,
   }, async ({ user, params, body }) => {
     const officer = await requireSupervisor(user);
-    const r = await assignCaseToOfficer(deps, { caseId: params.id, by: officerRef(officer, user), officerId: body.officerId });
-    if (r.ok) return detail(r.case);
-    if (r.reason === 'not_found' || r.reason === 'not_supervisor') throw notFound();
-    if (r.reason === 'unknown_officer') throw validationError([fieldError('officerId', 'unknown_officer')]);
-    throw conflict(...NOT_OPEN);
+    const r = orThrow(await assignCaseToOfficer(deps, { caseId: params.id, by: officerRef(officer, user), officerId: body.officerId }), {
+      not_found: notFound, not_supervisor: notFound, not_open: notOpen,
+      unknown_officer: () => validationError([fieldError('officerId', 'unknown_officer')]),
+    });
+    return detail(r.case);
   });
 }
 

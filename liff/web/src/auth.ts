@@ -12,17 +12,7 @@ import GetIDToken from '@line/liff/get-id-token';
 import IsInClient from '@line/liff/is-in-client';
 import IsLoggedIn from '@line/liff/is-logged-in';
 import Login from '@line/liff/login';
-import type { TokenSource } from './api.ts';
-
-export interface PageConfig { liffId: string; simulatorUrl?: string }
-
-export interface Session extends TokenSource {
-  /** LINE's app language, e.g. 'th', 'en' (undefined when unknown). */
-  lineLang?: string;
-  /** A stable, non-secret key for this person's drafts on this device. */
-  userKey: string;
-  demo: boolean;
-}
+import type { PageConfig, Session } from './session.ts';
 
 export function readConfig(): PageConfig {
   const el = document.getElementById('rongrian-config');

@@ -1,6 +1,6 @@
 /** What every page gets, and the small UI pieces pages share (fields, errors, loading, failures). */
 import { ApiError, type Api, type Area, type Me, type Meta } from './api.ts';
-import type { Session } from './auth.ts';
+import type { Session } from './session.ts';
 import { announce, clear, h } from './dom.ts';
 import { lang, t, type Key } from './i18n.ts';
 

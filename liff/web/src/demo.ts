@@ -9,7 +9,7 @@
  */
 import { LiffMockPlugin } from '@line/liff-mock';
 import type liffCore from '@line/liff/core';
-import type { PageConfig, Session } from './auth.ts';
+import type { PageConfig, Session } from './session.ts';
 import { $, clear, h } from './dom.ts';
 import { initialLang, setLang, t } from './i18n.ts';
 

@@ -6,7 +6,8 @@
  * sign-in, so on slow 3G they share round trips.
  */
 import { Api, type Area, type Me, type Meta } from './api.ts';
-import { NoLiffIdError, readConfig, startSession, type Session } from './auth.ts';
+import { NoLiffIdError, readConfig, startSession } from './auth.ts';
+import type { Session } from './session.ts';
 import type { Ctx } from './ctx.ts';
 import { failure, pageStart } from './ctx.ts';
 import { $, clear, h } from './dom.ts';

@@ -2,7 +2,7 @@ import { isOpenStatus } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { OPEN_STATUSES } from '../../categories.ts';
 import { newEvent } from '../events.ts';
-import type { DomainDeps } from './openCase.ts';
+import type { DomainDeps } from '../deps.ts';
 
 export interface AddCaseInfoProps {
   caseId: string;

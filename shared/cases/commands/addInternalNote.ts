@@ -3,7 +3,7 @@ import type { OfficerRef } from '../actor.ts';
 import { OPEN_STATUSES } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
-import type { DomainDeps } from './openCase.ts';
+import type { DomainDeps } from '../deps.ts';
 
 export interface AddInternalNoteProps {
   caseId: string;

@@ -4,7 +4,7 @@ import { mayActOn } from '../access.ts';
 import { isOpenStatus } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
-import type { DomainDeps } from './openCase.ts';
+import type { DomainDeps } from '../deps.ts';
 
 export interface AskCitizenProps {
   caseId: string;

@@ -1,9 +1,10 @@
 import type { CaseDoc } from '../../models/index.ts';
 import { newEvent } from '../events.ts';
-import { countEvent, updateCaseGuarded, type CommandResult } from '../caseUpdate.ts';
+import { countEvent, type CommandResult } from '../caseUpdate.ts';
+import { updateCaseGuarded } from '../../store/guardedUpdate.ts';
 import { countsChangeOf, type CaseLike } from '../../reports/counters.ts';
 import { publishEvents, toStored } from '../publish.ts';
-import type { DomainDeps } from './openCase.ts';
+import type { DomainDeps } from '../deps.ts';
 import type { OfficerRef } from '../actor.ts';
 import { isSupervisorRole, mayActOn } from '../access.ts';
 import { isOpenStatus } from '../../categories.ts';
@@ -22,7 +23,7 @@ export type AssignCaseResult =
 
 /**
  * รับเรื่อง: the first officer of the unit to press the button gets the case. The guarded update
- * (version claim + condition, caseUpdate.ts) makes two officers pressing at once safe without a
+ * (version claim + condition, shared/store/guardedUpdate.ts) makes two officers pressing at once safe without a
  * transaction, on FerretDB too.
  */
 export async function assignCase(deps: DomainDeps, props: AssignCaseProps): Promise<AssignCaseResult> {

@@ -3,7 +3,7 @@ import { mayActOn } from '../access.ts';
 import { isOpenStatus } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
-import type { DomainDeps } from './openCase.ts';
+import type { DomainDeps } from '../deps.ts';
 import { workingDaysToClose } from '../../reports/counters.ts';
 import { slaContext } from '../../sla/load.ts';
 import { monthOf } from '../../reports/period.ts';

@@ -1,7 +1,7 @@
 import { normaliseThaiPhone } from '../../phone.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
-import type { DomainDeps } from './openCase.ts';
+import type { DomainDeps } from '../deps.ts';
 
 export interface LinkCaseToLineProps {
   /** เลขรับเรื่อง the officer gave the citizen (hotline, letter, walk-in…). */

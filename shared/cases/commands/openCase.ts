@@ -1,8 +1,8 @@
 import type { ChannelCode, SubjectCategoryCode } from '../../categories.ts';
-import type { Clock } from '../../clock.ts';
-import type { CaseDoc, Models } from '../../models/index.ts';
+import type { CaseDoc } from '../../models/index.ts';
 import type { Actor } from '../actor.ts';
-import { newEvent, type CaseEvent, type PublishEvents } from '../events.ts';
+import type { DomainDeps } from '../deps.ts';
+import { newEvent, type CaseEvent } from '../events.ts';
 import { fromStored, publishEvents, toStored } from '../publish.ts';
 import { countEvent } from '../caseUpdate.ts';
 import { listFieldsFor } from '../listing.ts';
@@ -10,7 +10,7 @@ import { routeCase } from '../routing.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
 import { normaliseThaiPhone } from '../../phone.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
-import { slaContext, type SlaContext } from '../../sla/load.ts';
+import { slaContext } from '../../sla/load.ts';
 import { countsChangeOf, reportFieldsFor, type CaseLike } from '../../reports/counters.ts';
 
 export interface OpenCaseProps {
@@ -42,19 +42,6 @@ export interface OpenCaseProps {
    */
   via?: 'chat' | 'liff' | 'officer';
   by: Actor;
-}
-
-export interface DomainDeps {
-  models: Models;
-  clock: Clock;
-  publish: PublishEvents;
-  /** SLA policy and working calendar; absent: the process's, from the config files (shared/sla/load.ts). */
-  sla?: SlaContext;
-  /**
-   * false: leave the report counters to the worker's counters consumer (the state a crash right after
-   * the case write leaves). Default true: counted at once, so reports move with the command.
-   */
-  countInline?: boolean;
 }
 
 /**

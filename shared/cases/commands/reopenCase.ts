@@ -1,6 +1,6 @@
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
-import type { DomainDeps } from './openCase.ts';
+import type { DomainDeps } from '../deps.ts';
 import { parentUnitCode } from '../routing.ts';
 import { computeDeadlines, unitChain } from '../../sla/deadlines.ts';
 import { slaContext } from '../../sla/load.ts';

@@ -3,7 +3,7 @@ import { isSupervisorRole, mayActOn } from '../access.ts';
 import { isOpenStatus } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
-import type { DomainDeps } from './openCase.ts';
+import type { DomainDeps } from '../deps.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
 import { slaContext } from '../../sla/load.ts';
 import type { CaseDoc } from '../../models/index.ts';

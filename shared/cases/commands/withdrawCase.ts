@@ -1,7 +1,7 @@
 import { isOpenStatus } from '../../categories.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
-import type { DomainDeps } from './openCase.ts';
+import type { DomainDeps } from '../deps.ts';
 import { monthOf } from '../../reports/period.ts';
 
 export interface WithdrawCaseProps {

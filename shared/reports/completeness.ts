@@ -2,7 +2,7 @@
  * Data completeness (ความครบถ้วนของข้อมูล): the ministry found under 10 % of recorded cases complete.
  * A case is complete when it has every field below — what the official tables, SLA figures and a
  * follow-up with the complainant need. Documented in the README (Dashboard section); change both. The report counters tally
- * each case's failed rules (shared/reports/counters.ts): after a rule changes, `report verify --fix`
+ * each case's failed rules (counters.ts): after a rule changes, `report verify --fix`
  * recounts them.
  */
 

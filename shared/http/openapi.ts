@@ -1,6 +1,6 @@
 /**
  * zod → OpenAPI 3.1 pieces shared by the APIs that describe themselves from the schemas they
- * validate with (liff/api/registry.ts, exchange/registry.ts).
+ * validate with (through shared/http/registry.ts: the LIFF API and the partner API).
  */
 import { z } from 'zod';
 

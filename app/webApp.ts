@@ -4,7 +4,7 @@ import type { Models } from '../shared/models/index.ts';
 import type { Queues } from '../shared/queues.ts';
 import { liffPages, type LiffPagesOptions } from '../liff/static.ts';
 import { intakeHealth } from '../shared/intake.ts';
-import { webhookRouter } from './webhook.ts';
+import { webhookRouter } from '../bot/webhook.ts';
 
 export interface WebAppDeps {
   channelSecret: string;
@@ -27,7 +27,10 @@ export interface WebAppDeps {
   intakeStuckMs?: number;
 }
 
-/** The `web` process: LINE webhook, health checks (and, later, the LIFF API and pages). */
+/**
+ * The `web` process, assembled from the parts: the bot's LINE webhook, health checks, the LIFF pages
+ * and API, reports, the dashboard and the routers app/runtime.ts hands in (exchange, metrics, queues).
+ */
 export function createWebApp(deps: WebAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
