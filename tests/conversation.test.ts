@@ -1,10 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDPA_NOTICE_VERSION } from '../bot/conversation/types.ts';
 import { CITIZEN_MENU_NAME_EN } from '../bot/richMenu.ts';
 import type { SimUser } from '../simulator/server.ts';
 import { validateOperation } from '../simulator/validator.ts';
+import { openBrowser } from './helpers/browser.ts';
 import { converse, quickPostback, startStack, textsOf, waitForText, type Stack } from './helpers/stack.ts';
 
 // The LINE chat as people actually use it: they start with a sentence, a photo or a pin, go back,
@@ -16,7 +16,6 @@ const PIN = {
   latitude: 18.8037, longitude: 98.9823, title: 'ศาลากลางจังหวัดเชียงใหม่',
   address: 'ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ เชียงใหม่ 50300 ประเทศไทย',
 };
-const SHOTS = new URL('../artifacts/screenshots/', import.meta.url);
 const THAI = /[\u0E00-\u0E7F]/;
 
 let stack: Stack;
@@ -323,20 +322,18 @@ describe('answering an officer in the chat', () => {
     expect(textsOf(stack.sim, u.userId).some((t) => t.includes('ไม่ต้องพิมพ์ซ้ำ'))).toBe(true);
 
     // The officer's page in the mini-app shows the answer and the photo.
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const web = await openBrowser({ base: () => stack.web.url, prefix: 'chat' });
     try {
-      const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'th-TH' })).newPage();
-      await page.goto(`${stack.web.url}/liff/?user=${officer.userId}#/officer/cases/${id}`);
-      await page.waitForSelector('html[data-ready="officer-case"]', { timeout: 20_000 });
+      const page = await web.liff(officer, `#/officer/cases/${id}`);
+      await web.ready(page, 'officer-case');
       await page.locator('.gallery img').first().waitFor({ timeout: 20_000 });
       const timeline = await page.locator('.timeline').innerText();
       expect(timeline).toContain('บ้านเลขที่ 45/2 ซอยตลาดเก่า');
       expect(timeline).toContain('ผู้ร้องเพิ่มข้อมูล (รูปภาพ 1 รูป)');
       expect(await page.locator('.gallery img').count()).toBe(1);
-      await mkdir(SHOTS, { recursive: true });
-      await page.screenshot({ path: new URL('chat-answer-officer-case.png', SHOTS).pathname, fullPage: true });
+      await web.shot(page, 'answer-officer-case');
     } finally {
-      await browser.close();
+      await web.close();
     }
   });
 
@@ -419,10 +416,9 @@ describe('an English-speaking citizen', () => {
 
 describe('the demo chat page', () => {
   it('a citizen starts with a sentence and a sticker in the simulator page; the chats above are shown as people see them', async () => {
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const web = await openBrowser({ base: () => stack.web.url, prefix: 'chat' });
     try {
-      await mkdir(SHOTS, { recursive: true });
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'th-TH' });
+      const page = await web.page({ viewport: { width: 1280, height: 1000 } });
       await page.goto(stack.sim.url);
       const open = async (name: string) => {
         await page.locator('#user-list button.user', { hasText: name }).click();
@@ -438,15 +434,15 @@ describe('the demo chat page', () => {
       await botSays('ไม่ต้องพิมพ์ซ้ำ');
       await page.click('#btn-sticker');
       await botSays('สติกเกอร์');
-      await page.screenshot({ path: new URL('chat-free-text-start.png', SHOTS).pathname });
+      await web.shot(page, 'free-text-start', false);
 
-      for (const [name, file] of [['สมบัติ ตอบคำถาม', 'chat-answer-officer'], ['สมรักษ์ สองเรื่อง', 'chat-which-case'], ['Jane', 'chat-english'], ['สมหมาย เปลี่ยนใจ', 'chat-back-edit']] as const) {
+      for (const [name, file] of [['สมบัติ ตอบคำถาม', 'answer-officer'], ['สมรักษ์ สองเรื่อง', 'which-case'], ['Jane', 'english'], ['สมหมาย เปลี่ยนใจ', 'back-edit']] as const) {
         await open(name);
         await page.waitForTimeout(300);
-        await page.screenshot({ path: new URL(`${file}.png`, SHOTS).pathname });
+        await web.shot(page, file, false);
       }
     } finally {
-      await browser.close();
+      await web.close();
     }
   });
 });

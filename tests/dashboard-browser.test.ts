@@ -1,30 +1,26 @@
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitSurvey } from '../shared/cases/commands/submitSurvey.ts';
 import type { ChannelCode, SubjectCategoryCode } from '../shared/categories.ts';
 import type { SimUser } from '../simulator/server.ts';
 import { seedCase } from './helpers/dashboard.ts';
+import { openBrowser, screenshotPath, type Browsing } from './helpers/browser.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 
 // The dashboard in real Chromium: sign-in through the simulator's LINE Login page, every page of a
 // province head, the A4 print view, and a district officer kept out of another province.
 // Screenshots: artifacts/screenshots/dashboard-*.png
 
-const SHOTS = new URL('../artifacts/screenshots/', import.meta.url);
 const WAIT = 20_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // A clock the seeding moves through the past year, then leaves at the real time.
 let t = Date.now();
 const clock = { now: () => new Date(t) };
 
 let stack: Stack;
-let browser: Browser;
+let web: Browsing;
 let head: SimUser; // หัวหน้า จ.เชียงใหม่ (50)
 let district: SimUser; // จนท. อ.เมืองเชียงใหม่ (5001)
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
 let cmTracking = '';
 let bkkTracking = '';
 
@@ -66,10 +62,9 @@ async function seed() {
 }
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([
+  [stack, web] = await Promise.all([
     startStack({ worker: false, clock }),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    mkdir(SHOTS, { recursive: true }),
+    openBrowser({ base: () => stack.web.url, prefix: 'dashboard', wait: WAIT }),
   ]);
   head = await stack.officer('50', 'head', 'นายสมศักดิ์ ผู้ตรวจ (หัวหน้าศูนย์ฯ จ.เชียงใหม่)');
   district = await stack.officer('5001', 'officer', 'นางสาวใจดี ทำงาน (จนท. อ.เมืองเชียงใหม่)');
@@ -77,22 +72,14 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await web?.close();
   await stack?.close();
 });
 
-const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: new URL(`dashboard-${name}.png`, SHOTS).pathname, fullPage });
+const shot = (page: Page, name: string, fullPage = true) => web.shot(page, name, fullPage);
 
-async function desktop(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'th-TH', timezoneId: 'Asia/Bangkok' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  // 403/404 pages are meant (scope tests); everything else logged as an error (CSP refusals, script errors) is not.
-  page.on('console', (msg) => { if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text()); });
-  return page;
-}
+// 403/404 pages are meant (scope tests); everything else logged as an error (CSP refusals, script errors) is not.
+const desktop = () => web.page({ viewport: { width: 1280, height: 860 }, timezoneId: 'Asia/Bangkok', consoleErrors: (text) => !text.startsWith('Failed to load resource') });
 
 /** Opens the dashboard and signs in on the simulator's LINE Login page as `user`. */
 async function signIn(page: Page, user: SimUser, path = '/dashboard/', screenshot?: string): Promise<void> {
@@ -162,7 +149,7 @@ describe('dashboard in Chromium (real app, simulator LINE Login)', () => {
     // The print stylesheet lays it on one A4 page.
     await print.emulateMedia({ media: 'print' });
     const pdf = await print.pdf({ format: 'A4', preferCSSPageSize: true });
-    await (await import('node:fs/promises')).writeFile(new URL('dashboard-report-print.pdf', SHOTS), pdf);
+    await (await import('node:fs/promises')).writeFile(screenshotPath('dashboard-report-print.pdf'), pdf);
     expect((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBe(1);
     await print.close();
   });
@@ -245,6 +232,6 @@ describe('dashboard in Chromium (real app, simulator LINE Login)', () => {
   });
 
   it('had no script errors or CSP violations in any page', () => {
-    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+    expect(web.errors, web.errors.join('\n')).toEqual([]);
   });
 });

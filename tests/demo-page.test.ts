@@ -1,37 +1,29 @@
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, type Browsing } from './helpers/browser.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 
 // The acceptance check of the local demo: a person, clicking and typing in the simulator's chat
 // page only, files a complaint and sees the officer's alert card; the officer takes it from the card.
 
-const SHOTS = new URL('../artifacts/screenshots/', import.meta.url);
 const BOT_WAIT = 15_000;
 
 let stack: Stack;
-let browser: Browser;
+let web: Browsing;
 let page: Page;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // Settled, not Promise.all: whichever started is closed in afterAll even if the other failed.
   const started = await Promise.allSettled([
     startStack().then((s) => { stack = s; }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }).then((b) => { browser = b; }),
-    mkdir(SHOTS, { recursive: true }),
+    openBrowser({ base: () => stack.web.url, prefix: 'demo', wait: BOT_WAIT }).then((b) => { web = b; }),
   ]);
   for (const r of started) if (r.status === 'rejected') throw r.reason;
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'th-TH' });
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
+  page = await web.page({ viewport: { width: 1280, height: 900 } });
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await web?.close();
   await stack?.close();
 });
 
@@ -65,7 +57,7 @@ async function shot(name: string): Promise<void> {
     const pane = chat.getBoundingClientRect();
     return !!last && last.bottom <= pane.bottom + 1 && last.bottom > pane.top;
   }), { timeout: 5_000 }).toBe(true);
-  await page.screenshot({ path: new URL(`demo-${name}.png`, SHOTS).pathname });
+  await web.shot(page, name, false);
 }
 
 describe('local demo page (simulator UI in Chromium)', () => {
@@ -149,6 +141,6 @@ describe('local demo page (simulator UI in Chromium)', () => {
 
     // Every webhook the page sent was answered 200, and the page itself never threw.
     expect(await page.locator('#chat .note.error').count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(web.errors).toEqual([]);
   });
 });

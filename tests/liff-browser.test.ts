@@ -1,8 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimUser } from '../simulator/server.ts';
+import { openBrowser, type Browsing } from './helpers/browser.ts';
 import { startStack, waitForText, type Stack } from './helpers/stack.ts';
 
 // The LIFF mini-app in real Chromium against the real web process, worker, Redis and
@@ -10,46 +10,32 @@ import { startStack, waitForText, type Stack } from './helpers/stack.ts';
 // real one issued by the LINE simulator (POST /__sim/users/:id/id-token) and verified by the API.
 // Needs the built app (`npm run build:liff`, run by `pretest`).
 
-const SHOTS = new URL('../artifacts/screenshots/', import.meta.url);
 const WAIT = 20_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let stack: Stack;
-let browser: Browser;
+let web: Browsing;
 let citizen: SimUser;
 let officer: SimUser;
-const pageErrors: string[] = [];
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([
+  [stack, web] = await Promise.all([
     startStack(),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    mkdir(SHOTS, { recursive: true }),
+    openBrowser({ base: () => stack.web.url, prefix: 'liff', wait: WAIT }),
   ]);
   citizen = await stack.citizen('สมหญิง รักถิ่น');
   officer = await stack.officer('5001', 'officer', 'จนท. เมืองเชียงใหม่');
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await web?.close();
   await stack?.close();
 });
 
 /** A phone-sized page signed in (through the simulator) as `user`. */
-async function phone(user: SimUser, route: string, geolocation?: { latitude: number; longitude: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'th-TH', ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}) });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
-  await page.goto(`${stack.web.url}/liff/?user=${user.userId}${route}`);
-  return page;
-}
+const phone = (user: SimUser, route: string, geolocation?: { latitude: number; longitude: number }) => web.liff(user, route, { geolocation });
 
-const ready = (page: Page, name: string) => page.waitForSelector(`html[data-ready="${name}"]`, { timeout: WAIT });
-const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: new URL(`liff-${name}.png`, SHOTS).pathname, fullPage });
+const ready = (page: Page, name: string) => web.ready(page, name);
+const shot = (page: Page, name: string, fullPage = true) => web.shot(page, name, fullPage);
 
 /** A small, valid PNG (a colour gradient) made here, so the upload path sees real image bytes. */
 function makePng(w: number, h: number): Buffer {
@@ -382,6 +368,6 @@ describe('LIFF mini-app in Chromium (real app, worker, simulator)', () => {
     await page.locator('h1', { hasText: 'ไม่พบหน้านี้' }).waitFor({ timeout: WAIT });
     expect(await page.content()).not.toContain(description);
     // (The browser logs the 4xx answers the tests provoke on purpose; nothing else may appear.)
-    expect(pageErrors.filter((e) => !/^Failed to load resource: the server responded with a status of (400|404)\b/.test(e))).toEqual([]);
+    expect(web.errors.filter((e) => !/^Failed to load resource: the server responded with a status of (400|404)\b/.test(e))).toEqual([]);
   });
 });

@@ -6,52 +6,37 @@
  * full name). Screenshots: artifacts/screenshots/liff-actions-*.png.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDPA_NOTICE_VERSION } from '../shared/pdpa.ts';
 import type { SimUser } from '../simulator/server.ts';
+import { openBrowser, type Browsing } from './helpers/browser.ts';
 import { drained, startStack, textsOf, waitForText, type Stack } from './helpers/stack.ts';
 
-const SHOTS = new URL('../artifacts/screenshots/', import.meta.url);
 const WAIT = 20_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let stack: Stack;
-let browser: Browser;
+let web: Browsing;
 let officer: SimUser;
-const pageErrors: string[] = [];
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([
+  [stack, web] = await Promise.all([
     startStack(),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    mkdir(SHOTS, { recursive: true }),
+    openBrowser({ base: () => stack.web.url, prefix: 'liff-actions', wait: WAIT }),
   ]);
   await stack.rt.models.Unit.updateOne({ _id: 'DRR' }, { $set: { nameTh: 'กรมทางหลวงชนบท', nameEn: 'Department of Rural Roads', level: 'partner', parentCode: null } }, { upsert: true });
   officer = await stack.officer('5015', 'officer', 'จนท. หางดง');
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await web?.close();
   await stack?.close();
 });
 
-async function phone(user: SimUser, route: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'th-TH' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
-  await page.goto(`${stack.web.url}/liff/?user=${user.userId}${route}`);
-  return page;
-}
+const phone = (user: SimUser, route: string) => web.liff(user, route);
 
-const ready = (page: Page, name: string) => page.waitForSelector(`html[data-ready="${name}"]`, { timeout: WAIT });
-const shot = (page: Page, name: string, locator?: string) => (locator ? page.locator(locator) : page)
-  .screenshot({ path: new URL(`liff-actions-${name}.png`, SHOTS).pathname });
+const ready = (page: Page, name: string) => web.ready(page, name);
+const shot = (page: Page, name: string, locator?: string) => web.shot(locator ? page.locator(locator) : page, name, false);
 
 /** A complaint filed by `citizen` through the API (the form itself has its own browser test). */
 async function fileCase(citizen: SimUser): Promise<{ id: string; trackingNo: string }> {
@@ -129,7 +114,7 @@ describe('officer writing panels in Chromium', () => {
     await closeTpl.selectOption({ label: 'แก้ไขเรียบร้อย' });
     expect(await page.locator('#close-summary').inputValue()).toContain('ศูนย์ดำรงธรรมอำเภอหางดง จึงขอยุติเรื่อง');
     await shot(page, '02-close-template', '#act-close');
-    expect(pageErrors).toEqual([]);
+    expect(web.errors).toEqual([]);
   });
 
   it('forwards by picking a unit found by name, confirmed with its full name', async () => {
@@ -166,6 +151,6 @@ describe('officer writing panels in Chromium', () => {
     await ready(page, 'officer');
     await expect.poll(async () => (await stack.rt.models.Case.findById(id).lean())?.unitCode, { timeout: WAIT }).toBe('DRR');
     await waitForText(stack.sim, citizen.userId, 'ส่งต่อไปยังกรมทางหลวงชนบท');
-    expect(pageErrors).toEqual([]);
+    expect(web.errors).toEqual([]);
   });
 });

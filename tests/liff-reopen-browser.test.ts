@@ -5,47 +5,34 @@
  * (`npm run build:liff`). Screenshots: artifacts/screenshots/liff-reopen-*.png.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDPA_NOTICE_VERSION } from '../shared/pdpa.ts';
 import type { SimUser } from '../simulator/server.ts';
+import { openBrowser, type Browsing } from './helpers/browser.ts';
 import { startStack, waitForText, type Stack } from './helpers/stack.ts';
 
-const SHOTS = new URL('../artifacts/screenshots/', import.meta.url);
 const WAIT = 20_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PNG = readFileSync(new URL('./fixtures/photo-8x8.png', import.meta.url));
 
 let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+let web: Browsing;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([
+  [stack, web] = await Promise.all([
     startStack(),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    mkdir(SHOTS, { recursive: true }),
+    openBrowser({ base: () => stack.web.url, prefix: 'liff-reopen', wait: WAIT }),
   ]);
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await web?.close();
   await stack?.close();
 });
 
-async function phone(user: SimUser, route: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'th-TH' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto(`${stack.web.url}/liff/?user=${user.userId}${route}`);
-  return page;
-}
-const ready = (page: Page, name: string) => page.waitForSelector(`html[data-ready="${name}"]`, { timeout: WAIT });
-const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`liff-reopen-${name}.png`, SHOTS).pathname, fullPage: true });
+const phone = (user: SimUser, route: string) => web.liff(user, route, { consoleErrors: 'none' });
+const ready = (page: Page, name: string) => web.ready(page, name);
+const shot = (page: Page, name: string) => web.shot(page, name);
 
 async function api(user: SimUser, path: string, body: unknown) {
   const res = await fetch(`${stack.web.url}/liff/api${path}`, {
@@ -127,7 +114,7 @@ describe('closure with after photos and the citizen\'s yes / not-yet survey, in 
 
     // The unit head's dashboard counts the reopen for the unit.
     const head = await stack.officer('5001', 'head', 'หัวหน้า อำเภอเมือง');
-    const dash = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'th-TH' }).then((cx) => { contexts.push(cx); return cx.newPage(); }));
+    const dash = await web.page({ viewport: { width: 1200, height: 900 }, consoleErrors: 'none' });
     await dash.goto(`${stack.web.url}/dashboard/`);
     await dash.waitForURL(/\/oauth2\/v2\.1\/authorize/, { timeout: WAIT });
     await dash.locator('button.user', { hasText: head.displayName }).click();
@@ -135,8 +122,8 @@ describe('closure with after photos and the citizen\'s yes / not-yet survey, in 
     const row = dash.locator('#reopens tr[data-unit="5001"]');
     await row.waitFor({ timeout: WAIT });
     expect((await row.locator('td').allInnerTexts()).slice(1)).toEqual(['1', '1', '100.00%']);
-    await dash.locator('#reopens').screenshot({ path: new URL('liff-reopen-7-dashboard.png', SHOTS).pathname });
-    expect(pageErrors).toEqual([]);
+    await web.shot(dash.locator('#reopens'), '7-dashboard');
+    expect(web.errors).toEqual([]);
   }, 120_000);
 
   it('answering "fixed" with good stars thanks the citizen and offers no reopen', async () => {
@@ -160,6 +147,6 @@ describe('closure with after photos and the citizen\'s yes / not-yet survey, in 
     expect(await sp.locator('#reopen').count()).toBe(0);
     await shot(sp, '6-survey-fixed');
     expect((await stack.rt.models.Case.findById(filed.id).lean())!.survey).toMatchObject({ score: 5, fixed: true });
-    expect(pageErrors).toEqual([]);
+    expect(web.errors).toEqual([]);
   }, 60_000);
 });

@@ -1,31 +1,26 @@
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateCaseGuarded } from '../shared/store/guardedUpdate.ts';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import type { SimUser } from '../simulator/server.ts';
+import { openBrowser, screenshotPath, type Browsing } from './helpers/browser.ts';
 import { startStack, waitForText, type Stack } from './helpers/stack.ts';
 
 // The province head in the LIFF officer pages (real Chromium, real app): หน่วยงานในสังกัด lists the
 // case of อ.หางดง, where nobody is registered; filtered to the unowned ones, the head opens it and
 // takes it over. Needs the built app (`npm run build:liff`).
 
-const SHOTS = new URL('../artifacts/screenshots/', import.meta.url);
 const WAIT = 10_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let stack: Stack;
-let browser: Browser;
+let web: Browsing;
 let head: SimUser;
 let citizen: SimUser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([
+  [stack, web] = await Promise.all([
     startStack(),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
-    mkdir(SHOTS, { recursive: true }),
+    openBrowser({ base: () => stack.web.url, prefix: 'liff-supervisor', wait: WAIT }),
   ]);
   head = await stack.officer('50', 'head', 'หัวหน้า จังหวัดเชียงใหม่');
   await stack.officer('5001', 'officer', 'จนท. เมืองเชียงใหม่');
@@ -33,22 +28,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await web?.close();
   await stack?.close();
 });
 
-async function phone(user: SimUser, route: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'th-TH' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
-  await page.goto(`${stack.web.url}/liff/?user=${user.userId}${route}`);
-  return page;
-}
-const ready = (page: Page, name: string) => page.waitForSelector(`html[data-ready="${name}"]`, { timeout: WAIT });
-const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: new URL(`liff-supervisor-${name}.png`, SHOTS).pathname, fullPage });
+const phone = (user: SimUser, route: string) => web.liff(user, route);
+const ready = (page: Page, name: string) => web.ready(page, name);
+const shot = (page: Page, name: string, fullPage = true) => web.shot(page, name, fullPage);
 
 let seq = 0;
 async function fileIn(districtCode: string, districtName: string, description: string) {
@@ -116,19 +102,13 @@ describe('a province head in the LIFF officer pages', () => {
     await page.goto(`${stack.web.url}/liff/?user=${head.userId}#/officer`);
     await ready(page, 'officer');
     await page.locator('.case-card', { hasText: hangDong.trackingNo }).waitFor({ timeout: WAIT });
-    expect(pageErrors).toEqual([]);
+    expect(web.errors).toEqual([]);
   }, 120_000);
 });
 
 describe('the same head on the web dashboard', () => {
-  async function desktop(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'th-TH', timezoneId: 'Asia/Bangkok' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    return page;
-  }
-  const dashShot = (page: Page, name: string) => page.screenshot({ path: new URL(`dashboard-supervisor-${name}.png`, SHOTS).pathname, fullPage: true });
+  const desktop = () => web.page({ viewport: { width: 1280, height: 860 }, timezoneId: 'Asia/Bangkok', consoleErrors: 'none' });
+  const dashShot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`dashboard-supervisor-${name}.png`), fullPage: true });
 
   it('assigns a case below to a named officer from its page, and nudges a late unit', async () => {
     const c = await fileIn('5001', 'เมืองเชียงใหม่', 'ถนนเป็นหลุมลึกหน้าโรงเรียน เด็กนักเรียนเดินลำบาก');
@@ -155,6 +135,6 @@ describe('the same head on the web dashboard', () => {
     await page.waitForURL(/nudge=sent/, { timeout: WAIT });
     expect(await page.textContent('body')).toContain('ส่งการกระตุ้นถึงศูนย์ดำรงธรรมอำเภอเมืองเชียงใหม่แล้ว');
     await dashShot(page, '3-nudged');
-    expect(pageErrors).toEqual([]);
+    expect(web.errors).toEqual([]);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { findProvinces, province, resolveAddress } from '../../shared/geo/index.ts';
 import { postbackData, postbackItem, text } from '../messages/build.ts';
 import { backItem, cancelItem, goto, label, reask } from './prompts.ts';
-import type { Ctx, DraftLocation, StateHandler, StepResult } from './types.ts';
+import type { Ctx, DraftLocation, Input, StepResult } from './types.ts';
 
 export function chooseProvince(ctx: Ctx, provinceCode: string, extra: Partial<DraftLocation> = ctx.draft.pin ?? {}): StepResult {
   const p = province(provinceCode);
@@ -11,7 +11,7 @@ export function chooseProvince(ctx: Ctx, provinceCode: string, extra: Partial<Dr
 }
 
 /** Waits for where it happened: a LINE location pin (area read from its address) or a province name typed. */
-export const askingLocation: StateHandler = (input, ctx) => {
+export const askingLocation = (input: Input, ctx: Ctx): StepResult => {
   if (input.kind === 'location') {
     const found = resolveAddress(`${input.title ?? ''} ${input.address ?? ''}`);
     const pin = { lat: input.latitude, lng: input.longitude, address: input.address?.slice(0, 300) };

@@ -4,18 +4,16 @@ import { advance, goto, isSentence, reask } from './prompts.ts';
 import { MAX_PHOTOS, type StateHandler } from './types.ts';
 
 /** Collects up to five photos (optional) until the citizen says they are done. */
-export const askingPhotos: StateHandler = async (input, ctx, deps) => {
+export const askingPhotos: StateHandler = (input, ctx) => {
   const photos = ctx.draft.photos ?? [];
   if (input.kind === 'image') {
     if (photos.length >= MAX_PHOTOS) return reask(ctx, ctx.t.photoLimit);
     if (photos.some((p) => p.lineMessageId === input.messageId)) return goto('askingPhotos', ctx, ctx.draft);
-    try {
-      const photo = await deps.storeImage(input.messageId, ctx.userId);
-      return goto('askingPhotos', ctx, { ...ctx.draft, photos: [...photos, photo] });
-    } catch (err) {
-      deps.log.warn({ err: (err as Error).message }, 'could not store image');
-      return { replies: [text(ctx.t.photoFailed)], state: 'askingPhotos', draft: ctx.draft };
-    }
+    return {
+      run: 'storeImage', messageId: input.messageId,
+      next: (photo) => goto('askingPhotos', ctx, { ...ctx.draft, photos: [...photos, photo] }),
+      failed: { replies: [text(ctx.t.photoFailed)], state: 'askingPhotos', draft: ctx.draft },
+    };
   }
   if (input.kind === 'postback' && input.action === 'done') return advance(ctx, { ...ctx.draft, photosDone: true });
   if (input.kind === 'text' && [ctx.t.photosDone, ctx.t.noPhotos, 'ข้าม', 'skip', 'done'].includes(input.text.trim().toLowerCase())) {

@@ -1,5 +1,4 @@
-import { STATUS_LABELS, type CaseStatus } from '../../shared/categories.ts';
-import { citizenCases } from '../../shared/cases/citizenCases.ts';
+import { STATUS_LABELS } from '../../shared/categories.ts';
 import { formatDate } from '../../shared/thaiDate.ts';
 import { text } from '../messages/build.ts';
 import { askingCategory } from './askingCategory.ts';
@@ -13,9 +12,9 @@ import { confirmingLocation } from './confirmingLocation.ts';
 import { idle } from './idle.ts';
 import { choosingCase } from './answeringOfficer.ts';
 import { confirmingDecline } from './confirmingDecline.ts';
-import { deletePhotos } from '../media.ts';
+import { carryOut } from './effects.ts';
 import { categoryLabel, EDIT_PARTS, editChoices, editPart, goto, INTAKE_STATES, menuItems, PREVIOUS, reask, type EditPart } from './prompts.ts';
-import type { ConversationDeps, Ctx, Input, StateHandler, StateName, StepResult } from './types.ts';
+import type { ConversationDeps, Ctx, Input, Outcome, StateHandler, StateName, StepResult } from './types.ts';
 
 const HANDLERS: Record<StateName, StateHandler> = {
   idle, askingCategory, askingDescription, askingLocation, askingDistrict, confirmingLocation, askingPhotos, askingConsent, confirming,
@@ -38,39 +37,47 @@ function intentOf(input: Input): keyof typeof INTENTS | undefined {
   return (Object.keys(INTENTS) as (keyof typeof INTENTS)[]).find((k) => INTENTS[k].test(t));
 }
 
-async function listCases(ctx: Ctx, deps: ConversationDeps): Promise<string> {
-  const cases = await citizenCases<{ trackingNo: string; category: string; status: CaseStatus; createdAt: Date }>(
-    deps.models, ctx.userId, { trackingNo: 1, category: 1, status: 1, createdAt: 1 }, 10);
-  if (!cases.length) return ctx.t.noCases;
-  const lines = cases.map((c) => ctx.t.caseLine({
-    trackingNo: c.trackingNo,
-    category: categoryLabel(c.category, ctx),
-    status: STATUS_LABELS[c.status][ctx.lang],
-    date: formatDate(c.createdAt as Date, ctx.lang),
-  }));
-  return `${ctx.t.caseListHeader(cases.length)}\n\n${lines.join('\n\n')}`;
+/** The citizen's latest cases, one line each; `reply` words the answer around the list. */
+function listCases(ctx: Ctx, reply: (answer: string) => Outcome): Outcome {
+  return {
+    run: 'listCases',
+    next: (cases) => {
+      if (!cases.length) return reply(ctx.t.noCases);
+      const lines = cases.map((c) => ctx.t.caseLine({
+        trackingNo: c.trackingNo,
+        category: categoryLabel(c.category, ctx),
+        status: STATUS_LABELS[c.status][ctx.lang],
+        date: formatDate(c.createdAt, ctx.lang),
+      }));
+      return reply(`${ctx.t.caseListHeader(cases.length)}\n\n${lines.join('\n\n')}`);
+    },
+  };
 }
 
 /** Photos held by a draft that is being thrown away are deleted with it (nothing else points at them). */
-async function discard(ctx: Ctx, deps: ConversationDeps): Promise<void> {
+function discard(ctx: Ctx, after: StepResult): Outcome {
   const photos = [...(ctx.draft.photos ?? []), ...(ctx.draft.pendingInfo?.photos ?? [])];
-  if (photos.length) await deletePhotos(deps.models, photos);
+  return photos.length ? { run: 'deletePhotos', photos, next: after } : after;
 }
 
-/** One turn of the conversation: the input, the stored context → the replies and the next state. */
+/** One turn of the conversation, carried out: the input, the stored context → the replies and the next state. */
 export async function step(input: Input, ctx: Ctx, deps: ConversationDeps): Promise<StepResult> {
+  return carryOut(decide(input, ctx, deps), ctx, deps);
+}
+
+/**
+ * One turn of the conversation decided: the replies and the next state, or the command (effects.ts)
+ * whose result decides them. No I/O here: tests/unit drive it without services.
+ */
+export function decide(input: Input, ctx: Ctx, deps: ConversationDeps): Outcome {
   if (input.kind === 'follow') {
     return { replies: [text(ctx.t.greeting(ctx.displayName), menuItems(ctx))], state: 'idle', draft: {} };
   }
   const intent = intentOf(input);
-  if (intent === 'file') {
-    await discard(ctx, deps);
-    return goto('askingCategory', ctx, {});
-  }
+  if (intent === 'file') return discard(ctx, goto('askingCategory', ctx, {}));
   if (intent === 'cancel') {
     if (ctx.state === 'idle') return { replies: [text(ctx.t.help, menuItems(ctx))], state: 'idle', draft: {} };
-    await discard(ctx, deps);
-    return { replies: [text(ctx.t.cancelled, menuItems(ctx))], state: 'idle', draft: {} };
+    return discard(ctx, { replies: [text(ctx.t.cancelled, menuItems(ctx))], state: 'idle', draft: {} });
   }
   const intake = INTAKE_STATES.includes(ctx.state);
   if (input.kind === 'sticker' && ctx.state !== 'idle') return reask(ctx, ctx.t.sticker);
@@ -87,10 +94,11 @@ export async function step(input: Input, ctx: Ctx, deps: ConversationDeps): Prom
     return { replies: editChoices(ctx), state: ctx.state, draft: ctx.draft };
   }
   if (intent === 'track' || intent === 'contact') {
-    const answer = intent === 'track' ? await listCases(ctx, deps) : ctx.t.contact;
     // Looking something up does not throw away a complaint half-way through: re-ask where they were.
-    if (ctx.state === 'idle') return { replies: [text(answer, menuItems(ctx))], state: 'idle', draft: {} };
-    return goto(ctx.state, ctx, ctx.draft, [text(answer)]);
+    const answered = (answer: string): StepResult => ctx.state === 'idle'
+      ? { replies: [text(answer, menuItems(ctx))], state: 'idle', draft: {} }
+      : goto(ctx.state, ctx, ctx.draft, [text(answer)]);
+    return intent === 'track' ? listCases(ctx, answered) : answered(ctx.t.contact);
   }
   if (input.kind === 'postback' && input.step && input.step !== ctx.state) {
     if (ctx.state === 'idle') return { replies: [text(`${ctx.t.staleButton}\n\n${ctx.t.help}`, menuItems(ctx))], state: 'idle', draft: {} };

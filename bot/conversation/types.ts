@@ -1,4 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
+import type { CaseStatus } from '../../shared/categories.ts';
+import type { OpenCaseProps } from '../../shared/cases/commands/openCase.ts';
 import type { PublishEvents } from '../../shared/cases/events.ts';
 import type { Copy, Lang } from '../../shared/i18n/index.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -82,7 +84,38 @@ export interface ConversationDeps {
   storeImage(messageId: string, userId: string): Promise<DraftPhoto>;
 }
 
-export type StateHandler = (input: Input, ctx: Ctx, deps: ConversationDeps) => Promise<StepResult> | StepResult;
+export interface CaseRef { id: string; trackingNo: string }
+
+/** A line of "my cases". */
+export interface CaseSummary { trackingNo: string; category: string; status: CaseStatus; createdAt: Date }
+
+/** The case just opened, with the names the citizen is told (in their language). */
+export interface OpenedCase {
+  trackingNo: string;
+  unitName: string;
+  /** Nobody registered at the unit: who looks after it meanwhile (absent: nobody above either). */
+  unowned: boolean;
+  holderName?: string;
+}
+
+/**
+ * What a state needs done outside itself (the database, LINE's content API), with what to do with the
+ * result. States decide; effects.ts carries the command out and goes on with `next` (never `then`: an
+ * object with a `then` method is taken for a promise by `await`). Keeping the decisions free of I/O is
+ * what lets tests/unit run every state without Redis or a database.
+ */
+export type Command =
+  | { run: 'storeImage'; messageId: string; next(photo: DraftPhoto): Outcome; failed: StepResult }
+  | { run: 'deletePhotos'; photos: DraftPhoto[]; next: Outcome }
+  | { run: 'listCases'; next(cases: CaseSummary[]): Outcome }
+  | { run: 'awaitingCases'; next(cases: CaseRef[]): Outcome }
+  | { run: 'addCaseInfo'; caseId: string; text: string; photos: DraftPhoto[]; next(added: boolean): Outcome }
+  | { run: 'openCase'; props: OpenCaseProps; next(opened: OpenedCase): Outcome };
+
+export type Outcome = StepResult | Command;
+
+/** A state's decision; only `deps.clock` is read here, the rest is for effects.ts. */
+export type StateHandler = (input: Input, ctx: Ctx, deps: ConversationDeps) => Outcome;
 
 /** PDPA notice version shown at consent and stored on the case (one version for chat and form: shared/pdpa.ts). */
 export { PDPA_NOTICE_VERSION } from '../../shared/pdpa.ts';

@@ -16,12 +16,17 @@ export async function nextTrackingNo(models: Models, at: Date): Promise<string> 
         { $inc: { seq: 1 } },
         { upsert: true, returnDocument: 'after' },
       ).lean();
-      return `${year}-${String(counter!.seq).padStart(6, '0')}`;
+      return formatTrackingNo(at, counter!.seq);
     } catch (err) {
       // The first two numbers of a year drawn at once: both upserts insert, one loses. Draw again.
       if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
     }
   }
+}
+
+/** The number drawn `seq`-th in the BE year (in Bangkok) of `at`. */
+export function formatTrackingNo(at: Date, seq: number): string {
+  return `${buddhistYear(at)}-${String(seq).padStart(6, '0')}`;
 }
 
 export const TRACKING_NO_PATTERN = /\b(25\d{2})-(\d{6})\b/;
