@@ -40,7 +40,10 @@ export const DISCLOSURE_CONFIG: DisclosureConfig = parseDisclosureConfig(
   JSON.parse(readFileSync(new URL('../config/partner-disclosure.json', import.meta.url), 'utf8')),
 );
 
-type CaseFacts = Pick<CaseDoc, 'category' | 'unitCode' | 'concernedUnitCode' | 'idempotencyKey'> & { complainant?: { anonymous?: boolean | null } | null };
+interface CaseFacts {
+  category: string; unitCode: string; concernedUnitCode?: string | null; idempotencyKey?: string | null;
+  complainant?: { anonymous?: boolean | null } | null;
+}
 
 /** Anonymous, about officials, between people or about debts: nobody outside the unit learns more than the district. */
 export function isSensitive(c: CaseFacts, cfg: DisclosureConfig = DISCLOSURE_CONFIG): boolean {
