@@ -25,6 +25,8 @@ export interface ExchangeDeps extends DomainDeps {
   authenticate?: ApiKeyAuthenticate;
   /** Per-key request budget per minute, counted in Redis (shared by every web process). */
   rateLimit?: { redis: Redis; prefix: string; perMinute: number; publicPerMinute?: number };
+  /** Called for each keyless GeoReport read let through (a /metrics counter). */
+  onPublicRead?: () => void;
 }
 
 /** Keyless GeoReport reads per IP per minute: enough for a public map refreshing now and then, not for scraping. */
@@ -60,7 +62,11 @@ export function createExchangeApi(deps: ExchangeDeps): Router {
   initExchangeModels(deps.models.conn).catch((err) => deps.log.warn({ err: err.message }, 'exchange indexes not ready'));
   const authenticate = deps.authenticate ?? createApiKeyAuthenticator(deps.models, deps.clock);
   const limiter = deps.rateLimit ? partnerLimiter(deps.rateLimit, deps.clock) : undefined;
-  const open311 = new ExchangeRoutes(authenticate, 'open311', limiter, deps.rateLimit ? publicLimiter(deps.rateLimit, deps.clock) : undefined);
+  const perIp = deps.rateLimit ? publicLimiter(deps.rateLimit, deps.clock) : undefined;
+  const open311 = new ExchangeRoutes(authenticate, 'open311', limiter, async (ip) => {
+    if (perIp) await perIp(ip);
+    deps.onPublicRead?.();
+  });
   const v1 = new ExchangeRoutes(authenticate, 'v1', limiter);
   open311Routes(open311, deps);
   partnerApiRoutes(v1, deps);

@@ -140,8 +140,10 @@ describe('GeoReport v2 without a key: the public view', () => {
     expect(Object.keys(one.json[0]).sort()).toEqual([...PUBLIC_FIELDS].sort());
     expect(one.text).not.toContain(TEXT.dispute);
     expect((await get(null, '/open311/v2/requests/2569-999999.json')).status).toBe(404);
-    // Keyless reads are not personal data: nothing on the audit log for them.
+    // Keyless reads are not personal data: nothing on the audit log for them, a counter in /metrics instead.
     expect(await stack.rt.models.Audit.countDocuments({ caseId: String(cases.dispute._id), action: 'partner_read', apiKeyId: null })).toBe(0);
+    const metrics = await (await fetch(`${stack.web.url}/metrics`)).text();
+    expect(Number(/^rongrian_open311_public_reads_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
   });
 
   it('keyless reads are rate-limited per IP with a clear 429; a key is not charged for them', async () => {
