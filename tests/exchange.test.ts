@@ -233,6 +233,12 @@ describe('/api/v1 for partners', () => {
       '/open311/v2/discovery.json', '/open311/v2/services.json', '/open311/v2/requests.json', '/open311/v2/requests/{id}.json', '/api/v1/cases', '/api/v1/cases/{trackingNo}',
     ]));
     expect(Object.keys(doc.json.paths['/open311/v2/requests.json'].post.requestBody.content)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
+    // Each disclosed field says to whom it is given (exchange/minimise.ts).
+    const item = doc.json.paths['/open311/v2/requests.json'].get.responses['200'].content['application/json'].schema.items;
+    expect(item.properties.description.description).toMatch(/place-bound.*holding the case.*never without a key/s);
+    expect(item.properties.address.description).toMatch(/district/);
+    const detail = doc.json.paths['/api/v1/cases/{trackingNo}'].get.responses['200'].content['application/json'].schema;
+    expect(detail.properties.area.properties.lat.description).toMatch(/same rule as description/);
   });
 });
 
