@@ -120,7 +120,8 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
     buildReport: (q) => buildReport({ models: rt.models }, q), actions: { publish: rt.bot.publish, line: rt.line } });
   // Data exchange: Open311 + partner API behind API keys.
   const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate,
-    rateLimit: { redis: rt.queues.connection, prefix: rt.config.QUEUE_PREFIX, perMinute: rt.config.PARTNER_RATE_LIMIT_PER_MIN } });
+    rateLimit: { redis: rt.queues.connection, prefix: rt.config.QUEUE_PREFIX, perMinute: rt.config.PARTNER_RATE_LIMIT_PER_MIN },
+    onPublicRead: () => metrics.countPublicRead() });
   // Operations: every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);
   const eventQueues = EVENT_CONSUMERS.map((c) => new Queue(eventQueueName(c), { connection: rt.queues.connection as ConnectionOptions, prefix: rt.config.QUEUE_PREFIX }));

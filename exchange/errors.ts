@@ -20,6 +20,8 @@ export const unauthorized = () => new HttpError(401, 'ไม่มี API key �
 export const badRequest = (fields: FieldError[], en = 'Some parameters are not valid.', th = 'ข้อมูลไม่ถูกต้อง'): ExchangeError => new HttpError(400, th, en, { fields });
 export const rateLimited = (retryAfterSec: number) =>
   new HttpError(429, `ส่งคำขอถี่เกินไป กรุณารอ ${retryAfterSec} วินาที`, `Too many requests for this API key; retry in ${retryAfterSec} s.`, { retryAfterSec });
+export const publicRateLimited = (retryAfterSec: number) =>
+  new HttpError(429, `ส่งคำขอถี่เกินไป กรุณารอ ${retryAfterSec} วินาที หรือขอ API key จากศูนย์ดำรงธรรม`, `Too many requests without an API key from this address; retry in ${retryAfterSec} s, or ask the centre for a key.`, { retryAfterSec });
 export const xmlNotSupported = () => new HttpError(406, 'รองรับเฉพาะรูปแบบ JSON (.json) เท่านั้น', 'Only the JSON format is supported: use the .json URL.');
 
 /** zod issues → per-field messages (unknown keys, `$gt` and friends, each named). */

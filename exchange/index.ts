@@ -10,11 +10,11 @@ import type { ApiKeyAuthenticate } from './auth.ts';
 import { createApiKeyAuthenticator } from './auth.ts';
 import type { Redis } from 'ioredis';
 import { notFound } from '../shared/http/errors.ts';
-import { exchangeErrorHandler, rateLimited, sendError, xmlNotSupported } from './errors.ts';
+import { exchangeErrorHandler, publicRateLimited, rateLimited, sendError, xmlNotSupported } from './errors.ts';
 import { initExchangeModels } from '../shared/partners/models.ts';
 import { OPEN311_BASE, open311Routes } from './open311.ts';
 import { PARTNER_API_BASE, partnerApiRoutes } from './partnerApi.ts';
-import { ExchangeRoutes, openApiDocument, type Limiter } from './registry.ts';
+import { ExchangeRoutes, openApiDocument, type Limiter, type PublicLimiter } from './registry.ts';
 
 export { createApiKeyAuthenticator, type ApiKeyAuthenticate } from './auth.ts';
 
@@ -24,7 +24,24 @@ export interface ExchangeDeps extends DomainDeps {
   /** Default: API keys from the database (exchange/apiKeys.ts). */
   authenticate?: ApiKeyAuthenticate;
   /** Per-key request budget per minute, counted in Redis (shared by every web process). */
-  rateLimit?: { redis: Redis; prefix: string; perMinute: number };
+  rateLimit?: { redis: Redis; prefix: string; perMinute: number; publicPerMinute?: number };
+  /** Called for each keyless GeoReport read let through (a /metrics counter). */
+  onPublicRead?: () => void;
+}
+
+/** Keyless GeoReport reads per IP per minute: enough for a public map refreshing now and then, not for scraping. */
+export const PUBLIC_READS_PER_MINUTE = 30;
+
+/** Same fixed window for keyless reads, per client IP: `<prefix>:rl:public:<ip>:<minute>`. */
+function publicLimiter(rl: NonNullable<ExchangeDeps['rateLimit']>, clock: ExchangeDeps['clock']): PublicLimiter {
+  const budget = rl.publicPerMinute ?? PUBLIC_READS_PER_MINUTE;
+  return async (ip) => {
+    const nowSec = clock.now().getTime() / 1000;
+    const window = Math.floor(nowSec / 60);
+    const key = `${rl.prefix}:rl:public:${ip}:${window}`;
+    const [[, used]] = (await rl.redis.multi().incr(key).expire(key, 65).exec()) as [[Error | null, number]];
+    if (used > budget) throw publicRateLimited(Math.max(1, Math.ceil((window + 1) * 60 - nowSec)));
+  };
 }
 
 /** Fixed one-minute window per key: INCRBY + EXPIRE on `<prefix>:rl:partner:<key>:<minute>`. */
@@ -45,7 +62,11 @@ export function createExchangeApi(deps: ExchangeDeps): Router {
   initExchangeModels(deps.models.conn).catch((err) => deps.log.warn({ err: err.message }, 'exchange indexes not ready'));
   const authenticate = deps.authenticate ?? createApiKeyAuthenticator(deps.models, deps.clock);
   const limiter = deps.rateLimit ? partnerLimiter(deps.rateLimit, deps.clock) : undefined;
-  const open311 = new ExchangeRoutes(authenticate, 'open311', limiter);
+  const perIp = deps.rateLimit ? publicLimiter(deps.rateLimit, deps.clock) : undefined;
+  const open311 = new ExchangeRoutes(authenticate, 'open311', limiter, async (ip) => {
+    if (perIp) await perIp(ip);
+    deps.onPublicRead?.();
+  });
   const v1 = new ExchangeRoutes(authenticate, 'v1', limiter);
   open311Routes(open311, deps);
   partnerApiRoutes(v1, deps);
@@ -54,7 +75,7 @@ export function createExchangeApi(deps: ExchangeDeps): Router {
   const openapi = () => (document ??= JSON.stringify(openApiDocument([open311, v1], {
     title: 'Rongrian data exchange API (Open311 GeoReport v2 + partner API)',
     version: '1.0.0',
-    description: 'For partner agencies of the ศูนย์ดำรงธรรม complaint centres. Every call but discovery, services and this document needs an API key (X-Api-Key header, Bearer, or api_key). Keys are scoped to a unit and the units under it. No personal data of complainants is ever returned. Webhooks: see the README (X-Rongrian-Signature).',
+    description: 'For partner agencies of the ศูนย์ดำรงธรรม complaint centres. GeoReport reads (requests.json, requests/{id}.json) answer without a key too, with the public view only (no description, no pin, area to the district), rate-limited per IP. Every other call but discovery, services and this document needs an API key (X-Api-Key header, Bearer, or api_key). Keys are scoped to a unit and the units under it. The pin and the description go only to the unit holding a place-bound case (or the key that filed it), never for anonymous complaints, complaints about officials, disputes or debts; see each field. No personal data of complainants is ever returned. Every keyed read is audited. Webhooks: see docs/api.md (X-Rongrian-Signature).',
   })));
 
   const router = express.Router();

@@ -19,6 +19,11 @@ import {
 } from './schemas.ts';
 import { andOf, caseScopeFilter, mayReadCase, partnerIntakePrefix } from './scope.ts';
 import { Open311Request, toOpen311 } from './views.ts';
+import { auditPartnerReads } from './minimise.ts';
+
+type Partner = Parameters<typeof mayReadCase>[1];
+/** On a keyOptional route the registry gives null for a keyless caller (exchange/registry.ts). */
+const readerOf = (p: Partner | null | undefined): Partner | null => p ?? null;
 import { unitNamesFor } from '../shared/units/names.ts';
 import { OPEN_STATUSES } from '../shared/categories.ts';
 import { republishCase } from '../shared/cases/publish.ts';
@@ -88,12 +93,13 @@ export function open311Routes(api: ExchangeRoutes, deps: Open311Deps): void {
 
   api.add({
     operationId: 'open311ListRequests', method: 'get', path: `${OPEN311_BASE}/requests.json`, tags: ['open311'],
-    summary: 'Requests (cases) of the key\'s units, newest first',
-    description: 'Only cases of the key\'s unit and the units under it (and those it filed). No personal data of the complainant. Paged with page/page_size; X-Total-Count gives the total.',
-    query: Open311ListQuery,
+    summary: 'Requests (cases), newest first: without a key every case in the public view, with a key those of its units',
+    description: 'Without a key: every case, public view only (id, service, status and notes, dates, agency, area to the district), rate-limited per IP. With a key: only cases of the key\'s unit and the units under it (and those it filed), each in the view its scope allows (see description, lat, long); each case given is audited. No personal data of the complainant. Paged with page/page_size; X-Total-Count gives the total.',
+    query: Open311ListQuery, keyOptional: true,
     success: { status: 200, description: 'Requests', schema: z.array(Open311Request) },
   }, async ({ query, principal, res }) => {
-    const filter: Record<string, unknown>[] = [await caseScopeFilter(models, principal)];
+    const reader = readerOf(principal);
+    const filter: Record<string, unknown>[] = [reader ? await caseScopeFilter(models, reader) : {}];
     if (query.service_request_id) {
       filter.push({ trackingNo: { $in: query.service_request_id } });
     } else {
@@ -113,17 +119,24 @@ export function open311Routes(api: ExchangeRoutes, deps: Open311Deps): void {
     ]);
     res.setHeader('X-Total-Count', String(total));
     const units = await unitNamesFor(models, cases);
-    return cases.map((c) => toOpen311(c, units));
+    const views = cases.map((c) => toOpen311(c, units, reader));
+    if (reader) await auditPartnerReads(models, reader.apiKeyId, 'open311', deps.clock.now(), cases.map((c, i) => ({ caseId: c._id, view: views[i] })));
+    return views;
   });
 
   api.add({
     operationId: 'open311GetRequest', method: 'get', path: `${OPEN311_BASE}/requests/:id.json`, tags: ['open311'],
-    summary: 'One request by its id (our tracking number)', params: IdParams, query: Open311GetQuery,
+    summary: 'One request by its id (our tracking number); without a key in the public view',
+    description: 'Without a key: the public view of any case. With a key: cases in its scope only (else 404), in the view its scope allows; the read is audited.',
+    params: IdParams, query: Open311GetQuery, keyOptional: true,
     success: { status: 200, description: 'A one-element array, as GeoReport v2 answers', schema: z.array(Open311Request) },
   }, async ({ params, principal }) => {
+    const reader = readerOf(principal);
     const c = await models.Case.findOne({ trackingNo: params.id }).lean<CaseDoc>();
-    if (!c || !(await mayReadCase(models, principal, c))) throw notFound();
-    return [toOpen311(c, await unitNamesFor(models, [c]))];
+    if (!c || (reader && !(await mayReadCase(models, reader, c)))) throw notFound();
+    const view = toOpen311(c, await unitNamesFor(models, [c]), reader);
+    if (reader) await auditPartnerReads(models, reader.apiKeyId, 'open311', deps.clock.now(), [{ caseId: c._id, view }]);
+    return [view];
   });
 
   api.add({

@@ -13,6 +13,8 @@ import { ApiKeyOnlyQuery, CaseListQuery, TrackingNoParams } from './schemas.ts';
 import { andOf, caseScopeFilter, mayReadCase } from './scope.ts';
 import { PartnerCase, PartnerCaseDetail, toPartnerCase, toPartnerCaseDetail } from './views.ts';
 import { unitNamesFor } from '../shared/units/names.ts';
+import type { Clock } from '../shared/clock.ts';
+import { auditPartnerReads } from './minimise.ts';
 
 export const PARTNER_API_BASE = '/api/v1';
 
@@ -20,7 +22,7 @@ const Me = z.object({ apiKeyId: z.string(), name: z.string(), unitCode: z.string
 const CasePage = z.object({ items: z.array(PartnerCase), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
 const Subscription = z.object({ id: z.string(), url: z.string(), events: z.array(z.enum(PARTNER_EVENT_TYPES)), active: z.boolean(), createdAt: z.string() });
 
-export function partnerApiRoutes(api: ExchangeRoutes, deps: { models: Models }): void {
+export function partnerApiRoutes(api: ExchangeRoutes, deps: { models: Models; clock: Clock }): void {
   const { models } = deps;
 
   api.add({
@@ -37,7 +39,7 @@ export function partnerApiRoutes(api: ExchangeRoutes, deps: { models: Models }):
 
   api.add({
     operationId: 'partnerListCases', method: 'get', path: `${PARTNER_API_BASE}/cases`, tags: ['partner'],
-    summary: 'Cases of the key\'s units (and those it filed), newest first, paged',
+    summary: 'Cases of the key\'s units (and those it filed), newest first, paged; each case given is audited',
     query: CaseListQuery,
     success: { status: 200, description: 'A page of cases', schema: CasePage },
   }, async ({ query, principal }) => {
@@ -59,17 +61,21 @@ export function partnerApiRoutes(api: ExchangeRoutes, deps: { models: Models }):
       models.Case.find(where).sort({ receivedAt: -1, _id: -1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean<CaseDoc[]>(),
     ]);
     const units = await unitNamesFor(models, cases);
-    return { items: cases.map((c) => toPartnerCase(c, units)), page: query.page, pageSize: query.pageSize, total };
+    const items = cases.map((c) => toPartnerCase(c, units, principal));
+    await auditPartnerReads(models, principal.apiKeyId, 'api', deps.clock.now(), cases.map((c, i) => ({ caseId: c._id, view: items[i] })));
+    return { items, page: query.page, pageSize: query.pageSize, total };
   });
 
   api.add({
     operationId: 'partnerGetCase', method: 'get', path: `${PARTNER_API_BASE}/cases/:trackingNo`, tags: ['partner'],
-    summary: 'One case with its timeline (no personal data, no free-text notes)', params: TrackingNoParams, query: ApiKeyOnlyQuery,
+    summary: 'One case with its timeline (no personal data, no free-text notes); the read is audited', params: TrackingNoParams, query: ApiKeyOnlyQuery,
     success: { status: 200, description: 'Case', schema: PartnerCaseDetail },
   }, async ({ params, principal }) => {
     const c = await models.Case.findOne({ trackingNo: params.trackingNo }).lean<CaseDoc>();
     if (!c || !(await mayReadCase(models, principal, c))) throw notFound();
-    return toPartnerCaseDetail(c, await unitNamesFor(models, [c]));
+    const view = toPartnerCaseDetail(c, await unitNamesFor(models, [c]), principal);
+    await auditPartnerReads(models, principal.apiKeyId, 'api', deps.clock.now(), [{ caseId: c._id, view }]);
+    return view;
   });
 
   api.add({

@@ -9,7 +9,7 @@ import { notFound } from '../shared/http/errors.ts';
 import { jsonSchema } from '../shared/http/openapi.ts';
 import { openApiPaths, RouteRegistry, type AnyObject, type BaseRouteSpec, type Handler as BaseHandler } from '../shared/http/registry.ts';
 import type { Principal } from '../shared/auth/principal.ts';
-import type { ApiKeyAuthenticate } from './auth.ts';
+import { presentedKey, type ApiKeyAuthenticate } from './auth.ts';
 import { badRequest, unauthorized, zodFields, type ErrorStyle } from './errors.ts';
 
 export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType> extends BaseRouteSpec<P, Q, B> {
@@ -17,6 +17,11 @@ export interface RouteSpec<P extends AnyObject = AnyObject, Q extends AnyObject 
   path: string;
   /** Open to anyone (discovery, services, the document itself). */
   public?: boolean;
+  /**
+   * Readable without a key too (GeoReport reads): no key → principal null and the public view,
+   * charged to the caller's IP; a key that is presented must still be valid.
+   */
+  keyOptional?: boolean;
   /** Body schema; accepted as JSON and as application/x-www-form-urlencoded (GeoReport v2 clients post forms). */
   body?: B;
   success: {
@@ -34,6 +39,8 @@ export type Handler<P, Q, B> = BaseHandler<{ principal: Partner }, P, Q, B>;
 
 /** Charges `cost` to a key's budget; throws a 429 when it is spent. */
 export type Limiter = (apiKeyId: string, cost: number) => Promise<void>;
+/** Charges one keyless read to the caller's IP; throws a 429 when its budget is spent. */
+export type PublicLimiter = (ip: string) => Promise<void>;
 
 /** Filing a case costs this many requests of the budget: it writes, routes and alerts people. */
 export const WRITE_COST = 10;
@@ -45,11 +52,15 @@ const formBody = express.urlencoded({ limit: BODY_LIMIT, extended: false, parame
 export class ExchangeRoutes extends RouteRegistry<RouteSpec, { principal: Partner }> {
   readonly style: ErrorStyle;
 
-  constructor(authenticate: ApiKeyAuthenticate, style: ErrorStyle, limit?: Limiter) {
+  constructor(authenticate: ApiKeyAuthenticate, style: ErrorStyle, limit?: Limiter, publicLimit?: PublicLimiter) {
     super({
       before: (spec) => (spec.body ? [jsonBody, formBody] : []),
       context: async (req, _res, spec) => {
         if (spec.public) return { principal: null as unknown as Partner };
+        if (spec.keyOptional && presentedKey(req) === undefined) {
+          if (publicLimit) await publicLimit(req.ip ?? 'unknown');
+          return { principal: null as unknown as Partner };
+        }
         const principal = await authenticate(req);
         if (!principal || principal.kind !== 'partner') throw unauthorized();
         if (limit) await limit(principal.apiKeyId, spec.method === 'post' ? WRITE_COST : 1);
@@ -75,7 +86,7 @@ const ERROR_TEXT: Record<number, string> = {
   406: 'Only JSON is served',
   413: 'Payload too large',
   415: 'Unsupported media type',
-  429: 'Too many requests for this API key (Retry-After says when to retry)',
+  429: 'Too many requests for this API key, or without a key from this IP address (Retry-After says when to retry)',
 };
 
 /** OpenAPI 3.1 for the registered routes, from the zod schemas the handlers validate with. */
@@ -97,7 +108,7 @@ export function openApiDocument(groups: ExchangeRoutes[], info: { title: string;
         };
       },
       errorResponse: (st) => ({ description: ERROR_TEXT[st] ?? 'Error', content: { 'application/json': { schema: errorRef } } }),
-      security: (s) => (s.public ? [] : [{ apiKeyHeader: [] }, { apiKeyQuery: [] }]),
+      security: (s) => (s.public ? [] : [{ apiKeyHeader: [] }, { apiKeyQuery: [] }, ...(s.keyOptional ? [{}] : [])]),
       extraParameters: (s) => (s.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string', pattern: h.pattern } })),
       requestBody: (s) => {
         const bodySchema = s.body ? jsonSchema(s.body, 'input') : undefined;

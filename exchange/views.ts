@@ -2,7 +2,8 @@
  * Cases as partners see them: what was reported, where (the area, not the typed address), its
  * status and history. Never the complainant: no name, phone, LINE id, consent, survey comment,
  * officer names or free-text notes (an officer's note may quote the person); the description is
- * given with its personal data (ID, phone, e-mail, LINE id, bank account) replaced by markers.
+ * given with its personal data (ID, phone, e-mail, LINE id, bank account) replaced by markers, and
+ * with the pin, only where exchange/minimise.ts allows it for the reader.
  */
 import { z } from 'zod';
 import { INTERNAL_NOTE_ACTION } from '../shared/cases/commands/addInternalNote.ts';
@@ -11,6 +12,10 @@ import { formatArea } from '../shared/cases/area.ts';
 import type { CaseDoc } from '../shared/models/index.ts';
 import type { UnitNames } from '../shared/units/names.ts';
 import { redactText } from '../shared/privacy/redact.ts';
+import { areaFor, disclosureFor } from './minimise.ts';
+
+/** Who reads: a partner key, or null for a keyless GeoReport reader (the public view). */
+export type Reader = { apiKeyId: string; unitCode: string } | null;
 
 const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
 
@@ -29,34 +34,35 @@ export const Open311Request = z.object({
   status_notes: z.string(),
   service_name: z.string(),
   service_code: z.enum(SUBJECT_CATEGORY_CODES),
-  description: z.string(),
+  description: z.string().optional().describe('The complaint in its own words, personal data replaced by markers. Only for a place-bound problem (config/partner-disclosure.json), only to the key of the unit holding the case or the key that filed it, never for anonymous complaints, complaints about officials, disputes or debts, never without a key.'),
   agency_responsible: z.string(),
   service_notice: z.string().optional(),
   requested_datetime: z.string(),
   updated_datetime: z.string(),
   expected_datetime: z.string().optional(),
-  address: z.string(),
-  lat: z.number().optional(),
-  long: z.number().optional(),
+  address: z.string().describe('The area, not the typed address: down to the district (อำเภอ/เขต) without a key and for sensitive cases, down to the subdistrict (ตำบล/แขวง) otherwise.'),
+  lat: z.number().optional().describe('The pin: same rule as description.'),
+  long: z.number().optional().describe('The pin: same rule as description.'),
 });
 
-export function toOpen311(c: CaseDoc, units: UnitNames): z.output<typeof Open311Request> {
+export function toOpen311(c: CaseDoc, units: UnitNames, reader: Reader): z.output<typeof Open311Request> {
   const cat = subjectCategory(c.category);
   const { status, status_notes } = open311Status(c);
-  const loc = c.location ?? {};
+  const d = disclosureFor(c, reader);
+  const loc = areaFor(c.location, d);
   return {
     service_request_id: c.trackingNo,
     status,
     status_notes,
     service_name: cat ? `${cat.th} (${cat.en})` : c.category,
     service_code: c.category as z.output<typeof Open311Request>['service_code'],
-    description: redactText(c.description),
+    ...(d === 'detail' ? { description: redactText(c.description) } : {}),
     agency_responsible: units.get(c.unitCode)?.nameTh ?? c.unitCode,
     requested_datetime: iso(c.receivedAt ?? c.createdAt),
     updated_datetime: iso(c.updatedAt),
-    ...(c.resolveDueAt && status === 'open' ? { expected_datetime: iso(c.resolveDueAt) } : {}),
+    ...(reader && c.resolveDueAt && status === 'open' ? { expected_datetime: iso(c.resolveDueAt) } : {}),
     address: formatArea(loc, 'th'),
-    ...(typeof loc.lat === 'number' && typeof loc.lng === 'number' ? { lat: loc.lat, long: loc.lng } : {}),
+    ...(loc.lat !== undefined && loc.lng !== undefined ? { lat: loc.lat, long: loc.lng } : {}),
   };
 }
 
@@ -80,13 +86,14 @@ export const PartnerCase = z.object({
   statusTh: z.string(),
   statusEn: z.string(),
   open: z.boolean(),
-  description: z.string(),
+  description: z.string().optional().describe('Personal data replaced by markers. Only for a place-bound problem (config/partner-disclosure.json), only to the key of the unit holding the case (or the unit it was forwarded to) or the key that filed it; never for anonymous complaints, complaints about officials, disputes or debts.'),
   unitCode: z.string(),
   unitNameTh: z.string(),
   area: z.object({
     provinceCode: z.string().optional(), districtCode: z.string().optional(), subdistrictCode: z.string().optional(),
-    th: z.string(), en: z.string(), lat: z.number().optional(), lng: z.number().optional(),
-  }),
+    th: z.string(), en: z.string(),
+    lat: z.number().optional().describe('The pin: same rule as description.'), lng: z.number().optional().describe('The pin: same rule as description.'),
+  }).describe('Down to the subdistrict; down to the district only (no subdistrictCode) for anonymous complaints, complaints about officials, disputes and debts.'),
   receivedAt: z.string(),
   updatedAt: z.string(),
   ackDueAt: z.string().optional(),
@@ -98,10 +105,11 @@ export const PartnerCase = z.object({
 
 export const PartnerCaseDetail = PartnerCase.extend({ timeline: z.array(TimelineItem) });
 
-export function toPartnerCase(c: CaseDoc, units: UnitNames): z.output<typeof PartnerCase> {
+export function toPartnerCase(c: CaseDoc, units: UnitNames, reader: NonNullable<Reader>): z.output<typeof PartnerCase> {
   const s = c.status as CaseStatus;
   const cat = subjectCategory(c.category);
-  const loc = c.location ?? {};
+  const d = disclosureFor(c, reader);
+  const loc = areaFor(c.location, d);
   const opt = (d: unknown) => (d ? iso(d) : undefined);
   return {
     trackingNo: c.trackingNo,
@@ -113,7 +121,7 @@ export function toPartnerCase(c: CaseDoc, units: UnitNames): z.output<typeof Par
     statusTh: STATUS_LABELS[s].th,
     statusEn: STATUS_LABELS[s].en,
     open: isOpenStatus(s),
-    description: redactText(c.description),
+    ...(d === 'detail' ? { description: redactText(c.description) } : {}),
     unitCode: c.unitCode,
     unitNameTh: units.get(c.unitCode)?.nameTh ?? c.unitCode,
     area: {
@@ -121,7 +129,7 @@ export function toPartnerCase(c: CaseDoc, units: UnitNames): z.output<typeof Par
       ...(loc.districtCode ? { districtCode: loc.districtCode } : {}),
       ...(loc.subdistrictCode ? { subdistrictCode: loc.subdistrictCode } : {}),
       th: formatArea(loc, 'th'), en: formatArea(loc, 'en'),
-      ...(typeof loc.lat === 'number' && typeof loc.lng === 'number' ? { lat: loc.lat, lng: loc.lng } : {}),
+      ...(loc.lat !== undefined && loc.lng !== undefined ? { lat: loc.lat, lng: loc.lng } : {}),
     },
     receivedAt: iso(c.receivedAt ?? c.createdAt),
     updatedAt: iso(c.updatedAt),
@@ -135,9 +143,9 @@ export function toPartnerCase(c: CaseDoc, units: UnitNames): z.output<typeof Par
 
 const statusOrUndefined = (s: unknown) => ((CASE_STATUSES as readonly unknown[]).includes(s) ? (s as CaseStatus) : undefined);
 
-export function toPartnerCaseDetail(c: CaseDoc, units: UnitNames): z.output<typeof PartnerCaseDetail> {
+export function toPartnerCaseDetail(c: CaseDoc, units: UnitNames, reader: NonNullable<Reader>): z.output<typeof PartnerCaseDetail> {
   return {
-    ...toPartnerCase(c, units),
+    ...toPartnerCase(c, units, reader),
     // Partners get what their task needs: the unit's internal notes are not part of it.
     timeline: (c.timeline ?? []).filter((e) => e.action !== INTERNAL_NOTE_ACTION).map((e) => {
       const from = statusOrUndefined(e.fromStatus);

@@ -15,6 +15,7 @@ import type { PartnerWebhookJob } from '../shared/queues.ts';
 import { exchangeModels, PARTNER_EVENT_TYPES, type PartnerEventType, type WebhookSubscriptionDoc } from '../shared/partners/models.ts';
 import { mayReadCase } from './scope.ts';
 import { toPartnerCase } from './views.ts';
+import { disclosedFields, PARTNER_READ_ACTION } from './minimise.ts';
 import { unitNamesFor } from '../shared/units/names.ts';
 import { mayRead } from '../shared/auth/principal.ts';
 
@@ -111,7 +112,8 @@ export async function fanOutPartnerEvent(deps: FanOutDeps, event: CaseEvent): Pr
   const keys = new Map((await ApiKey.find({ _id: { $in: [...new Set(subs.map((s) => s.apiKeyId))] }, revokedAt: null }).lean()).map((k) => [String(k._id), k]));
   const fromUnitCode = typeof event.data.fromUnitCode === 'string' ? event.data.fromUnitCode : undefined;
   const jobs: { name: string; data: PartnerWebhookJob; opts: JobsOptions }[] = [];
-  let body: string | undefined;
+  const units = await unitNamesFor(models, [c]);
+  const reads: { apiKeyId: string; view: object }[] = [];
   for (const s of subs) {
     if (!(s.events ?? []).includes(pe.type)) continue;
     const key = keys.get(s.apiKeyId);
@@ -119,10 +121,13 @@ export async function fanOutPartnerEvent(deps: FanOutDeps, event: CaseEvent): Pr
     const p: Extract<Principal, { kind: 'partner' }> = { kind: 'partner', apiKeyId: String(key._id), name: key.name, unitCode: key.unitCode };
     const readable = (await mayReadCase(models, p, c)) || (fromUnitCode !== undefined && (await mayRead(models, p, fromUnitCode)));
     if (!readable) continue;
-    body ??= JSON.stringify({
+    // Each key gets the view its own scope allows (the holding unit may see the pin, others not).
+    const view = toPartnerCase(c, units, p);
+    reads.push({ apiKeyId: p.apiKeyId, view });
+    const body = JSON.stringify({
       id: event.id, type: pe.type, occurredAt: event.at,
       change: { ...(pe.fromStatus ? { fromStatus: pe.fromStatus } : {}), toStatus: pe.toStatus, ...(fromUnitCode ? { fromUnitCode } : {}) },
-      case: toPartnerCase(c, await unitNamesFor(models, [c])),
+      case: view,
     } satisfies PartnerWebhookBody);
     jobs.push({
       name: pe.type,
@@ -130,6 +135,13 @@ export async function fanOutPartnerEvent(deps: FanOutDeps, event: CaseEvent): Pr
       opts: { ...PARTNER_WEBHOOK_JOB_OPTIONS, ...(deps.backoffMs ? { backoff: { type: 'exponential', delay: deps.backoffMs } } : {}), jobId: `${s._id}.${event.id}` },
     });
   }
-  if (jobs.length) await deps.queue.addBulk(jobs);
+  if (jobs.length) {
+    // Recorded when the body is built (a delivery retried later carries the same fields); a
+    // domain-event job that runs again may record a delivery twice, never miss one.
+    await models.Audit.insertMany(reads.map((r) => ({
+      at: new Date(), action: PARTNER_READ_ACTION, via: 'webhook', apiKeyId: r.apiKeyId, caseId: String(c._id), fields: disclosedFields(r.view),
+    })), { ordered: false });
+    await deps.queue.addBulk(jobs);
+  }
   return jobs.length;
 }

@@ -6,7 +6,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Queue } from 'bullmq';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Models } from '../shared/models/index.ts';
@@ -32,6 +32,8 @@ export interface MetricsDeps {
 export interface Metrics {
   registry: Registry;
   observeWebhook(seconds: number, status: number): void;
+  /** One GeoReport read served without an API key (exchange/index.ts). */
+  countPublicRead(): void;
   router: Router;
 }
 
@@ -52,6 +54,13 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     help: 'Time to answer LINE webhook requests (signature check + durable append), by HTTP status',
     labelNames: ['status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
+  // Keyless reads carry no personal data and are not audited; this is how often the public view is used.
+  const publicReads = new Counter({
+    name: 'rongrian_open311_public_reads_total',
+    help: 'GeoReport v2 reads served without an API key (the public view)',
     registers: [registry],
   });
 
@@ -156,6 +165,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   return {
     registry,
     observeWebhook: (seconds, status) => webhook.observe({ status: String(status) }, seconds),
+    countPublicRead: () => publicReads.inc(),
     router,
   };
 }

@@ -117,7 +117,7 @@ describe('partner webhooks', () => {
     // A partner files through Open311: the case lands at อ.เมืองเชียงใหม่ (5001).
     const res = await fetch(`${stack.web.url}/open311/v2/requests.json`, {
       method: 'POST', headers: { 'x-api-key': cm.key, 'content-type': 'application/json' },
-      body: JSON.stringify({ service_code: 'help', description: 'ไฟฟ้าดับทั้งหมู่บ้านมาสามวันแล้ว ผู้ใหญ่บ้านโทร 081-555-4433 เลขบัตร 1103700123458', address_string: 'อ.เมืองเชียงใหม่ จ.เชียงใหม่' }),
+      body: JSON.stringify({ service_code: 'state_project', description: 'ไฟฟ้าดับทั้งหมู่บ้านมาสามวันแล้ว ผู้ใหญ่บ้านโทร 081-555-4433 เลขบัตร 1103700123458', address_string: 'อ.เมืองเชียงใหม่ จ.เชียงใหม่', first_name: 'สมศรี' }),
     });
     expect(res.status).toBe(201);
     const trackingNo = (await res.json())[0].service_request_id;
@@ -141,9 +141,10 @@ describe('partner webhooks', () => {
     expect(ok.received[0].headers['x-rongrian-event']).toBe('case.created');
     // Nothing personal, no officer names, no result text in the body.
     for (const r of ok.received) expect(r.body).not.toMatch(/จนท\. ทดสอบ|ประสานการไฟฟ้า/);
-    // The description goes out with its phone and ID replaced; the case keeps them for the unit.
+    // A place-bound problem, to the key that filed it: the description goes out with its phone and ID
+    // replaced; the case keeps them for the unit.
     for (const r of ok.received) expect(r.json.case.description).toBe('ไฟฟ้าดับทั้งหมู่บ้านมาสามวันแล้ว ผู้ใหญ่บ้านโทร [เบอร์โทร] เลขบัตร [เลขบัตรประชาชน]');
-    for (const r of ok.received) expect(r.body).not.toMatch(/081-555-4433|1103700123458/);
+    for (const r of ok.received) expect(r.body).not.toMatch(/081-555-4433|1103700123458|สมศรี/);
     expect(c!.description).toContain('081-555-4433 เลขบัตร 1103700123458');
 
     // Failed twice (500), then got everything, each once. Retries may reorder deliveries (the README
@@ -189,7 +190,7 @@ describe('partner webhooks', () => {
     await subscribe(cm.id, from, ['--events', 'case.status_changed']);
     await subscribe(bkk.id, to, ['--events', 'case.status_changed']);
     const deps = { models: stack.rt.models, clock: stack.rt.clock, publish: stack.rt.bot.publish };
-    const c = await openCase(deps, { idempotencyKey: `t-fwd-${Date.now()}`, channel: 'hotline', category: 'help', description: 'เรื่องที่ต้องส่งต่อไปกรุงเทพฯ', location: { provinceCode: '50', provinceName: 'เชียงใหม่', districtCode: '5001', districtName: 'เมืองเชียงใหม่' }, complainant: {}, by: { kind: 'system' } });
+    const c = await openCase(deps, { idempotencyKey: `t-fwd-${Date.now()}`, channel: 'hotline', category: 'state_project', description: 'สะพานข้ามคลองที่ต้องส่งต่อไปกรุงเทพฯ ชำรุด', location: { provinceCode: '50', provinceName: 'เชียงใหม่', districtCode: '5001', districtName: 'เมืองเชียงใหม่', lat: 18.79, lng: 98.98 }, complainant: { name: 'นางผู้แจ้ง สะพาน' }, by: { kind: 'system' } });
     const r = await forwardCase(deps, { caseId: String(c._id), officer: { id: 'off-2', name: 'จนท.', unitCode: '5001' }, toUnitCode: '10', reason: 'อยู่ในอำนาจของกรุงเทพมหานคร' });
     expect(r.ok).toBe(true);
     await from.waitFor(1);
@@ -200,6 +201,18 @@ describe('partner webhooks', () => {
       expect(rec.received[0].json.change).toEqual({ fromStatus: 'received', toStatus: 'forwarded', fromUnitCode: '5001' });
       expect(rec.received[0].json.case.unitCode).toBe('10');
       expect(rec.received[0].body).not.toContain('อยู่ในอำนาจ');
+      expect(rec.received[0].body).not.toContain('นางผู้แจ้ง');
     }
+    // A place-bound problem: the unit it went to (now holding it) gets the pin and the text; the unit it left does not.
+    expect(to.received[0].json.case).toMatchObject({ description: 'สะพานข้ามคลองที่ต้องส่งต่อไปกรุงเทพฯ ชำรุด', area: { lat: 18.79, lng: 98.98 } });
+    expect(from.received[0].json.case.description).toBeUndefined();
+    expect(from.received[0].json.case.area.lat).toBeUndefined();
+    expect(from.received[0].body).not.toContain('สะพานข้ามคลอง');
+    // Each delivery is a partner read on the audit log, with what it carried.
+    const audit = await stack.rt.models.Audit.find({ caseId: String(c._id), action: 'partner_read', via: 'webhook' }).lean();
+    const byKey = new Map(audit.map((a) => [a.apiKeyId, a.fields]));
+    expect(byKey.get(bkk.id)).toEqual(expect.arrayContaining(['description', 'area.lat', 'area.lng']));
+    expect(byKey.get(cm.id)).toEqual(expect.arrayContaining(['trackingNo', 'status', 'area.districtCode']));
+    expect(byKey.get(cm.id)).not.toContain('description');
   });
 });

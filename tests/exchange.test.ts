@@ -78,8 +78,7 @@ describe('Open311 GeoReport v2', () => {
     expect(r.json[0].description).toMatch(/Only the JSON format/);
   });
 
-  it('needs a key for requests: none, a wrong one, a malformed one → 401', async () => {
-    expect((await call(null, 'GET', '/open311/v2/requests.json')).status).toBe(401);
+  it('a wrong or malformed key → 401 (no key at all reads the public view); filing always needs a key', async () => {
     expect((await call(`${cm.id}.${'A'.repeat(43)}`, 'GET', '/open311/v2/requests.json')).status).toBe(401);
     expect((await call('nonsense', 'GET', '/open311/v2/requests.json')).status).toBe(401);
     const r = await call(null, 'POST', '/open311/v2/requests.json', form({ service_code: 'help', description: 'x'.repeat(30), address_string: 'เชียงใหม่' }), FORM);
@@ -155,13 +154,12 @@ describe('Open311 GeoReport v2', () => {
     expect(all.headers.get('x-total-count')).toBe(String(ids.length));
     expect(all.text).not.toContain('0899999999');
     expect(all.text).not.toContain('นายทดสอบ');
-    // What the caller said stays; the phone and ID they gave in it do not.
-    const said = 'ข้อพิพาทเรื่องที่ดินกับเพื่อนบ้าน โทรมาแจ้งทางสายด่วน ติดต่อกลับ [เบอร์โทร] เลขบัตร [เลขบัตรประชาชน]';
-    expect(all.json.find((r: any) => r.service_request_id === hotline.trackingNo).description).toBe(said);
-    for (const pii of ['081-777-6655', '1-1037-00123-45-8']) expect(all.text).not.toContain(pii);
+    // A dispute between people: no partner gets what the caller said (tests/partner-privacy.test.ts has the rules).
+    expect(all.json.find((r: any) => r.service_request_id === hotline.trackingNo).description).toBeUndefined();
+    for (const pii of ['081-777-6655', '1-1037-00123-45-8', 'ข้อพิพาทเรื่องที่ดิน']) expect(all.text).not.toContain(pii);
     const detail = await call(cm.key, 'GET', `/api/v1/cases/${hotline.trackingNo}`);
     expect(detail.status).toBe(200);
-    expect(detail.json.description).toBe(said);
+    expect(detail.json.description).toBeUndefined();
     expect((await stack.rt.models.Case.findOne({ trackingNo: hotline.trackingNo }).lean())!.description).toContain('081-777-6655');
 
     // A ministry key sees the whole country.
@@ -235,6 +233,12 @@ describe('/api/v1 for partners', () => {
       '/open311/v2/discovery.json', '/open311/v2/services.json', '/open311/v2/requests.json', '/open311/v2/requests/{id}.json', '/api/v1/cases', '/api/v1/cases/{trackingNo}',
     ]));
     expect(Object.keys(doc.json.paths['/open311/v2/requests.json'].post.requestBody.content)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
+    // Each disclosed field says to whom it is given (exchange/minimise.ts).
+    const item = doc.json.paths['/open311/v2/requests.json'].get.responses['200'].content['application/json'].schema.items;
+    expect(item.properties.description.description).toMatch(/place-bound.*holding the case.*never without a key/s);
+    expect(item.properties.address.description).toMatch(/district/);
+    const detail = doc.json.paths['/api/v1/cases/{trackingNo}'].get.responses['200'].content['application/json'].schema;
+    expect(detail.properties.area.properties.lat.description).toMatch(/same rule as description/);
   });
 });
 

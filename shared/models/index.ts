@@ -246,11 +246,14 @@ const auditSchema = new Schema({
   officerId: String,
   lineUserId: String,
   caseId: String,
-  /** view_case, view_file, … */
+  /** view_case, view_file, partner_read, … */
   action: { type: String, required: true },
-  /** Where it was read: chat (alert card button) or liff (officer pages). */
+  /** Where it was read: chat (alert card button) or liff (officer pages); api, open311 or webhook for partners. */
   via: String,
   fileId: String,
+  /** partner_read: the API key that read the case (via api, open311 or webhook) and the fields it was given. */
+  apiKeyId: String,
+  fields: { type: [String], default: undefined },
 });
 auditSchema.index({ caseId: 1, at: -1 });
 
