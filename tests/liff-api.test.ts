@@ -683,6 +683,8 @@ describe('OpenAPI document', () => {
       // Supervisors (the units below): docs/supervisors.md
       'GET /liff/api/officer/below/units', 'GET /liff/api/officer/below/cases', 'GET /liff/api/officer/cases/{id}/officers',
       'POST /liff/api/officer/cases/{id}/takeover', 'POST /liff/api/officer/cases/{id}/assign',
+      // Claim codes (docs/claim-codes.md)
+      'POST /liff/api/officer/cases/{id}/claim-code',
     ].sort());
     const create = doc.paths['/liff/api/cases'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '413', '429']));
