@@ -258,7 +258,9 @@ function supervisorActions(ctx: Ctx, c: OfficerCaseDetail, actions: HTMLElement)
 
 /** A new LINE claim code for the complainant (lost, expired or locked): shown once, the old one stops working. */
 function claimReissue(ctx: Ctx, caseId: string): HTMLElement {
-  const out = h('p', { class: 'tracking-no claim-code', id: 'claim-new', role: 'status', hidden: true });
+  const code = h('p', { class: 'tracking-no claim-code', id: 'claim-new-code' });
+  const until = h('p', { class: 'muted small' });
+  const out = h('div', { class: 'tracking claim', id: 'claim-new', role: 'status', hidden: true }, code, until);
   const err = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const btn = h('button', { type: 'button', class: 'btn secondary block', id: 'claim-reissue' }, t('claimReissue'));
   btn.addEventListener('click', async () => {
@@ -266,9 +268,11 @@ function claimReissue(ctx: Ctx, caseId: string): HTMLElement {
     err.hidden = true;
     try {
       const r = await ctx.api.post<{ claimCode: string; claimCodeExpiresAt: string }>(`/officer/cases/${encodeURIComponent(caseId)}/claim-code`, {});
-      out.textContent = t('claimNew', { code: r.claimCode, date: dateOnly(r.claimCodeExpiresAt, lang()) });
+      const said = t('claimNew', { code: r.claimCode, date: dateOnly(r.claimCodeExpiresAt, lang()) });
+      code.textContent = r.claimCode;
+      until.textContent = said;
       out.hidden = false;
-      announce(out.textContent);
+      announce(said);
     } catch (e) {
       err.textContent = e instanceof ApiError ? e.text(lang()) : t('errorTitle');
       err.hidden = false;
