@@ -23,9 +23,6 @@ function hashCode(code: string): string {
   return createHash('sha256').update(normaliseClaimCode(code)).digest('hex');
 }
 
-/** The whole message is a claim code: 8 letters/digits of our alphabet, grouped 4-4 or not. */
-export const CLAIM_CODE = /^[A-HJ-KM-NP-Za-hj-km-np-z2-9]{4}[\s-]?[A-HJ-KM-NP-Za-hj-km-np-z2-9]{4}$/;
-
 /**
  * A new code for a case, shown once to the officer (only its hash is stored). Issuing again
  * replaces the previous code, which then stops working, and lifts a lock from wrong tries.
