@@ -484,7 +484,11 @@ describe('officer: record, accept, note, ask, forward, close, reject', () => {
     expect(c!.complainant!.lineUserId).toBeUndefined();
     expect(c!.receivedAt!.toISOString()).toBe(receivedAt);
     expect(c!.timeline[0]).toMatchObject({ action: 'opened', by: { kind: 'officer', name: 'จนท. รับสาย 1567' } });
-    expect((await o.post('/officer/cases', body)).json).toEqual(a.json);
+    // A retry gets the same case, with a fresh claim code (the first answer, and its code, may never have arrived).
+    const retry = await o.post('/officer/cases', body);
+    expect(retry.json).toMatchObject({ id: a.json.id, trackingNo: a.json.trackingNo });
+    expect(retry.json.claimCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(retry.json.claimCode).not.toBe(a.json.claimCode);
 
     const line = await o.post('/officer/cases', { ...body, channel: 'line', clientRequestId: randomUUID() });
     expect(fieldsOf(line).channel.th).toContain('LINE');
@@ -679,6 +683,8 @@ describe('OpenAPI document', () => {
       // Supervisors (the units below): docs/supervisors.md
       'GET /liff/api/officer/below/units', 'GET /liff/api/officer/below/cases', 'GET /liff/api/officer/cases/{id}/officers',
       'POST /liff/api/officer/cases/{id}/takeover', 'POST /liff/api/officer/cases/{id}/assign',
+      // Claim codes (docs/claim-codes.md)
+      'POST /liff/api/officer/cases/{id}/claim-code',
     ].sort());
     const create = doc.paths['/liff/api/cases'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '413', '429']));

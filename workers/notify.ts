@@ -232,4 +232,9 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   async 'case.rejected'(deps, event, c) {
     await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('reject', c, entryNote(c, event), deps.links, lang));
   },
+
+  async 'case.line_linked'(deps, event, c) {
+    // A first link is routine; a case moving to another LINE account is what the unit must know of (the previous account is told by the bot).
+    if (event.data.relinked === true) await tellOfficers(deps, event, c, th.officerCaseRelinked(c.trackingNo, officerCaseLink(deps.links, String(c._id))));
+  },
 };

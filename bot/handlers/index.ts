@@ -6,7 +6,7 @@ import { step } from '../conversation/step.ts';
 import { DRAFT_TTL_MS, type Ctx, type Draft, type Input, type StateName } from '../conversation/types.ts';
 import { text, type Message } from '../messages/build.ts';
 import type { BotDeps } from '../deps.ts';
-import { LINK_MESSAGE, linkCase, type LinkFailures } from './linkCase.ts';
+import { isLinkMessage, linkCase, type LinkFailures } from './linkCase.ts';
 import { accept, register, REGISTER_PATTERN, takeOver, view } from './officer.ts';
 import { deletePhotos } from '../media.ts';
 import { englishRichMenu } from '../richMenu.ts';
@@ -34,7 +34,7 @@ function toInput(event: webhook.Event): Input {
 /** Officer actions (registration, alert-card buttons) and case linking do not touch the conversation state. */
 async function officerAction(input: Input, ctx: Ctx, deps: BotDeps, failures: LinkFailures | undefined): Promise<Message[] | undefined> {
   // While the citizen picks which case an answer is for, a tracking number typed is that choice.
-  if (input.kind === 'text' && LINK_MESSAGE.test(input.text) && ctx.state !== 'choosingCase') return linkCase(input.text, ctx, deps, failures);
+  if (input.kind === 'text' && ctx.state !== 'choosingCase' && isLinkMessage(input.text, ctx.state === 'idle')) return linkCase(input.text, ctx, deps, failures);
   if (input.kind === 'text') {
     const m = REGISTER_PATTERN.exec(input.text.trim());
     if (m) {

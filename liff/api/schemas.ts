@@ -128,7 +128,12 @@ export const Meta = z.object({
 });
 export const AreaList = z.array(z.object({ code: z.string(), nameTh: z.string(), nameEn: z.string(), postalCode: z.string().optional() }));
 export const Upload = z.object({ id: z.string(), contentType: z.string(), size: z.number().int() });
-export const Created = z.object({ id: z.string(), trackingNo: z.string() });
+export const Created = z.object({
+  id: z.string(), trackingNo: z.string(),
+  /** Recorded by an officer: the one-time code the complainant links the case to LINE with, shown once. */
+  claimCode: z.string().optional(), claimCodeExpiresAt: isoDate.optional(),
+});
+export const ClaimCodeIssued = z.object({ claimCode: z.string(), claimCodeExpiresAt: isoDate });
 
 export const TimelineItem = z.object({
   at: isoDate,

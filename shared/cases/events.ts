@@ -25,7 +25,7 @@ export type CaseEventType =
   | 'case.reopened'
   /** ไม่รับเรื่อง with a reason. */
   | 'case.rejected'
-  /** A case recorded from another channel was linked to the complainant's LINE (tracking number + phone). */
+  /** A case recorded from another channel was linked to the complainant's LINE with the unit's one-time claim code (data.relinked: it moved from another LINE account). */
   | 'case.line_linked';
 
 export interface CaseEvent {

@@ -217,6 +217,27 @@ const officerInviteSchema = new Schema({
   usedBy: String,
 }, { timestamps: true });
 
+/**
+ * The one-time code that links a case recorded from another channel to the citizen's LINE
+ * (shared/cases/claimCodes.ts). One per case (`_id` is the case id): re-issuing replaces it.
+ */
+const claimCodeSchema = new Schema({
+  _id: String,
+  /** sha256 of the code: a leaked database does not leak usable codes. */
+  codeHash: { type: String, required: true, unique: true },
+  unitCode: { type: String, required: true },
+  expiresAt: { type: Date, required: true },
+  usedAt: { type: Date, default: null },
+  /** Wrong codes tried against this case (tracking number given) since `failuresSince`. */
+  failures: { type: Number, default: 0 },
+  failuresSince: { type: Date, default: null },
+  /** Too many wrong codes: nothing links this case until an officer issues a new code. */
+  lockedAt: { type: Date, default: null },
+}, { timestamps: true, versionKey: false });
+
+/** A spent claim code (`_id` is its hash): the unique insert makes the code single-use on FerretDB too. */
+const claimCodeUseSchema = new Schema({ _id: String, caseId: String, at: { type: Date, required: true } }, { versionKey: false });
+
 const counterSchema = new Schema({ _id: String, seq: { type: Number, default: 0 } });
 
 /** A claim on one version of a case (`<caseId>:<version>:<generation>`): the unique insert is the lock. */
@@ -276,6 +297,8 @@ export function bindModels(conn: Connection) {
     CaseClaim: conn.model('CaseClaim', caseClaimSchema, 'case_claims'),
     Conversation: conn.model('Conversation', conversationSchema),
     Audit: conn.model('Audit', auditSchema, 'audit'),
+    ClaimCode: conn.model('ClaimCode', claimCodeSchema, 'claim_codes'),
+    ClaimCodeUse: conn.model('ClaimCodeUse', claimCodeUseSchema, 'claim_code_uses'),
   };
 }
 

@@ -6,6 +6,7 @@ import { assignCase } from '../../../shared/cases/commands/assignCase.ts';
 import { closeCase } from '../../../shared/cases/commands/closeCase.ts';
 import { forwardCase } from '../../../shared/cases/commands/forwardCase.ts';
 import { openCase } from '../../../shared/cases/commands/openCase.ts';
+import { issueClaimCode } from '../../../shared/cases/claimCodes.ts';
 import { rejectCase } from '../../../shared/cases/commands/rejectCase.ts';
 import type { CaseDoc } from '../../../shared/models/index.ts';
 import { normaliseThaiPhone } from '../../../shared/phone.ts';
@@ -14,7 +15,7 @@ import { orThrow } from '../../../shared/http/result.ts';
 import { fieldError, notOpen, validationError } from '../errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import {
-  AskBody, CaseDetail, CaseSummary, CloseBody, Created, EmptyBody, ForwardBody, IdParams, LIMITS, NoteBody, OfficerCaseDetail,
+  AskBody, CaseDetail, CaseSummary, ClaimCodeIssued, CloseBody, Created, EmptyBody, ForwardBody, IdParams, LIMITS, NoteBody, OfficerCaseDetail,
   OfficerCreateCaseBody, OfficerListQuery, RejectBody, Upload,
 } from '../schemas.ts';
 import { attachmentsBucket, claimUploads, officerRef, officerUploads, requireOfficer, resolveLocation, type LiffApiDeps } from '../support.ts';
@@ -88,12 +89,13 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     const { user, body } = ctx;
     const officer = await requireOfficer(deps, user);
     const key = `officer:${String(officer._id)}:${body.clientRequestId}`;
-    const existing = await models.Case.findOne({ idempotencyKey: key }, { trackingNo: 1 }).lean();
+    const existing = await models.Case.findOne({ idempotencyKey: key }, { trackingNo: 1, unitCode: 1, complainant: 1 }).lean();
     if (existing) {
       // The first try may have died before its events were queued: queue them (a no-op if they were).
       await republishCase(models, deps.publish, existing._id);
       ctx.status = 200;
-      return { id: String(existing._id), trackingNo: existing.trackingNo };
+      // Its answer, and so its claim code, may never have arrived: a fresh one replaces it (only a hash was kept).
+      return { id: String(existing._id), trackingNo: existing.trackingNo, ...(await claimCodeFor(existing as CaseDoc)) };
     }
     const now = deps.clock.now();
     let receivedAt: Date | undefined;
@@ -119,7 +121,32 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
       via: 'officer',
       by: { kind: 'officer', id: me.id, name: me.name },
     });
-    return { id: String(c._id), trackingNo: c.trackingNo };
+    return { id: String(c._id), trackingNo: c.trackingNo, ...(await claimCodeFor(c)) };
+  });
+
+  /** The one-time code the complainant links the case to their LINE with; none for an anonymous case or one already linked. */
+  async function claimCodeFor(c: Pick<CaseDoc, '_id' | 'unitCode' | 'complainant'>): Promise<{ claimCode?: string; claimCodeExpiresAt?: string }> {
+    if (c.complainant?.anonymous || c.complainant?.lineUserId) return {};
+    const issued = await issueClaimCode(models, deps.clock, { caseId: String(c._id), unitCode: c.unitCode });
+    return { claimCode: issued.code, claimCodeExpiresAt: issued.expiresAt.toISOString() };
+  }
+
+  api.add({
+    ...action, operationId: 'reissueClaimCode', method: 'post', path: '/officer/cases/:id/claim-code',
+    summary: 'A new one-time code for the complainant to link the case to LINE (the old code stops working; also lifts a lock from wrong tries)',
+    body: EmptyBody, errors: [404, 409],
+    success: { status: 201, description: 'The new code, shown once', schema: ClaimCodeIssued },
+  }, async (ctx) => {
+    const { user, params } = ctx;
+    const officer = await requireOfficer(deps, user);
+    const c = await models.Case.findById(params.id).lean<CaseDoc>();
+    // Only the unit holding the case (or one supervising it): whoever holds the code can take the case's updates.
+    if (!c || !(await mayActOn(models, officer, c))) throw notFound();
+    if (c.complainant?.anonymous) throw conflict('เรื่องนี้ไม่ประสงค์ออกนาม จึงเชื่อมกับ LINE ไม่ได้', 'This case is anonymous, so it cannot be linked to LINE.');
+    const issued = await issueClaimCode(models, deps.clock, { caseId: String(c._id), unitCode: c.unitCode });
+    await models.Audit.create({ at: deps.clock.now(), officerId: String(officer._id), lineUserId: user.userId, caseId: params.id, action: 'claim_code_issued', via: 'liff' });
+    ctx.status = 201;
+    return { claimCode: issued.code, claimCodeExpiresAt: issued.expiresAt.toISOString() };
   });
 
   api.add({

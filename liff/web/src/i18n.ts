@@ -195,7 +195,7 @@ const th = {
   receivedAt: 'วันเวลาที่รับเรื่อง',
   receivedAtHint: 'เว้นว่างไว้ = เวลานี้',
   citizenConsent: 'ผู้ร้องรับทราบประกาศ PDPA และยินยอมแล้ว',
-  officerDoneText: 'โปรดแจ้งเลขนี้แก่ผู้ร้อง ผู้ร้องส่งเลขนี้พร้อมเบอร์โทรที่ให้ไว้มาทาง LINE เพื่อติดตามเรื่องได้',
+  officerDoneText: 'โปรดแจ้งเลขรับเรื่องนี้แก่ผู้ร้อง ผู้ร้องใช้ติดตามเรื่องทางสายด่วน 1567 ได้',
   demoMode: 'โหมดสาธิต (LINE จำลอง)',
   demoAs: 'ใช้งานในนาม {name}',
   demoSwitch: 'เปลี่ยนผู้ใช้',
@@ -277,6 +277,19 @@ const th = {
   assignHint: 'เจ้าหน้าที่ของหน่วยงานที่ถือเรื่อง หรือของหน่วยงานท่าน (เรื่องจะย้ายมาที่หน่วยงานท่าน) จะได้รับแจ้งทาง LINE',
   assignSubmit: 'มอบหมาย',
   assignPick: 'กรุณาเลือกเจ้าหน้าที่',
+  // Claim code: a case recorded from another channel is linked to the complainant's LINE with it.
+  claimTitle: 'รหัสเชื่อมเรื่องกับ LINE',
+  claimIntro: 'อ่านรหัสนี้ให้ผู้ร้องฟัง หรือพิมพ์ใบรับเรื่องให้ ผู้ร้องส่ง "เชื่อมเรื่อง {code}" มาที่ LINE ศูนย์ดำรงธรรม เพื่อรับแจ้งความคืบหน้าทาง LINE',
+  claimOnce: 'รหัสแสดงครั้งเดียว ใช้ได้ครั้งเดียว ใช้ได้ถึง {date}',
+  claimPrint: 'ใบรับเรื่อง (พิมพ์)',
+  claimPrintNow: 'พิมพ์',
+  claimBack: 'กลับ',
+  receiptTitle: 'ใบรับเรื่องร้องเรียน ศูนย์ดำรงธรรม',
+  receiptDate: 'วันที่รับเรื่อง',
+  receiptHow: 'ติดตามเรื่องทาง LINE: เพิ่มเพื่อน LINE ศูนย์ดำรงธรรม แล้วส่งข้อความ "เชื่อมเรื่อง {code}" รหัสใช้ได้ครั้งเดียว ถึง {date} ห้ามให้ผู้อื่น สอบถามโทร 1567',
+  claimReissue: 'ออกรหัสเชื่อมเรื่องใหม่',
+  claimReissueHint: 'รหัสเดิมจะใช้ไม่ได้ทันที ใช้เมื่อผู้ร้องทำรหัสหาย รหัสหมดอายุ หรือถูกระงับเพราะใส่ผิดหลายครั้ง',
+  claimNew: 'รหัสใหม่: {code} (ใช้ได้ถึง {date})',
 };
 
 export type Key = keyof typeof th;
@@ -472,7 +485,7 @@ const en: Record<Key, string> = {
   receivedAt: 'Received at',
   receivedAtHint: 'Leave empty for now',
   citizenConsent: 'The complainant was told the PDPA notice and consented',
-  officerDoneText: 'Give this number to the complainant. By sending it with the phone number they gave to the LINE account, they can follow the case in LINE.',
+  officerDoneText: 'Give this tracking number to the complainant; they can follow the case by calling 1567.',
   demoMode: 'Demo mode (simulated LINE)',
   demoAs: 'Signed in as {name}',
   demoSwitch: 'Switch user',
@@ -554,6 +567,18 @@ const en: Record<Key, string> = {
   assignHint: 'An officer of the unit holding the case, or of yours (the case then moves to your unit); they are alerted on LINE.',
   assignSubmit: 'Assign',
   assignPick: 'Please choose an officer.',
+  claimTitle: 'LINE link code',
+  claimIntro: 'Read this code to the complainant or print the receipt. They send "link {code}" to the Damrongdhama LINE account to get updates in LINE.',
+  claimOnce: 'Shown once, works once, valid until {date}',
+  claimPrint: 'Receipt (print)',
+  claimPrintNow: 'Print',
+  claimBack: 'Back',
+  receiptTitle: 'Complaint receipt, Damrongdhama Centre',
+  receiptDate: 'Received on',
+  receiptHow: 'Follow it in LINE: add the Damrongdhama LINE account and send "link {code}". The code works once, until {date}; do not share it. Questions: call 1567.',
+  claimReissue: 'Issue a new link code',
+  claimReissueHint: 'The old code stops working at once. Use it when the complainant lost the code, it expired, or it was locked after wrong tries.',
+  claimNew: 'New code: {code} (valid until {date})',
 };
 
 let current: Lang = 'th';

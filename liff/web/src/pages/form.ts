@@ -6,7 +6,7 @@
 import { ApiError, type Area, type ChannelCode, type Meta } from '../api.ts';
 import { type Ctx, type Field, field, fieldMessage, pageStart } from '../ctx.ts';
 import { announce, clear, h, uid } from '../dom.ts';
-import { areaText, normalisePhone, uuid } from '../format.ts';
+import { areaText, dateOnly, normalisePhone, uuid } from '../format.ts';
 import { lang, pick, t } from '../i18n.ts';
 import { PhotoError, preparePhoto } from '../photos.ts';
 
@@ -55,7 +55,7 @@ const thumbLoads = new Set<string>();
 const districtCache = new Map<string, Promise<Area[]>>();
 const subdistrictCache = new Map<string, Promise<Area[]>>();
 // Per-mode in-memory state across re-renders (language switch, back from review).
-const state: Record<Mode, { step: 'edit' | 'review' | 'done'; consent: boolean; pendingErrors?: ApiError; done?: { id: string; trackingNo: string } }> = {
+const state: Record<Mode, { step: 'edit' | 'review' | 'done'; consent: boolean; pendingErrors?: ApiError; done?: Recorded }> = {
   citizen: { step: 'edit', consent: false },
   officer: { step: 'edit', consent: false },
 };
@@ -512,7 +512,7 @@ function photoSection(ctx: Ctx, meta: Meta, draft: Draft, save: () => void, fiel
 // ------------------------------------------------------------------------------------------ review
 
 function renderReview(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], d: Draft, hooks: {
-  back(): void; submitted(r: { id: string; trackingNo: string }): void; rejected(e: ApiError): void; consent: boolean;
+  back(): void; submitted(r: Recorded): void; rejected(e: ApiError): void; consent: boolean;
 }): void {
   pageStart(ctx, t('reviewTitle'), h('p', { class: 'lead' }, t('reviewIntro')));
   const cat = meta.categories.find((c) => c.code === d.category);
@@ -559,8 +559,8 @@ function renderReview(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], d: Dr
     status.hidden = true;
     try {
       const r = mode === 'citizen'
-        ? await ctx.api.post<{ id: string; trackingNo: string }>('/cases', citizenBody(meta, d))
-        : await ctx.api.post<{ id: string; trackingNo: string }>('/officer/cases', officerBody(meta, d, hooks.consent));
+        ? await ctx.api.post<Recorded>('/cases', citizenBody(meta, d))
+        : await ctx.api.post<Recorded>('/officer/cases', officerBody(meta, d, hooks.consent));
       hooks.submitted(r);
     } catch (e) {
       if (e instanceof ApiError && e.status === 400) return hooks.rejected(e);
@@ -622,17 +622,54 @@ function officerBody(meta: Meta, d: Draft, consent: boolean) {
 
 // ------------------------------------------------------------------------------------------ done
 
-function renderDone(ctx: Ctx, mode: Mode, r: { id: string; trackingNo: string }, again: () => void): void {
+/** What recording answers: an officer's recorded case also carries the one-time LINE claim code, shown here once. */
+interface Recorded { id: string; trackingNo: string; claimCode?: string; claimCodeExpiresAt?: string }
+
+function renderDone(ctx: Ctx, mode: Mode, r: Recorded, again: () => void): void {
   pageStart(ctx, t('doneTitle'));
   ctx.main.append(
     h('div', { class: 'tracking card', role: 'status' },
       h('p', null, t('doneTracking')),
       h('p', { class: 'tracking-no', id: 'tracking-no' }, r.trackingNo)),
     h('p', null, mode === 'citizen' ? t('doneText') : t('officerDoneText')),
+    ...(mode === 'officer' && r.claimCode ? [claimCard(ctx, r, again)] : []),
     h('div', { class: 'actions' },
       h('a', { class: 'btn primary block', href: mode === 'citizen' ? `#/cases/${r.id}` : `#/officer/cases/${r.id}` }, t('doneView')),
       h('button', { type: 'button', class: 'btn secondary block', onclick: again }, t('doneNew'))),
   );
   announce(`${t('doneTitle')}. ${t('doneTracking')} ${r.trackingNo}`);
   document.documentElement.dataset.ready = 'done';
+}
+
+/** The claim code, large enough to read out; kept only in this page's memory (the server has its hash). */
+function claimCard(ctx: Ctx, r: Recorded, again: () => void): HTMLElement {
+  const until = r.claimCodeExpiresAt ? dateOnly(r.claimCodeExpiresAt, lang()) : '-';
+  const print = h('button', { type: 'button', class: 'btn secondary block', id: 'claim-print' }, t('claimPrint'));
+  print.addEventListener('click', () => renderReceipt(ctx, r, until, again));
+  return h('div', { class: 'tracking card claim', id: 'claim' },
+    h('p', null, t('claimTitle')),
+    h('p', { class: 'tracking-no claim-code', id: 'claim-code' }, r.claimCode!),
+    h('p', { class: 'hint' }, t('claimIntro', { code: r.claimCode! })),
+    h('p', { class: 'hint' }, t('claimOnce', { date: until })),
+    print);
+}
+
+/** A receipt for the complainant: tracking number, claim code and how to use it, laid out for paper. */
+function renderReceipt(ctx: Ctx, r: Recorded, until: string, again: () => void): void {
+  clear(ctx.main);
+  const back = h('button', { type: 'button', class: 'btn secondary block no-print', id: 'receipt-back' }, t('claimBack'));
+  back.addEventListener('click', () => renderDone(ctx, 'officer', r, again));
+  ctx.main.append(
+    h('section', { class: 'receipt', id: 'receipt' },
+      h('h1', null, t('receiptTitle')),
+      h('dl', { class: 'review' },
+        h('dt', null, t('doneTracking')), h('dd', { class: 'tracking-no' }, r.trackingNo),
+        h('dt', null, t('receiptDate')), h('dd', null, dateOnly(new Date().toISOString(), lang())),
+        h('dt', null, t('claimTitle')), h('dd', { class: 'tracking-no claim-code' }, r.claimCode!)),
+      h('p', null, t('receiptHow', { code: r.claimCode!, date: until }))),
+    h('div', { class: 'actions no-print' },
+      h('button', { type: 'button', class: 'btn primary block', id: 'receipt-print', onclick: () => window.print() }, t('claimPrintNow')),
+      back),
+  );
+  document.documentElement.dataset.ready = 'receipt';
 }

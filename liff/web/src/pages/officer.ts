@@ -2,6 +2,7 @@
 import { ApiError, type BelowCaseSummary, type BelowUnit, type CaseSummary, type Me, type Meta, type OfficerCaseDetail, type OfficerChoice } from '../api.ts';
 import { type Ctx, failure, field, loading, pageStart, textForm } from '../ctx.ts';
 import { announce, h } from '../dom.ts';
+import { dateOnly } from '../format.ts';
 import { lang, pick, t, type Key } from '../i18n.ts';
 import { caseList, renderCase } from './cases.ts';
 import { addTemplatePicker, citizenMessageForm, forwardForm } from './officerActions.ts';
@@ -64,6 +65,7 @@ export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
     h('p', { class: 'muted' }, p.hasLine ? t('hasLine') : t('noLine')),
     h('p', { class: 'muted' }, `${t('assignee')}: ${c.assignee?.name ?? t('notAssigned')}`),
     h('p', { class: 'muted small' }, t('auditNote')));
+  if (!p.anonymous) who.append(claimReissue(ctx, c.id));
   renderCase(ctx, c, meta, 'officer', who);
 
   const open = !['closed', 'rejected'].includes(c.status);
@@ -252,4 +254,30 @@ function supervisorActions(ctx: Ctx, c: OfficerCaseDetail, actions: HTMLElement)
     });
     actions.append(details);
   }
+}
+
+/** A new LINE claim code for the complainant (lost, expired or locked): shown once, the old one stops working. */
+function claimReissue(ctx: Ctx, caseId: string): HTMLElement {
+  const code = h('p', { class: 'tracking-no claim-code', id: 'claim-new-code' });
+  const until = h('p', { class: 'muted small' });
+  const out = h('div', { class: 'tracking claim', id: 'claim-new', role: 'status', hidden: true }, code, until);
+  const err = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const btn = h('button', { type: 'button', class: 'btn secondary block', id: 'claim-reissue' }, t('claimReissue'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    err.hidden = true;
+    try {
+      const r = await ctx.api.post<{ claimCode: string; claimCodeExpiresAt: string }>(`/officer/cases/${encodeURIComponent(caseId)}/claim-code`, {});
+      const said = t('claimNew', { code: r.claimCode, date: dateOnly(r.claimCodeExpiresAt, lang()) });
+      code.textContent = r.claimCode;
+      until.textContent = said;
+      out.hidden = false;
+      announce(said);
+    } catch (e) {
+      err.textContent = e instanceof ApiError ? e.text(lang()) : t('errorTitle');
+      err.hidden = false;
+    }
+    btn.disabled = false;
+  });
+  return h('details', { class: 'claim', id: 'claim-panel' }, h('summary', null, t('claimReissue')), h('p', { class: 'muted small' }, t('claimReissueHint')), btn, out, err);
 }
