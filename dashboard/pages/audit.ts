@@ -59,6 +59,8 @@ export function auditPage(r: Router, ctx: PageContext): void {
 
   // Downloads leave the system: each one is an audit entry of its own, written once it was sent.
   r.use('/export', (req, res, next) => {
+    // Taken now: by the time the response has finished, the router has rewritten req.url.
+    const download = (req.baseUrl + req.path).slice(0, 100);
     res.on('finish', () => {
       if (res.statusCode !== 200) return;
       const s = session(res);
@@ -67,7 +69,7 @@ export function auditPage(r: Router, ctx: PageContext): void {
       const period = str('from') || str('to') ? `${str('from') ?? '…'}..${str('to') ?? '…'}` : str('month') ?? (str('fy') ? `fy${str('fy')}` : str('period') ?? 'all');
       deps.models.Audit.create({
         at: deps.clock.now(), officerId: s.principal.officerId, lineUserId: s.principal.lineUserId, action: 'export', via: 'dashboard',
-        page: req.path.slice(0, 80), scope: str('unit') ?? s.principal.unitCode, period,
+        page: download, scope: str('unit') ?? s.principal.unitCode, period,
       }).catch((err: Error) => deps.log.error({ err: err.message }, 'audit: export not recorded'));
     });
     next();
