@@ -195,6 +195,12 @@ describe('LINE verify endpoint busy or failing', () => {
     expect(Number(failing.headers.get('retry-after'))).toBeGreaterThan(0);
     // LINE is back: the same person gets in.
     expect((await me()).status).toBe(200);
+    // An officer's script reading /api/reports with its LINE ID token: the same 503, not a 500.
+    const officer = await stack.officer('50', 'head', 'หัวหน้า สคริปต์รายงาน');
+    stack.sim.injectFaults({ status: 503, count: 1, retryAfterSec: 4, paths: VERIFY });
+    const report = await fetch(`${stack.web.url}/api/reports?format=province&fiscalYear=2569`, { headers: { authorization: `Bearer ${stack.sim.issueIdToken(officer.userId)}` } });
+    expect(report.status).toBe(503);
+    expect(report.headers.get('retry-after')).toBe('4');
   });
 
   it('dashboard LINE Login: a busy verify endpoint is a 503 page asking to wait, with Retry-After', async () => {

@@ -9,6 +9,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { mayRead, type Principal } from '../auth/principal.ts';
 import type { Models } from '../models/index.ts';
+import { HttpError } from '../http/errors.ts';
 import { buildReport, UnknownUnitError } from './build.ts';
 import { parsePeriod, ReportInputError, wholeMonths } from './period.ts';
 import { reportFileName, toCsv, toXlsx } from './render.ts';
@@ -96,6 +97,11 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
     } catch (err) {
       if (err instanceof ReportInputError) return bad(res, err.message);
       if (err instanceof UnknownUnitError) return void res.status(404).json({ error: 'not_found', message: err.message });
+      // LINE's verify endpoint busy (liff/api/auth.ts): the caller should retry, not sign in again.
+      if (err instanceof HttpError && err.status === 503) {
+        res.setHeader('Retry-After', String(err.retryAfterSec ?? 5));
+        return void res.status(503).json({ error: 'unavailable', message: `${err.th} / ${err.en}` });
+      }
       next(err);
     }
   });
