@@ -90,6 +90,26 @@ describe('audit log page', () => {
     expect((await text('/dashboard/audit?officer[$ne]=x')).status).toBe(400);
   });
 
+  it('asks the audit collection only what an index answers: an equality on caseId, officerId or action', async () => {
+    const leading = new Set(stack.rt.models.Audit.schema.indexes().map(([keys]) => Object.keys(keys)[0]!));
+    expect([...leading]).toEqual(expect.arrayContaining(['caseId', 'officerId', 'action']));
+    const filters: Record<string, unknown>[] = [];
+    const conn = stack.rt.models.conn;
+    conn.set('debug', (collection: string, method: string, filter: unknown) => {
+      if (collection === 'audit' && (method === 'find' || method === 'findOne')) filters.push(filter as Record<string, unknown>);
+    });
+    try {
+      for (const q of ['', `?case=${tracking}`, `?officer=${headId}&from=2026-01-01&to=2030-12-31`, '?action=export', '?from=2026-01-01']) {
+        expect((await text(`/dashboard/audit${q}`)).status).toBe(200);
+      }
+    } finally {
+      conn.set('debug', false);
+    }
+    expect(filters.length).toBeGreaterThan(5);
+    const unserved = filters.filter((f) => !Object.entries(f).some(([k, v]) => leading.has(k) && typeof v === 'string'));
+    expect(unserved).toEqual([]);
+  });
+
   it('downloads as CSV and XLSX, and the download is an audit entry of its own', async () => {
     const csv = await get(stack, `/dashboard/export/audit.csv?case=${tracking}`, adminJar);
     expect(csv.status).toBe(200);
