@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from '../shared/config.ts';
 import { createApiKey } from '../exchange/apiKeys.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
 import { get, signIn } from './helpers/dashboard.ts';
+import { openBrowser } from './helpers/browser.ts';
 
 let stack: Stack;
 /** A second web process: admin Basic sign-in, a metrics token, an https public URL, a small partner budget, a clock that stands still. */
@@ -125,6 +126,25 @@ describe('security headers', () => {
       expect((await fetch(`${stack.sim.url}${path}`)).headers.get('x-powered-by'), `simulator ${path}`).toBeNull();
     }
   });
+});
+
+describe('/admin/queues in Chromium under its CSP', () => {
+  it('draws the board with nothing refused by the policy (fonts, styles, scripts)', async () => {
+    const web = await openBrowser({ base: () => web2.url, prefix: 'secure' });
+    try {
+      const page = await web.page({ viewport: { width: 1280, height: 800 }, consoleErrors: 'none' });
+      const refused: string[] = [];
+      page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
+      await page.context().setHTTPCredentials({ username: ADMIN.user, password: ADMIN.password });
+      await page.goto(`${web2.url}/admin/queues`);
+      await page.getByText('partner-webhooks').first().waitFor({ timeout: 20_000 });
+      await web.shot(page, 'admin-queues');
+      expect(refused).toEqual([]);
+      expect(web.errors).toEqual([]);
+    } finally {
+      await web.close();
+    }
+  }, 60_000);
 });
 
 describe('/admin/queues writes', () => {
