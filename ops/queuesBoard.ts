@@ -106,8 +106,10 @@ export function queuesBoard(deps: QueuesBoardDeps): Router {
   // and any change at all from a read-only sign-in.
   const writes: RequestHandler = (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
-    const queue = /^\/api\/queues\/([^/]+)/.exec(req.path)?.[1];
-    const intake = queue !== undefined && isIntakeQueue(decodeURIComponent(queue));
+    // Express matches routes case-insensitively, so this does too; a name that does not decode is refused.
+    const queue = /^\/api\/queues\/([^/]+)/i.exec(req.path)?.[1];
+    let intake = false;
+    try { intake = queue !== undefined && isIntakeQueue(decodeURIComponent(queue)); } catch { intake = true; }
     if (intake || !res.locals.boardWritable) return void res.status(403).type('text/plain').send(READ_ONLY);
     next();
   };

@@ -157,7 +157,8 @@ describe('/admin/queues writes', () => {
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const before = await stack.rt.queues.lineEvents[0].getJobCounts();
     const forged = { name: 'message', data: { destination: 'Ubot', event: { type: 'message', source: { type: 'user', userId: `U${'a'.repeat(32)}` }, message: { type: 'text', text: 'ปลอมตัว' } } } };
-    for (const path of ['/api/queues/line-events-0/add', '/api/queues/line-events-0/retry/failed', '/api/queues/line-events-0/promote', '/api/queues/line-events-1/pause']) {
+    for (const path of ['/api/queues/line-events-0/add', '/api/queues/line-events-0/retry/failed', '/api/queues/line-events-0/promote', '/api/queues/line-events-1/pause',
+      '/API/Queues/line-events-0/add', '/api/queues/line%2Devents-0/add', '/api/queues/%E0%A4%A/add']) {
       const res = await send(`${stack.web.url}/admin/queues${path}`, { cookie }, forged);
       expect(res.status, path).toBe(403);
       expect(await res.text()).toMatch(/read-only/);
