@@ -16,7 +16,8 @@ import { simulatorUrlOf } from '../liff/static.ts';
 import { slaContext } from '../shared/sla/load.ts';
 import { createIdTokenVerifier } from '../liff/api/auth.ts';
 import { buildReport, createReportsRouter, lineIdTokenAuthenticator, rowMapping, type Authenticate } from '../shared/reports/index.ts';
-import { createApiKeyAuthenticator, createExchangeApi } from '../exchange/index.ts';
+import { createApiKeyAuthenticator, createExchangeApi, partnerLimiter } from '../exchange/index.ts';
+import { HttpError } from '../shared/http/errors.ts';
 import { fanOutPartnerEvent } from '../exchange/webhooks.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { intakeHealth } from '../shared/intake.ts';
@@ -115,12 +116,19 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
   // API keys of partner agencies: the data exchange and /api/reports take the same authenticator.
   const apiKeyAuthenticate = createApiKeyAuthenticator(rt.models, rt.clock);
   // Reports: a LINE ID token of a linked officer is one way in; the dashboard session and API keys add theirs in front.
-  const reportsApi = createReportsRouter({ models: rt.models, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), apiKeyAuthenticate]) });
+  // One budget per API key across the partner API and /api/reports (same Redis counter).
+  const partnerRateLimit = { redis: rt.queues.connection, prefix: rt.config.QUEUE_PREFIX, perMinute: rt.config.PARTNER_RATE_LIMIT_PER_MIN };
+  const spendBudget = partnerLimiter(partnerRateLimit, rt.clock);
+  const spendPartnerBudget = (apiKeyId: string, cost: number) => spendBudget(apiKeyId, cost).then(() => undefined, (err: unknown) => {
+    if (err instanceof HttpError && err.status === 429) return err.retryAfterSec ?? 60;
+    throw err;
+  });
+  const reportsApi = createReportsRouter({ models: rt.models, spendPartnerBudget, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), apiKeyAuthenticate]) });
   const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
     buildReport: (q) => buildReport({ models: rt.models }, q), actions: { publish: rt.bot.publish, line: rt.line } });
   // Data exchange: Open311 + partner API behind API keys.
   const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate,
-    rateLimit: { redis: rt.queues.connection, prefix: rt.config.QUEUE_PREFIX, perMinute: rt.config.PARTNER_RATE_LIMIT_PER_MIN },
+    rateLimit: partnerRateLimit,
     onPublicRead: () => metrics.countPublicRead() });
   // Operations: every queue of the deployment, for /metrics and /admin/queues.
   const slaQueue = createSlaQueue(rt.queues.connection, rt.config.QUEUE_PREFIX);

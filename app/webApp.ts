@@ -5,6 +5,7 @@ import type { Queues } from '../shared/queues.ts';
 import { liffPages, type LiffPagesOptions } from '../liff/static.ts';
 import { intakeHealth } from '../shared/intake.ts';
 import { webhookRouter } from '../bot/webhook.ts';
+import { securityHeaders } from '../shared/http/securityHeaders.ts';
 
 export interface WebAppDeps {
   channelSecret: string;
@@ -35,6 +36,8 @@ export function createWebApp(deps: WebAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // A strict baseline on every answer; the HTML surfaces widen the CSP for what their pages load.
+  app.use(securityHeaders());
 
   app.use(webhookRouter({ channelSecret: deps.channelSecret, intakeRedis: deps.queues.intake, prefix: deps.queues.prefix, log: deps.log, observe: deps.observeWebhook }));
 

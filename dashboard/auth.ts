@@ -93,7 +93,7 @@ export function loginRouter(deps: LoginRouterDeps): Router {
     const base = deps.config.PUBLIC_BASE_URL.startsWith('https://') ? deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '') : `${req.protocol}://${req.get('host')}`;
     const redirectUri = `${base}${DASHBOARD_BASE}/auth/callback`;
     const login: LoginPayload = { state, nonce, verifier, redirectUri, next: safeNext(req.query.next), exp: deps.clock.now().getTime() + LOGIN_TTL_MS };
-    setCookie(req, res, LOGIN_COOKIE, seal(key, login), { maxAgeMs: LOGIN_TTL_MS, path: `${DASHBOARD_BASE}/auth` });
+    setCookie(req, res, LOGIN_COOKIE, seal(key, login), { maxAgeMs: LOGIN_TTL_MS, path: `${DASHBOARD_BASE}/auth`, publicBaseUrl: deps.config.PUBLIC_BASE_URL });
     const url = new URL(authorizeUrlOf(deps.config));
     url.search = new URLSearchParams({
       response_type: 'code',
@@ -132,10 +132,14 @@ export function loginRouter(deps: LoginRouterDeps): Router {
       }
       const session: SessionPayload = { o: String(officer._id), u: officer.lineUserId, s: randomBytes(16).toString('base64url'), exp: deps.clock.now().getTime() + SESSION_TTL_MS };
       // Path / so the cookie also reaches /api/reports and /admin/queues on this host.
-      setCookie(req, res, SESSION_COOKIE, seal(key, session), { maxAgeMs: SESSION_TTL_MS, path: '/' });
+      setCookie(req, res, SESSION_COOKIE, seal(key, session), { maxAgeMs: SESSION_TTL_MS, path: '/', publicBaseUrl: deps.config.PUBLIC_BASE_URL });
       deps.log.info({ event: 'dashboard_login', officerId: String(officer._id), unitCode: officer.unitCode }, 'dashboard sign-in');
       res.redirect(303, safeNext(login.next));
     } catch (err) {
+      if (err instanceof LineUnavailable) {
+        res.setHeader('Retry-After', String(err.retryAfterSec));
+        return errorPage(res, 503, 'LINE ไม่ว่างชั่วคราว กรุณารอสักครู่แล้วเข้าสู่ระบบใหม่', 'LINE is busy or unavailable for a moment; please wait and sign in again.', true);
+      }
       next(err);
     }
   });
@@ -157,6 +161,18 @@ export function loginRouter(deps: LoginRouterDeps): Router {
   return r;
 }
 
+/** LINE answered 429 or 5xx: nothing is wrong with the sign-in, it should be retried later. */
+class LineUnavailable extends Error {
+  retryAfterSec: number;
+  constructor(retryAfterSec: number) { super('LINE unavailable'); this.retryAfterSec = retryAfterSec; }
+}
+
+/** LINE's own Retry-After (seconds) when it sent one, within 1–300 s; otherwise 5 s. */
+function lineRetryAfterSec(res: globalThis.Response): number {
+  const n = Number(res.headers.get('retry-after'));
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 300) : 5;
+}
+
 async function exchangeCode(deps: LoginRouterDeps, code: string, login: LoginPayload): Promise<string | null> {
   let res: globalThis.Response;
   try {
@@ -173,6 +189,7 @@ async function exchangeCode(deps: LoginRouterDeps, code: string, login: LoginPay
     deps.log.error({ err: (err as Error).message }, 'LINE Login token endpoint unreachable');
     return null;
   }
+  if (res.status === 429 || res.status >= 500) throw new LineUnavailable(lineRetryAfterSec(res));
   const body = (await res.json().catch(() => null)) as { id_token?: unknown; error?: unknown } | null;
   if (!res.ok || typeof body?.id_token !== 'string') {
     deps.log.warn({ status: res.status, error: typeof body?.error === 'string' ? body.error : undefined }, 'LINE Login code exchange refused');
@@ -188,6 +205,7 @@ async function verifyIdToken(deps: LoginRouterDeps, idToken: string, nonce: stri
     body: new URLSearchParams({ id_token: idToken, client_id: deps.config.LINE_LOGIN_CHANNEL_ID, nonce }),
     signal: AbortSignal.timeout(5000),
   }).catch(() => null);
+  if (res && (res.status === 429 || res.status >= 500)) throw new LineUnavailable(lineRetryAfterSec(res));
   if (!res?.ok) return null;
   const c = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   // LINE checked signature, expiry, audience and nonce; checked again so a misconfigured verifier cannot let a foreign token in.

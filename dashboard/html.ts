@@ -68,7 +68,7 @@ export function layout(opts: { title: string; titleEn: string; active: string; u
 </head><body>
 <header class="top">
   <div class="brand">ศูนย์ดำรงธรรม <small>Rongrian dashboard</small></div>
-  <nav>${NAV.map((n) => html`<a href="${n.path}" class="${opts.active === n.path ? 'on' : ''}">${n.th}<small>${n.en}</small></a>`)}</nav>
+  <nav>${NAV.map((n) => html`<a href="${n.path}" class="${opts.active === n.path ? 'on' : ''}">${n.th}<small>${n.en}</small></a>`)}${opts.user.role === 'admin' ? html`<a href="/dashboard/audit" class="${opts.active === '/dashboard/audit' ? 'on' : ''}">บันทึกการเข้าถึง<small>Audit log</small></a>` : ''}</nav>
   <div class="who">
     <span>${opts.user.name}<small>${ROLE_TH[opts.user.role] ?? opts.user.role} · ${opts.user.unitName}</small></span>
     <form method="post" action="/dashboard/logout"><input type="hidden" name="csrf" value="${opts.user.csrf}"><button type="submit">ออกจากระบบ <small>Sign out</small></button></form>

@@ -22,6 +22,7 @@ import { trendsPage } from './pages/trends.ts';
 import { completenessPage } from './pages/completeness.ts';
 import { casesPage } from './pages/cases.ts';
 import { caseDetailPage } from './pages/caseDetail.ts';
+import { auditPage } from './pages/audit.ts';
 
 const ASSETS = new URL('./web/', import.meta.url);
 const ASSET_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' };
@@ -86,6 +87,7 @@ export function createDashboard(deps: DashboardDeps): Router {
   });
 
   const ctx = createPageContext(deps);
+  auditPage(r, ctx); // first: it also records every export the pages below send
   overviewPage(r, ctx);
   reportsPage(r, ctx);
   lateUnitsPage(r, ctx);

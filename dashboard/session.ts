@@ -56,12 +56,18 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function setCookie(req: Request, res: Response, name: string, value: string, opts: { maxAgeMs: number; path: string }): void {
+/** True when the deployment is reached over https: its cookies must never travel over plain http. */
+export function httpsDeployment(publicBaseUrl: string): boolean {
+  return /^https:\/\//i.test(publicBaseUrl);
+}
+
+export function setCookie(req: Request, res: Response, name: string, value: string, opts: { maxAgeMs: number; path: string; publicBaseUrl?: string }): void {
   res.cookie(name, value, {
     httpOnly: true,
     sameSite: 'lax',
-    // Secure whenever the request came over https (directly or via the trusted proxy).
-    secure: req.secure,
+    // Secure on an https deployment even when the TLS proxy in front is not on loopback (so req.secure
+    // is false), and whenever the request itself came over https.
+    secure: req.secure || httpsDeployment(opts.publicBaseUrl ?? ''),
     path: opts.path,
     maxAge: opts.maxAgeMs,
   });

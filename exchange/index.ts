@@ -45,7 +45,7 @@ function publicLimiter(rl: NonNullable<ExchangeDeps['rateLimit']>, clock: Exchan
 }
 
 /** Fixed one-minute window per key: INCRBY + EXPIRE on `<prefix>:rl:partner:<key>:<minute>`. */
-function partnerLimiter(rl: NonNullable<ExchangeDeps['rateLimit']>, clock: ExchangeDeps['clock']): Limiter {
+export function partnerLimiter(rl: NonNullable<ExchangeDeps['rateLimit']>, clock: ExchangeDeps['clock']): Limiter {
   return async (apiKeyId, cost) => {
     const nowSec = clock.now().getTime() / 1000;
     const window = Math.floor(nowSec / 60);

@@ -29,6 +29,10 @@ const schema = z.object({
   EVENT_SHARDS: z.coerce.number().int().min(1).max(64).default(4),
   /** Bearer token /metrics requires; empty: /metrics is open (keep it on a private network then). */
   METRICS_TOKEN: z.string().default(''),
+  /** `production` turns on the secure defaults (e.g. /metrics needs METRICS_TOKEN or METRICS_PUBLIC=true). */
+  NODE_ENV: z.string().default('development'),
+  /** In production, serve /metrics without a token on purpose (it is on a private network). */
+  METRICS_PUBLIC: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   /** HTTP Basic sign-in to /admin/queues (bull-board); with either empty the board is disabled. */
   ADMIN_USER: z.string().default(''),
   ADMIN_PASSWORD: z.string().default(''),
@@ -46,7 +50,20 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; throws one ConfigError whose message names each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  return parseWith(schema, env);
+  const config = parseWith(schema, env);
+  secureDefaults(config);
+  return config;
+}
+
+/**
+ * Settings safe on a laptop but not on the internet: refused in production unless they are explicit.
+ * The web process binds 0.0.0.0, so an open /metrics would show queue depths and case counts to anyone.
+ */
+function secureDefaults(c: Config): void {
+  if (c.NODE_ENV !== 'production') return;
+  if (!c.METRICS_TOKEN && !c.METRICS_PUBLIC) {
+    throw new ConfigError('Invalid configuration: METRICS_TOKEN is required in production (NODE_ENV=production): set METRICS_TOKEN to a secret bearer token, or METRICS_PUBLIC=true if /metrics is only reachable from a private network');
+  }
 }
 
 /** For tools that need only some settings (the CLI needs the database, not LINE). */

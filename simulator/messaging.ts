@@ -79,7 +79,8 @@ export function mountMessagingApi(app: Express, s: SimState): void {
   });
 
   // -------- injected faults: answered before the request is looked at, so nothing is sent
-  app.use('/v2', (req: Request, res: Response, next: NextFunction) => {
+  // (LINE Login's /oauth2 endpoints too, when a fault names their paths: a busy verify endpoint)
+  app.use(['/v2', '/oauth2'], (req: Request, res: Response, next: NextFunction) => {
     const path = req.baseUrl + req.path;
     const rule = faults.find((f) => f.left > 0 && f.paths.test(path));
     if (!rule) return next();

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -30,5 +31,32 @@ describe('production image (Dockerfile)', () => {
       .filter((top) => !top.endsWith('.ts')));
     const missing = [...needed].filter((top) => !copied.has(top));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { ports?: string[]; command?: string[]; environment?: Record<string, string> }>;
+  };
+
+  it('publishes MongoDB and Redis on 127.0.0.1 only, never on every interface', () => {
+    for (const name of ['mongo', 'redis']) {
+      const ports = compose.services[name].ports ?? [];
+      for (const p of ports) expect(p, `${name} publishes ${p}`).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+  });
+
+  it('makes both databases require a password, and gives the app services those credentials', () => {
+    expect(compose.services.mongo.environment?.MONGO_INITDB_ROOT_USERNAME).toBeTruthy();
+    expect(compose.services.mongo.environment?.MONGO_INITDB_ROOT_PASSWORD).toMatch(/\$\{MONGO_ROOT_PASSWORD:\?/);
+    const redisCmd = compose.services.redis.command ?? [];
+    expect(redisCmd[redisCmd.indexOf('--requirepass') + 1]).toMatch(/\$\{REDIS_PASSWORD:\?/);
+    for (const app of ['web', 'worker']) {
+      const env = compose.services[app].environment ?? {};
+      expect(env.MONGODB_URI).toMatch(/^mongodb:\/\/\$\{MONGO_ROOT_USER[^}]*\}:\$\{MONGO_ROOT_PASSWORD[^}]*\}@mongo:27017\/\w+\?authSource=admin$/);
+      expect(env.REDIS_URL).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD[^}]*\}@redis:6379$/);
+      // The image runs in production, where /metrics refuses to start open.
+      expect(Object.keys(env)).toEqual(expect.arrayContaining(['METRICS_TOKEN', 'METRICS_PUBLIC']));
+    }
   });
 });

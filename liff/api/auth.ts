@@ -54,8 +54,10 @@ export function createIdTokenVerifier(opts: IdTokenVerifierOptions) {
       opts.log.error({ err: (err as Error).message }, 'LINE ID token verification unreachable');
       throw new HttpError(503, 'ยืนยันตัวตนกับ LINE ไม่ได้ชั่วคราว กรุณาลองใหม่', 'Could not reach LINE to verify the sign-in; please try again.');
     }
-    if (res.status >= 500) {
-      throw new HttpError(503, 'ยืนยันตัวตนกับ LINE ไม่ได้ชั่วคราว กรุณาลองใหม่', 'Could not reach LINE to verify the sign-in; please try again.');
+    // LINE busy or failing says nothing about the token: the person should wait and retry, not reopen from LINE.
+    if (res.status === 429 || res.status >= 500) {
+      opts.log.warn({ status: res.status }, 'LINE ID token verification unavailable');
+      throw new HttpError(503, 'ยืนยันตัวตนกับ LINE ไม่ได้ชั่วคราว กรุณาลองใหม่', 'Could not reach LINE to verify the sign-in; please try again.', { retryAfterSec: lineRetryAfterSec(res) });
     }
     if (!res.ok) return null;
     const claims = (await res.json().catch(() => null)) as Record<string, unknown> | null;
@@ -97,6 +99,12 @@ export function createIdTokenVerifier(opts: IdTokenVerifierOptions) {
 }
 
 interface Verified { user: LiffUser; until: number }
+
+/** LINE's own Retry-After (seconds) when it sent one, within 1–300 s; otherwise 5 s. */
+export function lineRetryAfterSec(res: Response): number {
+  const n = Number(res.headers.get('retry-after'));
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 300) : 5;
+}
 
 export type VerifyIdToken = ReturnType<typeof createIdTokenVerifier>;
 

@@ -275,8 +275,15 @@ const auditSchema = new Schema({
   /** partner_read: the API key that read the case (via api, open311 or webhook) and the fields it was given. */
   apiKeyId: String,
   fields: { type: [String], default: undefined },
-});
+  /** Dashboard exports (action 'export'): which download, for which unit, over which period. */
+  page: String,
+  scope: String,
+  period: String,
+}, { strict: false });
 auditSchema.index({ caseId: 1, at: -1 });
+// The admins' audit-log page (dashboard/pages/audit.ts) filters by officer or by action, newest first.
+auditSchema.index({ officerId: 1, at: -1 });
+auditSchema.index({ action: 1, at: -1 });
 
 export type CaseDoc = InferSchemaType<typeof caseSchema> & { _id: Types.ObjectId };
 export type UnitDoc = InferSchemaType<typeof unitSchema>;

@@ -9,8 +9,9 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { mayRead, type Principal } from '../auth/principal.ts';
 import type { Models } from '../models/index.ts';
+import { HttpError } from '../http/errors.ts';
 import { buildReport, UnknownUnitError } from './build.ts';
-import { parsePeriod, ReportInputError } from './period.ts';
+import { parsePeriod, ReportInputError, wholeMonths } from './period.ts';
 import { reportFileName, toCsv, toXlsx } from './render.ts';
 
 export type Authenticate = (req: Request) => Promise<Principal | null>;
@@ -18,7 +19,15 @@ export type Authenticate = (req: Request) => Promise<Principal | null>;
 export interface ReportsRouterDeps {
   models: Models;
   authenticate: Authenticate;
+  /**
+   * The partner API's per-key budget (exchange): called for API-key callers with the request's cost;
+   * resolves to the seconds to wait when the budget is spent, else undefined. Absent: no limit.
+   */
+  spendPartnerBudget?: (apiKeyId: string, cost: number) => Promise<number | undefined>;
 }
+
+/** A report reads counters of a whole scope: weighted like filing a case on the partner API. */
+export const REPORT_COST = 10;
 
 const query = z.strictObject({
   unit: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'unit: รหัสหน่วยงานไม่ถูกต้อง / bad unit code').optional(),
@@ -42,6 +51,13 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
     try {
       const principal = await deps.authenticate(req);
       if (!principal) return void res.status(401).json({ error: 'unauthorized', message: 'ต้องเข้าสู่ระบบ / sign-in required' });
+      if (principal.kind === 'partner' && deps.spendPartnerBudget) {
+        const wait = await deps.spendPartnerBudget(principal.apiKeyId, REPORT_COST);
+        if (wait !== undefined) {
+          res.setHeader('Retry-After', String(wait));
+          return void res.status(429).json({ error: 'rate_limited', message: `ส่งคำขอถี่เกินไป กรุณารอ ${wait} วินาที / too many requests for this API key; retry in ${wait} s` });
+        }
+      }
       // Every parameter must be a single plain string: `unit[$gt]=` and repeated keys are refused.
       const raw = req.query as Record<string, unknown>;
       if (Object.values(raw).some((v) => typeof v !== 'string')) return bad(res, 'พารามิเตอร์ต้องเป็นข้อความเดียว / each parameter must be given once, as plain text');
@@ -58,6 +74,10 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
       } catch (err) {
         if (err instanceof ReportInputError) return bad(res, err.message);
         throw err;
+      }
+      // Counters are kept per month; a range cut mid-month would mean reading every case of the scope.
+      if (!wholeMonths(period)) {
+        return bad(res, 'ช่วงวันที่ต้องเริ่มวันที่ 1 และจบวันสุดท้ายของเดือน / from must be the 1st and to the last day of a month (reports are counted by whole months)');
       }
       const unitCode = q.unit ?? principal.unitCode;
       const withChildren = q.withChildren === 'true' || q.withChildren === '1';
@@ -77,6 +97,11 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
     } catch (err) {
       if (err instanceof ReportInputError) return bad(res, err.message);
       if (err instanceof UnknownUnitError) return void res.status(404).json({ error: 'not_found', message: err.message });
+      // LINE's verify endpoint busy (liff/api/auth.ts): the caller should retry, not sign in again.
+      if (err instanceof HttpError && err.status === 503) {
+        res.setHeader('Retry-After', String(err.retryAfterSec ?? 5));
+        return void res.status(503).json({ error: 'unavailable', message: `${err.th} / ${err.en}` });
+      }
       next(err);
     }
   });
