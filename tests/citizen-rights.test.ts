@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Queue, type ConnectionOptions } from 'bullmq';
 import { mongo } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDPA_NOTICE_VERSION } from '../shared/pdpa.ts';
@@ -197,5 +198,18 @@ describe('retention', () => {
     ]));
     // A second run finds nothing left to do.
     expect(await runRetention({ models, clock: { now: () => later }, publish: async () => undefined }, policy)).toMatchObject({ cases: 0, drafts: 0, uploads: 0 });
+  });
+
+  it('runs nightly at the policy time (Bangkok), and the schedule comes back if Redis loses it', async () => {
+    const q = new Queue('retention', { connection: stack.rt.queues.connection as unknown as ConnectionOptions, prefix: stack.config.QUEUE_PREFIX });
+    try {
+      expect(await q.getJobScheduler('retention-nightly')).toMatchObject({ pattern: '30 2 * * *', tz: 'Asia/Bangkok' });
+      await q.removeJobScheduler('retention-nightly');
+      expect(await q.getJobScheduler('retention-nightly')).toBeFalsy();
+      await stack.workers!.heal();
+      expect(await q.getJobScheduler('retention-nightly')).toMatchObject({ pattern: '30 2 * * *' });
+    } finally {
+      await q.close();
+    }
   });
 });
