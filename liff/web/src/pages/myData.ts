@@ -65,7 +65,7 @@ export async function myDataPage(ctx: Ctx): Promise<void> {
   ctx.main.append(h('h2', null, t('myDataCases')));
   if (!d.cases.length) ctx.main.append(h('p', { class: 'hint' }, t('myDataNoCases')));
   for (const c of d.cases) {
-    ctx.main.append(h('section', { class: 'card' },
+    ctx.main.append(h('section', { 'aria-label': c.trackingNo },
       h('h3', null, c.trackingNo),
       dl([
         [t('category'), categoryLabel(meta, c.category)],
