@@ -149,6 +149,30 @@ describe('deletion asked in the chat', () => {
   });
 });
 
+describe('unfollow', () => {
+  it('deletes the draft in progress and its photos, and keeps the cases', async () => {
+    const me = await stack.citizen('คนบล็อกบอท');
+    // A photo held by the draft, as the chat stores one (GridFS, referenced from the draft only).
+    const bucket = new mongo.GridFSBucket(stack.rt.models.conn.db!, { bucketName: 'attachments' });
+    const upload = bucket.openUploadStream('line-test', { metadata: { contentType: 'image/png', uploadedBy: me.userId } });
+    await new Promise<void>((resolve, reject) => { upload.on('finish', () => resolve()).on('error', reject); upload.end(PNG); });
+    const photoId = String(upload.id);
+    const { id } = await fileCase(me);
+    await converse(stack.sim, me.userId, () => stack.sim.sendText(me.userId, 'แจ้งเรื่อง'));
+    await drained(stack);
+    await stack.rt.models.Conversation.updateOne({ _id: me.userId }, { $set: { draft: { category: 'help', photos: [{ fileId: photoId, contentType: 'image/png', size: PNG.length }] } } });
+
+    expect(await fileExists(photoId)).toBe(true);
+    expect((await stack.sim.unfollow(me.userId)).status).toBe(200);
+    await stack.drainIntake();
+    await drained(stack);
+    await expect.poll(async () => (await stack.rt.models.Conversation.findById(me.userId).lean())?.state).toBe('idle');
+    expect((await stack.rt.models.Conversation.findById(me.userId).lean())!.draft).toEqual({});
+    expect(await fileExists(photoId)).toBe(false);
+    expect((await stack.rt.models.Case.findById(id).lean())!.complainant).toMatchObject({ lineUserId: me.userId, phone: '0812345678' });
+  });
+});
+
 describe('retention', () => {
   it('previews, then removes an old draft, an old unattached upload and anonymises an old closed case, each audited', async () => {
     const { models } = stack.rt;
