@@ -13,6 +13,7 @@ import { runMain } from './main.ts';
 import { exchangeCommand, EXCHANGE_USAGE } from '../exchange/cli.ts';
 import { importCommand, reportCommand, REPORT_USAGE } from '../shared/reports/cli.ts';
 import { templatesCommand, TEMPLATES_USAGE } from '../shared/templatesCli.ts';
+import { retentionCommand, RETENTION_USAGE } from '../shared/privacy/retentionCli.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   db migrate
@@ -35,6 +36,7 @@ const USAGE = `Usage: npm run cli -- <command>
 ${EXCHANGE_USAGE}
 ${REPORT_USAGE}
 ${TEMPLATES_USAGE}
+${RETENTION_USAGE}
   deadletter list [--all] | deadletter redrive <id>
       events set aside after their retries, with the reason; redrive puts one back on its chat's queue`;
 
@@ -70,12 +72,14 @@ runMain(async () => {
   // Response templates live in a file, not the database.
   if (group === 'templates') { process.exitCode = templatesCommand(argv.slice(1)); return; }
   if (group === 'deadletter') { process.exitCode = await (await import('./deadLetterCli.ts')).deadLetterCommand(argv.slice(1)); return; }
-  if (group === 'report' || group === 'import') {
+  if (group === 'report' || group === 'import' || group === 'retention') {
     // Connected only once the arguments are known to be good: a typo is reported at once.
     let models: Awaited<ReturnType<typeof connectDb>> | undefined;
     const db = async () => (models ??= await connectMigrated(loadConfigPart(['MONGODB_URI']).MONGODB_URI));
     try {
-      process.exitCode = group === 'report' ? await reportCommand(db, argv.slice(1)) : await importCommand(db, argv.slice(1));
+      process.exitCode = group === 'report' ? await reportCommand(db, argv.slice(1))
+        : group === 'retention' ? await retentionCommand(db, argv.slice(1))
+        : await importCommand(db, argv.slice(1));
     } finally {
       await models?.conn.close();
     }

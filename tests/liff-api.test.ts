@@ -673,7 +673,7 @@ describe('OpenAPI document', () => {
     expect(ops.sort()).toEqual([
       'GET /liff/api/cases', 'GET /liff/api/cases/{id}', 'GET /liff/api/files/{id}',
       'GET /liff/api/geo/districts/{code}/subdistricts', 'GET /liff/api/geo/provinces', 'GET /liff/api/geo/provinces/{code}/districts',
-      'GET /liff/api/me', 'GET /liff/api/meta', 'GET /liff/api/officer/cases', 'GET /liff/api/officer/cases/{id}', 'GET /liff/api/openapi.json',
+      'GET /liff/api/me', 'GET /liff/api/me/data', 'GET /liff/api/me/data.html', 'GET /liff/api/me/erase', 'POST /liff/api/me/erase', 'GET /liff/api/meta', 'GET /liff/api/officer/cases', 'GET /liff/api/officer/cases/{id}', 'GET /liff/api/openapi.json',
       'POST /liff/api/cases', 'POST /liff/api/cases/{id}/info', 'POST /liff/api/cases/{id}/reopen', 'POST /liff/api/cases/{id}/survey', 'POST /liff/api/cases/{id}/withdraw',
       'POST /liff/api/officer/cases', 'POST /liff/api/officer/cases/{id}/accept', 'POST /liff/api/officer/cases/{id}/ask',
       'POST /liff/api/officer/cases/{id}/close', 'POST /liff/api/officer/cases/{id}/forward', 'POST /liff/api/officer/cases/{id}/notes',

@@ -16,6 +16,7 @@ import { partnerWebhooksConsumer, type PartnerFanOut } from './events/partnerWeb
 import { slaRescheduleConsumer } from './events/slaReschedule.ts';
 import { reportCountersConsumer } from './events/reportCounters.ts';
 import { startOutboxSweeper } from './events/outboxSweep.ts';
+import { ensureRetentionSetup, startRetentionWorker } from './retention.ts';
 
 /**
  * What the worker process runs on. The bot's turn handler and the exchange's partner fan-out come
@@ -82,6 +83,9 @@ export async function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Promi
     slaRescheduleConsumer(slaDeps, sla.queue),
     reportCountersConsumer(deps),
   ], deps, { connection, producer: opts.queues.connection, prefix: opts.prefix });
+  // Personal data kept no longer than config/retention.json says: nightly. Its events (the unit told
+  // of an anonymised case) go straight to the consumers.
+  const retention = await startRetentionWorker({ ...deps, publish: async (evs) => { await events.enqueue(evs); } }, { connection, producer: opts.queues.connection, prefix: opts.prefix });
   const workers: Worker[] = [];
   workers.push(new Worker<DomainEventJob>(
     QUEUE_NAMES.domainEvents,
@@ -118,6 +122,7 @@ export async function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Promi
         opts.log.warn({ shards: missing.length }, 'shard queues had lost their global concurrency (Redis restarted or flushed); set again');
       }
       if (await ensureSlaSetup(sla.queue)) opts.log.warn('SLA schedulers were gone (Redis restarted or flushed); restored, reconcile queued');
+      if (await ensureRetentionSetup(retention.queue)) opts.log.warn('the retention scheduler was gone (Redis restarted or flushed); restored');
     } catch (err) {
       opts.log.warn({ err: (err as Error).message }, 'could not verify the Redis-held queue settings yet');
     } finally {
@@ -143,6 +148,7 @@ export async function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Promi
       await Promise.all([...workers, partnerWebhooks].map((w) => w.close()));
       await events.close();
       await sla.close();
+      await retention.close();
       connection.disconnect();
     },
   };

@@ -145,6 +145,11 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
     await tellOfficers(deps, event, c, th.officerWithdrawn(c.trackingNo));
   },
 
+  async 'case.anonymised'(deps, event, c) {
+    // Only while someone still works on it; the complainant's LINE id is gone, so nobody else is told.
+    if (event.data.open === true && event.data.reason === 'request') await tellOfficers(deps, event, c, th.officerAnonymised(c.trackingNo));
+  },
+
   async 'case.note_added'(deps, event, c) {
     await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('update', c, entryNote(c, event), deps.links, lang));
   },

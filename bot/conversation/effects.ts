@@ -4,6 +4,7 @@ import { citizenCases } from '../../shared/cases/citizenCases.ts';
 import { addCaseInfo } from '../../shared/cases/commands/addCaseInfo.ts';
 import { openCase } from '../../shared/cases/commands/openCase.ts';
 import { deletePhotos } from '../media.ts';
+import { eraseCitizen } from '../../shared/privacy/anonymise.ts';
 import { awaitsAnswer, type TimelineLike } from './answeringOfficer.ts';
 import type { Command, ConversationDeps, Ctx, OpenedCase, Outcome, StepResult } from './types.ts';
 
@@ -29,6 +30,14 @@ async function perform(c: Command, ctx: Ctx, deps: ConversationDeps): Promise<Ou
     case 'deletePhotos':
       await deletePhotos(deps.models, c.photos);
       return c.next;
+    case 'countMyCases': {
+      const cases = await citizenCases<{ status: CaseStatus }>(deps.models, ctx.userId, { status: 1 }, 10_000);
+      return c.next({ cases: cases.length, open: cases.filter((x) => isOpenStatus(x.status)).length });
+    }
+    case 'eraseMe': {
+      const r = await eraseCitizen(deps, ctx.userId);
+      return c.next({ cases: r.cases.length });
+    }
     case 'listCases':
       return c.next(await citizenCases<{ trackingNo: string; category: string; status: CaseStatus; createdAt: Date }>(
         deps.models, ctx.userId, { trackingNo: 1, category: 1, status: 1, createdAt: 1 }, 10));

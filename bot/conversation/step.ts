@@ -12,6 +12,7 @@ import { confirmingLocation } from './confirmingLocation.ts';
 import { idle } from './idle.ts';
 import { choosingCase } from './answeringOfficer.ts';
 import { confirmingDecline } from './confirmingDecline.ts';
+import { askErase, ERASE_STEP, myDataReply, onErasePostback } from './myData.ts';
 import { carryOut } from './effects.ts';
 import { categoryLabel, EDIT_PARTS, editChoices, editPart, goto, INTAKE_STATES, menuItems, PREVIOUS, reask, type EditPart } from './prompts.ts';
 import type { ConversationDeps, Ctx, Input, Outcome, StateHandler, StateName, StepResult } from './types.ts';
@@ -22,13 +23,15 @@ const HANDLERS: Record<StateName, StateHandler> = {
 };
 
 /** Words that work at any step, in either language (the rich menu sends the Thai ones). */
-const INTENTS: Record<'file' | 'track' | 'contact' | 'cancel' | 'back' | 'edit', RegExp> = {
+const INTENTS: Record<'file' | 'track' | 'contact' | 'cancel' | 'back' | 'edit' | 'myData' | 'erase', RegExp> = {
   file: /^(แจ้งเรื่อง(ร้องเรียน)?|ร้องเรียน|file( a)? complaint|new complaint|complain)$/i,
   track: /^(ติดตามเรื่อง|ติดตาม|track( my case)?|my cases)$/i,
   contact: /^(ติดต่อเจ้าหน้าที่|ติดต่อ|contact( an officer)?)$/i,
   cancel: /^(ยกเลิก|cancel)$/i,
   back: /^(ย้อนกลับ|ย้อน|กลับ|back|go back)$/i,
   edit: /^(แก้ไข|แก้|edit|change)$/i,
+  myData: /^(ข้อมูลของฉัน|my data)$/i,
+  erase: /^(ลบข้อมูลของฉัน|ขอลบข้อมูล|ถอนความยินยอม|delete my data|withdraw( my)? consent)$/i,
 };
 
 function intentOf(input: Input): keyof typeof INTENTS | undefined {
@@ -100,6 +103,9 @@ export function decide(input: Input, ctx: Ctx, deps: ConversationDeps): Outcome 
       : goto(ctx.state, ctx, ctx.draft, [text(answer)]);
     return intent === 'track' ? listCases(ctx, answered) : answered(ctx.t.contact);
   }
+  if (intent === 'myData') return myDataReply(ctx, deps);
+  if (intent === 'erase') return askErase(ctx);
+  if (input.kind === 'postback' && input.step === ERASE_STEP) return onErasePostback(input, ctx);
   if (input.kind === 'postback' && input.step && input.step !== ctx.state) {
     if (ctx.state === 'idle') return { replies: [text(`${ctx.t.staleButton}\n\n${ctx.t.help}`, menuItems(ctx))], state: 'idle', draft: {} };
     return reask(ctx, ctx.t.staleButton);

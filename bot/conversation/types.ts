@@ -5,6 +5,7 @@ import type { PublishEvents } from '../../shared/cases/events.ts';
 import type { Copy, Lang } from '../../shared/i18n/index.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Models } from '../../shared/models/index.ts';
+import type { LinkConfig } from '../../shared/links.ts';
 import type { Message } from '../messages/build.ts';
 
 /** What the bot is waiting for from this person (one handler file per state). */
@@ -73,6 +74,8 @@ export interface StepResult {
   replies: Message[];
   state: StateName;
   draft: Draft;
+  /** The citizen had their data deleted: the chat's record keeps no display name from now on. */
+  forget?: boolean;
 }
 
 export interface ConversationDeps {
@@ -82,6 +85,8 @@ export interface ConversationDeps {
   log: Logger;
   /** Downloads a LINE image and stores it; the same message id always gives the same stored file. */
   storeImage(messageId: string, userId: string): Promise<DraftPhoto>;
+  /** Where links to the LIFF app point ("ข้อมูลของฉัน"); absent in tests of the intake alone. */
+  links?: LinkConfig;
 }
 
 export interface CaseRef { id: string; trackingNo: string }
@@ -110,7 +115,11 @@ export type Command =
   | { run: 'listCases'; next(cases: CaseSummary[]): Outcome }
   | { run: 'awaitingCases'; next(cases: CaseRef[]): Outcome }
   | { run: 'addCaseInfo'; caseId: string; text: string; photos: DraftPhoto[]; next(added: boolean): Outcome }
-  | { run: 'openCase'; props: OpenCaseProps; next(opened: OpenedCase): Outcome };
+  | { run: 'openCase'; props: OpenCaseProps; next(opened: OpenedCase): Outcome }
+  /** "ลบข้อมูลของฉัน": how many cases would be anonymised, how many of them are open. */
+  | { run: 'countMyCases'; next(counts: { cases: number; open: number }): Outcome }
+  /** Confirmed: every case of theirs anonymised, the draft and the chat's record deleted (shared/privacy/anonymise.ts). */
+  | { run: 'eraseMe'; next(erased: { cases: number }): Outcome };
 
 export type Outcome = StepResult | Command;
 

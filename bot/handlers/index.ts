@@ -68,6 +68,7 @@ async function officerAction(input: Input, ctx: Ctx, deps: BotDeps, failures: Li
 export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise<void> {
   const { event } = job;
   if (event.source?.type === 'group') return handleGroupEvent(deps, job);
+  if (event.type === 'unfollow' && event.source?.type === 'user' && event.source.userId) return forgetDraft(deps, event.source.userId);
   if (event.type === 'unfollow' || !event.source || event.source.type !== 'user' || !event.source.userId) return;
   if (!['follow', 'message', 'postback'].includes(event.type)) return;
   const userId = event.source.userId;
@@ -127,6 +128,7 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
     replies = [...before, ...result.replies].slice(-5);
     state = result.state;
     draft = result.draft;
+    if (result.forget) displayName = '';
   }
 
   await deps.models.Conversation.updateOne(
@@ -140,6 +142,19 @@ export async function handleLineEvent(deps: BotDeps, job: LineEventJob): Promise
     if (menuId) await deps.line.api.linkRichMenuIdToUser(userId, menuId);
   }
   await sendTurn(deps, userId, eventId, replyToken, replies);
+}
+
+/**
+ * Unfollow (blocked the bot): LINE stops our pushes itself. The half-written complaint and its photos
+ * are deleted, since nobody will finish it; the cases stay (the unit still works on them, and the
+ * citizen can follow them again by unblocking, or ask deletion: docs/privacy.md).
+ */
+async function forgetDraft(deps: BotDeps, userId: string): Promise<void> {
+  const conv = await deps.models.Conversation.findById(userId, { state: 1, draft: 1 }).lean();
+  if (!conv || conv.state === 'idle') return;
+  const draft = (conv.draft ?? {}) as Draft;
+  await deletePhotos(deps.models, [...(draft.photos ?? []), ...(draft.pendingInfo?.photos ?? [])]);
+  await deps.models.Conversation.updateOne({ _id: userId }, { $set: { state: 'idle', draft: {} } });
 }
 
 /** Sends a turn's saved replies, then marks them sent: a retry of the job after this point sends nothing. */

@@ -26,9 +26,11 @@ export const AUDIT_ACTIONS: Record<string, [string, string]> = {
   view_file: ['เปิดไฟล์แนบ', 'opened an attachment'],
   export: ['ส่งออกข้อมูลจากแดชบอร์ด', 'exported from the dashboard'],
   partner_read: ['หน่วยงานภาคีอ่านข้อมูลผ่าน API', 'partner read through the API'],
-  retention_purge: ['ลบข้อมูลตามระยะเวลาเก็บรักษา', 'retention: data erased'],
-  retention_anonymise: ['ทำให้ข้อมูลไม่ระบุตัวตน', 'retention: data anonymised'],
-  data_subject_request: ['คำขอของเจ้าของข้อมูล', 'data subject request'],
+  claim_code_issued: ['ออกรหัสเชื่อมเรื่องกับ LINE', 'issued a LINE link code'],
+  retention_case_anonymised: ['ลบข้อมูลส่วนบุคคลของเรื่องที่ยุติเกินระยะเก็บรักษา', 'retention: a closed case anonymised'],
+  retention_drafts_deleted: ['ลบร่างเรื่องที่ไม่ได้ยินยอมเกินระยะเก็บรักษา', 'retention: drafts deleted'],
+  retention_uploads_deleted: ['ลบรูปที่อัปโหลดแต่ไม่ได้แนบกับเรื่อง', 'retention: unattached uploads deleted'],
+  retention_run: ['รอบการลบข้อมูลตามระยะเก็บรักษา', 'retention run'],
 };
 
 /** Fields shown in their own columns; anything else an entry carries is listed under "details". */

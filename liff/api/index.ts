@@ -11,6 +11,7 @@ import { apiErrorHandler, sendError } from './errors.ts';
 import { DEFAULT_LIMITS, rateLimit } from './rateLimit.ts';
 import { ApiRoutes, openApiDocument } from './registry.ts';
 import { citizenRoutes } from './routes/citizen.ts';
+import { myDataRoutes } from './routes/myData.ts';
 import { officerRoutes } from './routes/officer.ts';
 import { officerActionRoutes } from './routes/officerActions.ts';
 import { referenceRoutes } from './routes/reference.ts';
@@ -37,6 +38,7 @@ export function createLiffApi(deps: LiffApiDeps): Router {
 
   referenceRoutes(api, deps);
   citizenRoutes(api, deps);
+  myDataRoutes(api, deps);
   officerRoutes(api, deps);
   officerActionRoutes(api, deps);
 

@@ -26,7 +26,9 @@ export type CaseEventType =
   /** ไม่รับเรื่อง with a reason. */
   | 'case.rejected'
   /** A case recorded from another channel was linked to the complainant's LINE with the unit's one-time claim code (data.relinked: it moved from another LINE account). */
-  | 'case.line_linked';
+  | 'case.line_linked'
+  /** The complainant's personal data was removed (their request, or the retention run); data.open: the unit can no longer reach them. */
+  | 'case.anonymised';
 
 export interface CaseEvent {
   /** Stable id: also the BullMQ job id and the seed of LINE retry keys, so a replay sends nothing twice. */

@@ -234,4 +234,13 @@ export const en: Copy = {
     `Case ${trackingNo}: forwarded to ${unit}. ${unit} has no officer on the system yet, so ${holder} is looking after your case.\nKeep using the same tracking number.\nDetails: ${link}`,
   lateUnitsUnowned: (units: number, cases: number, link: string) => `${units} unit(s) with no officer on the system yet hold ${cases} open case(s): take them over or assign them at ${link}`,
   unownedUnitNote: 'No officer on the system yet',
+  // Citizen rights: "My data", deletion (shared/privacy/anonymise.ts).
+  myData: (link: string) => `My data: see everything we hold about you and download it at\n${link}\n\nTo withdraw consent and delete your personal data, type "delete my data".`,
+  eraseConfirm: (cases: number, open: number) => `Delete your personal data?\n\nYour name, phone, LINE ID, address and photos in ${cases} case(s) will be removed (the cases stay in the statistics without naming you), and any unfinished draft is deleted.`
+    + (open ? `\n\n⚠️ ${open} case(s) are still open: afterwards the unit can no longer contact you and you cannot follow them in LINE.` : ''),
+  eraseYes: 'Delete my data',
+  eraseNo: 'Keep it',
+  eraseDone: (cases: number) => `Your personal data has been deleted (${cases} case(s)). We no longer keep your name, phone or LINE ID in them.`,
+  eraseKept: 'Nothing was deleted; your data is as it was.',
+  officerAnonymised: (trackingNo: string) => `Case ${trackingNo}: the complainant withdrew consent and asked deletion. Their name, phone and photos are gone; the unit can no longer contact them through the system.`,
 };

@@ -163,6 +163,8 @@ const caseSchema = new Schema({
   /** Day (yyyymmdd) and month (yyyymm) it was received, Bangkok: what the dashboard's list pages by (shared/cases/listing.ts). */
   listDay: Number,
   listMonth: Number,
+  /** When the complainant's personal data was removed (their request, or the retention run): shared/privacy/anonymise.ts. */
+  anonymisedAt: Date,
 }, { timestamps: true });
 caseSchema.index({ unitCode: 1, status: 1, createdAt: -1 });
 caseSchema.index({ listDay: 1 });
@@ -172,6 +174,8 @@ caseSchema.index({ 'pendingEvents.id': 1 });
 caseSchema.index({ hasOutbox: 1 });
 caseSchema.index({ 'attachments.fileId': 1 });
 caseSchema.index({ slaNextAt: 1 });
+// The retention run finds closed and rejected cases by this equality (shared/privacy/retention.ts).
+caseSchema.index({ status: 1 });
 
 /**
  * Fields the SLA clock plans from: an update changing any of them (and not setting slaNextAt) asks for
@@ -261,6 +265,8 @@ const conversationSchema = new Schema({
   /** Failed tracking-number + phone link attempts ({count, since}), to stop guessing. */
   linkFailures: { type: Schema.Types.Mixed, default: null },
 }, { timestamps: true, minimize: false });
+// The retention run finds drafts left half-way by this equality, one intake state at a time.
+conversationSchema.index({ state: 1 });
 
 const auditSchema = new Schema({
   at: { type: Date, required: true },
@@ -279,6 +285,8 @@ const auditSchema = new Schema({
   page: String,
   scope: String,
   period: String,
+  /** retention_*: how many records the run removed or anonymised. */
+  count: Number,
 }, { strict: false });
 auditSchema.index({ caseId: 1, at: -1 });
 // The admins' audit-log page (dashboard/pages/audit.ts) filters by officer or by action, newest first.

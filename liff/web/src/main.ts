@@ -71,7 +71,7 @@ async function boot(): Promise<void> {
     const here = location.hash || '#/new';
     const link = (href: string, label: string, match: RegExp) =>
       h('a', { href, class: 'nav-link', 'aria-current': match.test(here) ? 'page' : undefined }, label);
-    nav.append(link('#/new', t('navNew'), /^#\/new/), link('#/cases', t('navCases'), /^#\/(cases|survey)/));
+    nav.append(link('#/new', t('navNew'), /^#\/new/), link('#/cases', t('navCases'), /^#\/(cases|survey)/), link('#/me/data', t('navMyData'), /^#\/me\/data/));
     if (m && m.role !== 'citizen') nav.append(link('#/officer', t('navOfficer'), /^#\/officer(?!\/new)/), link('#/officer/new', t('navOfficerNew'), /^#\/officer\/new/));
     headerMe = m;
   }
@@ -90,6 +90,7 @@ async function boot(): Promise<void> {
     let m: RegExpExecArray | null;
     try {
       if (path === '/' || path === '/new' || path === '') await formPage(c, 'citizen');
+      else if (path === '/me/data') await (await import('./pages/myData.ts')).myDataPage(c);
       else if (path === '/cases') await (await import('./pages/cases.ts')).casesPage(c);
       else if ((m = /^\/cases\/([0-9a-f]{24})$/i.exec(path))) await (await import('./pages/cases.ts')).caseDetailPage(c, m[1]);
       else if ((m = /^\/survey\/([0-9a-f]{24})$/i.exec(path))) await (await import('./pages/survey.ts')).surveyPage(c, m[1], new URLSearchParams(query).get('fixed'));
