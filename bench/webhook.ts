@@ -299,7 +299,7 @@ async function spawnServer(env: Record<string, string>): Promise<Child> {
   // BENCH_PROFILE=dir: a V8 CPU profile of our server per phase, for chrome://inspect or speedscope.
   const prof = env.BENCH_MODE === 'ours' && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const proc = spawn(process.execPath, ['--no-warnings', ...prof, script], {
-    env: { ...process.env, NODE_ENV: 'production', ...env },
+    env: { ...process.env, NODE_ENV: 'production', METRICS_TOKEN: 'bench-metrics-token', ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   children.add(proc);

@@ -155,6 +155,8 @@ export async function runChaos(setup: ChaosSetup, phases: PhaseOptions[]): Promi
       LOG_LEVEL: 'info',
       PORT: String(webPort),
       NODE_ENV: 'production',
+      // Production refuses an open /metrics.
+      METRICS_TOKEN: randomBytes(16).toString('hex'),
     };
     // The harness prepares the database once, before web and worker start: two processes creating
     // indexes at once on an empty FerretDB deadlock it (a separate item; not what is tested here).
