@@ -1,10 +1,10 @@
 /** `#/cases` (my cases) and `#/cases/:id` (detail, timeline, add information, withdraw). */
-import { ApiError, type CaseDetail, type CaseSummary, type Meta } from '../api.ts';
+import { photoPicker } from '../photoPicker.ts';
+import { type CaseDetail, type CaseSummary, type Meta } from '../api.ts';
 import { type Ctx, categoryLabel, failure, loading, pageStart, statusLabel, textForm } from '../ctx.ts';
 import { announce, clear, h } from '../dom.ts';
 import { areaText, dateTime } from '../format.ts';
 import { lang, pick, t } from '../i18n.ts';
-import { PhotoError, preparePhoto } from '../photos.ts';
 
 export async function casesPage(ctx: Ctx): Promise<void> {
   loading(ctx);
@@ -127,29 +127,9 @@ function photoGallery(ctx: Ctx, photos: CaseDetail['attachments']): HTMLElement 
 }
 
 function addInfoSection(ctx: Ctx, c: CaseDetail, meta: Meta | undefined): HTMLElement {
-  const max = meta?.limits.photosMax ?? 5;
-  const photoIds: string[] = [];
-  const input = h('input', { type: 'file', id: 'info-photos', class: 'file-input', accept: 'image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif', multiple: true });
-  const status = h('p', { class: 'geo-status', role: 'status' });
-  input.addEventListener('change', async () => {
-    const files = [...(input.files ?? [])];
-    input.value = '';
-    const msgs: string[] = [];
-    for (const f of files) {
-      if (photoIds.length >= max) { msgs.push(t('photoTooMany', { max })); break; }
-      status.textContent = t('photoUploading', { name: f.name });
-      try {
-        const p = await preparePhoto(f);
-        const up = await ctx.api.upload(p.blob, p.contentType);
-        photoIds.push(up.id);
-      } catch (e) {
-        msgs.push(e instanceof PhotoError ? t(e.kind === 'too_big' ? 'photoTooBig' : 'photoBadType', { name: f.name }) : e instanceof ApiError ? `${f.name}: ${e.text(lang())}` : t('photoFailed', { name: f.name }));
-      }
-    }
-    status.textContent = [t('photosCount', { n: photoIds.length }), ...msgs].join(' · ');
-    if (msgs.length) announce(msgs.join(' '), true);
-  });
-  const photoBox = h('div', { class: 'field' }, input, h('label', { for: 'info-photos', class: 'btn secondary file-label' }, t('photosAdd')), status);
+  const photos = photoPicker(ctx, { id: 'info-photos', max: meta?.limits.photosMax ?? 5, label: t('photosAdd') });
+  const photoIds = photos.ids;
+  const photoBox = photos.box;
   const form = textForm({
     id: 'info-text', label: t('addInfoLabel'), min: 1, max: 2000, submit: t('addInfoSend'),
     onSubmit: async (text) => {

@@ -1,4 +1,5 @@
 /** Officer pages: `#/officer` (the unit's cases) and `#/officer/cases/:id` (detail + actions). */
+import { photoPicker } from '../photoPicker.ts';
 import { ApiError, type BelowCaseSummary, type BelowUnit, type CaseSummary, type Me, type Meta, type OfficerCaseDetail, type OfficerChoice } from '../api.ts';
 import { type Ctx, failure, field, loading, pageStart, textForm } from '../ctx.ts';
 import { announce, h } from '../dom.ts';
@@ -6,7 +7,6 @@ import { dateOnly } from '../format.ts';
 import { lang, pick, t, type Key } from '../i18n.ts';
 import { caseList, renderCase } from './cases.ts';
 import { addTemplatePicker, citizenMessageForm, forwardForm } from './officerActions.ts';
-import { PhotoError, preparePhoto } from '../photos.ts';
 
 export const isOfficer = (me: Me): boolean => me.role !== 'citizen';
 
@@ -108,29 +108,9 @@ export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
 /** ยุติเรื่อง: the result the citizen will read, and optional "after" photos uploaded for this case. */
 function closeForm(ctx: Ctx, c: OfficerCaseDetail, meta: Meta | undefined, act: (path: string, body: object, label: string) => Promise<void>): HTMLFormElement {
   const max = meta?.limits.photosMax ?? 5;
-  const photoIds: string[] = [];
-  const input = h('input', { type: 'file', id: 'close-photos', class: 'file-input', accept: 'image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif', multiple: true });
-  const status = h('p', { class: 'geo-status', role: 'status', id: 'close-photos-status' });
-  input.addEventListener('change', async () => {
-    const files = [...(input.files ?? [])];
-    input.value = '';
-    const msgs: string[] = [];
-    for (const f of files) {
-      if (photoIds.length >= max) { msgs.push(t('photoTooMany', { max })); break; }
-      status.textContent = t('photoUploading', { name: f.name });
-      try {
-        const p = await preparePhoto(f);
-        const up = await ctx.api.upload(p.blob, p.contentType, `/officer/cases/${c.id}/uploads`);
-        photoIds.push(up.id);
-      } catch (e) {
-        msgs.push(e instanceof PhotoError ? t(e.kind === 'too_big' ? 'photoTooBig' : 'photoBadType', { name: f.name }) : e instanceof ApiError ? `${f.name}: ${e.text(lang())}` : t('photoFailed', { name: f.name }));
-      }
-    }
-    status.textContent = [t('photosCount', { n: photoIds.length }), ...msgs].join(' · ');
-    if (msgs.length) announce(msgs.join(' '), true);
-  });
-  const photoBox = h('div', { class: 'field' }, h('p', { class: 'hint' }, t('closePhotosHint', { max })), input,
-    h('label', { for: 'close-photos', class: 'btn secondary file-label' }, t('closePhotosAdd')), status);
+  const photos = photoPicker(ctx, { id: 'close-photos', max, label: t('closePhotosAdd'), hint: t('closePhotosHint', { max }), uploadPath: `/officer/cases/${c.id}/uploads` });
+  const photoIds = photos.ids;
+  const photoBox = photos.box;
   const form = textForm({
     id: 'close-summary', label: t('summary'), min: 5, max: 2000, submit: t('actClose'),
     onSubmit: (summary) => act('close', { summary, ...(photoIds.length ? { photoIds } : {}) }, t('actClose')),
