@@ -225,7 +225,9 @@ async function startRedis(opts: LaunchOptions): Promise<Started> {
   const persistence = aof
     ? ['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction']
     : ['--save', '', '--appendonly', 'no'];
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--dir', dir], { stdio: 'ignore' });
+  // Each service in its own process group (detached): a terminal's Ctrl+C reaches only us, and we stop
+  // the app before the stores it is still writing to (they die with us either way: see killAll).
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', ...persistence, '--dir', dir], { stdio: 'ignore', detached: true });
   await waitForPort(port, child, 'redis-server');
   const kept = aof ? (throwaway ? 'append-only file everysec, throwaway dir' : `append-only file everysec in ${dir}`) : 'throwaway';
   return {
@@ -276,7 +278,7 @@ async function startPostgres(binDir: string, opts: LaunchOptions): Promise<Start
     ...(throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])];
   const fd = openSync(log, 'a');
   if (ids) chownSync(log, ids.uid, ids.gid);
-  const child = spawn(join(binDir, 'postgres'), ['-D', data, '-p', String(port), ...settings], { ...asPg, cwd: dir, stdio: ['ignore', fd, fd] });
+  const child = spawn(join(binDir, 'postgres'), ['-D', data, '-p', String(port), ...settings], { ...asPg, cwd: dir, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   const stop = async () => {
     // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave).
@@ -307,7 +309,7 @@ async function startMongo(opts: LaunchOptions): Promise<Started> {
   if (mongod) {
     const { dir, throwaway } = dirFor('mongod', opts.dataDir);
     const port = await freePort();
-    const child = spawn(mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], { stdio: 'ignore' });
+    const child = spawn(mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], { stdio: 'ignore', detached: true });
     await waitForPort(port, child, 'mongod');
     return {
       url: `mongodb://127.0.0.1:${port}`, describe: `mongod (${throwaway ? 'throwaway' : dir}, port ${port})`, children: [child],
@@ -345,7 +347,7 @@ async function startMongo(opts: LaunchOptions): Promise<Started> {
       cleanup: () => { if (sqlite.throwaway) rmSync(sqlite.dir, { recursive: true, force: true }); },
     };
   }
-  const child = spawn(ferret, [...storage.args, ...common], { stdio: 'ignore' });
+  const child = spawn(ferret, [...storage.args, ...common], { stdio: 'ignore', detached: true });
   const stop = async () => {
     await stopChild(child);
     await pg?.stop();
