@@ -80,7 +80,16 @@ export function addFerretPostgresIndexes(url: string, databases?: string[]): str
   const existing = new Set(psql(url, ['-c', `SELECT schemaname || '.' || indexname FROM pg_indexes`]).split('\n').filter(Boolean));
   const statements = ginIndexStatements(colls, existing);
   const dbName = new URL(url).pathname.replace(/^\//, '') || 'postgres';
-  psql(url, ['-c', `ALTER DATABASE ${ident(dbName)} SET plan_cache_mode = force_custom_plan`]);
+  // Two processes migrating at once can both insert this database's first setting and one loses on
+  // PostgreSQL's catalog key; the setting is the same either way, so the loser tries again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      psql(url, ['-c', `ALTER DATABASE ${ident(dbName)} SET plan_cache_mode = force_custom_plan`]);
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !/pg_db_role_setting|tuple concurrently updated/.test((err as Error).message)) throw err;
+    }
+  }
   // One psql for all of them, as a script read from stdin: each statement then commits on its own
   // (CREATE INDEX CONCURRENTLY cannot run inside a transaction block, which `-c` with several would
   // be), without a process start per index (seconds per migration on a busy machine).
