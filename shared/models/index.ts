@@ -52,6 +52,8 @@ const caseSchema = new Schema({
   idempotencyKey: { type: String, required: true, unique: true },
   channel: { type: String, enum: CHANNEL_CODES, required: true },
   category: { type: String, enum: SUBJECT_CATEGORY_CODES, required: true },
+  /** What the citizen said the problem is (config/problem-types.json); absent on cases from before the types. */
+  problemType: String,
   description: { type: String, required: true, maxlength: 5000 },
   location: {
     provinceCode: String, provinceName: String,
@@ -160,6 +162,20 @@ const caseSchema = new Schema({
    * replace, and two concurrent ones would otherwise silently erase each other.
    */
   version: { type: Number, default: 0 },
+  /**
+   * Citizens who joined this case ("แจ้งด้วย": the same problem, reported by someone else) or whose own
+   * case was merged into it: they get its updates like the complainant. No name or phone is kept.
+   */
+  followers: {
+    type: [{ _id: false, lineUserId: { type: String, required: true }, lang: String, at: Date, via: { type: String, enum: ['join', 'merge'] }, trackingNo: String }],
+    default: [],
+  },
+  /** How many people reported this problem: the complainant plus everyone who joined (the public count). */
+  supporterCount: { type: Number, default: 1 },
+  /** Merged into another case (its tracking number): this case closed with a pointer there. */
+  mergedInto: String,
+  /** Cases an officer linked as the same or a related problem (tracking numbers). */
+  relatedCases: { type: [String], default: undefined },
   /** Day (yyyymmdd) and month (yyyymm) it was received, Bangkok: what the dashboard's list pages by (shared/cases/listing.ts). */
   listDay: Number,
   listMonth: Number,
