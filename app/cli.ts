@@ -14,6 +14,7 @@ import { exchangeCommand, EXCHANGE_USAGE } from '../exchange/cli.ts';
 import { importCommand, reportCommand, REPORT_USAGE } from '../shared/reports/cli.ts';
 import { templatesCommand, TEMPLATES_USAGE } from '../shared/templatesCli.ts';
 import { retentionCommand, RETENTION_USAGE } from '../shared/privacy/retentionCli.ts';
+import { agenciesCommand, AGENCIES_USAGE } from '../shared/agencies/cli.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   db migrate
@@ -37,6 +38,7 @@ ${EXCHANGE_USAGE}
 ${REPORT_USAGE}
 ${TEMPLATES_USAGE}
 ${RETENTION_USAGE}
+${AGENCIES_USAGE}
   deadletter list [--all] | deadletter redrive <id>
       events set aside after their retries, with the reason; redrive puts one back on its chat's queue`;
 
@@ -72,13 +74,14 @@ runMain(async () => {
   // Response templates live in a file, not the database.
   if (group === 'templates') { process.exitCode = templatesCommand(argv.slice(1)); return; }
   if (group === 'deadletter') { process.exitCode = await (await import('./deadLetterCli.ts')).deadLetterCommand(argv.slice(1)); return; }
-  if (group === 'report' || group === 'import' || group === 'retention') {
+  if (group === 'report' || group === 'import' || group === 'retention' || group === 'agencies') {
     // Connected only once the arguments are known to be good: a typo is reported at once.
     let models: Awaited<ReturnType<typeof connectDb>> | undefined;
     const db = async () => (models ??= await connectMigrated(loadConfigPart(['MONGODB_URI']).MONGODB_URI));
     try {
       process.exitCode = group === 'report' ? await reportCommand(db, argv.slice(1))
         : group === 'retention' ? await retentionCommand(db, argv.slice(1))
+        : group === 'agencies' ? await agenciesCommand(db, argv.slice(1))
         : await importCommand(db, argv.slice(1));
     } finally {
       await models?.conn.close();

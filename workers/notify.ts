@@ -1,17 +1,15 @@
 import type { Logger } from '../shared/logger.ts';
 import type { CaseEvent } from '../shared/cases/events.ts';
-import { parentUnitCode } from '../shared/cases/routing.ts';
 import { copy, type Copy, type Lang } from '../shared/i18n/index.ts';
 import { th } from '../shared/i18n/th.ts';
 import type { LineClient } from '../shared/line/client.ts';
 import { caseLink, liffUrl, officerCaseLink, type LinkConfig } from '../shared/links.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { ackDueAt } from '../shared/sla/policy.ts';
-import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { formatDateTime } from '../shared/thaiDate.ts';
 import { caseAlertCard } from './messages/caseAlert.ts';
 import { citizenLangOf, citizenMessage } from '../shared/cases/citizenMessages.ts';
-import { caseHolder, SUPERVISOR_ROLES, type OfficerRole } from '../shared/cases/access.ts';
+import { caseHolder, nearestActors } from '../shared/cases/access.ts';
 
 export interface NotifyDeps {
   models: Models;
@@ -23,20 +21,11 @@ export interface NotifyDeps {
 
 /**
  * Officers to alert for a unit. If nobody there has registered yet, the alert goes up the ladder
- * rather than into the void — a case nobody hears about is a lost case. Up the ladder only
- * supervisors are alerted: they may act on the cases below (shared/cases/access.ts), plain officers may not.
+ * rather than into the void — a case nobody hears about is a lost case (an agency's ladder goes
+ * through its supervising centre). The one ladder rule: nearestActors in shared/cases/access.ts.
  */
-async function recipientsFor(models: Models, unitCode: string, concernedUnitCode?: string | null): Promise<{ unitCode: string; lineUserIds: string[] }> {
-  let code = unitCode;
-  for (let hops = 0; hops < 4; hops++) {
-    const roles: OfficerRole[] = code === unitCode ? ['officer', 'head'] : [...SUPERVISOR_ROLES];
-    // A complaint about a unit's officials never reaches that unit, not even up the ladder.
-    const officers = code === concernedUnitCode ? [] : await models.Officer.find({ unitCode: code, active: true, role: { $in: roles } }, { lineUserId: 1 }).lean();
-    if (officers.length) return { unitCode: code, lineUserIds: officers.map((o) => o.lineUserId) };
-    if (code === MINISTRY_UNIT_CODE) break;
-    code = parentUnitCode(code);
-  }
-  return { unitCode: code, lineUserIds: [] };
+function recipientsFor(models: Models, unitCode: string, concernedUnitCode?: string | null): Promise<{ unitCode: string; lineUserIds: string[] }> {
+  return nearestActors(models, unitCode, { concernedUnitCode });
 }
 
 /**
@@ -67,8 +56,10 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
       note = `${th.escalatedNoOfficer(unit?.nameTh ?? c.unitCode)}\n${th.escalatedTakeOverHint}`;
     }
     // The deadline stored on the case (its unit's policy, the holiday overrides); older cases: the channel default.
-    const card = caseAlertCard(c, { ackDueAt: c.ackDueAt ?? ackDueAt(c.channel, (c.receivedAt ?? c.createdAt) as Date), note, takeOver: escalated });
+    const suggestedAgency = c.suggestedUnitCode && c.suggestedUnitCode !== c.unitCode ? await unitName(deps.models, c.suggestedUnitCode, 'th') : undefined;
+    const card = caseAlertCard(c, { ackDueAt: c.ackDueAt ?? ackDueAt(c.channel, (c.receivedAt ?? c.createdAt) as Date), note, takeOver: escalated, suggestedAgency });
     await deps.line.multicast(to.lineUserIds, [card], `${event.id}:officers`);
+    if (!escalated) await copySupervisingCentre(deps, event, c);
     return;
   }
   if (event.type === 'case.assigned') {
@@ -87,6 +78,20 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
   }
   const handler = HANDLERS[event.type];
   if (handler) await handler(deps, event, c);
+}
+
+/**
+ * A case routed straight to a partner agency: the centre supervising the hand-off is copied, since it
+ * keeps answering for the case (its SLA, its late-units card). When nobody at the agency is registered
+ * the alert itself climbed to the centre, and no copy is needed.
+ */
+async function copySupervisingCentre(deps: NotifyDeps, event: CaseEvent, c: CaseDoc): Promise<void> {
+  const unit = await deps.models.Unit.findById(c.unitCode, { level: 1, parentCode: 1, nameTh: 1 }).lean();
+  if (unit?.level !== 'partner' || !unit.parentCode) return;
+  // Its heads (else executives, up the ladder): the ones who may open a case of a unit below theirs.
+  const to = await nearestActors(deps.models, unit.parentCode, { concernedUnitCode: c.concernedUnitCode, supervisorsOnly: true });
+  if (!to.lineUserIds.length) return;
+  await deps.line.multicast(to.lineUserIds, [{ type: 'text', text: th.agencyCopy(c.trackingNo, unit.nameTh, officerCaseLink(deps.links, String(c._id))) }], `${event.id}:supervisor`);
 }
 
 type Handler = (deps: NotifyDeps, event: CaseEvent, c: CaseDoc) => Promise<void>;

@@ -7,7 +7,7 @@ import { DRAFT_TTL_MS, type Ctx, type Draft, type Input, type StateName } from '
 import { text, type Message } from '../messages/build.ts';
 import type { BotDeps } from '../deps.ts';
 import { isLinkMessage, linkCase, type LinkFailures } from './linkCase.ts';
-import { accept, register, REGISTER_PATTERN, takeOver, view } from './officer.ts';
+import { accept, forwardToSuggestedAgency, register, REGISTER_PATTERN, takeOver, view } from './officer.ts';
 import { deletePhotos } from '../media.ts';
 import { englishRichMenu } from '../richMenu.ts';
 import { linkOfficerMenu, MY_WORK_PATTERN, myWorkReply, OFFICER_HELP_PATTERN, officerHelpReply } from './officerMenu.ts';
@@ -55,6 +55,7 @@ async function officerAction(input: Input, ctx: Ctx, deps: BotDeps, failures: Li
     if (input.action === 'accept') return accept(input.value, ctx, deps);
     if (input.action === 'view') return view(input.value, ctx, deps);
     if (input.action === 'takeover') return takeOver(input.value, ctx, deps);
+    if (input.action === 'fwdAgency') return forwardToSuggestedAgency(input.value, ctx, deps);
     if (input.action === 'nudgeUnit') return nudgeReply(input.value, ctx, deps);
   }
   return undefined;

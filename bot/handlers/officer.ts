@@ -2,6 +2,8 @@ import { STATUS_LABELS } from '../../shared/categories.ts';
 import { assignCase } from '../../shared/cases/commands/assignCase.ts';
 import { mayActOn } from '../../shared/cases/access.ts';
 import { takeOverCase } from '../../shared/cases/commands/takeOverCase.ts';
+import { forwardCase } from '../../shared/cases/commands/forwardCase.ts';
+import { th as copyTh } from '../../shared/i18n/th.ts';
 import type { OfficerRef } from '../../shared/cases/actor.ts';
 import type { Copy } from '../../shared/i18n/index.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
@@ -86,5 +88,22 @@ export async function takeOver(caseId: string, ctx: Ctx, deps: ConversationDeps)
   if (r.reason === 'same_unit' && r.case) return accept(caseId, ctx, deps);
   if (r.reason === 'not_supervisor') return [text(ctx.t.supervisorsOnly)];
   if (r.reason === 'not_open' && r.case) return [text(`${r.case.trackingNo}: ${STATUS_LABELS[r.case.status][ctx.lang]}`)];
+  return [text(ctx.t.notYourUnit)];
+}
+
+/** ส่งต่อหน่วยงาน from the alert card: the case goes to the partner agency routing suggested (forwardCase). */
+export async function forwardToSuggestedAgency(caseId: string, ctx: Ctx, deps: ConversationDeps): Promise<Message[]> {
+  const officer = await officerOf(ctx, deps);
+  if (!officer) return [text(ctx.t.notYourUnit)];
+  const current = /^[0-9a-f]{24}$/.test(caseId) ? await deps.models.Case.findById(caseId, { unitCode: 1, concernedUnitCode: 1, suggestedUnitCode: 1, trackingNo: 1 }).lean<CaseDoc>() : null;
+  if (!current || !(await mayActOn(deps.models, officer, current))) return [text(ctx.t.notYourUnit)];
+  const agency = current.suggestedUnitCode ? await deps.models.Unit.findById(current.suggestedUnitCode, { nameTh: 1, nameEn: 1 }).lean() : null;
+  if (!agency || current.unitCode === current.suggestedUnitCode) return [text(ctx.t.noSuggestedAgency)];
+  const name = ctx.lang === 'en' ? agency.nameEn : agency.nameTh;
+  // The reason goes to the agency and the citizen: Thai, as every case record.
+  const r = await forwardCase(deps, { caseId, officer: refOf(officer, ctx), toUnitCode: String(agency._id), reason: copyTh.forwardToAgencyReason(agency.nameTh) });
+  if (r.ok) return [text(ctx.t.forwardedToAgency(r.case.trackingNo, name))];
+  if (r.reason === 'not_open' && r.case) return [text(`${r.case.trackingNo}: ${STATUS_LABELS[r.case.status][ctx.lang]}`)];
+  if (r.reason === 'same_unit') return [text(ctx.t.noSuggestedAgency)];
   return [text(ctx.t.notYourUnit)];
 }

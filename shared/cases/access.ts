@@ -7,7 +7,7 @@
  */
 import { OPEN_STATUSES } from '../categories.ts';
 import type { Models } from '../models/index.ts';
-import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
+import { buildUnitCatalog, MINISTRY_UNIT_CODE } from '../units/catalog.ts';
 
 export type OfficerRole = 'officer' | 'head' | 'executive' | 'admin';
 
@@ -77,19 +77,93 @@ export async function staffedUnits(models: Pick<Models, 'Officer'>, codes: strin
 
 /**
  * Who holds a case of `unitCode` in practice: the unit itself when someone there is registered, else
- * the nearest unit up the ladder with a registered officer (the one that was alerted). `unowned` says
+ * the nearest unit up the ladder with a registered supervisor (the one that was alerted). `unowned` says
  * the unit itself has nobody yet; `holder` is undefined when nobody anywhere up the ladder is registered.
  */
 export async function caseHolder(models: Pick<Models, 'Officer' | 'Unit'>, unitCode: string, concernedUnitCode?: string | null): Promise<{ unowned: boolean; holder?: string }> {
-  if (await models.Officer.exists({ unitCode, active: true })) return { unowned: false, holder: unitCode };
+  const near = await nearestActors(models, unitCode, { concernedUnitCode, ownRoles: ['officer', 'head', 'executive', 'admin'] });
+  if (!near.lineUserIds.length) return { unowned: true };
+  return near.unitCode === unitCode ? { unowned: false, holder: unitCode } : { unowned: true, holder: near.unitCode };
+}
+
+let catalogParents: Map<string, string | null> | undefined;
+/** Parents read from the database (partner agencies: their supervising centre), per connection, for a short while. */
+const storedParents = new WeakMap<object, Map<string, { parent: string | null; at: number }>>();
+const PARENT_TTL_MS = 60_000;
+
+/**
+ * The unit and those above it, nearest first, as stored: a partner agency climbs to the centre that
+ * supervises it, then that centre's own ladder up to the ministry. The fixed tree (ministry,
+ * provinces, districts) needs no query; a unit missing from the database still belongs to the ministry.
+ */
+export async function unitLadder(models: Pick<Models, 'Unit'>, unitCode: string, now = Date.now()): Promise<string[]> {
+  catalogParents ??= new Map(buildUnitCatalog().map((u) => [u.code, u.parentCode]));
+  let memo = storedParents.get(models.Unit);
+  if (!memo) storedParents.set(models.Unit, memo = new Map());
+  const ladder = [unitCode];
   let code: string | null | undefined = unitCode;
-  for (let i = 0; i < MAX_DEPTH && code; i++) {
-    const unit: { parentCode?: string | null } | null = await models.Unit.findById(code, { parentCode: 1 }).lean();
-    code = unit?.parentCode ?? (code === MINISTRY_UNIT_CODE ? null : MINISTRY_UNIT_CODE);
-    // Never the unit a complaint is about (the alert skips it too).
-    if (code && code !== concernedUnitCode && await models.Officer.exists({ unitCode: code, active: true, role: { $in: SUPERVISOR_ROLES } })) return { unowned: true, holder: code };
+  while (code && code !== MINISTRY_UNIT_CODE && ladder.length < MAX_DEPTH) {
+    let parent: string | null | undefined;
+    if (catalogParents.has(code)) parent = catalogParents.get(code);
+    else {
+      const hit = memo.get(code);
+      if (hit && now - hit.at < PARENT_TTL_MS) parent = hit.parent;
+      else {
+        const unit: { parentCode?: string | null } | null = await models.Unit.findById(code, { parentCode: 1 }).lean();
+        parent = unit?.parentCode ?? MINISTRY_UNIT_CODE;
+        memo.set(code, { parent, at: now });
+      }
+    }
+    if (!parent || ladder.includes(parent)) break;
+    ladder.push(parent);
+    code = parent;
   }
-  return { unowned: true };
+  return ladder;
+}
+
+/** Whether a unit is off the fixed tree (a partner agency): only those need a query to climb. */
+export function isFixedTreeUnit(code: string): boolean {
+  catalogParents ??= new Map(buildUnitCatalog().map((u) => [u.code, u.parentCode]));
+  return catalogParents.has(code);
+}
+
+/**
+ * The case with `ladder` (its unit and those above, as stored) when its unit is off the fixed tree:
+ * what the SLA planner climbs to escalate a late agency to its supervising centre.
+ */
+export async function withStoredLadder<T extends { unitCode: string }>(models: Pick<Models, 'Unit'>, c: T): Promise<T & { ladder?: string[] }> {
+  if (isFixedTreeUnit(c.unitCode)) return c;
+  return Object.assign(c, { ladder: await unitLadder(models, c.unitCode) });
+}
+
+/** Finds active officers of a unit with one of the roles (the SLA run passes a lookup over officers it read at once). */
+export type OfficerLookup = (unitCode: string, roles: readonly string[]) => Promise<string[]>;
+
+export const officerLookup = (models: Pick<Models, 'Officer'>): OfficerLookup => async (unitCode, roles) =>
+  (await models.Officer.find({ unitCode, active: true, role: { $in: [...roles] as OfficerRole[] } }, { lineUserId: 1 }).lean()).map((o) => o.lineUserId);
+
+/**
+ * The people who can act on a case of `unitCode`, nearest first up the stored ladder (an agency's
+ * ladder goes through its supervising centre): the unit's own officers and heads (`ownRoles`), else
+ * the supervisors of the nearest unit above that has any — only supervisors may act on the cases
+ * below (mayActOn). `supervisorsOnly` (escalation of a late case): heads at each step, else its
+ * executives, from the unit itself. A complaint about a unit's officials never reaches that unit.
+ */
+export async function nearestActors(models: Pick<Models, 'Officer' | 'Unit'>, unitCode: string, opts: {
+  concernedUnitCode?: string | null; supervisorsOnly?: boolean; ownRoles?: readonly string[]; officers?: OfficerLookup;
+} = {}): Promise<{ unitCode: string; lineUserIds: string[] }> {
+  const find = opts.officers ?? officerLookup(models);
+  const ladder = await unitLadder(models, unitCode);
+  for (const code of ladder) {
+    if (code === opts.concernedUnitCode) continue;
+    const tiers: (readonly string[])[] = opts.supervisorsOnly ? [['head'], ['executive']]
+      : code === unitCode ? [opts.ownRoles ?? ['officer', 'head']] : [SUPERVISOR_ROLES];
+    for (const roles of tiers) {
+      const ids = await find(code, roles);
+      if (ids.length) return { unitCode: code, lineUserIds: ids };
+    }
+  }
+  return { unitCode: ladder.at(-1) ?? unitCode, lineUserIds: [] };
 }
 
 /** Open cases of the given units, one query per unit: equality on `unitCode` is what FerretDB serves from an index. */

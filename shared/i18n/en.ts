@@ -243,4 +243,10 @@ export const en: Copy = {
   eraseDone: (cases: number) => `Your personal data has been deleted (${cases} case(s)). We no longer keep your name, phone or LINE ID in them.`,
   eraseKept: 'Nothing was deleted; your data is as it was.',
   officerAnonymised: (trackingNo: string) => `Case ${trackingNo}: the complainant withdrew consent and asked deletion. Their name, phone and photos are gone; the unit can no longer contact them through the system.`,
+  forwardToAgency: 'Forward to agency',
+  suggestedAgencyNote: (agency: string) => `The agency that fixes this here: ${agency}. Press "Forward to agency" to send it on at once.`,
+  forwardToAgencyReason: (agency: string) => `Forwarded to ${agency}, which handles this type of problem in the area`,
+  forwardedToAgency: (trackingNo: string, agency: string) => `Case ${trackingNo} was forwarded to ${agency}. The centre still follows it and its deadlines.`,
+  noSuggestedAgency: 'This case has no suggested agency, or it was already forwarded.',
+  agencyCopy: (trackingNo: string, agency: string, link: string) => `For your information: new case ${trackingNo} went straight to ${agency} (an agency your centre supervises). Follow its progress and deadlines at ${link}`,
 };

@@ -246,6 +246,13 @@ export const th = {
   eraseDone: (cases: number) => `ลบข้อมูลส่วนบุคคลของคุณแล้วค่ะ (${cases} เรื่อง) เราจะไม่เก็บชื่อ เบอร์โทร และ LINE ID ของคุณในเรื่องเหล่านี้อีก`,
   eraseKept: 'ไม่ได้ลบข้อมูลค่ะ ข้อมูลของคุณยังอยู่ครบ',
   officerAnonymised: (trackingNo: string) => `เรื่อง ${trackingNo}: ผู้ร้องถอนความยินยอมและขอลบข้อมูลส่วนบุคคล ชื่อ เบอร์โทร และรูปภาพของผู้ร้องถูกลบแล้ว หน่วยงานจะติดต่อผู้ร้องผ่านระบบไม่ได้อีก โปรดดำเนินการตามข้อมูลที่เหลืออยู่ค่ะ`,
+  // Partner agencies (shared/cases/routing.ts, docs/agencies.md).
+  forwardToAgency: 'ส่งต่อหน่วยงาน',
+  suggestedAgencyNote: (agency: string) => `หน่วยงานที่แก้ปัญหานี้ในพื้นที่: ${agency} กด "ส่งต่อหน่วยงาน" เพื่อส่งต่อได้ทันที`,
+  forwardToAgencyReason: (agency: string) => `ส่งต่อ${agency} ซึ่งรับผิดชอบปัญหาประเภทนี้ในพื้นที่`,
+  forwardedToAgency: (trackingNo: string, agency: string) => `ส่งเรื่อง ${trackingNo} ต่อไปยัง${agency}แล้วค่ะ ศูนย์ฯ ยังติดตามเรื่องและกำหนดเวลาได้ตามเดิม`,
+  noSuggestedAgency: 'เรื่องนี้ไม่มีหน่วยงานที่แนะนำให้ส่งต่อ หรือส่งต่อไปแล้วค่ะ',
+  agencyCopy: (trackingNo: string, agency: string, link: string) => `สำเนาเพื่อทราบ: เรื่องใหม่ ${trackingNo} ส่งตรงถึง${agency} (หน่วยงานในความกำกับของศูนย์ฯ) ศูนย์ฯ ติดตามความคืบหน้าและกำหนดเวลาได้ที่ ${link}`,
 };
 
 export type Copy = typeof th;

@@ -135,6 +135,8 @@ const caseSchema = new Schema({
   unitCode: { type: String, required: true },
   /** For complaints against officials: the unit complained about, which must never handle it. */
   concernedUnitCode: String,
+  /** The partner agency that fixes this kind of problem here, offered to the centre as a one-tap forward (shared/cases/routing.ts). */
+  suggestedUnitCode: String,
   assignee: { officerId: String, name: String },
   timeline: { type: [timelineEntrySchema], default: [] },
   /** Outbox: events written with the change and removed once every consumer is done (shared/cases/outbox.ts). */
@@ -215,8 +217,19 @@ const unitSchema = new Schema({
   level: { type: String, enum: ['ministry', 'province', 'district', 'partner'], required: true },
   parentCode: { type: String, default: null },
   provinceCode: String,
+  /**
+   * Partner agencies only (level 'partner', loaded by `npm run cli -- agencies import`, shared/agencies/):
+   * what kind of body it is, where it works, the problem types it fixes (config/problem-types.json)
+   * and how it gets its cases. Its `parentCode` is the Damrongdhama centre that supervises the hand-off.
+   */
+  agencyType: { type: String, enum: ['local_admin', 'utility', 'police', 'provincial_office', 'other'] },
+  serviceArea: { provinceCodes: { type: [String], default: undefined }, districtCodes: { type: [String], default: undefined }, subdistrictCodes: { type: [String], default: undefined } },
+  problemTypes: { type: [String], default: undefined },
+  receives: { type: String, enum: ['line', 'api'] },
 }, { timestamps: true });
 unitSchema.index({ parentCode: 1 });
+// Routing reads the partner agencies by this equality (shared/agencies/directory.ts).
+unitSchema.index({ level: 1 });
 
 const officerSchema = new Schema({
   lineUserId: { type: String, required: true, unique: true },

@@ -52,6 +52,8 @@ export interface SlaCase {
   status: string;
   unitCode: string;
   concernedUnitCode?: string | null;
+  /** The unit and those above it as stored, for a unit off the fixed tree (withStoredLadder in shared/cases/access.ts); else the fixed tree is climbed. */
+  ladder?: readonly string[] | null;
   receivedAt?: Date | null;
   createdAt?: Date | null;
   ackDueAt?: Date | null;
@@ -138,7 +140,9 @@ function lastMorningAtOrBefore(cal: WorkingCalendar, t: number): number {
  * Units a late case climbs: district → province centre → ministry centre, skipping the unit the
  * complaint is about (nobody is escalated to about themselves).
  */
-export function escalationLadder(unitCode: string, concernedUnitCode?: string | null): string[] {
+export function escalationLadder(unitCode: string, concernedUnitCode?: string | null, stored?: readonly string[] | null): string[] {
+  // A partner agency's ladder is stored (its supervising centre, then that centre's): see unitLadder.
+  if (stored?.length && stored[0] === unitCode) return stored.slice(1).filter((u) => u !== concernedUnitCode).slice(0, 4);
   const ladder: string[] = [];
   let code = unitCode;
   for (let i = 0; i < 4 && code !== MINISTRY_UNIT_CODE; i++) {
@@ -227,7 +231,7 @@ export function planCase(c: SlaCase, cal: WorkingCalendar, now: Date, opts: SlaP
   // Escalation follows the earliest missed deadline: one level per N working days overdue.
   if (overdue.length) {
     const { w, d } = overdue.reduce((a, b) => (b.d.getTime() < a.d.getTime() ? b : a));
-    const ladder = escalationLadder(c.unitCode, c.concernedUnitCode);
+    const ladder = escalationLadder(c.unitCode, c.concernedUnitCode, c.ladder);
     const current = c.escalationLevel ?? 0;
     let reached = 0;
     let reachedAt = 0;

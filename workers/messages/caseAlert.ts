@@ -21,7 +21,7 @@ function row(label: string, value: string): messagingApi.FlexBox {
  * case of a unit below (nobody registered there), the first button is รับเรื่องไว้เอง: the case
  * moves to their unit (takeOverCase), so whoever receives the card can act on it.
  */
-export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string; takeOver?: boolean }): messagingApi.FlexMessage {
+export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string; takeOver?: boolean; suggestedAgency?: string }): messagingApi.FlexMessage {
   const id = String(c._id);
   const category = subjectCategory(c.category)?.th ?? c.category;
   const summary = c.description.length > 160 ? `${c.description.slice(0, 159)}…` : c.description;
@@ -36,6 +36,14 @@ export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string;
     { type: 'text', text: summary, size: 'sm', wrap: true, margin: 'md' },
   ];
   if (opts.note) body.push({ type: 'text', text: opts.note, size: 'xs', color: '#b45309', wrap: true, margin: 'md' });
+  // A `suggest` type with an agency serving the place: the centre forwards it with one tap.
+  if (opts.suggestedAgency) body.push({ type: 'text', text: th.suggestedAgencyNote(opts.suggestedAgency), size: 'xs', color: '#047857', wrap: true, margin: 'md' });
+  const buttons: messagingApi.FlexComponent[] = [
+    opts.takeOver
+      ? { type: 'button', style: 'primary', height: 'sm', action: { type: 'postback', label: th.takeOver, data: `a=takeover&c=${id}`, displayText: `${th.takeOver} ${c.trackingNo}` } }
+      : { type: 'button', style: 'primary', height: 'sm', action: { type: 'postback', label: th.accept, data: `a=accept&c=${id}`, displayText: `${th.accept} ${c.trackingNo}` } },
+    { type: 'button', style: 'secondary', height: 'sm', action: { type: 'postback', label: th.viewDetails, data: `a=view&c=${id}`, displayText: `${th.viewDetails} ${c.trackingNo}` } },
+  ];
   return {
     type: 'flex',
     altText: th.newCaseAlt(c.trackingNo, category),
@@ -49,15 +57,12 @@ export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string;
         ],
       },
       body: { type: 'box', layout: 'vertical', spacing: 'sm', contents: body },
-      footer: {
-        type: 'box', layout: 'horizontal', spacing: 'sm',
-        contents: [
-          opts.takeOver
-            ? { type: 'button', style: 'primary', height: 'sm', action: { type: 'postback', label: th.takeOver, data: `a=takeover&c=${id}`, displayText: `${th.takeOver} ${c.trackingNo}` } }
-            : { type: 'button', style: 'primary', height: 'sm', action: { type: 'postback', label: th.accept, data: `a=accept&c=${id}`, displayText: `${th.accept} ${c.trackingNo}` } },
-          { type: 'button', style: 'secondary', height: 'sm', action: { type: 'postback', label: th.viewDetails, data: `a=view&c=${id}`, displayText: `${th.viewDetails} ${c.trackingNo}` } },
-        ],
-      },
+      footer: opts.suggestedAgency
+        ? { type: 'box', layout: 'vertical', spacing: 'sm', contents: [
+          { type: 'box', layout: 'horizontal', spacing: 'sm', contents: buttons },
+          { type: 'button', style: 'primary', color: '#047857', height: 'sm', action: { type: 'postback', label: th.forwardToAgency, data: `a=fwdAgency&c=${id}`, displayText: `${th.forwardToAgency} ${opts.suggestedAgency} ${c.trackingNo}`.slice(0, 300) } },
+        ] }
+        : { type: 'box', layout: 'horizontal', spacing: 'sm', contents: buttons },
     },
   };
 }

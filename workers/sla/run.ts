@@ -25,8 +25,7 @@ import type { WorkingCalendar } from '../../shared/sla/calendar.ts';
 import { groupDigests, isGroupId } from './groups.ts';
 import { citizenApology, officerDigest, type DigestLine } from './messages.ts';
 import { liffUrl, type LinkConfig } from '../../shared/links.ts';
-import { parentUnitCode } from '../../shared/cases/routing.ts';
-import { MINISTRY_UNIT_CODE } from '../../shared/units/catalog.ts';
+import { nearestActors, unitLadder, withStoredLadder } from '../../shared/cases/access.ts';
 import { isOfficeTime, nextWake, planCase, type SlaCase, type SlaNotification, type SlaPlanOptions } from '../../shared/sla/plan.ts';
 
 export interface SlaDeps {
@@ -154,7 +153,7 @@ export async function runSla(deps: SlaDeps, now: Date = deps.clock.now(), hooks:
     ? await dueByIds(deps, scope.caseIds, now)
     : deps.models.Case.find({ slaNextAt: { $lte: now } }, RUN_PROJECTION).lean<CaseDoc[]>().cursor({ batchSize: 1000 });
   for await (const doc of source) {
-    const c = doc as unknown as CaseDoc;
+    const c = await withStoredLadder(deps.models, doc as unknown as CaseDoc);
     looked.push(c);
     for (const n of planCase(c as unknown as SlaCase, deps.calendar, now, deps.plan).due) {
       // Quiet hours: officer messages wait for the office to open; the citizen's notice does not.
@@ -314,7 +313,7 @@ async function recordCases(deps: SlaDeps, at: Date, entries: [string, Mark[]][],
     }
     await eachLimited(unread, READ_CONCURRENCY, async (id) => {
       const c = /^[0-9a-f]{24}$/.test(id) ? await models.Case.findById(id, RUN_PROJECTION).lean<CaseDoc>() : null;
-      if (c) cur.set(id, c);
+      if (c) cur.set(id, await withStoredLadder(models, c));
       else deps.log.warn({ caseId: id }, 'SLA keys not recorded (case gone)');
     });
     const todo = chunk.flatMap(([id, marks]) => {
@@ -357,7 +356,9 @@ async function recordCases(deps: SlaDeps, at: Date, entries: [string, Mark[]][],
   }
   // The few cases someone else was writing: one at a time, from the case as it is then.
   await eachLimited(slow, concurrency, async ([caseId, marks]) => {
-    const updated = await updateCaseGuarded(models, caseId, {}, (cur) => caseUpdateFor(deps, cur, marks, at) ?? {}, await byIdOnFerret(models));
+    // The stored ladder of the case's unit as read in this run (a partner agency's goes through its centre).
+    const seen = known?.get(caseId) as (CaseDoc & { ladder?: string[] }) | undefined;
+    const updated = await updateCaseGuarded(models, caseId, {}, (cur) => caseUpdateFor(deps, seen?.ladder && seen.unitCode === cur.unitCode ? { ...cur, ladder: seen.ladder } as CaseDoc : cur, marks, at) ?? {}, await byIdOnFerret(models));
     if (!updated) deps.log.warn({ caseId }, 'SLA keys not recorded (case gone or busy)');
   });
 }
@@ -381,7 +382,7 @@ async function officerDirectory(models: Models, due: { n: SlaNotification; c: Ca
   const assignees = new Set<string>();
   for (const { n, c } of due) {
     if (n.audience === 'citizen') continue;
-    if (n.audience === 'escalationHeads') for (const u of ladderFrom(n.unitCode)) units.add(u);
+    if (n.audience === 'escalationHeads') for (const u of await unitLadder(models, n.unitCode)) units.add(u);
     else units.add(c.unitCode);
     const a = c.assignee?.officerId;
     if (a && /^[0-9a-f]{24}$/.test(a)) assignees.add(a);
@@ -396,32 +397,19 @@ async function officerDirectory(models: Models, due: { n: SlaNotification; c: Ca
     && (f.unitCode === undefined || o.unitCode === f.unitCode)
     && (f.role === undefined || (typeof f.role === 'string' ? o.role === f.role : (f.role as { $in: string[] }).$in.includes(o.role))))
     .map((o) => o.lineUserId).sort();
-  return (c, n) => recipients(ids, c, n);
-}
-
-/** The unit and those above it, nearest first (the tree is ministry → province → district). */
-function ladderFrom(unitCode: string): string[] {
-  const out = [unitCode];
-  while (out.length < 4 && out.at(-1) !== MINISTRY_UNIT_CODE) out.push(parentUnitCode(out.at(-1)!));
-  return out;
+  return (c, n) => recipients(models, ids, c, n);
 }
 
 type Lookup = (filter: { _id?: string; unitCode?: string; role?: string | { $in: string[] } }) => Promise<string[]>;
 
 /** LINE user ids a notification goes to. */
-async function recipients(ids: Lookup, c: CaseDoc, n: SlaNotification): Promise<string[]> {
+async function recipients(models: Models, ids: Lookup, c: CaseDoc, n: SlaNotification): Promise<string[]> {
   const heads = (unitCode: string) => ids({ unitCode, role: 'head' });
   if (n.audience === 'escalationHeads') {
     // Only someone who can act on a case below their unit: its heads, else its executives — and if the
-    // unit has neither yet, the nearest unit up the ladder that has (a plain officer up there could
-    // read the alert but not touch the case).
-    for (const unit of ladderFrom(n.unitCode)) {
-      const h = await heads(unit);
-      if (h.length) return h;
-      const x = await ids({ unitCode: unit, role: 'executive' });
-      if (x.length) return x;
-    }
-    return [];
+    // unit has neither yet, the nearest unit up the stored ladder that has (a plain officer up there
+    // could read the alert but not touch the case). The one ladder rule: nearestActors.
+    return (await nearestActors(models, n.unitCode, { supervisorsOnly: true, officers: (unitCode, roles) => ids({ unitCode, role: { $in: [...roles] } }) })).lineUserIds;
   }
   let to: string[] = [];
   const assigneeId = c.assignee?.officerId;

@@ -34,6 +34,7 @@ import type { Queue } from 'bullmq';
 import { isOpenStatus } from '../../shared/categories.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
 import { planCase, type SlaCase } from '../../shared/sla/plan.ts';
+import { withStoredLadder } from '../../shared/cases/access.ts';
 import type { SlaDeps } from './run.ts';
 
 /**
@@ -69,7 +70,7 @@ export async function replanCase(deps: SlaDeps, queue: Queue<SlaJob>, caseId: st
   const c = await deps.models.Case.findById(caseId).lean<CaseDoc>();
   const id = wakeJobId(caseId);
   const now = deps.clock.now();
-  const next = c && isOpenStatus(c.status) ? planCase(c as unknown as SlaCase, deps.calendar, now, deps.plan).nextAt : undefined;
+  const next = c && isOpenStatus(c.status) ? planCase(await withStoredLadder(deps.models, c) as unknown as SlaCase, deps.calendar, now, deps.plan).nextAt : undefined;
   if (opts.onlyIfMissing && next) {
     const state = await queue.getJobState(id);
     if (state === 'delayed' || state === 'waiting' || state === 'active' || state === 'prioritized') return next;

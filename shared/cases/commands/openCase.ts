@@ -7,6 +7,7 @@ import { fromStored, publishEvents, toStored } from '../publish.ts';
 import { countEvent } from '../caseUpdate.ts';
 import { listFieldsFor } from '../listing.ts';
 import { routeCase } from '../routing.ts';
+import { partnerAgencies } from '../../agencies/directory.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
 import { normaliseThaiPhone } from '../../phone.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
@@ -18,6 +19,8 @@ export interface OpenCaseProps {
   idempotencyKey: string;
   channel: ChannelCode;
   category: SubjectCategoryCode;
+  /** The problem type the citizen recognised (config/problem-types.json): with the place, it picks the partner agency. */
+  problemType?: string;
   /** What happened, in the complainant's words. */
   description: string;
   location: {
@@ -57,7 +60,7 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     return existing;
   }
   const now = clock.now();
-  const route = routeCase({ category: props.category, area: props.location });
+  const route = routeCase({ category: props.category, problemType: props.problemType, area: props.location }, await partnerAgencies(models));
   const sla = deps.sla ?? slaContext();
   const deadlines = computeDeadlines({
     receivedAt: props.receivedAt ?? now, channel: props.channel, category: props.category,
@@ -81,6 +84,7 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     status: 'received',
     unitCode: route.unitCode,
     concernedUnitCode: route.concernedUnitCode,
+    suggestedUnitCode: route.suggestedUnitCode,
     // The rows it counts under in the official tables, fixed now (config/report-rows.json).
     report: reportFieldsFor({ category: props.category, channel: props.channel, receivedAt: props.receivedAt ?? now }),
     ...listFieldsFor(props.receivedAt ?? now),
