@@ -181,6 +181,8 @@ export const OfficerCaseDetail = CaseDetail.extend({
   assignee: z.object({ name: z.string() }).optional(),
   /** For a supervisor: what they may do beyond an officer's actions (a case of a unit below: take over; any case in scope: assign). */
   supervisor: z.object({ canTakeOver: z.boolean(), canAssign: z.boolean() }).optional(),
+  /** A partner agency that fixes this type of problem at this place (routing `suggest`): forwarded to in one tap. */
+  suggestedAgency: z.object({ code: z.string(), nameTh: z.string(), nameEn: z.string() }).optional(),
 });
 export const ErrorBody = z.object({
   error: z.object({

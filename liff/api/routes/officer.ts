@@ -71,7 +71,11 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     if (!c || !(await mayActOn(models, officer, c))) throw notFound();
     // PDPA: every read of personal data by an officer is recorded before it is shown.
     await models.Audit.create({ at: deps.clock.now(), officerId: String(officer._id), lineUserId: user.userId, caseId: params.id, action: 'view_case', via: 'liff' });
-    const out = toOfficerDetail(c, await unitNamesFor(models, [c]));
+    const detail = toOfficerDetail(c, await unitNamesFor(models, [c]));
+    // Routing's suggestion, while the case is open and not there yet: the page offers it as one tap.
+    const agency = c.suggestedUnitCode && c.suggestedUnitCode !== c.unitCode && isOpenStatus(c.status)
+      ? await models.Unit.findById(c.suggestedUnitCode, { nameTh: 1, nameEn: 1 }).lean() : null;
+    const out = agency ? { ...detail, suggestedAgency: { code: String(agency._id), nameTh: agency.nameTh, nameEn: agency.nameEn } } : detail;
     if (!isSupervisorRole(officer.role)) return out;
     const open = isOpenStatus(c.status);
     return { ...out, supervisor: { canTakeOver: open && c.unitCode !== officer.unitCode, canAssign: open } };

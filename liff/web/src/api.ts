@@ -35,6 +35,8 @@ export interface OfficerCaseDetail extends CaseDetail {
   complainant: { name?: string; phone?: string; anonymous: boolean; hasLine: boolean };
   assignee?: { name: string };
   supervisor?: { canTakeOver: boolean; canAssign: boolean };
+  /** The partner agency routing suggests for this type and place: the page forwards to it in one tap. */
+  suggestedAgency?: { code: string; nameTh: string; nameEn: string };
 }
 /** Supervisors: a case of a unit below theirs (หน่วยงานในสังกัด). */
 export interface BelowCaseSummary extends CaseSummary { unitCode: string; late: boolean; unowned: boolean; assigneeName?: string }

@@ -317,6 +317,10 @@ const th = {
   eraseSubmit: 'ลบข้อมูลของฉัน',
   eraseDone: 'ลบข้อมูลส่วนบุคคลของท่านแล้ว ({n} เรื่อง)',
   eraseNeedConfirm: 'กรุณาติ๊กยืนยันก่อน',
+  // Partner agencies: the one-tap forward to the agency routing suggested (docs/agencies.md).
+  suggestedAgencyTitle: 'หน่วยงานที่แก้ปัญหานี้ในพื้นที่',
+  suggestedAgencyText: '{name} รับผิดชอบปัญหาประเภทนี้ในพื้นที่ ส่งต่อได้ในครั้งเดียว ศูนย์ฯ ยังติดตามเรื่องได้ตามเดิม',
+  forwardToAgency: 'ส่งต่อ {name}',
 };
 
 export type Key = keyof typeof th;
@@ -632,6 +636,9 @@ const en: Record<Key, string> = {
   eraseSubmit: 'Delete my data',
   eraseDone: 'Your personal data has been deleted ({n} case(s)).',
   eraseNeedConfirm: 'Please tick the box to confirm first.',
+  suggestedAgencyTitle: 'The agency that fixes this here',
+  suggestedAgencyText: '{name} handles this type of problem in the area. Forward it in one tap; the centre still follows it.',
+  forwardToAgency: 'Forward to {name}',
 };
 
 let current: Lang = 'th';

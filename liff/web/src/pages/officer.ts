@@ -85,6 +85,7 @@ export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
     });
     actions.append(btn, err);
   }
+  if (c.suggestedAgency) actions.append(suggestedAgencyForward(ctx, c, c.suggestedAgency));
   const panel = (key: Key, form: HTMLFormElement, id: string) =>
     h('details', { class: 'card action', id }, h('summary', null, t(key)), form);
   // What reaches the complainant is previewed first; an internal note reaches nobody outside the unit.
@@ -103,6 +104,29 @@ export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
   addTemplatePicker(ctx, c, 'reject', actions.querySelector('#act-reject form'), 'reject-reason');
   ctx.main.append(actions);
   document.documentElement.dataset.ready = 'officer-case';
+}
+
+/** ส่งต่อ <agency>: the agency routing found for this type and place, one tap (the usual forward, with the reason filled in). */
+function suggestedAgencyForward(ctx: Ctx, c: OfficerCaseDetail, agency: NonNullable<OfficerCaseDetail['suggestedAgency']>): HTMLElement {
+  const name = pick(agency.nameTh, agency.nameEn);
+  const btn = h('button', { type: 'button', class: 'btn primary block', id: 'act-forward-agency' }, t('forwardToAgency', { name }));
+  const err = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    try {
+      // The reason reaches the agency and the citizen: Thai, like every case record.
+      await ctx.api.post(`/officer/cases/${c.id}/forward`, { unitCode: agency.code, reason: `ส่งต่อ${agency.nameTh} ซึ่งรับผิดชอบปัญหาประเภทนี้ในพื้นที่` });
+      announce(t('actionDone', { a: t('forwardToAgency', { name }) }));
+      location.hash = '#/officer';
+    } catch (e) {
+      err.textContent = e instanceof ApiError ? e.text(lang()) : t('errorTitle');
+      err.hidden = false;
+      btn.disabled = false;
+    }
+  });
+  return h('section', { class: 'card', id: 'suggested-agency', 'aria-labelledby': 'suggested-agency-h' },
+    h('h3', { id: 'suggested-agency-h' }, t('suggestedAgencyTitle')),
+    h('p', null, t('suggestedAgencyText', { name })), btn, err);
 }
 
 /** ยุติเรื่อง: the result the citizen will read, and optional "after" photos uploaded for this case. */
