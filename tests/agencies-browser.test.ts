@@ -53,6 +53,7 @@ describe('forward to the suggested agency in Chromium', () => {
     expect(await offer.textContent()).toContain('เทศบาลตำบลหางดง (ตัวอย่าง) รับผิดชอบปัญหาประเภทนี้ในพื้นที่');
     const button = page.locator('#act-forward-agency');
     expect(await button.textContent()).toBe('ส่งต่อ เทศบาลตำบลหางดง (ตัวอย่าง)');
+    await offer.scrollIntoViewIfNeeded();
     await web.shot(page, 'offer', false);
 
     await button.click();
