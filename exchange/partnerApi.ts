@@ -6,10 +6,14 @@ import { z } from 'zod';
 import { OPEN_STATUSES } from '../shared/categories.ts';
 import { unitAndDescendants, seesWholeCountry } from '../shared/auth/principal.ts';
 import type { CaseDoc, Models } from '../shared/models/index.ts';
-import { notFound } from '../shared/http/errors.ts';
+import { conflict, notFound } from '../shared/http/errors.ts';
+import { createHash } from 'node:crypto';
+import { addProgressNote } from '../shared/cases/commands/addProgressNote.ts';
+import { closeCase } from '../shared/cases/commands/closeCase.ts';
+import type { DomainDeps } from '../shared/cases/deps.ts';
 import { exchangeModels, PARTNER_EVENT_TYPES } from '../shared/partners/models.ts';
 import type { ExchangeRoutes } from './registry.ts';
-import { ApiKeyOnlyQuery, CaseListQuery, TrackingNoParams } from './schemas.ts';
+import { ApiKeyOnlyQuery, CaseListQuery, PartnerUpdateBody, TrackingNoParams } from './schemas.ts';
 import { andOf, caseScopeFilter, mayReadCase } from './scope.ts';
 import { PartnerCase, PartnerCaseDetail, toPartnerCase, toPartnerCaseDetail } from './views.ts';
 import { unitNamesFor } from '../shared/units/names.ts';
@@ -22,7 +26,7 @@ const Me = z.object({ apiKeyId: z.string(), name: z.string(), unitCode: z.string
 const CasePage = z.object({ items: z.array(PartnerCase), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
 const Subscription = z.object({ id: z.string(), url: z.string(), events: z.array(z.enum(PARTNER_EVENT_TYPES)), active: z.boolean(), createdAt: z.string() });
 
-export function partnerApiRoutes(api: ExchangeRoutes, deps: { models: Models; clock: Clock }): void {
+export function partnerApiRoutes(api: ExchangeRoutes, deps: DomainDeps & { models: Models; clock: Clock }): void {
   const { models } = deps;
 
   api.add({
@@ -76,6 +80,35 @@ export function partnerApiRoutes(api: ExchangeRoutes, deps: { models: Models; cl
     const view = toPartnerCaseDetail(c, await unitNamesFor(models, [c]), principal);
     await auditPartnerReads(models, principal.apiKeyId, 'api', deps.clock.now(), [{ caseId: c._id, view }]);
     return view;
+  });
+
+  // An agency that receives cases by API reports back the same way an officer does on LIFF: the same
+  // domain commands, so the complainant is told in the same words. Only the key of the unit holding the
+  // case may write (a province's key reads the cases below it, it does not work them).
+  api.add({
+    operationId: 'partnerPostUpdate', method: 'post', path: `${PARTNER_API_BASE}/cases/:trackingNo/updates`, tags: ['partner'],
+    summary: 'Report progress on a case your unit holds, or its result (which closes it); the complainant is told',
+    description: 'Only the key of the unit holding the case may write. Send update_id so a retry writes nothing twice.',
+    params: TrackingNoParams, body: PartnerUpdateBody,
+    success: { status: 201, description: 'Recorded', schema: z.object({ trackingNo: z.string(), status: z.string() }) },
+    errors: [409],
+  }, async ({ params, body, principal }) => {
+    const c = await models.Case.findOne({ trackingNo: params.trackingNo }, { _id: 1, unitCode: 1, idempotencyKey: 1 }).lean<CaseDoc>();
+    if (!c || !(await mayReadCase(models, principal, c))) throw notFound();
+    if (c.unitCode !== principal.unitCode) throw conflict('หน่วยงานของท่านไม่ได้เป็นผู้รับผิดชอบเรื่องนี้ จึงบันทึกผลไม่ได้', 'Your unit does not hold this case, so it cannot report on it');
+    const officer = { id: `api:${principal.apiKeyId}`, name: principal.name, unitCode: principal.unitCode, role: 'officer' as const };
+    // Hashed: the partner's id may hold characters a queue job id may not.
+    const eventId = body.update_id ? `pu-${createHash('sha256').update(`${principal.apiKeyId}\n${body.update_id}`).digest('hex').slice(0, 32)}` : undefined;
+    const caseId = String(c._id);
+    const r = body.kind === 'progress'
+      ? await addProgressNote(deps, { caseId, officer, text: body.text, eventId })
+      : await closeCase(deps, { caseId, officer, summary: body.text, eventId });
+    if (!r.ok) {
+      if (r.reason === 'not_found') throw notFound();
+      const done = eventId && r.case?.timeline?.some((e) => e.eventId === eventId);
+      if (!done) throw conflict('เรื่องนี้ยุติแล้ว จึงบันทึกเพิ่มไม่ได้', 'This case is already closed, so nothing more can be recorded');
+    }
+    return { trackingNo: params.trackingNo, status: r.case?.status ?? 'closed' };
   });
 
   api.add({

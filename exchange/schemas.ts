@@ -142,3 +142,11 @@ export const CaseListQuery = z.object({
 }).strict();
 
 export const ApiKeyOnlyQuery = z.object({ api_key: ApiKeyField }).strict();
+
+/** An agency reporting back on a case it holds: progress, or the result that closes it. */
+export const PartnerUpdateBody = z.object({
+  api_key: ApiKeyField,
+  kind: z.enum(['progress', 'result']).describe('progress: what is being done (the case stays open); result: what was done (the case is closed, ยุติเรื่อง)'),
+  text: text(3, 2000).describe('Told to the complainant as written, in Thai (up to 2,000 characters); no personal data of others'),
+  update_id: z.string().regex(PARTNER_REQUEST_ID).optional().describe('Your id for this update: a retry with the same id writes nothing twice'),
+}).strict();

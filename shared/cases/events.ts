@@ -44,6 +44,6 @@ export interface CaseEvent {
 
 export type PublishEvents = (events: CaseEvent[]) => Promise<void>;
 
-export function newEvent(type: CaseEventType, c: { caseId: string; trackingNo: string; unitCode: string }, at: Date, data: Record<string, unknown> = {}): CaseEvent {
-  return { id: randomUUID(), type, ...c, at: at.toISOString(), data };
+export function newEvent(type: CaseEventType, c: { caseId: string; trackingNo: string; unitCode: string }, at: Date, data: Record<string, unknown> = {}, id: string = randomUUID()): CaseEvent {
+  return { id, type, ...c, at: at.toISOString(), data };
 }

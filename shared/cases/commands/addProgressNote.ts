@@ -11,6 +11,8 @@ export interface AddProgressNoteProps {
   officer: OfficerRef;
   /** What was done; the complainant sees it on the timeline and in their chat. */
   text: string;
+  /** A caller's own id for this write (a partner's retried request): the same id never writes twice. */
+  eventId?: string;
 }
 
 /**
@@ -26,9 +28,10 @@ export async function addProgressNote(deps: DomainDeps, props: AddProgressNotePr
 
     const now = deps.clock.now();
     const takes = !current.assignee?.officerId;
+    if (props.eventId && current.timeline?.some((e) => e.eventId === props.eventId)) return { ok: true, case: current };
     const event = newEvent('case.note_added', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, {
       officerId: props.officer.id, statusChanged: current.status !== 'in_progress',
-    });
+    }, props.eventId);
     const updated = await writeCaseChange(deps, props.caseId, {
       guard: { unitCode: current.unitCode, status: current.status, 'assignee.officerId': current.assignee?.officerId ?? null },
       set: { status: 'in_progress', ...(takes ? { assignee: { officerId: props.officer.id, name: props.officer.name } } : {}) },

@@ -16,6 +16,8 @@ export interface CloseCaseProps {
   summary: string;
   /** "After" photos of the result, already uploaded by this officer for this case (liff/api officer uploads). */
   photos?: { fileId: string; contentType: string; size: number }[];
+  /** A caller's own id for this write (a partner's retried request): the same id never writes twice. */
+  eventId?: string;
 }
 
 /** ยุติเรื่อง: the case is resolved; the complainant is told the result and asked to rate the service. */
@@ -33,7 +35,7 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
     const cal = (deps.sla ?? slaContext()).calendar;
     const closeDays = workingDaysToClose(cal, new Date(current.receivedAt ?? current.createdAt), now);
     const slaFields = current.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(current.resolveDueAt).getTime() } : {};
-    const event = newEvent('case.closed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
+    const event = newEvent('case.closed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id }, props.eventId);
     const updated = await writeCaseChange(deps, props.caseId, {
       guard: { unitCode: current.unitCode, status: current.status },
       set: {
