@@ -5,7 +5,7 @@
  * closed by its end); days to close, SLA met and satisfaction cover the cases closed (or rated) in
  * the period, as the dashboard's overview counts them; the reopen rate is the fiscal year's.
  */
-import type { Models } from '../shared/models/index.ts';
+import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { countsOf, reportCounterModel } from '../shared/reports/counters.ts';
 import { fiscalYearOfMonth, wholeMonths, type ReportPeriod } from '../shared/reports/period.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
@@ -154,7 +154,7 @@ function monthsOf(first: number, last: number): number[] {
  * the approval stays off the page.
  */
 async function publicResults(models: Models, months: { first: number; last: number }): Promise<PublicResultItem[]> {
-  const found = (await Promise.all(monthsOf(months.first, months.last).reverse().map((publicMonth) => models.Case.find({ publicMonth }, RESULT_FIELDS).lean()))).flat();
+  const found = (await Promise.all(monthsOf(months.first, months.last).reverse().map((publicMonth) => models.Case.find({ publicMonth }, RESULT_FIELDS).lean<CaseDoc[]>()))).flat();
   const out: (PublicResultItem & { at: number })[] = [];
   for (const c of found) {
     if (c.status !== 'closed' || c.resolution?.kind !== 'resolved' || !c.publicSlug || !c.publicResult?.approvedAt || publishRefusal(c)) continue;

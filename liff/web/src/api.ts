@@ -35,6 +35,10 @@ export interface OfficerCaseDetail extends CaseDetail {
   complainant: { name?: string; phone?: string; anonymous: boolean; hasLine: boolean };
   assignee?: { name: string };
   supervisor?: { canTakeOver: boolean; canAssign: boolean };
+  /** The result may go on the public figures page (place-bound, not anonymous, not about officials, not merged). */
+  publishable?: boolean;
+  /** The result as published on the public figures page, while it is. */
+  publicResult?: { summary: string; approvedAt: string; by: string; photoUrl?: string; pageUrl: string };
 }
 /** Supervisors: a case of a unit below theirs (หน่วยงานในสังกัด). */
 export interface BelowCaseSummary extends CaseSummary { unitCode: string; late: boolean; unowned: boolean; assigneeName?: string }
