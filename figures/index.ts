@@ -15,7 +15,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Models } from '../shared/models/index.ts';
 import { setSecurityHeaders } from '../shared/http/securityHeaders.ts';
-import { fiscalYearOf, fiscalYearPeriod, parsePeriod, ReportInputError, type ReportPeriod } from '../shared/reports/period.ts';
+import { fiscalYearOf, fiscalYearPeriod, monthOf, parsePeriod, ReportInputError, type ReportPeriod } from '../shared/reports/period.ts';
 import { figuresGenerationKey, publishRefusal } from '../shared/publicResults/index.ts';
 import { computeFigures, type FiguresData } from './data.ts';
 import { FIGURES_CSP, renderFiguresPage } from './page.ts';
@@ -81,7 +81,7 @@ export function createFiguresRouter(deps: FiguresDeps): Router {
       const query = new URL(req.originalUrl, 'http://x').search;
       setSecurityHeaders(res, FIGURES_CSP);
       res.setHeader('cache-control', `public, max-age=${deps.cacheSeconds}`);
-      res.type('html').send(renderFiguresPage(data, { lang, base: FIGURES_BASE, latestFy: fiscalYearOf(now), query }));
+      res.type('html').send(renderFiguresPage(data, { lang, base: FIGURES_BASE, latestFy: fiscalYearOf(now), thisMonth: monthOf(now), query }));
     } catch (err) {
       next(err);
     }

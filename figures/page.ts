@@ -107,8 +107,8 @@ function resultCard(r: PublicResultItem, lang: Lang, base: string): string {
     + `<p>${esc(r.summary)}</p></article>`;
 }
 
-/** Periods offered: the last three fiscal years, each whole and month by month (newest first). */
-function periodOptions(current: ReportPeriod, latestFy: number, lang: Lang): string {
+/** Periods offered: the last three fiscal years, each whole and month by month up to this month (newest first). */
+function periodOptions(current: ReportPeriod, latestFy: number, thisMonth: number, lang: Lang): string {
   const t = T[lang];
   const selected = current.kind === 'fiscalYear' ? String(current.fiscalYear) : current.kind === 'month' ? current.month : '';
   const groups: string[] = [];
@@ -118,6 +118,7 @@ function periodOptions(current: ReportPeriod, latestFy: number, lang: Lang): str
     const [y0] = p.from.split('-').map(Number) as [number];
     for (let i = 11; i >= 0; i--) {
       const y = i < 3 ? y0 : y0 + 1, m = i < 3 ? 10 + i : i - 2;
+      if (y * 100 + m > thisMonth) continue;
       const v = `${y}-${String(m).padStart(2, '0')}`;
       opts.push(`<option value="${v}"${selected === v ? ' selected' : ''}>${esc(monthName(y * 100 + m, lang))}</option>`);
     }
@@ -126,7 +127,7 @@ function periodOptions(current: ReportPeriod, latestFy: number, lang: Lang): str
   return groups.join('');
 }
 
-export function renderFiguresPage(d: FiguresData, o: { lang: Lang; base: string; latestFy: number; query: string }): string {
+export function renderFiguresPage(d: FiguresData, o: { lang: Lang; base: string; latestFy: number; thisMonth: number; query: string }): string {
   const { lang, base } = o;
   const t = T[lang];
   const other = lang === 'th' ? 'en' : 'th';
@@ -139,7 +140,7 @@ export function renderFiguresPage(d: FiguresData, o: { lang: Lang; base: string;
 <title>${esc(t.title)}</title><style>${STYLE}</style></head><body>
 <header><a class="lang" href="${esc(switchHref)}" hreflang="${other}" lang="${other}">${esc(t.switchTo)}</a><h1>${esc(t.title)}</h1><p>${esc(t.sub)}</p></header>
 <main>
-<form class="period" method="get" action="${base}"><div><label for="period">${esc(t.period)}</label><select id="period" name="period">${periodOptions(d.period, o.latestFy, lang)}</select></div>${lang === 'en' ? '<input type="hidden" name="lang" value="en">' : ''}<button type="submit">${esc(t.show)}</button></form>
+<form class="period" method="get" action="${base}"><div><label for="period">${esc(t.period)}</label><select id="period" name="period">${periodOptions(d.period, o.latestFy, o.thisMonth, lang)}</select></div>${lang === 'en' ? '<input type="hidden" name="lang" value="en">' : ''}<button type="submit">${esc(t.show)}</button></form>
 <p id="period-label"><strong>${esc(periodText(d.period, lang))}</strong></p>
 ${d.total ? `<h2>${esc(t.total)}</h2><div class="cards">${figureCard(d.total, lang, 'total')}</div>` : ''}
 <h2 id="provinces">${esc(t.provinces)}</h2>${cards(d.provinces)}
