@@ -29,7 +29,7 @@ dl{display:grid;grid-template-columns:1fr 1fr;gap:6px 12px;margin:0}dl div{min-w
 `;
 
 /** The page's Content-Security-Policy: its own style (by hash) and its own photos, nothing else. */
-export const FIGURES_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+export const FIGURES_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -137,7 +137,7 @@ export function renderFiguresPage(d: FiguresData, o: { lang: Lang; base: string;
   const cards = (rows: FiguresRow[]) => (rows.length ? `<div class="cards">${rows.map((r) => figureCard(r, lang)).join('')}</div>` : `<p class="muted">${esc(t.none)}</p>`);
   const computed = new Date(d.computedAt).toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB', { timeZone: 'Asia/Bangkok', dateStyle: 'medium', timeStyle: 'short' });
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(t.title)}</title><style>${STYLE}</style></head><body>
+<title>${esc(t.title)}</title><link rel="icon" href="data:,"><style>${STYLE}</style></head><body>
 <header><a class="lang" href="${esc(switchHref)}" hreflang="${other}" lang="${other}">${esc(t.switchTo)}</a><h1>${esc(t.title)}</h1><p>${esc(t.sub)}</p></header>
 <main>
 <form class="period" method="get" action="${base}"><div><label for="period">${esc(t.period)}</label><select id="period" name="period">${periodOptions(d.period, o.latestFy, o.thisMonth, lang)}</select></div>${lang === 'en' ? '<input type="hidden" name="lang" value="en">' : ''}<button type="submit">${esc(t.show)}</button></form>
