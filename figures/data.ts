@@ -162,7 +162,7 @@ async function publicResults(models: Models, months: { first: number; last: numb
     const cat = subjectCategory(c.category);
     out.push({
       slug: c.publicSlug,
-      problemTh: type?.th ?? cat?.th ?? c.category, problemEn: type?.en ?? cat?.en ?? c.category, icon: type?.icon ?? '📍',
+      problemTh: type?.th ?? cat?.th ?? c.category, problemEn: type?.en ?? cat?.en ?? c.category, icon: type?.icon ?? '',
       areaTh: formatArea(c.location, 'th'), areaEn: formatArea(c.location, 'en'),
       month: c.publicMonth ?? 0,
       closeDays: typeof c.report?.closeDays === 'number' ? c.report.closeDays : null,

@@ -103,7 +103,7 @@ function resultCard(r: PublicResultItem, lang: Lang, base: string): string {
   const problem = lang === 'en' ? r.problemEn : r.problemTh;
   return `<article class="card result" id="r-${esc(r.slug)}">`
     + (r.photo ? `<img src="${base}/photos/${esc(r.slug)}" alt="${esc(t.photoAlt(problem))}" loading="lazy" width="640" height="480">` : '')
-    + `<h3>${esc(r.icon)} ${esc(problem)}</h3><p class="meta">${esc(lang === 'en' ? r.areaEn : r.areaTh)}<br>${esc(t.closedIn(monthName(r.month, lang), r.closeDays === null ? '' : t.took(r.closeDays)))}</p>`
+    + `<h3>${r.icon ? `${esc(r.icon)} ` : ''}${esc(problem)}</h3><p class="meta">${esc(lang === 'en' ? r.areaEn : r.areaTh)}<br>${esc(t.closedIn(monthName(r.month, lang), r.closeDays === null ? '' : t.took(r.closeDays)))}</p>`
     + `<p>${esc(r.summary)}</p></article>`;
 }
 
