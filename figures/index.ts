@@ -36,6 +36,8 @@ export interface FiguresDeps {
 export const FIGURES_BASE = '/figures';
 
 const SLUG = /^[A-Za-z0-9_-]{22}$/;
+/** Fiscal years the page answers for: this one and the ones before it. */
+const YEARS_BACK = 10;
 /** Photos as served (metadata removed), kept in memory by file id: a popular result is read from GridFS once. */
 const PHOTO_CACHE_MAX = 64;
 const PHOTO_BYTES_MAX = 12 * 1024 * 1024;
@@ -72,6 +74,11 @@ export function createFiguresRouter(deps: FiguresDeps): Router {
       try {
         period = periodFrom(req, now);
         if (period.kind === 'range') throw new ReportInputError('ช่วงเวลาต้องเป็นปีงบประมาณหรือเดือน / the period must be a fiscal year or a month');
+        // A bounded set of periods, so requests cannot make the page compute (and cache) without end.
+        const latest = fiscalYearOf(now);
+        if (period.fiscalYear > latest || period.fiscalYear < latest - YEARS_BACK + 1) {
+          throw new ReportInputError(`แสดงได้เฉพาะปีงบประมาณ ${latest - YEARS_BACK + 1}–${latest} / only fiscal years ${latest - YEARS_BACK + 1}–${latest} are shown`);
+        }
       } catch (err) {
         if (!(err instanceof ReportInputError)) throw err;
         setSecurityHeaders(res);

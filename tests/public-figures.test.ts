@@ -285,5 +285,8 @@ describe('public figures page', () => {
     expect(r.status).toBe(400);
     expect(r.html).toContain('เดือนไม่ถูกต้อง');
     expect(r.html).toContain('month must be YYYY-MM');
+    const future = await page(`?period=${fiscalYearOf(new Date()) + 1}`);
+    expect(future.status).toBe(400);
+    expect(future.html).toContain('only fiscal years');
   });
 });
