@@ -25,6 +25,7 @@ import { queuesBoard } from '../ops/queuesBoard.ts';
 import { createSlaQueue } from '../workers/sla/worker.ts';
 import { createDashboard } from '../dashboard/index.ts';
 import { createDashboardAuthenticate, type DashboardAuthenticate } from '../dashboard/auth.ts';
+import { createFiguresRouter } from '../figures/index.ts';
 import { ensureMigrated } from './migrate.ts';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { EVENT_CONSUMERS } from '../shared/cases/outbox.ts';
@@ -140,7 +141,7 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
     authorize: async (req) => { const p = await rt.dashboardAuthenticate(req); return p?.kind === 'officer' && p.role === 'admin'; } });
   const app = createWebApp({ reportsApi, channelSecret: rt.config.LINE_CHANNEL_SECRET, queues: rt.queues, models: rt.models, log: rt.log, liffApi,
     liffPages: { liffId: rt.config.LIFF_ID, simulatorUrl: simulatorUrlOf(rt.config.LINE_API_BASE_URL) }, dashboard,
-    routers: [exchange, metrics.router, board], observeWebhook: metrics.observeWebhook });
+    routers: [exchange, metrics.router, board, ...(rt.config.PUBLIC_FIGURES ? [publicFigures(rt)] : [])], observeWebhook: metrics.observeWebhook });
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => {
       if (err) return reject(err);
@@ -157,6 +158,11 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
       });
     });
   });
+}
+
+/** The public figures page (figures/): mounted only with PUBLIC_FIGURES=true, so a deployment that has not decided to publish answers 404. */
+function publicFigures(rt: Runtime) {
+  return createFiguresRouter({ models: rt.models, redis: rt.queues.connection, prefix: rt.config.QUEUE_PREFIX, clock: rt.clock, log: rt.log, cacheSeconds: rt.config.PUBLIC_FIGURES_CACHE_SECONDS });
 }
 
 export function startWorker(rt: Runtime): Promise<RunningWorkers> {

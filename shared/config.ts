@@ -39,6 +39,10 @@ const schema = z.object({
   /** Allow http:// partner webhook URLs (local testing only); production requires https. */
   /** Requests per minute one partner API key may make (Open311 + /api/v1; filing a case counts as 10). */
   PARTNER_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** The public figures page at /figures (no sign-in, no personal data; docs/public-figures.md). Off by default: 404. */
+  PUBLIC_FIGURES: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /** How long the public figures page is cached (Redis, and Cache-Control for browsers and proxies). */
+  PUBLIC_FIGURES_CACHE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   PARTNER_WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 

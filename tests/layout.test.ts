@@ -3,9 +3,9 @@ import { join, relative, resolve, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const OUTER = ['app', 'bot', 'liff', 'workers', 'dashboard', 'exchange', 'ops', 'simulator', 'bench', 'scripts', 'tests'];
+const OUTER = ['app', 'bot', 'liff', 'workers', 'dashboard', 'exchange', 'ops', 'simulator', 'figures', 'bench', 'scripts', 'tests'];
 /** Each of these depends on itself and shared/ only; app/ wires them together. */
-const PARTS = ['bot', 'liff', 'workers', 'dashboard', 'exchange', 'ops', 'simulator'];
+const PARTS = ['bot', 'liff', 'workers', 'dashboard', 'exchange', 'ops', 'simulator', 'figures'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -36,6 +36,7 @@ const ACTION_TH: Record<string, string> = {
   forwarded: 'ส่งต่อหน่วยงาน', escalated: 'แจ้งหน่วยงานระดับสูงขึ้น (ล่าช้า)', closed: 'ยุติเรื่อง', rejected: 'ไม่รับเรื่อง', withdrawn: 'ผู้ร้องถอนเรื่อง',
   survey: 'ผู้ร้องประเมินความพึงพอใจ', line_linked: 'เชื่อมกับบัญชี LINE ของผู้ร้อง', line_relinked: 'ย้ายไปเชื่อมกับบัญชี LINE อื่นด้วยรหัสเชื่อมเรื่องใหม่',
   reopened: 'ผู้ร้องแจ้งว่ายังไม่ได้แก้ไข เปิดเรื่องใหม่',
+  result_published: 'เผยแพร่ผลการแก้ไขต่อสาธารณะ', result_withdrawn: 'ยกเลิกการเผยแพร่ผลการแก้ไข',
 };
 
 export function caseDetailPage(r: Router, ctx: PageContext): void {

@@ -102,7 +102,10 @@ export const ForwardBody = z.object({
 export const CloseBody = z.object({
   summary: text(5, 2000),
   photoIds: PhotoIds.optional().describe('"After" photos of the result, from POST /liff/api/officer/cases/{id}/uploads by the same officer for this case'),
+  publish: z.boolean().optional().describe('เผยแพร่ผลการแก้ไขต่อสาธารณะ: approve the result and the first JPEG/PNG after photo for the public figures page (place-bound, non-sensitive cases only)'),
+  publicSummary: text(5, 2000).optional().describe('The text published (default: summary); ID numbers, phones, e-mails, LINE ids and bank accounts are replaced by markers'),
 }).strict();
+export const PublishResultBody = z.object({ summary: text(5, 2000).describe('The public result text; personal data is replaced by markers') }).strict();
 export const ReopenBody = z.object({ reason: text(5, 1000).describe('Why the problem is not fixed, in the complainant\'s words') }).strict();
 export const RejectBody = z.object({ reason: text(5, 1000) }).strict();
 
@@ -183,6 +186,10 @@ export const OfficerCaseDetail = CaseDetail.extend({
   supervisor: z.object({ canTakeOver: z.boolean(), canAssign: z.boolean() }).optional(),
   /** A partner agency that fixes this type of problem at this place (routing `suggest`): forwarded to in one tap. */
   suggestedAgency: z.object({ code: z.string(), nameTh: z.string(), nameEn: z.string() }).optional(),
+  /** Whether the result may go on the public figures page (a place-bound problem, not anonymous, not about officials, not merged). */
+  publishable: z.boolean().optional(),
+  /** The result as published on the public figures page, while it is. */
+  publicResult: z.object({ summary: z.string(), approvedAt: isoDate, by: z.string(), photoUrl: z.string().optional(), pageUrl: z.string() }).optional(),
 });
 export const ErrorBody = z.object({
   error: z.object({

@@ -13,6 +13,7 @@ import type { UnitNames } from '../../shared/units/names.ts';
 import { INTERNAL_NOTE_ACTION } from '../../shared/cases/commands/addInternalNote.ts';
 import { surveyAnswered } from '../../shared/cases/commands/submitSurvey.ts';
 import { reopenRefusal } from '../../shared/cases/commands/reopenCase.ts';
+import { publishRefusal } from '../../shared/publicResults/index.ts';
 
 export type Viewer = 'citizen' | 'officer';
 const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
@@ -106,5 +107,13 @@ export function toOfficerDetail(c: CaseDoc, units: UnitNames): OfficerCaseDetail
       hasLine: Boolean(p.lineUserId),
     },
     ...(c.assignee?.officerId ? { assignee: { name: c.assignee.name ?? '' } } : {}),
+    publishable: publishRefusal(c) === null,
+    ...(c.publicSlug && c.publicResult?.approvedAt ? {
+      publicResult: {
+        summary: c.publicResult.summary ?? '', approvedAt: iso(c.publicResult.approvedAt), by: c.publicResult.by?.name ?? '',
+        ...(c.publicResult.photoFileId ? { photoUrl: `/figures/photos/${c.publicSlug}` } : {}),
+        pageUrl: `/figures#r-${c.publicSlug}`,
+      },
+    } : {}),
   };
 }

@@ -28,7 +28,10 @@ export type CaseEventType =
   /** A case recorded from another channel was linked to the complainant's LINE with the unit's one-time claim code (data.relinked: it moved from another LINE account). */
   | 'case.line_linked'
   /** The complainant's personal data was removed (their request, or the retention run); data.open: the unit can no longer reach them. */
-  | 'case.anonymised';
+  | 'case.anonymised'
+  /** An officer approved the result (summary, after photo) for the public figures page, or withdrew it: nobody is notified. */
+  | 'case.result_published'
+  | 'case.result_withdrawn';
 
 export interface CaseEvent {
   /** Stable id: also the BullMQ job id and the seed of LINE retry keys, so a replay sends nothing twice. */

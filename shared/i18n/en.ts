@@ -123,6 +123,8 @@ export const en: Copy = {
     line_linked: 'The complainant linked the case to LINE',
     line_relinked: 'The case was linked to a new LINE account (fresh link code)',
     taken_over: 'A supervising unit took the case over',
+    result_published: 'An officer published the result (no details of the complainant)',
+    result_withdrawn: 'An officer withdrew the published result',
     other: 'Action taken',
   },
   // Supervisors and unit LINE groups

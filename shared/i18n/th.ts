@@ -125,6 +125,8 @@ export const th = {
     line_linked: 'ผู้ร้องเชื่อมเรื่องกับ LINE',
     line_relinked: 'เรื่องถูกเชื่อมกับบัญชี LINE ใหม่ (รหัสเชื่อมเรื่องใหม่)',
     taken_over: 'หัวหน้าหน่วยงานรับเรื่องไว้ดำเนินการเอง',
+    result_published: 'เจ้าหน้าที่เผยแพร่ผลการแก้ไขต่อสาธารณะ (ไม่มีข้อมูลผู้ร้อง)',
+    result_withdrawn: 'เจ้าหน้าที่ยกเลิกการเผยแพร่ผลการแก้ไข',
     other: 'ดำเนินการ',
   },
   // Supervisors and unit LINE groups

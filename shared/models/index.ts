@@ -183,6 +183,20 @@ const caseSchema = new Schema({
   listMonth: Number,
   /** When the complainant's personal data was removed (their request, or the retention run): shared/privacy/anonymise.ts. */
   anonymisedAt: Date,
+  /**
+   * The result an officer approved for the public figures page (shared/publicResults): the summary as
+   * published (redacted, edited by the officer) and at most one "after" photo. Absent: not published.
+   */
+  publicResult: {
+    approvedAt: Date,
+    by: { id: String, name: String },
+    summary: String,
+    photoFileId: Schema.Types.ObjectId,
+  },
+  /** The published result's unguessable handle (its photo URL); top-level and indexed, as FerretDB indexes only those. Unset on withdrawal. */
+  publicSlug: String,
+  /** yyyymm (Bangkok) the published case closed: the public page reads a month's results by this equality. Unset on withdrawal. */
+  publicMonth: Number,
 }, { timestamps: true });
 caseSchema.index({ unitCode: 1, status: 1, createdAt: -1 });
 caseSchema.index({ listDay: 1 });
@@ -194,6 +208,9 @@ caseSchema.index({ 'attachments.fileId': 1 });
 caseSchema.index({ slaNextAt: 1 });
 // The retention run finds closed and rejected cases by this equality (shared/privacy/retention.ts).
 caseSchema.index({ status: 1 });
+// The public figures page: published results by month closed, and a published photo by its handle.
+caseSchema.index({ publicMonth: 1 });
+caseSchema.index({ publicSlug: 1 });
 
 /**
  * Fields the SLA clock plans from: an update changing any of them (and not setting slaNextAt) asks for

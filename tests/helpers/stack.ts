@@ -47,6 +47,8 @@ export async function startStack(opts: {
   redisUrl?: string;
   /** Worker settings (retry budgets, heal interval) for tests that provoke failures. */
   workerOptions?: Partial<WorkerOptions>;
+  /** More settings for the app (e.g. `{ PUBLIC_FIGURES: 'true' }`). */
+  env?: Record<string, string>;
 } = {}): Promise<Stack> {
   const id = randomBytes(4).toString('hex');
   const secret = randomBytes(16).toString('hex');
@@ -67,6 +69,7 @@ export async function startStack(opts: {
     QUEUE_PREFIX: `t${id}`,
     LOG_LEVEL: 'silent',
     PORT: '0',
+    ...opts.env,
   };
   const dbName = `rongrian_t${id}`;
   const config = loadConfig(env);

@@ -4,6 +4,8 @@ import { addProgressNote } from '../../../shared/cases/commands/addProgressNote.
 import { askCitizen } from '../../../shared/cases/commands/askCitizen.ts';
 import { assignCase } from '../../../shared/cases/commands/assignCase.ts';
 import { closeCase } from '../../../shared/cases/commands/closeCase.ts';
+import { publishResult, withdrawPublicResult } from '../../../shared/cases/commands/publishResult.ts';
+import { forgetPublicFigures } from '../../../shared/publicResults/index.ts';
 import { forwardCase } from '../../../shared/cases/commands/forwardCase.ts';
 import { openCase } from '../../../shared/cases/commands/openCase.ts';
 import { issueClaimCode } from '../../../shared/cases/claimCodes.ts';
@@ -15,7 +17,7 @@ import { orThrow } from '../../../shared/http/result.ts';
 import { fieldError, notOpen, validationError } from '../errors.ts';
 import type { ApiRoutes } from '../registry.ts';
 import {
-  AskBody, CaseDetail, CaseSummary, ClaimCodeIssued, CloseBody, Created, EmptyBody, ForwardBody, IdParams, LIMITS, NoteBody, OfficerCaseDetail,
+  AskBody, PublishResultBody, CaseDetail, CaseSummary, ClaimCodeIssued, CloseBody, Created, EmptyBody, ForwardBody, IdParams, LIMITS, NoteBody, OfficerCaseDetail,
   OfficerCreateCaseBody, OfficerListQuery, RejectBody, Upload,
 } from '../schemas.ts';
 import { attachmentsBucket, claimUploads, officerRef, officerUploads, requireOfficer, resolveLocation, type LiffApiDeps } from '../support.ts';
@@ -211,8 +213,38 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
   }, async ({ user, params, body }) => {
     const officer = await requireOfficer(deps, user);
     const photos = await officerUploads(deps, user.userId, params.id, body.photoIds ?? []);
-    const r = orThrow(await closeCase(deps, { caseId: params.id, officer: officerRef(officer, user), summary: body.summary, photos }), { not_found: notFound, not_open: notOpen });
+    const publish = body.publish ? { summary: body.publicSummary ?? body.summary } : undefined;
+    const r = orThrow(await closeCase(deps, { caseId: params.id, officer: officerRef(officer, user), summary: body.summary, photos, publish }), { not_found: notFound, not_open: notOpen, not_publishable: notPublishable });
     await claimUploads(deps, photos.map((p) => p.fileId), params.id);
+    if (publish) await forgetPublicFigures(deps.redis, deps.config.QUEUE_PREFIX);
+    return detail(r.case);
+  });
+
+  // The public figures page (figures/, PUBLIC_FIGURES=true): an approval after the close, and its withdrawal.
+  const notPublishable = () => conflict('เรื่องนี้เผยแพร่ต่อสาธารณะไม่ได้: เผยแพร่ได้เฉพาะปัญหาที่เป็นสถานที่ (ถนน ไฟถนน น้ำท่วม ฯลฯ) ที่ไม่ปกปิดชื่อผู้ร้อง ไม่เกี่ยวกับเจ้าหน้าที่รัฐ และไม่ได้รวมกับเรื่องอื่น',
+    'This result cannot be made public: only place-bound problems (roads, street lights, flooding…) that are not anonymous, not about officials and not merged.');
+  api.add({
+    ...action, operationId: 'publishResult', method: 'post', path: '/officer/cases/:id/public-result',
+    summary: 'เผยแพร่ผลการแก้ไขต่อสาธารณะ: approve the result text and the first JPEG/PNG after photo of a closed case for the public figures page', body: PublishResultBody, success: actionSuccess,
+  }, async ({ user, params, body }) => {
+    const officer = await requireOfficer(deps, user);
+    const r = orThrow(await publishResult(deps, { caseId: params.id, officer: officerRef(officer, user), summary: body.summary }), {
+      not_found: notFound, not_publishable: notPublishable,
+      not_closed: () => conflict('เผยแพร่ได้เมื่อยุติเรื่องแล้วเท่านั้น', 'Only a case closed with a result can be published.'),
+    });
+    await forgetPublicFigures(deps.redis, deps.config.QUEUE_PREFIX);
+    return detail(r.case);
+  });
+
+  api.add({
+    ...action, operationId: 'withdrawPublicResult', method: 'post', path: '/officer/cases/:id/public-result/withdraw',
+    summary: 'ยกเลิกการเผยแพร่: take the result off the public figures page; its photo link stops working at once', body: EmptyBody, success: actionSuccess,
+  }, async ({ user, params }) => {
+    const officer = await requireOfficer(deps, user);
+    const r = orThrow(await withdrawPublicResult(deps, { caseId: params.id, officer: officerRef(officer, user) }), {
+      not_found: notFound, not_published: () => conflict('ผลของเรื่องนี้ไม่ได้เผยแพร่อยู่', 'This result is not published.'),
+    });
+    await forgetPublicFigures(deps.redis, deps.config.QUEUE_PREFIX);
     return detail(r.case);
   });
 

@@ -37,6 +37,10 @@ export interface OfficerCaseDetail extends CaseDetail {
   supervisor?: { canTakeOver: boolean; canAssign: boolean };
   /** The partner agency routing suggests for this type and place: the page forwards to it in one tap. */
   suggestedAgency?: { code: string; nameTh: string; nameEn: string };
+  /** The result may go on the public figures page (place-bound, not anonymous, not about officials, not merged). */
+  publishable?: boolean;
+  /** The result as published on the public figures page, while it is. */
+  publicResult?: { summary: string; approvedAt: string; by: string; photoUrl?: string; pageUrl: string };
 }
 /** Supervisors: a case of a unit below theirs (หน่วยงานในสังกัด). */
 export interface BelowCaseSummary extends CaseSummary { unitCode: string; late: boolean; unowned: boolean; assigneeName?: string }

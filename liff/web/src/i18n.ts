@@ -321,6 +321,18 @@ const th = {
   suggestedAgencyTitle: 'หน่วยงานที่แก้ปัญหานี้ในพื้นที่',
   suggestedAgencyText: '{name} รับผิดชอบปัญหาประเภทนี้ในพื้นที่ ส่งต่อได้ในครั้งเดียว ศูนย์ฯ ยังติดตามเรื่องได้ตามเดิม',
   forwardToAgency: 'ส่งต่อ {name}',
+  // The public figures page: approving a result for publication, and withdrawing it.
+  publishCheck: 'เผยแพร่ผลการแก้ไขต่อสาธารณะ (รูปหลังแก้ไขและสรุปผล)',
+  publishExplain: 'แสดงในหน้าสถิติสาธารณะ: ประเภทปัญหา ตำบล เดือนที่ยุติ จำนวนวัน สรุปผลด้านล่าง และรูปหลังแก้ไขรูปแรก (JPEG/PNG) — ไม่มีชื่อ เบอร์โทร เลขรับเรื่อง หรือรูปของผู้ร้อง',
+  publishSummary: 'สรุปผลที่เผยแพร่',
+  publishSummaryHint: 'แก้ไขได้ก่อนเผยแพร่ ห้ามใส่ชื่อบุคคล ระบบปิดบังเลขบัตร เบอร์โทร อีเมล LINE ID และเลขบัญชีให้อัตโนมัติ (5–2000 ตัวอักษร)',
+  publishTitle: 'ผลการแก้ไขที่เผยแพร่ต่อสาธารณะ',
+  publishNone: 'ยังไม่ได้เผยแพร่ผลของเรื่องนี้',
+  publishNow: 'เผยแพร่ผลการแก้ไข',
+  publishWithdraw: 'ยกเลิกการเผยแพร่',
+  publishWithdrawHint: 'ผลและรูปจะหายจากหน้าสถิติสาธารณะทันที',
+  publishedBy: 'เผยแพร่โดย {by}',
+  publishView: 'ดูหน้าสถิติสาธารณะ',
 };
 
 export type Key = keyof typeof th;
@@ -639,6 +651,17 @@ const en: Record<Key, string> = {
   suggestedAgencyTitle: 'The agency that fixes this here',
   suggestedAgencyText: '{name} handles this type of problem in the area. Forward it in one tap; the centre still follows it.',
   forwardToAgency: 'Forward to {name}',
+  publishCheck: 'Publish the result (after photo and summary)',
+  publishExplain: 'Shown on the public figures page: the problem type, subdistrict, month closed, days taken, the summary below and the first after photo (JPEG/PNG) — never names, phone numbers, the tracking number or the complainant\'s photos.',
+  publishSummary: 'Summary to publish',
+  publishSummaryHint: 'Edit before publishing; no names of people. ID numbers, phones, e-mails, LINE ids and bank accounts are masked automatically (5–2000 characters).',
+  publishTitle: 'Result published to the public',
+  publishNone: 'The result of this case is not published.',
+  publishNow: 'Publish the result',
+  publishWithdraw: 'Withdraw the publication',
+  publishWithdrawHint: 'The result and photo leave the public figures page at once.',
+  publishedBy: 'Published by {by}',
+  publishView: 'See the public figures page',
 };
 
 let current: Lang = 'th';

@@ -7,6 +7,7 @@ import type { DomainDeps } from '../deps.ts';
 import { workingDaysToClose } from '../../reports/counters.ts';
 import { slaContext } from '../../sla/load.ts';
 import { monthOf } from '../../reports/period.ts';
+import { newPublicSlug, publicPhotoOf, publicSummaryOf, publishRefusal } from '../../publicResults/index.ts';
 
 export interface CloseCaseProps {
   caseId: string;
@@ -18,16 +19,22 @@ export interface CloseCaseProps {
   photos?: { fileId: string; contentType: string; size: number }[];
   /** A caller's own id for this write (a partner's retried request): the same id never writes twice. */
   eventId?: string;
+  /**
+   * เผยแพร่ผลการแก้ไขต่อสาธารณะ: the officer approved the result for the public figures page. `summary`
+   * is the public text (the result as the officer edited it for the public; redacted again here).
+   */
+  publish?: { summary: string };
 }
 
 /** ยุติเรื่อง: the case is resolved; the complainant is told the result and asked to rate the service. */
-export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promise<CommandResult<'not_found' | 'not_open'>> {
+export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promise<CommandResult<'not_found' | 'not_open' | 'not_publishable'>> {
   // The guard holds the status it read: a note or an acceptance landing first changes it and this
   // write matches nothing. The case is still open then, so the close is tried again on it as it is now.
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await loadCase(deps, props.caseId);
     if (!current || !(await mayActOn(deps.models, props.officer, current))) return { ok: false, reason: 'not_found' };
     if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
+    if (props.publish && publishRefusal(current)) return { ok: false, reason: 'not_publishable', case: current };
 
     const now = deps.clock.now();
     // Frozen on the case for the dashboard overview counters (shared/reports/counters.ts): a later
@@ -42,7 +49,10 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
         status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, 'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields,
         // The guard holds the status, so no other close lands between this read and the write.
         'report.closures': (current.report?.closures ?? 0) + 1,
+        ...(props.publish ? publicResultFields(props, now) : {}),
       },
+      // A result published at an earlier closure (before a reopen) does not carry over to this one.
+      ...(!props.publish && (current.publicResult || current.publicSlug) ? { unset: ['publicResult', 'publicSlug', 'publicMonth'] } : {}),
       entry: {
         by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'closed', note: props.summary, fromStatus: current.status, toStatus: 'closed', unitCode: current.unitCode,
         ...(props.photos?.length ? { photos: props.photos.length } : {}),
@@ -54,4 +64,16 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
   }
   const now2 = await loadCase(deps, props.caseId);
   return now2 && (await mayActOn(deps.models, props.officer, now2)) ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+}
+
+function publicResultFields(props: CloseCaseProps, now: Date): Record<string, unknown> {
+  const photo = publicPhotoOf((props.photos ?? []).map((p) => ({ ...p, kind: 'after' })));
+  return {
+    publicResult: {
+      approvedAt: now, by: { id: props.officer.id, name: props.officer.name }, summary: publicSummaryOf(props.publish!.summary),
+      ...(photo ? { photoFileId: photo } : {}),
+    },
+    publicSlug: newPublicSlug(),
+    publicMonth: monthOf(now),
+  };
 }

@@ -69,7 +69,11 @@ export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
   renderCase(ctx, c, meta, 'officer', who);
 
   const open = !['closed', 'rejected'].includes(c.status);
-  if (!open) { document.documentElement.dataset.ready = 'officer-case'; return; }
+  if (!open) {
+    if (c.publicResult || (c.publishable && c.status === 'closed' && c.resolution?.kind === 'resolved')) ctx.main.append(publicResultCard(ctx, c));
+    document.documentElement.dataset.ready = 'officer-case';
+    return;
+  }
   const actions = h('section', { class: 'stack', 'aria-labelledby': 'actions-h' }, h('h2', { id: 'actions-h' }, t('actions')));
   const act = async (path: string, body: object, label: string) => {
     await ctx.api.post(`/officer/cases/${c.id}/${path}`, body);
@@ -135,12 +139,66 @@ function closeForm(ctx: Ctx, c: OfficerCaseDetail, meta: Meta | undefined, act: 
   const photos = photoPicker(ctx, { id: 'close-photos', max, label: t('closePhotosAdd'), hint: t('closePhotosHint', { max }), uploadPath: `/officer/cases/${c.id}/uploads` });
   const photoIds = photos.ids;
   const photoBox = photos.box;
+  const publish = c.publishable ? publishChoice() : undefined;
   const form = textForm({
     id: 'close-summary', label: t('summary'), min: 5, max: 2000, submit: t('actClose'),
-    onSubmit: (summary) => act('close', { summary, ...(photoIds.length ? { photoIds } : {}) }, t('actClose')),
+    onSubmit: (summary) => act('close', { summary, ...(photoIds.length ? { photoIds } : {}), ...(publish?.body(summary) ?? {}) }, t('actClose')),
   });
   form.insertBefore(photoBox, form.querySelector('button[type=submit]'));
+  if (publish) {
+    form.insertBefore(publish.wrap, form.querySelector('button[type=submit]'));
+    // The public text starts as the result the complainant reads, for the officer to shorten or edit.
+    publish.tick.addEventListener('change', () => {
+      if (publish.tick.checked && !publish.text.value.trim()) publish.text.value = form.querySelector<HTMLTextAreaElement>('#close-summary')?.value.trim() ?? '';
+    });
+  }
   return form;
+}
+
+/** เผยแพร่ผลการแก้ไขต่อสาธารณะ: off by default; ticked, the public summary appears for editing. */
+function publishChoice() {
+  const tick = h('input', { type: 'checkbox', id: 'close-publish', 'aria-describedby': 'close-publish-explain' });
+  const text = h('textarea', { rows: 3, maxlength: 2000 });
+  const f = field('close-public-summary', t('publishSummary'), text, { hint: t('publishSummaryHint') });
+  f.wrap.hidden = true;
+  tick.addEventListener('change', () => { f.wrap.hidden = !tick.checked; });
+  const wrap = h('div', { class: 'publish-choice' },
+    h('p', null, h('label', { for: 'close-publish' }, tick, ' ', t('publishCheck'))),
+    h('p', { class: 'hint', id: 'close-publish-explain' }, t('publishExplain')),
+    f.wrap);
+  return {
+    wrap, tick, text,
+    body: (summary: string) => (tick.checked ? { publish: true, publicSummary: text.value.trim() || summary } : {}),
+  };
+}
+
+/** A closed case: what is published on the public figures page (with a withdraw button), or the approval. */
+function publicResultCard(ctx: Ctx, c: OfficerCaseDetail): HTMLElement {
+  const err = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const fail = (e: unknown) => { err.textContent = e instanceof ApiError ? e.text(lang()) : t('errorTitle'); err.hidden = false; announce(err.textContent, true); };
+  const card = h('section', { class: 'card', id: 'public-result', 'aria-labelledby': 'public-result-h' }, h('h2', { id: 'public-result-h' }, t('publishTitle')));
+  const p = c.publicResult;
+  if (p) {
+    const withdraw = h('button', { type: 'button', class: 'btn danger', id: 'public-withdraw' }, t('publishWithdraw'));
+    withdraw.addEventListener('click', async () => {
+      withdraw.disabled = true;
+      try { await ctx.api.post(`/officer/cases/${c.id}/public-result/withdraw`, {}); announce(t('actionDone', { a: t('publishWithdraw') })); ctx.rerender(); } catch (e) { fail(e); withdraw.disabled = false; }
+    });
+    card.append(
+      h('p', { class: 'pre', id: 'public-summary' }, p.summary),
+      h('p', { class: 'muted small' }, t('publishedBy', { by: p.by }), ' · ', h('a', { href: p.pageUrl, target: '_blank', rel: 'noopener' }, t('publishView'))),
+      h('p', { class: 'hint' }, t('publishWithdrawHint')), withdraw, err);
+    return card;
+  }
+  card.append(h('p', { class: 'muted' }, t('publishNone')), h('p', { class: 'hint' }, t('publishExplain')));
+  const form = textForm({
+    id: 'publish-summary', label: t('publishSummary'), hint: t('publishSummaryHint'), min: 5, max: 2000, submit: t('publishNow'),
+    onSubmit: async (summary) => { await ctx.api.post(`/officer/cases/${c.id}/public-result`, { summary }); announce(t('actionDone', { a: t('publishNow') })); ctx.rerender(); },
+  });
+  const box = form.querySelector<HTMLTextAreaElement>('#publish-summary');
+  if (box) box.value = c.resolution?.text ?? '';
+  card.append(form);
+  return card;
 }
 
 // ------------------------------------------------------------------ supervisors: the units below
