@@ -205,4 +205,45 @@ describe('an agency that receives by API', () => {
     expect(body).not.toContain('ผู้ร้อง หางดง');
     expect(body).not.toContain(citizen.userId);
   });
+
+  it('reports progress and the result through the API; the citizen is told each once, and only the holding unit may write', async () => {
+    const citizen = await stack.citizen('ผู้ร้อง ไฟตก');
+    const c = await fileCase(citizen, 'electricity', 'ไฟตกทุกเย็น หลอดไฟในบ้านกะพริบ ตู้เย็นเสียไปแล้วหนึ่งเครื่อง');
+    expect(c.unitCode).toBe('AG-CM-HANGDONG-POWER');
+    const { key } = await createKey(stack.env, 'AG-CM-HANGDONG-POWER', 'PEA Hang Dong (updates)');
+    const post = (body: unknown, k = key) => fetch(`${stack.web.url}/api/v1/cases/${c.trackingNo}/updates`, {
+      method: 'POST', headers: { 'x-api-key': k, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+
+    const progress = await post({ kind: 'progress', text: 'ส่งช่างตรวจหม้อแปลงแล้ว จะเปลี่ยนให้ภายในวันพรุ่งนี้', update_id: 'pea-1' });
+    expect(progress.status, await progress.clone().text()).toBe(201);
+    expect((await progress.json()).status).toBe('in_progress');
+    await waitForText(stack.sim, citizen.userId, 'ส่งช่างตรวจหม้อแปลงแล้ว');
+    // A retry of the same update writes nothing and tells nobody again.
+    expect((await post({ kind: 'progress', text: 'ส่งช่างตรวจหม้อแปลงแล้ว จะเปลี่ยนให้ภายในวันพรุ่งนี้', update_id: 'pea-1' })).status).toBe(201);
+
+    // A key of the province above reads the case but does not work it.
+    const { key: provinceKey } = await createKey(stack.env, '50', 'Chiang Mai (read only)');
+    const refused = await post({ kind: 'result', text: 'ปิดเรื่องแทน' }, provinceKey);
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error.message.th).toContain('ไม่ได้เป็นผู้รับผิดชอบ');
+
+    expect((await post({ kind: 'done', text: 'x' })).status).toBe(400);
+
+    const result = await post({ kind: 'result', text: 'เปลี่ยนหม้อแปลงขนาดใหญ่ขึ้นแล้ว แรงดันไฟปกติ', update_id: 'pea-2' });
+    expect(result.status, await result.clone().text()).toBe(201);
+    expect((await result.json()).status).toBe('closed');
+    await waitForText(stack.sim, citizen.userId, 'เปลี่ยนหม้อแปลงขนาดใหญ่ขึ้นแล้ว');
+    expect((await post({ kind: 'result', text: 'เปลี่ยนหม้อแปลงขนาดใหญ่ขึ้นแล้ว แรงดันไฟปกติ', update_id: 'pea-2' })).status).toBe(201);
+    const late = await post({ kind: 'progress', text: 'อีกเรื่องหนึ่ง', update_id: 'pea-3' });
+    expect(late.status).toBe(409);
+
+    await drained(stack);
+    const texts = textsOf(stack.sim, citizen.userId);
+    expect(texts.filter((t) => t.includes('ส่งช่างตรวจหม้อแปลงแล้ว'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('เปลี่ยนหม้อแปลงขนาดใหญ่ขึ้นแล้ว'))).toHaveLength(1);
+    const stored = await stack.rt.models.Case.findById(c._id).lean();
+    expect(stored!.timeline.filter((e) => e.action === 'note')).toHaveLength(1);
+    expect(stored!.timeline.at(-1)!.by.name).toBe('PEA Hang Dong (updates)');
+  });
 });
