@@ -28,7 +28,11 @@ export type CaseEventType =
   /** A case recorded from another channel was linked to the complainant's LINE with the unit's one-time claim code (data.relinked: it moved from another LINE account). */
   | 'case.line_linked'
   /** The complainant's personal data was removed (their request, or the retention run); data.open: the unit can no longer reach them. */
-  | 'case.anonymised';
+  | 'case.anonymised'
+  /** "แจ้งด้วย": one more citizen reported the same problem and follows the case (data.supporterCount). */
+  | 'case.joined'
+  /** A follower stopped following (nobody is told; the timeline keeps the step). */
+  | 'case.unfollowed';
 
 export interface CaseEvent {
   /** Stable id: also the BullMQ job id and the seed of LINE retry keys, so a replay sends nothing twice. */

@@ -125,6 +125,8 @@ export const th = {
     line_linked: 'ผู้ร้องเชื่อมเรื่องกับ LINE',
     line_relinked: 'เรื่องถูกเชื่อมกับบัญชี LINE ใหม่ (รหัสเชื่อมเรื่องใหม่)',
     taken_over: 'หัวหน้าหน่วยงานรับเรื่องไว้ดำเนินการเอง',
+    joined: 'มีผู้แจ้งเพิ่ม 1 คน',
+    unfollowed: 'ผู้แจ้งด้วย 1 คนเลิกติดตาม',
     other: 'ดำเนินการ',
   },
   // Supervisors and unit LINE groups
@@ -246,6 +248,33 @@ export const th = {
   eraseDone: (cases: number) => `ลบข้อมูลส่วนบุคคลของคุณแล้วค่ะ (${cases} เรื่อง) เราจะไม่เก็บชื่อ เบอร์โทร และ LINE ID ของคุณในเรื่องเหล่านี้อีก`,
   eraseKept: 'ไม่ได้ลบข้อมูลค่ะ ข้อมูลของคุณยังอยู่ครบ',
   officerAnonymised: (trackingNo: string) => `เรื่อง ${trackingNo}: ผู้ร้องถอนความยินยอมและขอลบข้อมูลส่วนบุคคล ชื่อ เบอร์โทร และรูปภาพของผู้ร้องถูกลบแล้ว หน่วยงานจะติดต่อผู้ร้องผ่านระบบไม่ได้อีก โปรดดำเนินการตามข้อมูลที่เหลืออยู่ค่ะ`,
+  // "แจ้งด้วย": joining a case about the same problem instead of filing it twice (docs/joining.md)
+  relatedIntro: 'มีผู้แจ้งปัญหาคล้ายกันใกล้คุณ',
+  relatedExplain: 'ถ้าเป็นปัญหาเดียวกัน กด "แจ้งด้วย" เพื่อร่วมแจ้งและรับความคืบหน้าของเรื่องนั้น (เจ้าหน้าที่จะเห็นว่ามีผู้แจ้งเพิ่ม) ถ้าไม่ใช่ กด "แจ้งเรื่องใหม่" เพื่อแจ้งเรื่องของท่านต่อ',
+  relatedLine: (r: { trackingNo: string; type: string; area: string; date: string; status: string; supporters: number }) =>
+    `• เลขที่ ${r.trackingNo}\n  ${r.type} · ${r.area}\n  รับเรื่อง ${r.date} · ${r.status}\n  มีผู้แจ้งแล้ว ${r.supporters} คน`,
+  joinButton: (trackingNo: string) => `แจ้งด้วย ${trackingNo}`,
+  fileAnyway: 'แจ้งเรื่องใหม่',
+  relatedHint: 'กด "แจ้งด้วย" กับเรื่องที่เป็นปัญหาเดียวกัน หรือ "แจ้งเรื่องใหม่" เพื่อแจ้งเรื่องของท่านต่อค่ะ',
+  joined: (trackingNo: string, status: string, supporters: number) =>
+    `ร่วมแจ้งเรื่องเลขที่ ${trackingNo} แล้วค่ะ ✅\nสถานะ: ${status} · มีผู้แจ้งแล้ว ${supporters} คน\n\nท่านจะได้รับความคืบหน้าของเรื่องนี้ทาง LINE จนกว่าจะยุติเรื่อง `
+    + 'ข้อความและรูปที่ท่านพิมพ์ไว้ไม่ได้ส่งไปกับเรื่องนี้ (เรื่องนี้เป็นของผู้แจ้งคนแรก) หากมีรายละเอียดที่ต่างออกไป กด "แจ้งเรื่องร้องเรียน" เพื่อแจ้งเป็นเรื่องใหม่ได้\n\n'
+    + `เลิกรับความคืบหน้า: พิมพ์ เลิกติดตาม ${trackingNo}`,
+  joinedAlready: (trackingNo: string) => `ท่านติดตามเรื่องเลขที่ ${trackingNo} อยู่แล้วค่ะ ความคืบหน้าจะส่งถึงท่านทาง LINE`,
+  joinOwnCase: (trackingNo: string) => `เรื่องเลขที่ ${trackingNo} เป็นเรื่องที่ท่านแจ้งเองค่ะ ท่านได้รับความคืบหน้าอยู่แล้ว`,
+  joinClosed: (trackingNo: string) => `เรื่องเลขที่ ${trackingNo} ยุติแล้วค่ะ จึงร่วมแจ้งไม่ได้ หากปัญหายังอยู่ กด "แจ้งเรื่องใหม่" เพื่อแจ้งเป็นเรื่องใหม่`,
+  joinNotFound: 'ไม่พบเรื่องนี้ค่ะ',
+  supporters: (n: number) => `มีผู้แจ้งแล้ว ${n} คน`,
+  followingMark: 'แจ้งด้วย',
+  unfollowed: (trackingNo: string) => `เลิกติดตามเรื่องเลขที่ ${trackingNo} แล้วค่ะ ท่านจะไม่ได้รับความคืบหน้าของเรื่องนี้อีก`,
+  notFollowing: (trackingNo: string) => `ท่านไม่ได้ติดตามเรื่องเลขที่ ${trackingNo} ค่ะ (เลิกติดตามได้เฉพาะเรื่องที่ท่านกด "แจ้งด้วย")`,
+  followerHeader: '📣 ความคืบหน้าของเรื่องที่ท่านแจ้งด้วย',
+  followerClosed: (trackingNo: string, summary: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ยุติเรื่องแล้วค่ะ\n\nผลการดำเนินการ: ${summary}\n\nหากปัญหายังไม่ได้รับการแก้ไข กด "แจ้งเรื่องร้องเรียน" เพื่อแจ้งเป็นเรื่องใหม่ได้\nดูรายละเอียด: ${link}`,
+  followerWithdrawn: (trackingNo: string) =>
+    `เรื่องเลขที่ ${trackingNo}: ผู้แจ้งคนแรกถอนเรื่องแล้วค่ะ หากปัญหายังอยู่ กด "แจ้งเรื่องร้องเรียน" เพื่อแจ้งเป็นเรื่องใหม่ได้`,
+  officerJoined: (trackingNo: string, supporters: number, link: string) =>
+    `เรื่อง ${trackingNo}: มีผู้แจ้งปัญหาเดียวกันเพิ่ม 1 คน (รวม ${supporters} คน)\nดูรายละเอียด: ${link}`,
 };
 
 export type Copy = typeof th;
