@@ -4,6 +4,7 @@ import type { CaseDoc } from '../../models/index.ts';
 import { loadCase, writeCaseChange } from '../caseUpdate.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from '../deps.ts';
+import { forgetFollowing, noteFollowing } from '../following.ts';
 
 export interface JoinCaseProps {
   caseId: string;
@@ -36,7 +37,11 @@ export async function joinCase(deps: DomainDeps, props: JoinCaseProps): Promise<
     if (!current) return { ok: false, reason: 'not_found' };
     if (current.complainant?.lineUserId === props.lineUserId) return { ok: false, reason: 'own_case', case: current };
     const followers: Follower[] = current.followers ?? [];
-    if (followers.some((f) => f.lineUserId === props.lineUserId)) return { ok: true, case: current, already: true };
+    if (followers.some((f) => f.lineUserId === props.lineUserId)) {
+      // A retried turn after a crash between the two writes completes the lookup here.
+      await noteFollowing(deps.models, props.lineUserId, props.caseId, deps.clock.now());
+      return { ok: true, case: current, already: true };
+    }
     if (!isOpenStatus(current.status)) return { ok: false, reason: 'not_open', case: current };
 
     const now = deps.clock.now();
@@ -48,7 +53,10 @@ export async function joinCase(deps: DomainDeps, props: JoinCaseProps): Promise<
       entry: { by: { kind: 'citizen' }, action: 'joined' },
       event,
     });
-    if (updated) return { ok: true, case: updated, already: false };
+    if (updated) {
+      await noteFollowing(deps.models, props.lineUserId, props.caseId, now);
+      return { ok: true, case: updated, already: false };
+    }
   }
   const now = await loadCase(deps, props.caseId);
   return now && !isOpenStatus(now.status) ? { ok: false, reason: 'not_open', case: now } : { ok: false, reason: 'not_found' };
@@ -62,7 +70,10 @@ export async function unfollowCase(deps: DomainDeps, props: { caseId: string; li
   for (let attempt = 0; attempt < 8; attempt++) {
     const current = await loadCase(deps, props.caseId);
     const followers: Follower[] = current?.followers ?? [];
-    if (!current || !followers.some((f) => f.lineUserId === props.lineUserId)) return { ok: false, reason: 'not_following' };
+    if (!current || !followers.some((f) => f.lineUserId === props.lineUserId)) {
+      await forgetFollowing(deps.models, props.lineUserId, props.caseId);
+      return { ok: false, reason: 'not_following' };
+    }
     const event = newEvent('case.unfollowed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, deps.clock.now());
     const updated = await writeCaseChange(deps, props.caseId, {
       guard: atVersion(current),
@@ -70,7 +81,10 @@ export async function unfollowCase(deps: DomainDeps, props: { caseId: string; li
       entry: { by: { kind: 'citizen' }, action: 'unfollowed' },
       event,
     });
-    if (updated) return { ok: true, case: updated };
+    if (updated) {
+      await forgetFollowing(deps.models, props.lineUserId, props.caseId);
+      return { ok: true, case: updated };
+    }
   }
   return { ok: false, reason: 'not_following' };
 }
