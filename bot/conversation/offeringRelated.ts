@@ -11,7 +11,8 @@
 import { offerArea, offerDate, offerStatus, offerType, type RelatedOffer } from '../../shared/cases/relatedOffer.ts';
 import { STATUS_LABELS } from '../../shared/categories.ts';
 import { postbackData, postbackItem, text, type Message } from '../messages/build.ts';
-import { advance, backItem, cancelItem, goto, menuItems, reask } from './prompts.ts';
+import { appendToDescription } from './askingDescription.ts';
+import { advance, backItem, cancelItem, goto, isSentence, menuItems, reask } from './prompts.ts';
 import type { ConversationDeps, Ctx, Draft, JoinOutcome, Outcome, StateHandler, StateName, StepResult } from './types.ts';
 
 /** The steps after "where": reaching one of them with nothing looked up yet is when the offer is due. */
@@ -99,6 +100,8 @@ export const offeringRelated: StateHandler = (input, ctx) => {
     const no = TRACKING_NO.exec(typed)?.[1];
     const offer = no ? offers.find((o) => o.trackingNo === no) : undefined;
     if (offer && /^(แจ้งด้วย|join)/i.test(typed)) return join(ctx, offer);
+    // More of their story, as at the other steps: added to the description, the offer asked again.
+    if (isSentence(typed)) return appendToDescription(ctx, typed);
   }
   return reask(ctx, ctx.t.relatedHint);
 };

@@ -317,6 +317,21 @@ const th = {
   eraseSubmit: 'ลบข้อมูลของฉัน',
   eraseDone: 'ลบข้อมูลส่วนบุคคลของท่านแล้ว ({n} เรื่อง)',
   eraseNeedConfirm: 'กรุณาติ๊กยืนยันก่อน',
+  // "แจ้งด้วย": related open cases before sending, and joining one (docs/joining.md)
+  relatedTitle: 'มีผู้แจ้งปัญหาคล้ายกันใกล้คุณ',
+  relatedIntro: 'ถ้าเป็นปัญหาเดียวกัน กด "แจ้งด้วย" เพื่อร่วมแจ้งและรับความคืบหน้าของเรื่องนั้นทาง LINE ถ้าไม่ใช่ กด "ส่งเรื่อง" ด้านล่างเพื่อแจ้งเรื่องของท่าน',
+  relatedReceived: 'รับเรื่อง {date}',
+  relatedSupporters: 'มีผู้แจ้งแล้ว {n} คน',
+  joinButton: 'แจ้งด้วย',
+  joining: 'กำลังร่วมแจ้ง…',
+  joinedTitle: 'ร่วมแจ้งเรื่องนี้แล้ว',
+  joinedTracking: 'เลขรับเรื่องที่ท่านติดตาม',
+  joinedText: 'ท่านจะได้รับความคืบหน้าของเรื่องนี้ทาง LINE จนกว่าจะยุติเรื่อง รายละเอียดและรูปที่ท่านกรอกไว้ไม่ได้ส่งไปกับเรื่องนี้ (เรื่องนี้เป็นของผู้แจ้งคนแรก) หากปัญหาของท่านต่างออกไป แจ้งเป็นเรื่องใหม่ได้',
+  joinedAlready: 'ท่านติดตามเรื่องนี้อยู่แล้ว',
+  followingBadge: 'แจ้งด้วย',
+  unfollow: 'เลิกติดตาม',
+  unfollowed: 'เลิกติดตามเรื่องนี้แล้ว',
+  followerNote: 'ท่านร่วมแจ้งเรื่องนี้ (แจ้งด้วย): เห็นสถานะและผลการดำเนินการ ไม่เห็นข้อมูลของผู้แจ้งคนแรก',
 };
 
 export type Key = keyof typeof th;
@@ -632,6 +647,20 @@ const en: Record<Key, string> = {
   eraseSubmit: 'Delete my data',
   eraseDone: 'Your personal data has been deleted ({n} case(s)).',
   eraseNeedConfirm: 'Please tick the box to confirm first.',
+  relatedTitle: 'Someone near you reported a similar problem',
+  relatedIntro: 'If it is the same problem, tap "Join" to report it too and get that case\'s updates in LINE. If not, tap "Send" below to file yours.',
+  relatedReceived: 'Received {date}',
+  relatedSupporters: 'Reported by {n} people',
+  joinButton: 'Join',
+  joining: 'Joining…',
+  joinedTitle: 'You joined this case',
+  joinedTracking: 'Tracking number you follow',
+  joinedText: 'You will get this case\'s updates in LINE until it is closed. The details and photos you entered were not sent with it (the case belongs to whoever filed it first). If your problem differs, file it as a new case.',
+  joinedAlready: 'You already follow this case',
+  followingBadge: 'Joined',
+  unfollow: 'Unfollow',
+  unfollowed: 'You no longer follow this case',
+  followerNote: 'You joined this case: you see its status and result, not the first complainant\'s details.',
 };
 
 let current: Lang = 'th';
