@@ -319,7 +319,7 @@ const th = {
   eraseNeedConfirm: 'กรุณาติ๊กยืนยันก่อน',
   // "แจ้งด้วย": related open cases before sending, and joining one (docs/joining.md)
   relatedTitle: 'มีผู้แจ้งปัญหาคล้ายกันใกล้คุณ',
-  relatedIntro: 'ถ้าเป็นปัญหาเดียวกัน กด "แจ้งด้วย" เพื่อร่วมแจ้งและรับความคืบหน้าของเรื่องนั้นทาง LINE ถ้าไม่ใช่ กด "ส่งเรื่อง" ด้านล่างเพื่อแจ้งเรื่องของท่าน',
+  relatedIntro: 'ถ้าเป็นปัญหาเดียวกัน กด "แจ้งด้วย" เพื่อร่วมแจ้งและรับความคืบหน้าของเรื่องนั้นทาง LINE ถ้าไม่ใช่ กด "ยืนยันส่งเรื่อง" ด้านล่างเพื่อแจ้งเรื่องของท่าน',
   relatedReceived: 'รับเรื่อง {date}',
   relatedSupporters: 'มีผู้แจ้งแล้ว {n} คน',
   joinButton: 'แจ้งด้วย',
@@ -331,7 +331,7 @@ const th = {
   followingBadge: 'แจ้งด้วย',
   unfollow: 'เลิกติดตาม',
   unfollowed: 'เลิกติดตามเรื่องนี้แล้ว',
-  followerNote: 'ท่านร่วมแจ้งเรื่องนี้ (แจ้งด้วย): เห็นสถานะและผลการดำเนินการ ไม่เห็นข้อมูลของผู้แจ้งคนแรก',
+  followerNote: 'ท่านร่วมแจ้งเรื่องนี้: ท่านเห็นสถานะและผลการดำเนินการ ไม่เห็นข้อมูลของผู้แจ้งคนแรก และจะได้รับความคืบหน้าทาง LINE',
 };
 
 export type Key = keyof typeof th;
@@ -648,7 +648,7 @@ const en: Record<Key, string> = {
   eraseDone: 'Your personal data has been deleted ({n} case(s)).',
   eraseNeedConfirm: 'Please tick the box to confirm first.',
   relatedTitle: 'Someone near you reported a similar problem',
-  relatedIntro: 'If it is the same problem, tap "Join" to report it too and get that case\'s updates in LINE. If not, tap "Send" below to file yours.',
+  relatedIntro: 'If it is the same problem, tap "Join" to report it too and get that case\'s updates in LINE. If not, tap "Send complaint" below to file yours.',
   relatedReceived: 'Received {date}',
   relatedSupporters: 'Reported by {n} people',
   joinButton: 'Join',
@@ -660,7 +660,7 @@ const en: Record<Key, string> = {
   followingBadge: 'Joined',
   unfollow: 'Unfollow',
   unfollowed: 'You no longer follow this case',
-  followerNote: 'You joined this case: you see its status and result, not the first complainant\'s details.',
+  followerNote: 'You joined this case: you see its status and result, not the first complainant\'s details, and get its updates in LINE.',
 };
 
 let current: Lang = 'th';

@@ -77,7 +77,8 @@ export function renderCase(ctx: Ctx, c: CaseDetail, meta: Meta | undefined, who:
   if (L.address) row(t('address'), L.address);
   if (L.lat !== undefined && L.lng !== undefined) row(t('coords'), `${L.lat.toFixed(5)}, ${L.lng.toFixed(5)}`);
   row(t('filedOn', { d: '' }).trim(), dateTime(c.createdAt, lang()));
-  row(t('description'), h('span', { class: 'pre' }, c.description));
+  // A joined case comes without the complainant's description (liff/api/views.ts toFollowerDetail).
+  if (!c.following) row(t('description'), h('span', { class: 'pre' }, c.description));
   ctx.main.append(dl);
   if (extra) ctx.main.append(extra);
   // The complainant's photos, then the officer's "after" photos of the result beside the result text.
