@@ -231,4 +231,29 @@ describe('แจ้งด้วย: joining a case about the same problem', () =
     expect((await api(b, 'GET', `/cases/${id}`)).status).toBe(404);
     void officer;
   });
+
+  it('ข้อมูลของฉัน lists what one follows; deleting one\'s data takes them off the followers, the count stays', async () => {
+    const a = await stack.citizen('ผู้แจ้ง รายแรก');
+    const b = await stack.citizen('ผู้ร่วม แจ้ง');
+    const filed = await api(a, 'POST', '/cases', {
+      category: 'help', description: 'ขยะล้นถังหน้าตลาดไม่มีใครมาเก็บหนึ่งสัปดาห์แล้ว ส่งกลิ่นเหม็น',
+      location: { provinceCode: '50', districtCode: '5001', subdistrictCode: '500103' }, anonymous: true,
+      consent: { version: PDPA_NOTICE_VERSION, accepted: true }, clientRequestId: randomUUID(),
+    });
+    expect(filed.status, filed.text).toBe(201);
+    const id = filed.json.id as string;
+    expect((await api(b, 'POST', `/cases/${id}/join`, {})).status).toBe(200);
+    const mine = await api(b, 'GET', '/me/data');
+    expect(mine.json.following).toEqual([expect.objectContaining({ trackingNo: filed.json.trackingNo, status: 'received', via: 'join', language: 'th' })]);
+    expect(mine.json.cases).toEqual([]);
+    const page = await fetch(`${stack.web.url}/liff/api/me/data.html?lang=th`, { headers: { authorization: `Bearer ${stack.sim.issueIdToken(b.userId)}` } });
+    expect(await page.text()).toContain(`เรื่องที่ฉันแจ้งด้วย (ติดตาม) (1)`);
+
+    expect((await api(b, 'POST', '/me/erase', { confirm: true })).status).toBe(200);
+    const after = (await stack.rt.models.Case.findById(id).lean())!;
+    expect(after.followers).toEqual([]);
+    expect(after.supporterCount).toBe(2);
+    expect(JSON.stringify(after)).not.toContain(b.userId);
+    expect((await api(b, 'GET', '/me/data')).json.following).toEqual([]);
+  });
 });
