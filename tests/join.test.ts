@@ -104,6 +104,16 @@ describe('แจ้งด้วย: joining a case about the same problem', () =
     const alert = await waitForText(sim, officer.userId, `เรื่อง ${trackingNo}: มีผู้แจ้งปัญหาเดียวกันเพิ่ม 1 คน (รวม 2 คน)`);
     expect(alert).not.toContain('สมหญิง');
 
+    // A describes it again: their own case is offered back; tapping it says so and the filing goes on.
+    m = await describeUntilWhere(a, 'th', 'ไฟถนนหน้าวัดยังดับอยู่ มืดมากตอนกลางคืน', { latitude: 18.8037, longitude: 98.9823 });
+    expect(m.text).toContain('มีผู้แจ้งปัญหาคล้ายกันใกล้คุณ');
+    m = await converse(sim, a.userId, () => sim.sendPostback(a.userId, quickPostback(m, `แจ้งด้วย ${trackingNo}`)));
+    const ownAnswer = textsOf(sim, a.userId).at(-2)!;
+    expect(ownAnswer).toContain(`เรื่องเลขที่ ${trackingNo} เป็นเรื่องที่ท่านแจ้งเองค่ะ`);
+    expect(m.text).toContain('ขั้นที่ 4/6');
+    await converse(sim, a.userId, () => sim.sendText(a.userId, 'ยกเลิก'));
+    expect((await rt.models.Case.findById(id).lean())!.supporterCount).toBe(2);
+
     // An English user: the same offer in English, no Thai at all; joins too.
     m = await describeUntilWhere(e, 'en', 'street light in front of the temple is broken, very dark at night', { latitude: 18.8035, longitude: 98.9821 });
     expect(m.text).toContain('Someone near you reported a similar problem');
