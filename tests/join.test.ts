@@ -144,14 +144,17 @@ describe('แจ้งด้วย: joining a case about the same problem', () =
     expect((await api(officer, 'POST', `/officer/cases/${id}/accept`, {})).status).toBe(200);
     await waitForText(sim, a.userId, `เรื่องเลขที่ ${trackingNo}: เจ้าหน้าที่รับเรื่องของท่านแล้ว`);
     await waitForText(sim, b.userId, `เรื่องเลขที่ ${trackingNo}: เจ้าหน้าที่รับเรื่องของท่านแล้ว`);
-    const note = 'ประสานการไฟฟ้าส่วนภูมิภาคแล้ว จะเข้าเปลี่ยนหลอดไฟภายในวันศุกร์นี้';
+    const note = 'ประสานการไฟฟ้าส่วนภูมิภาคแล้ว จะเข้าเปลี่ยนหลอดไฟภายในวันศุกร์นี้ ช่างจะโทรหาคุณที่ 081-234-5678';
     expect((await api(officer, 'POST', `/officer/cases/${id}/notes`, { text: note })).status).toBe(200);
     const toA = await waitForText(sim, a.userId, `เรื่องเลขที่ ${trackingNo}: มีความคืบหน้าค่ะ`);
     expect(toA).toContain(note);
     expect(toA).not.toContain('ความคืบหน้าของเรื่องที่ท่านแจ้งด้วย');
     const toB = await waitForText(sim, b.userId, `เรื่องเลขที่ ${trackingNo}: มีความคืบหน้าค่ะ`);
     expect(toB).toContain('📣 ความคืบหน้าของเรื่องที่ท่านแจ้งด้วย');
-    expect(toB).toContain(note);
+    // Written for the complainant: what names them is redacted for followers; the link stays whole.
+    expect(toB).toContain('จะเข้าเปลี่ยนหลอดไฟภายในวันศุกร์นี้ ช่างจะโทรหาคุณที่ [เบอร์โทร]');
+    expect(toB).not.toContain('081-234-5678');
+    expect(toB).toContain(`/liff/#/cases/${id}`);
     const toE = await waitForText(sim, e.userId, '📣 An update on a case you joined');
     expect(toE).toContain(`Case ${trackingNo}`);
 

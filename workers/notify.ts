@@ -128,9 +128,9 @@ export function citizenAudience(c: Pick<CaseDoc, 'complainant' | 'followers'>, w
 
 /**
  * A text push to each citizen of the case (`citizenAudience`) in their language; nothing for a case
- * with nobody on LINE. Followers read it under a line saying why they get it, with personal data the
- * officer may have written for the complainant redacted. Seed = event id + recipient, so a retried
- * job sends nobody anything twice.
+ * with nobody on LINE. Followers read it under a line saying why they get it; builders pass an
+ * officer's words to them through `forFollower` (personal data written for the complainant
+ * redacted; links left whole). Seed = event id + recipient, so a retried job sends nobody anything twice.
  */
 async function tellCitizen(
   deps: NotifyDeps, event: CaseEvent, c: CaseDoc, build: (t: Copy, lang: Lang, follower: boolean) => string | Promise<string>,
@@ -142,10 +142,13 @@ async function tellCitizen(
     if (followersOnly && !to.follower) continue;
     const t = copy(to.lang);
     const text = await build(t, to.lang, to.follower);
-    const body = to.follower ? `${t.followerHeader}\n\n${redactText(text)}` : text;
+    const body = to.follower ? `${t.followerHeader}\n\n${text}` : text;
     await deps.line.push(to.lineUserId, [{ type: 'text', text: body.slice(0, 5000) }], `${event.id}:${to.lineUserId}`);
   }
 }
+
+/** An officer's words as a follower gets them: what they may have named of the complainant redacted. */
+const forFollower = (text: string, follower: boolean): string => (follower ? redactText(text) : text);
 
 /** The officer who has the case, else every active officer of its unit. */
 async function tellOfficers(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, text: string): Promise<void> {
@@ -188,7 +191,7 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   },
 
   async 'case.note_added'(deps, event, c) {
-    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('update', c, entryNote(c, event), deps.links, lang));
+    await tellCitizen(deps, event, c, (_t, lang, follower) => citizenMessage('update', c, forFollower(entryNote(c, event), follower), deps.links, lang));
   },
 
   async 'case.question_asked'(deps, event, c) {
@@ -237,7 +240,7 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
     const id = String(c._id);
     const photos = c.timeline.find((e) => e.eventId === event.id)?.photos ?? 0;
     // Followers read the result too, without the survey: rating the service and reopening are the complainant's.
-    await tellCitizen(deps, event, c, (t) => t.followerClosed(c.trackingNo, entryNote(c, event), caseLink(deps.links, id)), 'everyone', true);
+    await tellCitizen(deps, event, c, (t) => t.followerClosed(c.trackingNo, redactText(entryNote(c, event)), caseLink(deps.links, id)), 'everyone', true);
     const to = c.complainant?.lineUserId;
     if (!to) return;
     const lang: Lang = c.complainant?.lang === 'en' ? 'en' : 'th';
@@ -275,7 +278,7 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   },
 
   async 'case.rejected'(deps, event, c) {
-    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('reject', c, entryNote(c, event), deps.links, lang));
+    await tellCitizen(deps, event, c, (_t, lang, follower) => citizenMessage('reject', c, forFollower(entryNote(c, event), follower), deps.links, lang));
   },
 
   async 'case.joined'(deps, event, c) {
