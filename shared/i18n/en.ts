@@ -259,7 +259,7 @@ export const en: Copy = {
     + `To stop the updates, type: unfollow ${trackingNo}`,
   joinedAlready: (trackingNo: string) => `You already follow case ${trackingNo}; its updates come to you in LINE.`,
   joinOwnCase: (trackingNo: string) => `Case ${trackingNo} is your own complaint; you already get its updates.`,
-  joinClosed: (trackingNo: string) => `Case ${trackingNo} is closed, so it cannot be joined. If the problem is still there, tap "File new" to file a new case.`,
+  joinClosed: (trackingNo: string) => `Case ${trackingNo} is closed, so it cannot be joined. If the problem is still there, file it as a new case.`,
   joinNotFound: 'That case was not found.',
   supporters: (n: number) => `Reported by ${n} ${n === 1 ? 'person' : 'people'}`,
   followingMark: 'joined',

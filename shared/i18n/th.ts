@@ -262,7 +262,7 @@ export const th = {
     + `เลิกรับความคืบหน้า: พิมพ์ เลิกติดตาม ${trackingNo}`,
   joinedAlready: (trackingNo: string) => `ท่านติดตามเรื่องเลขที่ ${trackingNo} อยู่แล้วค่ะ ความคืบหน้าจะส่งถึงท่านทาง LINE`,
   joinOwnCase: (trackingNo: string) => `เรื่องเลขที่ ${trackingNo} เป็นเรื่องที่ท่านแจ้งเองค่ะ ท่านได้รับความคืบหน้าอยู่แล้ว`,
-  joinClosed: (trackingNo: string) => `เรื่องเลขที่ ${trackingNo} ยุติแล้วค่ะ จึงร่วมแจ้งไม่ได้ หากปัญหายังอยู่ กด "แจ้งเรื่องใหม่" เพื่อแจ้งเป็นเรื่องใหม่`,
+  joinClosed: (trackingNo: string) => `เรื่องเลขที่ ${trackingNo} ยุติแล้วค่ะ จึงร่วมแจ้งไม่ได้ หากปัญหายังอยู่ แจ้งเป็นเรื่องใหม่ได้`,
   joinNotFound: 'ไม่พบเรื่องนี้ค่ะ',
   supporters: (n: number) => `มีผู้แจ้งแล้ว ${n} คน`,
   followingMark: 'แจ้งด้วย',
