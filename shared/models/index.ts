@@ -186,8 +186,6 @@ caseSchema.index({ unitCode: 1, status: 1, createdAt: -1 });
 caseSchema.index({ listDay: 1 });
 caseSchema.index({ listMonth: 1, unitCode: 1 });
 caseSchema.index({ 'complainant.lineUserId': 1, createdAt: -1 });
-// A citizen's followed cases ("แจ้งด้วย"), read the way their own cases are (shared/cases/citizenCases.ts).
-caseSchema.index({ 'followers.lineUserId': 1 });
 caseSchema.index({ 'pendingEvents.id': 1 });
 caseSchema.index({ hasOutbox: 1 });
 caseSchema.index({ 'attachments.fileId': 1 });
