@@ -6,6 +6,7 @@ import { reportCounterModel } from '../shared/reports/counters.ts';
 import { groupCodeModel, groupCodeUseModel, unitGroupModel } from '../shared/supervision/groups.ts';
 import { lateSnapshotModel } from '../shared/supervision/lateSnapshot.ts';
 import { nudgeModel } from '../shared/supervision/nudges.ts';
+import { followingModel } from '../shared/cases/following.ts';
 import { slaBatchModel } from '../workers/sla/run.ts';
 
 /**
@@ -22,6 +23,7 @@ export function bindAllModels(models: Models): void {
   unitGroupModel(models);
   lateSnapshotModel(models);
   nudgeModel(models);
+  followingModel(models);
 }
 
 /** Written by modules that keep their model private (dashboard/signouts.ts, shared/deadLetters.ts). */

@@ -675,6 +675,8 @@ describe('OpenAPI document', () => {
       'GET /liff/api/geo/districts/{code}/subdistricts', 'GET /liff/api/geo/provinces', 'GET /liff/api/geo/provinces/{code}/districts',
       'GET /liff/api/me', 'GET /liff/api/me/data', 'GET /liff/api/me/data.html', 'GET /liff/api/me/erase', 'POST /liff/api/me/erase', 'GET /liff/api/meta', 'GET /liff/api/officer/cases', 'GET /liff/api/officer/cases/{id}', 'GET /liff/api/openapi.json',
       'POST /liff/api/cases', 'POST /liff/api/cases/{id}/info', 'POST /liff/api/cases/{id}/reopen', 'POST /liff/api/cases/{id}/survey', 'POST /liff/api/cases/{id}/withdraw',
+      // "แจ้งด้วย": docs/joining.md
+      'POST /liff/api/related', 'POST /liff/api/cases/{id}/join', 'POST /liff/api/cases/{id}/unfollow',
       'POST /liff/api/officer/cases', 'POST /liff/api/officer/cases/{id}/accept', 'POST /liff/api/officer/cases/{id}/ask',
       'POST /liff/api/officer/cases/{id}/close', 'POST /liff/api/officer/cases/{id}/forward', 'POST /liff/api/officer/cases/{id}/notes',
       'POST /liff/api/officer/cases/{id}/reject', 'POST /liff/api/officer/cases/{id}/uploads', 'POST /liff/api/uploads',

@@ -10,6 +10,7 @@ import { formatDateTime } from '../shared/thaiDate.ts';
 import { caseAlertCard } from './messages/caseAlert.ts';
 import { citizenLangOf, citizenMessage } from '../shared/cases/citizenMessages.ts';
 import { caseHolder, nearestActors } from '../shared/cases/access.ts';
+import { redactText } from '../shared/privacy/redact.ts';
 
 export interface NotifyDeps {
   models: Models;
@@ -42,7 +43,7 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
       const held = await caseHolder(deps.models, c.unitCode, c.concernedUnitCode);
       await tellCitizen(deps, event, c, async (t, lang) => (held.unowned && held.holder
         ? t.liffCaseCreatedUnowned(c.trackingNo, await unitName(deps.models, c.unitCode, lang), await unitName(deps.models, held.holder, lang), caseLink(deps.links, String(c._id)))
-        : t.liffCaseCreated(c.trackingNo, await unitName(deps.models, c.unitCode, lang), caseLink(deps.links, String(c._id)))));
+        : t.liffCaseCreated(c.trackingNo, await unitName(deps.models, c.unitCode, lang), caseLink(deps.links, String(c._id)))), 'complainant');
     }
     const to = await recipientsFor(deps.models, c.unitCode, c.concernedUnitCode);
     if (!to.lineUserIds.length) {
@@ -69,10 +70,11 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
     const others = officers.filter((o) => String(o._id) !== officerId).map((o) => o.lineUserId);
     if (others.length) await deps.line.multicast(others, [{ type: 'text', text: th.takenNotice(c.trackingNo, officerName) }], `${event.id}:others`);
     if (event.data.assignedById) await tellAssignee(deps, event, c, officerId);
-    if (c.complainant?.lineUserId) {
-      const lang = (c.complainant.lang as Lang) ?? 'th';
-      const text = copy(lang).caseAssignedToCitizen(c.trackingNo, await unitName(deps.models, c.unitCode, lang));
-      await deps.line.push(c.complainant.lineUserId, [{ type: 'text', text }], `${event.id}:citizen`);
+    // The complainant's push keeps the retry key it always had; followers get their own.
+    for (const to of citizenAudience(c, 'everyone')) {
+      const t = copy(to.lang);
+      const text = t.caseAssignedToCitizen(c.trackingNo, await unitName(deps.models, c.unitCode, to.lang));
+      await deps.line.push(to.lineUserId, [{ type: 'text', text: to.follower ? `${t.followerHeader}\n\n${text}` : text }], to.follower ? `${event.id}:${to.lineUserId}` : `${event.id}:citizen`);
     }
     return;
   }
@@ -106,14 +108,52 @@ async function unitName(models: Models, code: string, lang: Lang): Promise<strin
   return unit ? (lang === 'en' ? unit.nameEn : unit.nameTh) : code;
 }
 
-/** A text push to the complainant in their language; nothing for a case with nobody on LINE. Seed = event id + recipient. */
-async function tellCitizen(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, build: (t: Copy, lang: Lang) => string | Promise<string>): Promise<void> {
-  const to = c.complainant?.lineUserId;
-  if (!to) return;
-  const lang: Lang = citizenLangOf(c);
-  const text = await build(copy(lang), lang);
-  await deps.line.push(to, [{ type: 'text', text: text.slice(0, 5000) }], `${event.id}:${to}`);
+/**
+ * Who hears about a case as a citizen, each in their own language: the complainant and, for
+ * `everyone`, each follower (joined with "แจ้งด้วย", or whose own case was merged into this one).
+ * `complainant`: what is theirs alone (an officer's question, the survey). Nobody twice, and a
+ * follower who is the complainant counts once, as the complainant.
+ */
+export function citizenAudience(c: Pick<CaseDoc, 'complainant' | 'followers'>, who: 'everyone' | 'complainant'): { lineUserId: string; lang: Lang; follower: boolean }[] {
+  const out: { lineUserId: string; lang: Lang; follower: boolean }[] = [];
+  const seen = new Set<string>();
+  if (c.complainant?.lineUserId) {
+    out.push({ lineUserId: c.complainant.lineUserId, lang: citizenLangOf(c), follower: false });
+    seen.add(c.complainant.lineUserId);
+  }
+  if (who === 'everyone') {
+    for (const f of c.followers ?? []) {
+      if (!f.lineUserId || seen.has(f.lineUserId)) continue;
+      seen.add(f.lineUserId);
+      out.push({ lineUserId: f.lineUserId, lang: f.lang === 'en' ? 'en' : 'th', follower: true });
+    }
+  }
+  return out;
 }
+
+/**
+ * A text push to each citizen of the case (`citizenAudience`) in their language; nothing for a case
+ * with nobody on LINE. Followers read it under a line saying why they get it; builders pass an
+ * officer's words to them through `forFollower` (personal data written for the complainant
+ * redacted; links left whole). Seed = event id + recipient, so a retried job sends nobody anything twice.
+ */
+async function tellCitizen(
+  deps: NotifyDeps, event: CaseEvent, c: CaseDoc, build: (t: Copy, lang: Lang, follower: boolean) => string | Promise<string>,
+  who: 'everyone' | 'complainant' = 'everyone',
+  /** Only the followers: the complainant's message is sent separately (the closure, with its survey buttons). */
+  followersOnly = false,
+): Promise<void> {
+  for (const to of citizenAudience(c, who)) {
+    if (followersOnly && !to.follower) continue;
+    const t = copy(to.lang);
+    const text = await build(t, to.lang, to.follower);
+    const body = to.follower ? `${t.followerHeader}\n\n${text}` : text;
+    await deps.line.push(to.lineUserId, [{ type: 'text', text: body.slice(0, 5000) }], `${event.id}:${to.lineUserId}`);
+  }
+}
+
+/** An officer's words as a follower gets them: what they may have named of the complainant redacted. */
+const forFollower = (text: string, follower: boolean): string => (follower ? redactText(text) : text);
 
 /** The officer who has the case, else every active officer of its unit. */
 async function tellOfficers(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, text: string): Promise<void> {
@@ -146,7 +186,7 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   },
 
   async 'case.withdrawn'(deps, event, c) {
-    await tellCitizen(deps, event, c, (t) => t.citizenWithdrawn(c.trackingNo));
+    await tellCitizen(deps, event, c, (t, _lang, follower) => (follower ? t.followerWithdrawn(c.trackingNo) : t.citizenWithdrawn(c.trackingNo)));
     await tellOfficers(deps, event, c, th.officerWithdrawn(c.trackingNo));
   },
 
@@ -156,11 +196,12 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   },
 
   async 'case.note_added'(deps, event, c) {
-    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('update', c, entryNote(c, event), deps.links, lang));
+    await tellCitizen(deps, event, c, (_t, lang, follower) => citizenMessage('update', c, forFollower(entryNote(c, event), follower), deps.links, lang));
   },
 
   async 'case.question_asked'(deps, event, c) {
-    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('ask', c, entryNote(c, event), deps.links, lang));
+    // A question is for the complainant alone: followers are not asked for anything.
+    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('ask', c, entryNote(c, event), deps.links, lang), 'complainant');
   },
 
   async 'case.forwarded'(deps, event, c) {
@@ -201,12 +242,14 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   async 'case.closed'(deps, event, c) {
     // LINE image messages need a public https URL and our files are behind the LIFF login (they may
     // show the complainant's home): the chat gets the count and a link to the case page that shows them.
+    const id = String(c._id);
+    const photos = c.timeline.find((e) => e.eventId === event.id)?.photos ?? 0;
+    // Followers read the result too, without the survey: rating the service and reopening are the complainant's.
+    await tellCitizen(deps, event, c, (t) => t.followerClosed(c.trackingNo, redactText(entryNote(c, event)), caseLink(deps.links, id)), 'everyone', true);
     const to = c.complainant?.lineUserId;
     if (!to) return;
     const lang: Lang = c.complainant?.lang === 'en' ? 'en' : 'th';
     const t = copy(lang);
-    const id = String(c._id);
-    const photos = c.timeline.find((e) => e.eventId === event.id)?.photos ?? 0;
     // The same words the officer's preview showed (shared/cases/citizenMessages.ts).
     const text = citizenMessage('close', c, entryNote(c, event), deps.links, lang, photos);
     // The first question of the survey, one tap away: both open the LIFF survey with the answer picked.
@@ -240,7 +283,13 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   },
 
   async 'case.rejected'(deps, event, c) {
-    await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('reject', c, entryNote(c, event), deps.links, lang));
+    await tellCitizen(deps, event, c, (_t, lang, follower) => citizenMessage('reject', c, forFollower(entryNote(c, event), follower), deps.links, lang));
+  },
+
+  async 'case.joined'(deps, event, c) {
+    // The count rising is what officers need to know (a problem many people have); who joined, they do not.
+    const n = typeof event.data.supporterCount === 'number' ? event.data.supporterCount : c.supporterCount ?? 2;
+    await tellOfficers(deps, event, c, th.officerJoined(c.trackingNo, n, officerCaseLink(deps.links, String(c._id))));
   },
 
   async 'case.line_linked'(deps, event, c) {

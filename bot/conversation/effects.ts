@@ -1,6 +1,8 @@
 import { isOpenStatus, type CaseStatus } from '../../shared/categories.ts';
 import { caseHolder } from '../../shared/cases/access.ts';
-import { citizenCases } from '../../shared/cases/citizenCases.ts';
+import { citizenCases, followedCases } from '../../shared/cases/citizenCases.ts';
+import { joinCase, unfollowCase } from '../../shared/cases/commands/joinCase.ts';
+import { relatedOffers } from '../../shared/cases/relatedOffer.ts';
 import { addCaseInfo } from '../../shared/cases/commands/addCaseInfo.ts';
 import { openCase } from '../../shared/cases/commands/openCase.ts';
 import { deletePhotos } from '../media.ts';
@@ -38,9 +40,29 @@ async function perform(c: Command, ctx: Ctx, deps: ConversationDeps): Promise<Ou
       const r = await eraseCitizen(deps, ctx.userId);
       return c.next({ cases: r.cases.length });
     }
-    case 'listCases':
-      return c.next(await citizenCases<{ trackingNo: string; category: string; status: CaseStatus; createdAt: Date }>(
-        deps.models, ctx.userId, { trackingNo: 1, category: 1, status: 1, createdAt: 1 }, 10));
+    case 'listCases': {
+      // Their own cases and the ones they joined ("แจ้งด้วย"), newest first, marked apart.
+      type Line = { trackingNo: string; category: string; status: CaseStatus; createdAt: Date; following?: boolean };
+      const fields = { trackingNo: 1, category: 1, status: 1, createdAt: 1 } as const;
+      const own = await citizenCases<Line>(deps.models, ctx.userId, fields, 10);
+      const followed = (await followedCases<Line>(deps.models, ctx.userId, fields, 10))
+        .map((x) => ({ trackingNo: x.trackingNo, category: x.category, status: x.status, createdAt: x.createdAt, following: true }));
+      return c.next([...own, ...followed].sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime()).slice(0, 10));
+    }
+    case 'findRelated':
+      return c.next(await relatedOffers(deps.models, c.probe));
+    case 'joinCase': {
+      const r = await joinCase(deps, { caseId: c.caseId, lineUserId: ctx.userId, lang: ctx.lang });
+      if (r.ok) return c.next({ joined: true, already: r.already, trackingNo: r.case.trackingNo, status: r.case.status as CaseStatus, supporters: r.case.supporterCount ?? 1 });
+      return c.next({ joined: false, reason: r.reason, trackingNo: r.case?.trackingNo });
+    }
+    case 'unfollow': {
+      // By tracking number among the cases they follow: a number they do not follow changes nothing.
+      const mine = await followedCases<{ _id: unknown; trackingNo: string }>(deps.models, ctx.userId, { trackingNo: 1 }, 1000);
+      const hit = mine.find((x) => x.trackingNo === c.trackingNo);
+      if (!hit) return c.next(false);
+      return c.next((await unfollowCase(deps, { caseId: String(hit._id), lineUserId: ctx.userId })).ok);
+    }
     case 'awaitingCases': {
       // Read by _id, as citizenCases does; newest first.
       const cases = await citizenCases<{ _id: unknown; trackingNo: string; status: CaseStatus; timeline: TimelineLike[] }>(

@@ -2,6 +2,7 @@ import { formatArea } from '../../shared/cases/area.ts';
 import { SUBJECT_CATEGORIES, subjectCategory } from '../../shared/categories.ts';
 import { districtsOf, province } from '../../shared/geo/index.ts';
 import { cameraItem, locationItem, messageItem, postbackData, postbackItem, text, type Message, type QuickReplyItem } from '../messages/build.ts';
+import { offerRelated } from './offeringRelated.ts';
 import { PDPA_NOTICE_VERSION, type Ctx, type Draft, type DraftLocation, type StateName, type StepResult } from './types.ts';
 
 /** LINE cuts a quick-reply label at 20 characters. */
@@ -70,10 +71,12 @@ export const PREVIOUS: Partial<Record<StateName, StateName>> = {
   askingConsent: 'askingPhotos',
   confirming: 'askingConsent',
   confirmingDecline: 'askingConsent',
+  offeringRelated: 'askingLocation',
 };
 
 export const INTAKE_STATES: StateName[] = [
   'askingCategory', 'askingDescription', 'askingLocation', 'askingDistrict', 'confirmingLocation', 'askingPhotos', 'askingConsent', 'confirming', 'confirmingDecline',
+  'offeringRelated',
 ];
 
 /** What is still missing, in the order the questions go: whatever the citizen already sent is not asked again. */
@@ -199,7 +202,8 @@ export function editChoices(ctx: Ctx): Message[] {
 
 /** Re-opens one part: its answer is cleared and its question asked; the rest of the draft stays. */
 export function editPart(ctx: Ctx, part: EditPart): StepResult {
-  const d = { ...ctx.draft };
+  // A new what or where may match other cases: related ones are looked up again (not for photos).
+  const d = { ...ctx.draft, ...(part === 'photos' ? {} : { relatedChecked: undefined, related: undefined }) };
   if (part === 'category') return goto('askingCategory', ctx, d);
   if (part === 'description') return goto('askingDescription', ctx, { ...d, description: undefined, pendingText: undefined });
   if (part === 'location') return goto('askingLocation', ctx, { ...d, location: undefined });
@@ -224,6 +228,7 @@ export function goto(state: StateName, ctx: Ctx, draft: Draft, before: Message[]
     case 'confirming': ask = confirmSend(ctx, draft); break;
     case 'confirmingDecline': ask = confirmDecline(ctx); break;
     case 'choosingCase': ask = askWhichCase(ctx, draft); break;
+    case 'offeringRelated': ask = offerRelated(ctx, draft); break;
     case 'idle': ask = []; break;
   }
   return { replies: [...before, ...ask].slice(-5), state, draft };

@@ -10,6 +10,7 @@ import { askingPhotos } from './askingPhotos.ts';
 import { confirming } from './confirming.ts';
 import { confirmingLocation } from './confirmingLocation.ts';
 import { idle } from './idle.ts';
+import { offeringRelated, offerRelatedIfDue } from './offeringRelated.ts';
 import { choosingCase } from './answeringOfficer.ts';
 import { confirmingDecline } from './confirmingDecline.ts';
 import { askErase, ERASE_STEP, myDataReply, onErasePostback } from './myData.ts';
@@ -19,11 +20,11 @@ import type { ConversationDeps, Ctx, Input, Outcome, StateHandler, StateName, St
 
 const HANDLERS: Record<StateName, StateHandler> = {
   idle, askingCategory, askingDescription, askingLocation, askingDistrict, confirmingLocation, askingPhotos, askingConsent, confirming,
-  confirmingDecline, choosingCase,
+  confirmingDecline, choosingCase, offeringRelated,
 };
 
 /** Words that work at any step, in either language (the rich menu sends the Thai ones). */
-const INTENTS: Record<'file' | 'track' | 'contact' | 'cancel' | 'back' | 'edit' | 'myData' | 'erase', RegExp> = {
+const INTENTS: Record<'file' | 'track' | 'contact' | 'cancel' | 'back' | 'edit' | 'myData' | 'erase' | 'unfollow', RegExp> = {
   file: /^(แจ้งเรื่อง(ร้องเรียน)?|ร้องเรียน|file( a)? complaint|new complaint|complain)$/i,
   track: /^(ติดตามเรื่อง|ติดตาม|track( my case)?|my cases)$/i,
   contact: /^(ติดต่อเจ้าหน้าที่|ติดต่อ|contact( an officer)?)$/i,
@@ -32,6 +33,8 @@ const INTENTS: Record<'file' | 'track' | 'contact' | 'cancel' | 'back' | 'edit' 
   edit: /^(แก้ไข|แก้|edit|change)$/i,
   myData: /^(ข้อมูลของฉัน|my data)$/i,
   erase: /^(ลบข้อมูลของฉัน|ขอลบข้อมูล|ถอนความยินยอม|delete my data|withdraw( my)? consent)$/i,
+  /** Stop following a joined case ("แจ้งด้วย"): the tracking number is part of it. */
+  unfollow: /^(เลิกติดตาม|unfollow) ?(เรื่อง ?)?\d{4}-\d{4,}$/i,
 };
 
 function intentOf(input: Input): keyof typeof INTENTS | undefined {
@@ -48,7 +51,7 @@ function listCases(ctx: Ctx, reply: (answer: string) => Outcome): Outcome {
       if (!cases.length) return reply(ctx.t.noCases);
       const lines = cases.map((c) => ctx.t.caseLine({
         trackingNo: c.trackingNo,
-        category: categoryLabel(c.category, ctx),
+        category: c.following ? `${categoryLabel(c.category, ctx)} (${ctx.t.followingMark})` : categoryLabel(c.category, ctx),
         status: STATUS_LABELS[c.status][ctx.lang],
         date: formatDate(c.createdAt, ctx.lang),
       }));
@@ -65,7 +68,9 @@ function discard(ctx: Ctx, after: StepResult): Outcome {
 
 /** One turn of the conversation, carried out: the input, the stored context → the replies and the next state. */
 export async function step(input: Input, ctx: Ctx, deps: ConversationDeps): Promise<StepResult> {
-  return carryOut(decide(input, ctx, deps), ctx, deps);
+  const decided = await carryOut(decide(input, ctx, deps), ctx, deps);
+  // Related open cases are offered once the draft says what and where (offeringRelated.ts).
+  return carryOut(offerRelatedIfDue(decided, ctx, deps), ctx, deps);
 }
 
 /**
@@ -104,6 +109,13 @@ export function decide(input: Input, ctx: Ctx, deps: ConversationDeps): Outcome 
     return intent === 'track' ? listCases(ctx, answered) : answered(ctx.t.contact);
   }
   if (intent === 'myData') return myDataReply(ctx, deps);
+  if (intent === 'unfollow' && input.kind === 'text') {
+    const trackingNo = /\d{4}-\d{4,}/.exec(input.text)![0];
+    const answered = (answer: string): StepResult => ctx.state === 'idle'
+      ? { replies: [text(answer, menuItems(ctx))], state: 'idle', draft: {} }
+      : goto(ctx.state, ctx, ctx.draft, [text(answer)]);
+    return { run: 'unfollow', trackingNo, next: (done) => answered(done ? ctx.t.unfollowed(trackingNo) : ctx.t.notFollowing(trackingNo)) };
+  }
   if (intent === 'erase') return askErase(ctx);
   if (input.kind === 'postback' && input.step === ERASE_STEP) return onErasePostback(input, ctx);
   if (input.kind === 'postback' && input.step && input.step !== ctx.state) {

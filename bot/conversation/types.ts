@@ -7,6 +7,8 @@ import type { Logger } from '../../shared/logger.ts';
 import type { Models } from '../../shared/models/index.ts';
 import type { LinkConfig } from '../../shared/links.ts';
 import type { Message } from '../messages/build.ts';
+import type { RelatedOffer } from '../../shared/cases/relatedOffer.ts';
+import type { RelatedProbe } from '../../shared/related/search.ts';
 
 /** What the bot is waiting for from this person (one handler file per state). */
 export type StateName =
@@ -15,7 +17,9 @@ export type StateName =
   /** Declined consent: asked to confirm before the draft and its photos are deleted. */
   | 'confirmingDecline'
   /** Several cases await an answer to an officer's question: which one is this for? */
-  | 'choosingCase';
+  | 'choosingCase'
+  /** Open cases nearby look like the same problem: join one ("แจ้งด้วย") or file anyway (offeringRelated.ts). */
+  | 'offeringRelated';
 
 export interface DraftLocation {
   provinceCode: string; provinceName: string;
@@ -47,6 +51,10 @@ export interface Draft {
   pendingInfo?: { text?: string; photos?: DraftPhoto[]; cases: { id: string; trackingNo: string }[] };
   /** Just answered an officer on this case: more text or photos sent shortly after go to it too. */
   answering?: { caseId: string; trackingNo: string; until: string };
+  /** Related open cases were looked up for this draft (once: "แจ้งเรื่องใหม่" is not asked again). */
+  relatedChecked?: boolean;
+  /** The related cases offered (public part only), while the citizen chooses. */
+  related?: RelatedOffer[];
 }
 
 /** A LINE event reduced to what the conversation cares about. */
@@ -91,8 +99,13 @@ export interface ConversationDeps {
 
 export interface CaseRef { id: string; trackingNo: string }
 
-/** A line of "my cases". */
-export interface CaseSummary { trackingNo: string; category: string; status: CaseStatus; createdAt: Date }
+/** A line of "my cases"; `following`: a case they joined ("แจ้งด้วย"), not their own. */
+export interface CaseSummary { trackingNo: string; category: string; status: CaseStatus; createdAt: Date; following?: boolean }
+
+/** What joining a case came to (shared/cases/commands/joinCase.ts), as the chat words it. */
+export type JoinOutcome =
+  | { joined: true; already: boolean; trackingNo: string; status: CaseStatus; supporters: number }
+  | { joined: false; reason: 'not_found' | 'not_open' | 'own_case'; trackingNo?: string };
 
 /** The case just opened, with the names the citizen is told (in their language). */
 export interface OpenedCase {
@@ -119,7 +132,13 @@ export type Command =
   /** "ลบข้อมูลของฉัน": how many cases would be anonymised, how many of them are open. */
   | { run: 'countMyCases'; next(counts: { cases: number; open: number }): Outcome }
   /** Confirmed: every case of theirs anonymised, the draft and the chat's record deleted (shared/privacy/anonymise.ts). */
-  | { run: 'eraseMe'; next(erased: { cases: number }): Outcome };
+  | { run: 'eraseMe'; next(erased: { cases: number }): Outcome }
+  /** The open cases that look like the draft's problem (shared/cases/relatedOffer.ts). */
+  | { run: 'findRelated'; probe: RelatedProbe; next(offers: RelatedOffer[]): Outcome }
+  /** "แจ้งด้วย": follow that case (shared/cases/commands/joinCase.ts). */
+  | { run: 'joinCase'; caseId: string; next(r: JoinOutcome): Outcome }
+  /** "เลิกติดตาม <เลขที่>": stop following a joined case. */
+  | { run: 'unfollow'; trackingNo: string; next(done: boolean): Outcome };
 
 export type Outcome = StepResult | Command;
 

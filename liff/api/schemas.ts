@@ -161,6 +161,8 @@ export const CaseSummary = z.object({
   canAddInfo: z.boolean(),
   canWithdraw: z.boolean(),
   surveyDue: z.boolean(),
+  following: z.boolean().optional().describe('A case this person joined ("แจ้งด้วย"), not their own: its public part only'),
+  supporterCount: z.number().int().optional().describe('How many people reported this problem (the complainant and everyone who joined)'),
 });
 export const CaseDetail = CaseSummary.extend({
   description: z.string(),
@@ -247,3 +249,28 @@ export const AssignBody = z.object({ officerId: z.string().regex(OBJECT_ID, { er
 export type CaseDetailOut = z.infer<typeof CaseDetail>;
 export type CaseSummaryOut = z.infer<typeof CaseSummary>;
 export type OfficerCaseDetailOut = z.infer<typeof OfficerCaseDetail>;
+
+// "แจ้งด้วย": the open cases a report may be the same problem as, and joining one (docs/joining.md)
+export const RelatedBody = z.object({
+  category: CategoryCode,
+  problemType: z.string().regex(/^[a-z][a-z_]{1,31}$/).optional(),
+  description: text(1, LIMITS.descriptionMax),
+  location: LocationIn,
+}).strict();
+/** The public part of a related case: no description, name, phone, pin or photo. */
+export const RelatedOfferOut = z.object({
+  id: z.string(),
+  trackingNo: z.string(),
+  typeTh: z.string(), typeEn: z.string(),
+  areaTh: z.string(), areaEn: z.string(),
+  receivedAt: isoDate,
+  status: Status, statusTh: z.string(), statusEn: z.string(),
+  supporterCount: z.number().int(),
+});
+export const JoinedOut = z.object({
+  id: z.string(),
+  trackingNo: z.string(),
+  status: Status, statusTh: z.string(), statusEn: z.string(),
+  supporterCount: z.number().int(),
+  already: z.boolean().describe('They already followed it: nothing changed'),
+});

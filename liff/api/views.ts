@@ -14,6 +14,7 @@ import { INTERNAL_NOTE_ACTION } from '../../shared/cases/commands/addInternalNot
 import { surveyAnswered } from '../../shared/cases/commands/submitSurvey.ts';
 import { reopenRefusal } from '../../shared/cases/commands/reopenCase.ts';
 import { publishRefusal } from '../../shared/publicResults/index.ts';
+import { redactText } from '../../shared/privacy/redact.ts';
 
 export type Viewer = 'citizen' | 'officer';
 const iso = (d: unknown): string => (d instanceof Date ? d : new Date(String(d ?? 0))).toISOString();
@@ -36,6 +37,8 @@ export function toSummary(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseSum
     canAddInfo: citizen && open,
     canWithdraw: citizen && open,
     surveyDue: citizen && status === 'closed' && c.resolution?.kind === 'resolved' && !surveyAnswered(c),
+    // Shown once someone joined ("แจ้งด้วย"); a case reported by one person carries no count.
+    ...((c.supporterCount ?? 1) > 1 ? { supporterCount: c.supporterCount } : {}),
   };
 }
 
@@ -116,4 +119,28 @@ export function toOfficerDetail(c: CaseDoc, units: UnitNames): OfficerCaseDetail
       },
     } : {}),
   };
+}
+
+/**
+ * What someone who joined a case ("แจ้งด้วย") sees of it: status, area, the officers' updates and the
+ * result, never the complainant's description, pin, address, photos, words on the timeline, reopen
+ * reasons or survey. After photos the officer took of the result stay (they show the fix).
+ */
+export function toFollowerDetail(c: CaseDoc, units: UnitNames): CaseDetailOut {
+  const d = toDetail(c, units, 'citizen');
+  const { lat: _lat, lng: _lng, address: _address, ...area } = d.location;
+  const out: CaseDetailOut = {
+    ...d,
+    following: true,
+    description: '',
+    location: area,
+    canAddInfo: false, canWithdraw: false, surveyDue: false, canReopen: false,
+    attachments: d.attachments.filter((a) => a.kind === 'after'),
+    // Officers wrote these for the complainant: what they may have named of them is redacted.
+    timeline: d.timeline.map(({ note, ...e }) => (e.actor === 'officer' && note ? { ...e, note: redactText(note) } : e)),
+  };
+  delete out.survey;
+  delete out.reopens;
+  if (out.resolution) out.resolution = { ...out.resolution, text: out.resolution.kind === 'withdrawn' ? '' : redactText(out.resolution.text) };
+  return out;
 }

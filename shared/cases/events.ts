@@ -31,7 +31,11 @@ export type CaseEventType =
   | 'case.anonymised'
   /** An officer approved the result (summary, after photo) for the public figures page, or withdrew it: nobody is notified. */
   | 'case.result_published'
-  | 'case.result_withdrawn';
+  | 'case.result_withdrawn'
+  /** "แจ้งด้วย": one more citizen reported the same problem and follows the case (data.supporterCount). */
+  | 'case.joined'
+  /** A follower stopped following (nobody is told; the timeline keeps the step). */
+  | 'case.unfollowed';
 
 export interface CaseEvent {
   /** Stable id: also the BullMQ job id and the seed of LINE retry keys, so a replay sends nothing twice. */

@@ -125,6 +125,8 @@ export const en: Copy = {
     taken_over: 'A supervising unit took the case over',
     result_published: 'An officer published the result (no details of the complainant)',
     result_withdrawn: 'An officer withdrew the published result',
+    joined: 'One more person reported it',
+    unfollowed: 'One person who joined stopped following',
     other: 'Action taken',
   },
   // Supervisors and unit LINE groups
@@ -251,4 +253,31 @@ export const en: Copy = {
   forwardedToAgency: (trackingNo: string, agency: string) => `Case ${trackingNo} was forwarded to ${agency}. The centre still follows it and its deadlines.`,
   noSuggestedAgency: 'This case has no suggested agency, or it was already forwarded.',
   agencyCopy: (trackingNo: string, agency: string, link: string) => `For your information: new case ${trackingNo} went straight to ${agency} (an agency your centre supervises). Follow its progress and deadlines at ${link}`,
+  // "Join": following a case about the same problem instead of filing it twice (docs/joining.md)
+  relatedIntro: 'Someone near you reported a similar problem',
+  relatedExplain: 'If it is the same problem, tap "Join" to report it too and get that case\'s updates (the officers see one more person reported it). If not, tap "File new" to go on with yours.',
+  relatedLine: (r: { trackingNo: string; type: string; area: string; date: string; status: string; supporters: number }) =>
+    `• No. ${r.trackingNo}\n  ${r.type} · ${r.area}\n  Received ${r.date} · ${r.status}\n  Reported by ${r.supporters} ${r.supporters === 1 ? 'person' : 'people'}`,
+  joinButton: (trackingNo: string) => `Join ${trackingNo}`,
+  fileAnyway: 'File new',
+  relatedHint: 'Tap "Join" on the case with the same problem, or "File new" to go on with yours.',
+  joined: (trackingNo: string, status: string, supporters: number) =>
+    `You joined case ${trackingNo} ✅\nStatus: ${status} · reported by ${supporters} people\n\nYou will get this case's updates in LINE until it is closed. `
+    + 'What you typed and your photos were not sent with it (the case belongs to whoever filed it first). If your problem differs, tap "File a complaint" to file it as a new case.\n\n'
+    + `To stop the updates, type: unfollow ${trackingNo}`,
+  joinedAlready: (trackingNo: string) => `You already follow case ${trackingNo}; its updates come to you in LINE.`,
+  joinOwnCase: (trackingNo: string) => `Case ${trackingNo} is your own complaint; you already get its updates.`,
+  joinClosed: (trackingNo: string) => `Case ${trackingNo} is closed, so it cannot be joined. If the problem is still there, file it as a new case.`,
+  joinNotFound: 'That case was not found.',
+  supporters: (n: number) => `Reported by ${n} ${n === 1 ? 'person' : 'people'}`,
+  followingMark: 'joined',
+  unfollowed: (trackingNo: string) => `You no longer follow case ${trackingNo}; its updates will not come to you any more.`,
+  notFollowing: (trackingNo: string) => `You do not follow case ${trackingNo} (only cases you joined can be unfollowed).`,
+  followerHeader: '📣 An update on a case you joined',
+  followerClosed: (trackingNo: string, summary: string, link: string) =>
+    `Case ${trackingNo}: closed.\n\nResult: ${summary}\n\nIf the problem is not fixed, tap "File a complaint" to file a new case.\nDetails: ${link}`,
+  followerWithdrawn: (trackingNo: string) =>
+    `Case ${trackingNo}: the person who filed it withdrew it. If the problem is still there, tap "File a complaint" to file a new case.`,
+  officerJoined: (trackingNo: string, supporters: number, link: string) =>
+    `Case ${trackingNo}: one more person reported the same problem (${supporters} in all)\nDetails: ${link}`,
 };

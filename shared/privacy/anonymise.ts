@@ -8,7 +8,9 @@
 import { isOpenStatus } from '../categories.ts';
 import type { Actor } from '../cases/actor.ts';
 import { loadCase, writeCaseChange } from '../cases/caseUpdate.ts';
-import { citizenCases } from '../cases/citizenCases.ts';
+import { citizenCases, followedCases } from '../cases/citizenCases.ts';
+import { unfollowCase } from '../cases/commands/joinCase.ts';
+import { forgetFollowing } from '../cases/following.ts';
 import type { DomainDeps } from '../cases/deps.ts';
 import { newEvent } from '../cases/events.ts';
 import type { CaseDoc, TimelineEntry } from '../models/index.ts';
@@ -48,6 +50,9 @@ export function anonymisationOf(c: CaseDoc, now: Date): Anonymisation {
   if (c.resolution?.text) set['resolution.text'] = redactText(c.resolution.text);
   if (c.reopens?.length) set.reopens = c.reopens.map((r) => ({ ...r, ...(r.reason ? { reason: redactText(r.reason) } : {}) }));
   if (c.imported?.subject) set['imported.subject'] = redactText(c.imported.subject);
+  // People who joined a closed case have nothing more to hear of it: their LINE ids go too. While it
+  // is open they keep following (the complainant's erasure is theirs, not the followers').
+  if (c.followers?.length && !isOpenStatus(c.status)) set.followers = [];
   return { set, unset, deleteFileIds: mine.map((a) => String(a.fileId)) };
 }
 
@@ -90,6 +95,7 @@ export async function anonymiseCase(deps: DomainDeps, caseId: string, opts: { re
       event,
     });
     if (!updated) continue;
+    if (a.set.followers) for (const f of cur.followers ?? []) await forgetFollowing(deps.models, f.lineUserId, caseId);
     // Files after the case no longer points at them: a crash in between leaves orphans the retention run does not see, never a broken link.
     result = { ok: true, trackingNo: cur.trackingNo, wasOpen, photosDeleted: await deleteFiles(deps.models, a.deleteFileIds) };
   }
@@ -101,7 +107,7 @@ export async function anonymiseCase(deps: DomainDeps, caseId: string, opts: { re
   return result;
 }
 
-export interface ErasureResult { cases: { trackingNo: string; wasOpen: boolean }[]; photosDeleted: number; conversationDeleted: boolean }
+export interface ErasureResult { cases: { trackingNo: string; wasOpen: boolean }[]; photosDeleted: number; conversationDeleted: boolean; /** Cases they had joined ("แจ้งด้วย") and no longer follow. */ unfollowed?: number }
 
 /**
  * A citizen's "delete my data": every case of theirs anonymised, and the bot's record of them (the
@@ -115,6 +121,12 @@ export async function eraseCitizen(deps: DomainDeps, lineUserId: string): Promis
     if (r.ok && r.trackingNo) out.cases.push({ trackingNo: r.trackingNo, wasOpen: !!r.wasOpen });
     out.photosDeleted += r.photosDeleted;
   }
+  // Cases they joined: off the follower list (the supporter count keeps them, as a number).
+  out.unfollowed = 0;
+  for (const c of await followedCases<{ _id: unknown }>(deps.models, lineUserId, { _id: 1 }, 10_000)) {
+    if ((await unfollowCase(deps, { caseId: String(c._id), lineUserId })).ok) out.unfollowed++;
+  }
+  await forgetFollowing(deps.models, lineUserId);
   const conv = await deps.models.Conversation.findById(lineUserId, { draft: 1 }).lean();
   if (conv) {
     out.photosDeleted += await deleteFiles(deps.models, draftPhotoIds(conv.draft));

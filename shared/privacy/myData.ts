@@ -4,7 +4,7 @@
  * as they hold their data, the chat's record of them, the draft in progress, link attempts.
  */
 import { STATUS_LABELS, subjectCategory, type CaseStatus } from '../categories.ts';
-import { citizenCases } from '../cases/citizenCases.ts';
+import { citizenCases, followedCases } from '../cases/citizenCases.ts';
 import type { CaseDoc, Models } from '../models/index.ts';
 import { formatDateTime, type Lang } from '../thaiDate.ts';
 import { draftPhotoIds } from './anonymise.ts';
@@ -25,6 +25,8 @@ export interface MyData {
     consent: { version: string | null; at: string | null };
     surveyComment: string | null;
   }[];
+  /** Cases they joined ("แจ้งด้วย"): only their LINE id, language and when are kept on them. */
+  following: { trackingNo: string; status: string; since: string | null; via: string | null; language: string | null }[];
 }
 
 const iso = (d: unknown) => (d ? new Date(d as Date).toISOString() : null);
@@ -53,6 +55,10 @@ export async function collectMyData(models: Models, lineUserId: string, now: Dat
       consent: { version: c.consent?.version ?? null, at: iso(c.consent?.at) },
       surveyComment: c.survey?.comment ?? null,
     })),
+    following: (await followedCases<CaseDoc>(models, lineUserId, { trackingNo: 1, status: 1, followers: 1 }, 10_000)).map((c) => {
+      const f = (c.followers ?? []).find((x) => x.lineUserId === lineUserId);
+      return { trackingNo: c.trackingNo, status: c.status, since: iso(f?.at), via: f?.via ?? null, language: f?.lang ?? null };
+    }),
   };
 }
 
@@ -64,12 +70,14 @@ const L = {
     draft: 'ร่างเรื่องที่ยังไม่ได้ส่ง', noDraft: 'ไม่มี', cases: 'เรื่องร้องเรียนของฉัน', noCases: 'ยังไม่มีเรื่อง', trackingNo: 'เลขรับเรื่อง', category: 'ประเภท',
     status: 'สถานะ', filedAt: 'วันที่แจ้ง', name: 'ชื่อ', phone: 'เบอร์โทร', address: 'ที่อยู่', area: 'พื้นที่', coords: 'พิกัด', photos: 'รูปภาพ', consent: 'ความยินยอม',
     description: 'รายละเอียด', survey: 'ความเห็นในแบบประเมิน', link: 'ความพยายามเชื่อมเรื่องที่ไม่สำเร็จ', none: '—', anonymous: 'ไม่ประสงค์ออกนาม', lineId: 'LINE user id',
+    following: 'เรื่องที่ฉันแจ้งด้วย (ติดตาม)', noFollowing: 'ไม่มี', since: 'ตั้งแต่',
   },
   en: {
     title: 'My data', intro: 'Everything the complaint desk holds about you, as of', profile: 'From LINE', displayName: 'Display name', language: 'Language',
     draft: 'Draft not yet sent', noDraft: 'None', cases: 'My cases', noCases: 'No cases yet', trackingNo: 'Tracking no.', category: 'Category',
     status: 'Status', filedAt: 'Filed', name: 'Name', phone: 'Phone', address: 'Address', area: 'Area', coords: 'Coordinates', photos: 'Photos', consent: 'Consent',
     description: 'Description', survey: 'Survey comment', link: 'Failed case-link attempts', none: '—', anonymous: 'Anonymous', lineId: 'LINE user id',
+    following: 'Cases I joined (following)', noFollowing: 'None', since: 'Since',
   },
 } as const;
 
@@ -106,5 +114,8 @@ section.case{border:1px solid #ccc;border-radius:8px;padding:.25rem .75rem;margi
 <h2>${t.draft}</h2>${draft}
 <h2>${t.link}</h2><p>${d.linkAttempts ? `${d.linkAttempts.failures} (${when(d.linkAttempts.since)})` : t.none}</p>
 <h2>${t.cases} (${d.cases.length})</h2>${cases || `<p>${t.noCases}</p>`}
+<h2>${t.following} (${d.following.length})</h2>${d.following.length
+    ? `<table>${d.following.map((f) => row(f.trackingNo, `${STATUS_LABELS[f.status as CaseStatus]?.[lang] ?? f.status} · ${t.since} ${when(f.since)}`)).join('')}</table>`
+    : `<p>${t.noFollowing}</p>`}
 </body></html>`;
 }

@@ -60,7 +60,7 @@ export function loadRetentionPolicy(env: Record<string, string | undefined> = pr
 export const cronOf = (p: RetentionPolicy) => { const [h, m] = p.runAt.split(':').map(Number); return `${m} ${h} * * *`; };
 
 /** Chat states holding a draft (everything but idle). */
-const DRAFT_STATES = ['askingCategory', 'askingDescription', 'askingLocation', 'askingDistrict', 'confirmingLocation', 'askingPhotos', 'askingConsent', 'confirming', 'confirmingDecline', 'choosingCase'];
+const DRAFT_STATES = ['askingCategory', 'askingDescription', 'askingLocation', 'askingDistrict', 'confirmingLocation', 'askingPhotos', 'askingConsent', 'confirming', 'confirmingDecline', 'choosingCase', 'offeringRelated'];
 const UPLOAD_SOURCES = new Set(['liff', 'liff-officer']);
 
 export interface RetentionPlan {

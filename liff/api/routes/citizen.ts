@@ -20,9 +20,14 @@ import { attachmentsBucket, claimUploads, officerOf, ownUploads, resolveLocation
 import { receiveImage } from '../uploads.ts';
 import { toDetail, toSummary } from '../views.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
-import { citizenCases } from '../../../shared/cases/citizenCases.ts';
 import { republishCase } from '../../../shared/cases/publish.ts';
 import { isSupervisorRole, mayActOn } from '../../../shared/cases/access.ts';
+import { citizenCases, followedCases } from '../../../shared/cases/citizenCases.ts';
+import { joinCase, unfollowCase } from '../../../shared/cases/commands/joinCase.ts';
+import { offerArea, offerStatus, offerType, relatedOffers } from '../../../shared/cases/relatedOffer.ts';
+import { STATUS_LABELS, type CaseStatus } from '../../../shared/categories.ts';
+import { EmptyBody, JoinedOut, RelatedBody, RelatedOfferOut } from '../schemas.ts';
+import { toFollowerDetail } from '../views.ts';
 
 const LIST_LIMIT = 200;
 const SERVED_TYPES = /^image\/(jpeg|png|webp|heic|heif|gif)$/;
@@ -102,8 +107,13 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     success: { status: 200, description: 'Cases', schema: z.array(CaseSummary) },
   }, async ({ user }) => {
     const cases = await citizenCases(models, user.userId, { timeline: 0, pendingEvents: 0, description: 0 }, LIST_LIMIT);
-    const units = await unitNamesFor(models, cases);
-    return cases.map((c) => toSummary(c, units, 'citizen'));
+    // Cases they joined ("แจ้งด้วย") are listed too, marked, with nothing of the complainant's.
+    const followed = await followedCases(models, user.userId, { timeline: 0, pendingEvents: 0, description: 0, complainant: 0, attachments: 0 }, LIST_LIMIT);
+    const units = await unitNamesFor(models, [...cases, ...followed]);
+    return [
+      ...cases.map((c) => toSummary(c, units, 'citizen')),
+      ...followed.map((c) => ({ ...toSummary(c, units, 'citizen'), canAddInfo: false, canWithdraw: false, surveyDue: false, following: true })),
+    ].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, LIST_LIMIT);
   });
 
   api.add({
@@ -111,7 +121,59 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     summary: 'One of my cases with its timeline',
     params: IdParams,
     success: { status: 200, description: 'Case', schema: CaseDetail },
-  }, async ({ user, params }) => detail(await ownCase(params.id, user.userId)));
+  }, async ({ user, params }) => {
+    const c = await loadCase(deps, params.id);
+    if (c && c.complainant?.lineUserId === user.userId) return detail(c);
+    // Someone who joined it sees its public part (views.ts toFollowerDetail); anyone else: 404.
+    if (c && (c.followers ?? []).some((f) => f.lineUserId === user.userId)) return toFollowerDetail(c, await unitNamesFor(models, [c]));
+    throw notFound();
+  });
+
+  api.add({
+    operationId: 'findRelatedCases', method: 'post', path: '/related', tags: ['citizen'],
+    summary: 'Before filing: open cases nearby that look like the same problem (public part only: type, area, date, status, how many reported it)',
+    body: RelatedBody, rateLimit: 'write',
+    success: { status: 200, description: 'Up to 3, best first', schema: z.array(RelatedOfferOut) },
+  }, async ({ body }) => {
+    const location = resolveLocation(body.location);
+    const offers = await relatedOffers(models, {
+      problemType: body.problemType ?? null, category: body.category, description: body.description, at: deps.clock.now(),
+      location: { provinceCode: location.provinceCode, districtCode: location.districtCode ?? null, subdistrictCode: location.subdistrictCode ?? null, lat: location.lat ?? null, lng: location.lng ?? null },
+    });
+    return offers.map((o) => ({
+      id: o.id, trackingNo: o.trackingNo,
+      typeTh: offerType(o, 'th'), typeEn: offerType(o, 'en'), areaTh: offerArea(o, 'th'), areaEn: offerArea(o, 'en'),
+      receivedAt: o.receivedAt, status: o.status, statusTh: offerStatus(o, 'th'), statusEn: offerStatus(o, 'en'), supporterCount: o.supporters,
+    }));
+  });
+
+  api.add({
+    operationId: 'joinCase', method: 'post', path: '/cases/:id/join', tags: ['citizen'],
+    summary: '"แจ้งด้วย": follow an open case about the same problem (its updates come to me in LINE; its supporter count rises). Again: nothing changes',
+    params: IdParams, body: EmptyBody, rateLimit: 'write', errors: [409],
+    success: { status: 200, description: 'Following it', schema: JoinedOut },
+  }, async ({ user, params }) => {
+    const lang = await userLang(deps, user.userId);
+    const r = await joinCase(deps, { caseId: params.id, lineUserId: user.userId, lang });
+    if (!r.ok) {
+      if (r.reason === 'own_case') throw conflict('เรื่องนี้เป็นเรื่องที่ท่านแจ้งเอง ท่านได้รับความคืบหน้าอยู่แล้ว', 'This is your own complaint; you already get its updates.');
+      if (r.reason === 'not_open') throw conflict('เรื่องนี้ยุติแล้ว จึงร่วมแจ้งไม่ได้ หากปัญหายังอยู่ กรุณาแจ้งเป็นเรื่องใหม่', 'This case is closed and cannot be joined. If the problem is still there, please file a new complaint.');
+      throw notFound();
+    }
+    const status = r.case.status as CaseStatus;
+    return { id: String(r.case._id), trackingNo: r.case.trackingNo, status, statusTh: STATUS_LABELS[status].th, statusEn: STATUS_LABELS[status].en, supporterCount: r.case.supporterCount ?? 1, already: r.already };
+  });
+
+  api.add({
+    operationId: 'unfollowCase', method: 'post', path: '/cases/:id/unfollow', tags: ['citizen'],
+    summary: '"เลิกติดตาม": stop getting the updates of a case I joined',
+    params: IdParams, body: EmptyBody, rateLimit: 'write',
+    success: { status: 200, description: 'No longer following', schema: z.object({ ok: z.literal(true) }) },
+  }, async ({ user, params }) => {
+    const r = await unfollowCase(deps, { caseId: params.id, lineUserId: user.userId });
+    if (!r.ok) throw notFound();
+    return { ok: true as const };
+  });
 
   api.add({
     operationId: 'getFile', method: 'get', path: '/files/:id', tags: ['citizen', 'officer'],
@@ -124,7 +186,10 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     if (!file) throw notFound();
     let allowed = file.metadata?.uploadedBy === user.userId
       || (await citizenCases<Pick<CaseDoc, 'attachments'>>(models, user.userId, { attachments: 1 }, Infinity))
-        .some((c) => c.attachments?.some((a) => oid.equals(a.fileId)));
+        .some((c) => c.attachments?.some((a) => oid.equals(a.fileId)))
+      // Someone who joined a case may see the officer's photos of the result, nothing else of it.
+      || (await followedCases<Pick<CaseDoc, 'attachments'>>(models, user.userId, { attachments: 1 }, Infinity))
+        .some((c) => c.attachments?.some((a) => a.kind === 'after' && oid.equals(a.fileId)));
     if (!allowed) {
       const officer = await officerOf(deps, user);
       let c: { _id: unknown } | null = officer ? await models.Case.findOne({ 'attachments.fileId': oid, unitCode: officer.unitCode }, { _id: 1 }).lean() : null;

@@ -19,7 +19,15 @@ export interface TimelineItem { at: string; action: string; actor: 'citizen' | '
 export interface CaseSummary {
   id: string; trackingNo: string; category: CategoryCode; status: Status; statusTh: string; statusEn: string;
   createdAt: string; updatedAt: string; unitNameTh: string; areaTh: string; canAddInfo: boolean; canWithdraw: boolean; surveyDue: boolean;
+  /** A case this person joined ("แจ้งด้วย"), not their own; how many reported it. */
+  following?: boolean; supporterCount?: number;
 }
+/** An open case nearby that may be the same problem: its public part only. */
+export interface RelatedOffer {
+  id: string; trackingNo: string; typeTh: string; typeEn: string; areaTh: string; areaEn: string;
+  receivedAt: string; status: Status; statusTh: string; statusEn: string; supporterCount: number;
+}
+export interface Joined { id: string; trackingNo: string; status: Status; statusTh: string; statusEn: string; supporterCount: number; already: boolean }
 export interface CaseDetail extends CaseSummary {
   description: string; channel: ChannelCode;
   location: { provinceCode: string; provinceNameTh: string; districtCode?: string; districtNameTh?: string; subdistrictCode?: string; subdistrictNameTh?: string; lat?: number; lng?: number; address?: string };

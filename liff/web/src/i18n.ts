@@ -333,6 +333,21 @@ const th = {
   publishWithdrawHint: 'ผลและรูปจะหายจากหน้าสถิติสาธารณะทันที',
   publishedBy: 'เผยแพร่โดย {by}',
   publishView: 'ดูหน้าสถิติสาธารณะ',
+  // "แจ้งด้วย": related open cases before sending, and joining one (docs/joining.md)
+  relatedTitle: 'มีผู้แจ้งปัญหาคล้ายกันใกล้คุณ',
+  relatedIntro: 'ถ้าเป็นปัญหาเดียวกัน กด "แจ้งด้วย" เพื่อร่วมแจ้งและรับความคืบหน้าของเรื่องนั้นทาง LINE ถ้าไม่ใช่ กด "ยืนยันส่งเรื่อง" ด้านล่างเพื่อแจ้งเรื่องของท่าน',
+  relatedReceived: 'รับเรื่อง {date}',
+  relatedSupporters: 'มีผู้แจ้งแล้ว {n} คน',
+  joinButton: 'แจ้งด้วย',
+  joining: 'กำลังร่วมแจ้ง…',
+  joinedTitle: 'ร่วมแจ้งเรื่องนี้แล้ว',
+  joinedTracking: 'เลขรับเรื่องที่ท่านติดตาม',
+  joinedText: 'ท่านจะได้รับความคืบหน้าของเรื่องนี้ทาง LINE จนกว่าจะยุติเรื่อง รายละเอียดและรูปที่ท่านกรอกไว้ไม่ได้ส่งไปกับเรื่องนี้ (เรื่องนี้เป็นของผู้แจ้งคนแรก) หากปัญหาของท่านต่างออกไป แจ้งเป็นเรื่องใหม่ได้',
+  joinedAlready: 'ท่านติดตามเรื่องนี้อยู่แล้ว',
+  followingBadge: 'แจ้งด้วย',
+  unfollow: 'เลิกติดตาม',
+  unfollowed: 'เลิกติดตามเรื่องนี้แล้ว',
+  followerNote: 'ท่านร่วมแจ้งเรื่องนี้: ท่านเห็นสถานะและผลการดำเนินการ ไม่เห็นข้อมูลของผู้แจ้งคนแรก และจะได้รับความคืบหน้าทาง LINE',
 };
 
 export type Key = keyof typeof th;
@@ -662,6 +677,20 @@ const en: Record<Key, string> = {
   publishWithdrawHint: 'The result and photo leave the public figures page at once.',
   publishedBy: 'Published by {by}',
   publishView: 'See the public figures page',
+  relatedTitle: 'Someone near you reported a similar problem',
+  relatedIntro: 'If it is the same problem, tap "Join" to report it too and get that case\'s updates in LINE. If not, tap "Send complaint" below to file yours.',
+  relatedReceived: 'Received {date}',
+  relatedSupporters: 'Reported by {n} people',
+  joinButton: 'Join',
+  joining: 'Joining…',
+  joinedTitle: 'You joined this case',
+  joinedTracking: 'Tracking number you follow',
+  joinedText: 'You will get this case\'s updates in LINE until it is closed. The details and photos you entered were not sent with it (the case belongs to whoever filed it first). If your problem differs, file it as a new case.',
+  joinedAlready: 'You already follow this case',
+  followingBadge: 'Joined',
+  unfollow: 'Unfollow',
+  unfollowed: 'You no longer follow this case',
+  followerNote: 'You joined this case: you see its status and result, not the first complainant\'s details, and get its updates in LINE.',
 };
 
 let current: Lang = 'th';

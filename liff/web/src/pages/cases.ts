@@ -35,7 +35,9 @@ export function caseList(list: CaseSummary[], meta: Meta | undefined, href: (c: 
       h('span', { class: 'case-cat' }, categoryLabel(meta, c.category)),
       h('span', { class: 'case-meta' }, [c.areaTh, c.unitNameTh].filter(Boolean).join(' · ')),
       h('span', { class: 'case-meta' }, t('filedOn', { d: dateTime(c.createdAt, lang()) })),
-      c.surveyDue ? h('span', { class: 'badge survey' }, t('surveyDue')) : null))));
+      c.surveyDue ? h('span', { class: 'badge survey' }, t('surveyDue')) : null,
+      c.following ? h('span', { class: 'badge following' }, t('followingBadge')) : null,
+      c.supporterCount && c.supporterCount > 1 ? h('span', { class: 'case-meta' }, t('relatedSupporters', { n: c.supporterCount })) : null))));
 }
 
 export async function caseDetailPage(ctx: Ctx, id: string): Promise<void> {
@@ -54,6 +56,7 @@ export async function caseDetailPage(ctx: Ctx, id: string): Promise<void> {
   else if (c.canReopen) ctx.main.append(h('p', null, h('a', { class: 'btn secondary', href: `#/survey/${c.id}` }, t('reopenTitle'))));
   if (c.canAddInfo) ctx.main.append(addInfoSection(ctx, c, meta));
   if (c.canWithdraw) ctx.main.append(withdrawSection(ctx, c));
+  if (c.following) ctx.main.append(followerSection(ctx, c));
   document.documentElement.dataset.ready = 'case';
 }
 
@@ -74,7 +77,8 @@ export function renderCase(ctx: Ctx, c: CaseDetail, meta: Meta | undefined, who:
   if (L.address) row(t('address'), L.address);
   if (L.lat !== undefined && L.lng !== undefined) row(t('coords'), `${L.lat.toFixed(5)}, ${L.lng.toFixed(5)}`);
   row(t('filedOn', { d: '' }).trim(), dateTime(c.createdAt, lang()));
-  row(t('description'), h('span', { class: 'pre' }, c.description));
+  // A joined case comes without the complainant's description (liff/api/views.ts toFollowerDetail).
+  if (!c.following) row(t('description'), h('span', { class: 'pre' }, c.description));
   ctx.main.append(dl);
   if (extra) ctx.main.append(extra);
   // The complainant's photos, then the officer's "after" photos of the result beside the result text.
@@ -140,6 +144,21 @@ function addInfoSection(ctx: Ctx, c: CaseDetail, meta: Meta | undefined): HTMLEl
   });
   form.insertBefore(photoBox, form.querySelector('button[type=submit]'));
   return h('details', { class: 'card action' }, h('summary', null, t('addInfoTitle')), form);
+}
+
+/** A case they joined ("แจ้งด้วย"): what they see of it, and "เลิกติดตาม". */
+function followerSection(ctx: Ctx, c: CaseDetail): HTMLElement {
+  const stop = h('button', { type: 'button', class: 'btn secondary', id: 'unfollow' }, t('unfollow'));
+  stop.addEventListener('click', async () => {
+    stop.disabled = true;
+    await ctx.api.post(`/cases/${c.id}/unfollow`, {});
+    announce(t('unfollowed'));
+    location.hash = '#/cases';
+  });
+  return h('section', { class: 'card', id: 'follower' },
+    h('p', null, h('span', { class: 'badge following' }, t('followingBadge')), ' ', t('followerNote')),
+    c.supporterCount ? h('p', { class: 'hint' }, t('relatedSupporters', { n: c.supporterCount })) : null,
+    stop);
 }
 
 function withdrawSection(ctx: Ctx, c: CaseDetail): HTMLElement {

@@ -3,7 +3,7 @@
  * channel): one form, steps edit → review → done. The draft is kept in localStorage on every change
  * (photos as the ids of already uploaded files), so closing the LIFF window loses nothing.
  */
-import { ApiError, type Area, type ChannelCode, type Meta } from '../api.ts';
+import { ApiError, type Area, type ChannelCode, type Joined, type Meta, type RelatedOffer } from '../api.ts';
 import { type Ctx, type Field, field, fieldMessage, pageStart } from '../ctx.ts';
 import { announce, clear, h, uid } from '../dom.ts';
 import { areaText, dateOnly, normalisePhone, uuid } from '../format.ts';
@@ -55,7 +55,7 @@ const thumbLoads = new Set<string>();
 const districtCache = new Map<string, Promise<Area[]>>();
 const subdistrictCache = new Map<string, Promise<Area[]>>();
 // Per-mode in-memory state across re-renders (language switch, back from review).
-const state: Record<Mode, { step: 'edit' | 'review' | 'done'; consent: boolean; pendingErrors?: ApiError; done?: Recorded }> = {
+const state: Record<Mode, { step: 'edit' | 'review' | 'done' | 'joined'; consent: boolean; pendingErrors?: ApiError; done?: Recorded; joined?: Joined }> = {
   citizen: { step: 'edit', consent: false },
   officer: { step: 'edit', consent: false },
 };
@@ -74,7 +74,10 @@ export async function formPage(ctx: Ctx, mode: Mode): Promise<void> {
   };
 
   if (st.step === 'done' && st.done) return renderDone(ctx, mode, st.done, () => { st.done = undefined; reset(); ctx.rerender(); });
+  if (st.step === 'joined' && st.joined) return renderJoined(ctx, st.joined, () => { st.joined = undefined; reset(); ctx.rerender(); });
   if (st.step === 'review') return renderReview(ctx, mode, meta, provinces, draft, {
+    // Joined a related case instead: the draft is discarded (nothing of it goes to someone else's case).
+    joined: (j) => { reset(); st.step = 'joined'; st.joined = j; ctx.rerender(); },
     back: () => { st.step = 'edit'; ctx.rerender(); },
     submitted: (r) => { reset(); st.step = 'done'; st.done = r; ctx.rerender(); },
     rejected: (e) => { st.step = 'edit'; st.pendingErrors = e; ctx.rerender(); },
@@ -96,6 +99,7 @@ export async function formPage(ctx: Ctx, mode: Mode): Promise<void> {
 export function leaveForm(): void {
   for (const st of Object.values(state)) {
     if (st.step === 'done') st.done = undefined;
+    st.joined = undefined;
     st.step = 'edit';
   }
 }
@@ -512,7 +516,7 @@ function photoSection(ctx: Ctx, meta: Meta, draft: Draft, save: () => void, fiel
 // ------------------------------------------------------------------------------------------ review
 
 function renderReview(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], d: Draft, hooks: {
-  back(): void; submitted(r: Recorded): void; rejected(e: ApiError): void; consent: boolean;
+  back(): void; submitted(r: Recorded): void; rejected(e: ApiError): void; joined(j: Joined): void; consent: boolean;
 }): void {
   pageStart(ctx, t('reviewTitle'), h('p', { class: 'lead' }, t('reviewIntro')));
   const cat = meta.categories.find((c) => c.code === d.category);
@@ -570,7 +574,69 @@ function renderReview(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], d: Dr
       submit.textContent = t('submit');
     }
   });
-  ctx.main.append(status, h('div', { class: 'actions' }, submit, back));
+  const related = h('section', { class: 'card related', id: 'related', hidden: true, 'aria-live': 'polite' });
+  ctx.main.append(related, status, h('div', { class: 'actions' }, submit, back));
+  if (mode === 'citizen') void relatedBox(ctx, d, related, hooks.joined);
+}
+
+/**
+ * "มีผู้แจ้งปัญหาคล้ายกันใกล้คุณ": open cases nearby that may be the same problem, each with "แจ้งด้วย".
+ * Only their public part comes from the server. Nothing found, or the lookup failing, leaves the box
+ * hidden: sending stays as it was.
+ */
+async function relatedBox(ctx: Ctx, d: Draft, box: HTMLElement, joined: (j: Joined) => void): Promise<void> {
+  let offers: RelatedOffer[];
+  try {
+    offers = await ctx.api.post<RelatedOffer[]>('/related', { category: d.category, description: d.description.trim(), location: location(d) });
+  } catch {
+    return;
+  }
+  if (!ctx.alive() || !offers.length) return;
+  const err = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  box.append(h('h2', null, t('relatedTitle')), h('p', { class: 'hint' }, t('relatedIntro')));
+  for (const o of offers) {
+    const btn = h('button', { type: 'button', class: 'btn primary', id: `join-${o.trackingNo}` }, t('joinButton'));
+    btn.addEventListener('click', async () => {
+      btn.disabled = true;
+      btn.textContent = t('joining');
+      err.hidden = true;
+      try {
+        joined(await ctx.api.post<Joined>(`/cases/${encodeURIComponent(o.id)}/join`, {}));
+      } catch (e) {
+        err.textContent = e instanceof ApiError ? e.text(lang()) : t('errorTitle');
+        err.hidden = false;
+        btn.disabled = false;
+        btn.textContent = t('joinButton');
+      }
+    });
+    box.append(h('div', { class: 'related-case', 'data-tracking-no': o.trackingNo },
+      h('p', null, h('strong', null, pick(o.typeTh, o.typeEn)), ' · ', o.trackingNo),
+      h('p', { class: 'hint' }, pick(o.areaTh, o.areaEn)),
+      h('p', { class: 'hint' }, `${t('relatedReceived', { date: dateOnly(o.receivedAt, lang()) })} · ${pick(o.statusTh, o.statusEn)}`),
+      h('p', { class: 'hint' }, t('relatedSupporters', { n: o.supporterCount })),
+      btn));
+  }
+  box.append(err);
+  box.hidden = false;
+  document.documentElement.dataset.related = String(offers.length);
+}
+
+/** Joined: the case's tracking number and public status, and that its updates will come in LINE. */
+function renderJoined(ctx: Ctx, j: Joined, again: () => void): void {
+  pageStart(ctx, j.already ? t('joinedAlready') : t('joinedTitle'));
+  ctx.main.append(
+    h('div', { class: 'tracking card', role: 'status' },
+      h('p', null, t('joinedTracking')),
+      h('p', { class: 'tracking-no', id: 'tracking-no' }, j.trackingNo),
+      h('p', { id: 'joined-status' }, pick(j.statusTh, j.statusEn)),
+      h('p', { class: 'hint', id: 'joined-supporters' }, t('relatedSupporters', { n: j.supporterCount }))),
+    h('p', null, t('joinedText')),
+    h('div', { class: 'actions' },
+      h('a', { class: 'btn primary block', href: `#/cases/${j.id}` }, t('doneView')),
+      h('button', { type: 'button', class: 'btn secondary block', onclick: again }, t('doneNew'))),
+  );
+  announce(`${t('joinedTitle')}. ${j.trackingNo}`);
+  document.documentElement.dataset.ready = 'joined';
 }
 
 function location(d: Draft) {
