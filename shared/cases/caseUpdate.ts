@@ -7,6 +7,7 @@ import type { CaseEvent } from './events.ts';
 import { publishEvents, toStored } from './publish.ts';
 import { applyEventCounters, countsChangeOf, type CaseLike } from '../reports/counters.ts';
 import { isConsumed, markConsumed } from './outbox.ts';
+import { relatedKeysChange } from '../related/keys.ts';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
@@ -92,8 +93,16 @@ export async function writeCaseChange(deps: DomainDeps, caseId: string, change: 
     };
     if (change.attachments?.length) push.attachments = { $each: change.attachments };
     const update: UpdateQuery<CaseDoc> = { $push: push };
-    update.$set = { ...change.set, hasOutbox: true };
-    if (change.unset?.length) update.$unset = Object.fromEntries(change.unset.map((k) => [k, 1]));
+    let unset = change.unset ?? [];
+    let keys = {};
+    // A change of status takes the case out of (or back into) the related-complaints search (shared/related/keys.ts).
+    if (typeof change.set?.status === 'string') {
+      const rel = relatedKeysChange(cur, change.set.status);
+      keys = rel.set;
+      unset = [...unset, ...rel.unset.filter((k) => (cur as Record<string, unknown>)[k] !== undefined)];
+    }
+    update.$set = { ...change.set, ...keys, hasOutbox: true };
+    if (unset.length) update.$unset = Object.fromEntries(unset.map((k) => [k, 1]));
     return update;
   });
   if (!updated) return null;
