@@ -65,6 +65,8 @@ export interface RelatedOptions {
 
 /** Chosen on tests/fixtures/related-pairs.tsv (tests/related.test.ts prints what it gives). */
 export const DEFAULT_MIN_SCORE = 0.5;
+/** A candidate of a related (not the same) type needs at least this much in common in words. */
+export const RELATED_TYPE_MIN_TEXT = 0.3;
 
 const segmenter = new Intl.Segmenter('th', { granularity: 'word' });
 
@@ -144,6 +146,8 @@ export async function findRelated(models: Pick<Models, 'Case'>, probe: RelatedPr
       place = 0.5;
     }
     const text = cosine(probeVec, vector(d.description ?? '', idf));
+    // A related type is another problem unless the words say it is the same one (rubbish blocking the drain).
+    if (affinity < 1 && text < RELATED_TYPE_MIN_TEXT) continue;
     const recency = 1 - (probe.at.getTime() - received) / (windowDays * 86_400_000);
     const score = 0.3 * affinity + 0.2 * place + 0.4 * text + 0.1 * Math.max(0, Math.min(1, recency));
     if (score < minScore) continue;
