@@ -131,6 +131,45 @@ async function tellAssignee(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, offi
   await deps.line.push(o.lineUserId, [{ type: 'text', text: th.officerAssignedToYou(c.trackingNo, by, officerCaseLink(deps.links, String(c._id))) }], `${event.id}:assignee`);
 }
 
+// ------------------------------------------------------------------ related complaints: merged cases
+
+type FollowerRef = { lineUserId: string; lang?: string | null; trackingNo?: string | null };
+
+/** A text push to each follower of the case (joined or merged in), in their language. Seed = event id + recipient. */
+async function tellFollowers(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, build: (t: Copy, lang: Lang) => string | Promise<string>, skip: (f: FollowerRef) => boolean = () => false): Promise<void> {
+  const seen = new Set([c.complainant?.lineUserId]);
+  for (const f of (c.followers ?? []) as FollowerRef[]) {
+    if (seen.has(f.lineUserId) || skip(f)) continue;
+    seen.add(f.lineUserId);
+    const lang: Lang = f.lang === 'en' ? 'en' : 'th';
+    const text = await build(copy(lang), lang);
+    await deps.line.push(f.lineUserId, [{ type: 'text', text: text.slice(0, 5000) }], `${event.id}:${f.lineUserId}`);
+  }
+}
+
+/**
+ * A case merged into another (the event is the merged case's): its complainant and followers learn
+ * which case carries on; the target's complainant and followers learn that one more person reported
+ * it; the target's officers that it has more people to answer.
+ */
+async function caseMerged(deps: NotifyDeps, event: CaseEvent, c: CaseDoc): Promise<void> {
+  const target = typeof event.data.targetCaseId === 'string' && /^[0-9a-f]{24}$/.test(event.data.targetCaseId)
+    ? await deps.models.Case.findById(event.data.targetCaseId).lean<CaseDoc>() : null;
+  const targetNo = String(event.data.targetTrackingNo ?? target?.trackingNo ?? '');
+  const link = caseLink(deps.links, String(c._id));
+  await tellCitizen(deps, event, c, (t) => t.citizenMergedYours(c.trackingNo, targetNo, link));
+  await tellFollowers(deps, event, c, (t) => t.citizenMergedYours(c.trackingNo, targetNo, link));
+  if (!target) return;
+  const mergedPeople = new Set([c.complainant?.lineUserId, ...((c.followers ?? []) as FollowerRef[]).map((f) => f.lineUserId)].filter(Boolean));
+  // Counted as the merge left it (the target's write may land after this runs).
+  const supporters = Math.max(target.supporterCount ?? 1, (target.relatedCases ?? []).includes(c.trackingNo) ? 0 : (target.supporterCount ?? 1) + (c.supporterCount ?? 1));
+  if (target.complainant?.lineUserId && !mergedPeople.has(target.complainant.lineUserId)) {
+    await tellCitizen(deps, event, target, (t) => t.citizenMergedIntoYours(target.trackingNo, c.trackingNo, supporters));
+  }
+  await tellFollowers(deps, event, target, (t) => t.citizenMergedIntoYours(target.trackingNo, c.trackingNo, supporters), (f) => mergedPeople.has(f.lineUserId));
+  await tellOfficers(deps, event, target, th.officerMergedIn(target.trackingNo, c.trackingNo, supporters, officerCaseLink(deps.links, String(target._id))));
+}
+
 const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   async 'case.info_added'(deps, event, c) {
     // What was added, so the officer can often act from the alert alone (officers of the holding unit see it anyway).
@@ -152,6 +191,7 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
 
   async 'case.note_added'(deps, event, c) {
     await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('update', c, entryNote(c, event), deps.links, lang));
+    await tellFollowers(deps, event, c, (_t, lang) => citizenMessage('update', c, entryNote(c, event), deps.links, lang));
   },
 
   async 'case.question_asked'(deps, event, c) {
@@ -237,6 +277,8 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
   async 'case.rejected'(deps, event, c) {
     await tellCitizen(deps, event, c, (_t, lang) => citizenMessage('reject', c, entryNote(c, event), deps.links, lang));
   },
+
+  'case.merged': caseMerged,
 
   async 'case.line_linked'(deps, event, c) {
     // A first link is routine; a case moving to another LINE account is what the unit must know of (the previous account is told by the bot).

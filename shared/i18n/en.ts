@@ -123,6 +123,9 @@ export const en: Copy = {
     line_linked: 'The complainant linked the case to LINE',
     line_relinked: 'The case was linked to a new LINE account (fresh link code)',
     taken_over: 'A supervising unit took the case over',
+    linked: 'An officer linked a related case',
+    merged: 'Merged into another case about the same problem',
+    merged_in: 'A case about the same problem was merged in',
     other: 'Action taken',
   },
   // Supervisors and unit LINE groups
@@ -243,4 +246,11 @@ export const en: Copy = {
   eraseDone: (cases: number) => `Your personal data has been deleted (${cases} case(s)). We no longer keep your name, phone or LINE ID in them.`,
   eraseKept: 'Nothing was deleted; your data is as it was.',
   officerAnonymised: (trackingNo: string) => `Case ${trackingNo}: the complainant withdrew consent and asked deletion. Their name, phone and photos are gone; the unit can no longer contact them through the system.`,
+  // Related complaints: an officer merged a case into another about the same problem (shared/cases/commands/mergeCases.ts).
+  citizenMergedYours: (trackingNo: string, targetNo: string, link: string) =>
+    `Your case ${trackingNo} is the same problem as case ${targetNo}, reported earlier, so the officer merged them.\nFrom now on you will get the updates of case ${targetNo} here in LINE.\nDetails: ${link}`,
+  citizenMergedIntoYours: (targetNo: string, sourceNo: string, supporters: number) =>
+    `Case ${targetNo}: someone else reported the same problem (case ${sourceNo}); the officer merged it into this one. ${supporters} people have now reported this problem.`,
+  officerMergedIn: (targetNo: string, sourceNo: string, supporters: number, link: string) =>
+    `Case ${targetNo}: case ${sourceNo} (the same problem) was merged in; ${supporters} people reported it, and all of them get this case's updates.\nDetails: ${link}`,
 };

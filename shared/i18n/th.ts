@@ -125,6 +125,9 @@ export const th = {
     line_linked: 'ผู้ร้องเชื่อมเรื่องกับ LINE',
     line_relinked: 'เรื่องถูกเชื่อมกับบัญชี LINE ใหม่ (รหัสเชื่อมเรื่องใหม่)',
     taken_over: 'หัวหน้าหน่วยงานรับเรื่องไว้ดำเนินการเอง',
+    linked: 'เจ้าหน้าที่เชื่อมโยงกับเรื่องที่เกี่ยวข้อง',
+    merged: 'รวมกับเรื่องอื่นที่เป็นปัญหาเดียวกัน',
+    merged_in: 'รวมเรื่องของผู้แจ้งปัญหาเดียวกันเข้ามา',
     other: 'ดำเนินการ',
   },
   // Supervisors and unit LINE groups
@@ -246,6 +249,13 @@ export const th = {
   eraseDone: (cases: number) => `ลบข้อมูลส่วนบุคคลของคุณแล้วค่ะ (${cases} เรื่อง) เราจะไม่เก็บชื่อ เบอร์โทร และ LINE ID ของคุณในเรื่องเหล่านี้อีก`,
   eraseKept: 'ไม่ได้ลบข้อมูลค่ะ ข้อมูลของคุณยังอยู่ครบ',
   officerAnonymised: (trackingNo: string) => `เรื่อง ${trackingNo}: ผู้ร้องถอนความยินยอมและขอลบข้อมูลส่วนบุคคล ชื่อ เบอร์โทร และรูปภาพของผู้ร้องถูกลบแล้ว หน่วยงานจะติดต่อผู้ร้องผ่านระบบไม่ได้อีก โปรดดำเนินการตามข้อมูลที่เหลืออยู่ค่ะ`,
+  // Related complaints: an officer merged a case into another about the same problem (shared/cases/commands/mergeCases.ts).
+  citizenMergedYours: (trackingNo: string, targetNo: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo} ของคุณเป็นปัญหาเดียวกับเรื่องเลขที่ ${targetNo} ที่มีผู้แจ้งไว้ เจ้าหน้าที่จึงรวมไว้เป็นเรื่องเดียวกันค่ะ\nต่อจากนี้คุณจะได้รับความคืบหน้าของเรื่อง ${targetNo} ทาง LINE นี้\nดูรายละเอียด: ${link}`,
+  citizenMergedIntoYours: (targetNo: string, sourceNo: string, supporters: number) =>
+    `เรื่องเลขที่ ${targetNo}: มีผู้แจ้งปัญหาเดียวกันเพิ่ม (เรื่องเลขที่ ${sourceNo}) เจ้าหน้าที่รวมไว้ในเรื่องนี้แล้ว ขณะนี้มีผู้แจ้งปัญหานี้ ${supporters} คนค่ะ`,
+  officerMergedIn: (targetNo: string, sourceNo: string, supporters: number, link: string) =>
+    `เรื่อง ${targetNo}: รวมเรื่อง ${sourceNo} (ปัญหาเดียวกัน) เข้ามาแล้ว ผู้แจ้งรวม ${supporters} คน ผู้แจ้งทุกคนจะได้รับความคืบหน้าของเรื่องนี้\nดูรายละเอียด: ${link}`,
 };
 
 export type Copy = typeof th;
