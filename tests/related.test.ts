@@ -84,8 +84,8 @@ describe('related complaints on the labelled set', () => {
     console.log(`  scores of the hits: lowest ${hitScores[0]?.toFixed(2)}, 5th percentile ${hitScores[Math.floor(hitScores.length * 0.05)]?.toFixed(2)}`);
     for (const [why, w] of byWhy) console.log(`  ${why.padEnd(28)} ${w.ok}/${w.n} right`);
     if (misses.length) console.log(`  wrong:\n    ${misses.slice(0, 25).join('\n    ')}`);
-    // Floors just under what this set measures (97.6 % and 100 % when written): a change that makes it worse fails here.
-    expect(precision).toBeGreaterThanOrEqual(0.95);
+    // Floors just under what this set measures (98.8 % and 100 % when written): a change that makes it worse fails here.
+    expect(precision).toBeGreaterThanOrEqual(0.96);
     expect(recall).toBeGreaterThanOrEqual(0.97);
   }, 300_000);
 

@@ -151,7 +151,7 @@ export async function findRelated(models: Pick<Models, 'Case'>, probe: RelatedPr
     const recency = 1 - (probe.at.getTime() - received) / (windowDays * 86_400_000);
     const score = 0.3 * affinity + 0.2 * place + 0.4 * text + 0.1 * Math.max(0, Math.min(1, recency));
     if (score < minScore) continue;
-    const shared = sharedWords(probe.description, d.description ?? '');
+    const shared = sharedWords(probe.description, d.description ?? '', idf);
     out.push({
       caseId: String(d._id), trackingNo: d.trackingNo, problemType: d.problemType ?? undefined, category: d.category,
       status: d.status, receivedAt: new Date(received), subdistrictCode: dl.subdistrictCode ?? undefined,
@@ -168,7 +168,8 @@ export async function findRelated(models: Pick<Models, 'Case'>, probe: RelatedPr
   return out.sort((a, b) => b.score - a.score).slice(0, limit);
 }
 
-function sharedWords(a: string, b: string): string[] {
+/** The words both texts use, the most telling (rarest) first. */
+function sharedWords(a: string, b: string, idf: Idf): string[] {
   const bs = new Set(terms(b));
-  return [...new Set(terms(a))].filter((w) => bs.has(w));
+  return [...new Set(terms(a))].filter((w) => bs.has(w)).sort((x, y) => idf.weight(y) - idf.weight(x));
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { mayActOn } from '../../../shared/cases/access.ts';
 import { linkCases } from '../../../shared/cases/commands/linkCases.ts';
 import { mergeCases } from '../../../shared/cases/commands/mergeCases.ts';
-import { STATUS_LABELS, type CaseStatus } from '../../../shared/categories.ts';
+import { STATUS_LABELS, subjectCategory, type CaseStatus } from '../../../shared/categories.ts';
 import type { CaseDoc } from '../../../shared/models/index.ts';
 import { problemType } from '../../../shared/problems/types.ts';
 import { findRelated } from '../../../shared/related/search.ts';
@@ -83,7 +83,8 @@ export function officerRelatedRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
         const d = await models.Case.findById(r.caseId, { description: 1 }).lean<{ description?: string }>();
         if (d?.description) descriptions.set(r.caseId, d.description);
       }
-      const type = problemType(r.problemType);
+      // Cases from before the problem types show their subject category instead.
+      const type = problemType(r.problemType) ?? (() => { const cat = subjectCategory(r.category); return cat ? { th: cat.th, en: cat.en, icon: undefined } : undefined; })();
       const status = r.status as CaseStatus;
       candidates.push({
         caseId: r.caseId, trackingNo: r.trackingNo, problemType: r.problemType,
@@ -91,7 +92,8 @@ export function officerRelatedRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
         areaTh: [r.subdistrictName, r.districtName].filter(Boolean).join(' '),
         receivedAt: r.receivedAt.toISOString(), status: r.status, statusTh: STATUS_LABELS[status]?.th ?? r.status, statusEn: STATUS_LABELS[status]?.en ?? r.status,
         supporterCount: r.supporterCount, ...(r.distanceM !== undefined ? { distanceM: r.distanceM } : {}), score: Math.round(r.score * 100) / 100,
-        reasons: r.reasons, mayOpen, ...(descriptions.has(r.caseId) ? { description: descriptions.get(r.caseId) } : {}), linked: linked.has(r.trackingNo),
+        // The words in common say something of what the other citizen wrote: only for cases the officer may open.
+        reasons: mayOpen ? r.reasons : r.reasons.filter((x) => !x.startsWith('words:')), mayOpen, ...(descriptions.has(r.caseId) ? { description: descriptions.get(r.caseId) } : {}), linked: linked.has(r.trackingNo),
       });
     }
     // Reading the description of a case is reading what a citizen wrote: audited like any view.
