@@ -91,8 +91,8 @@ const PROJECTION = {
 
 const hasPin = <T extends { lat?: number | null; lng?: number | null }>(l: T): l is T & { lat: number; lng: number } => typeof l.lat === 'number' && typeof l.lng === 'number';
 
-/** The open cases near the probe, by the indexed keys (several equality queries in parallel). */
-async function nearbyOpen(models: Pick<Models, 'Case'>, probe: RelatedProbe): Promise<CaseDoc[]> {
+/** The open cases near the probe, by the indexed keys (several equality queries in parallel); exported for the bench. */
+export async function nearbyOpen(models: Pick<Models, 'Case'>, probe: RelatedProbe): Promise<CaseDoc[]> {
   const loc = probe.location;
   const filters: Record<string, string>[] = [];
   if (hasPin(loc)) {
