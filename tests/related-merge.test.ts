@@ -70,7 +70,7 @@ describe('link and merge related complaints', () => {
     expect(s!.status).toBe('closed');
     expect(s!.mergedInto).toBe(target.trackingNo);
     expect(s!.resolution!.text).toContain(target.trackingNo);
-    expect(s!.relCell).toBeUndefined(); // out of the search
+    expect(s!.relKeys).toBeUndefined(); // out of the search
     expect(t!.supporterCount).toBe(3);
     expect(t!.followers.map((f) => [f.lineUserId, f.via, f.trackingNo])).toEqual([[english, 'merge', source.trackingNo], [follower, 'merge', source.trackingNo]]);
     expect(t!.timeline.some((e) => e.action === 'merged_in' && e.note === source.trackingNo)).toBe(true);

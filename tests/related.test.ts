@@ -42,7 +42,7 @@ beforeAll(async () => {
     return {
       trackingNo, idempotencyKey: `related-set:${randomUUID()}`, channel: 'line', category: b.category, problemType: b.problemType,
       description: b.description, location, status: 'received', complainant: { lineUserId: `U${String(i).padStart(32, '0')}`, lang: 'th' }, unitCode: b.district, receivedAt: dayAt(b.day),
-      ...relatedKeysFor({ status: 'received', location }),
+      ...relatedKeysFor({ status: 'received', problemType: b.problemType, category: b.category, location }),
     };
   }));
 }, 120_000);
@@ -99,7 +99,7 @@ describe('related complaints on the labelled set', () => {
     const officer = { id: '0'.repeat(24), name: 'จนท. ทดสอบ', unitCode: c!.unitCode };
     expect((await closeCase(stack.rt.bot, { caseId: id, officer, summary: 'ซ่อมถนนเรียบร้อยแล้ว' })).ok).toBe(true);
     expect(await found()).not.toContain(c!.trackingNo);
-    expect((await stack.rt.models.Case.findById(id).lean())!.relCell).toBeUndefined();
+    expect((await stack.rt.models.Case.findById(id).lean())!.relKeys).toBeUndefined();
     const reopened = await reopenCase(stack.rt.bot, { caseId: id, lineUserId: c!.complainant!.lineUserId!, reason: 'ยังเป็นหลุมอยู่เลย ไม่ได้ซ่อม' });
     expect(reopened.ok).toBe(true);
     expect(await found()).toContain(c!.trackingNo);

@@ -177,11 +177,10 @@ const caseSchema = new Schema({
   /** Cases an officer linked as the same or a related problem (tracking numbers). */
   relatedCases: { type: [String], default: undefined },
   /**
-   * Where an open case is found by place for related complaints (shared/related/keys.ts): its pin's
-   * ~500 m grid cell (or `s:<subdistrict>`) and its subdistrict. Absent once closed (writeCaseChange).
+   * How an open case is found by place and problem for related complaints (shared/related/keys.ts):
+   * `<grid cell or subdistrict>|<problem tag>` strings. Absent once closed (writeCaseChange).
    */
-  relCell: String,
-  relSub: String,
+  relKeys: { type: [String], default: undefined },
   /** Day (yyyymmdd) and month (yyyymm) it was received, Bangkok: what the dashboard's list pages by (shared/cases/listing.ts). */
   listDay: Number,
   listMonth: Number,
@@ -198,9 +197,8 @@ caseSchema.index({ 'attachments.fileId': 1 });
 caseSchema.index({ slaNextAt: 1 });
 // The retention run finds closed and rejected cases by this equality (shared/privacy/retention.ts).
 caseSchema.index({ status: 1 });
-// Related complaints: the open cases of a grid cell / a subdistrict (shared/related/search.ts).
-caseSchema.index({ relCell: 1 });
-caseSchema.index({ relSub: 1 });
+// Related complaints: the open cases of a place and problem (shared/related/search.ts).
+caseSchema.index({ relKeys: 1 });
 
 /**
  * Fields the SLA clock plans from: an update changing any of them (and not setting slaNextAt) asks for

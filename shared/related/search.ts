@@ -4,15 +4,15 @@
  * ("แจ้งด้วย") instead of filing twice; officers see them as "possibly related".
  *
  * How it stays fast on FerretDB (only top-level equalities are index-served) and MongoDB alike, one
- * code path: every open case carries `relCell` (its pin's ~500 m grid cell, or `s:<subdistrict>` when it
- * has no pin) and `relSub` (its subdistrict), see keys.ts. A probe with a pin reads its 3×3 cells and
- * the pinless cases of its subdistrict; one without a pin reads its subdistrict. Those few equality
- * queries run in parallel over a narrow projection; the rest (window, type, distance, words) is scored
- * here. Closed cases carry no keys, so the reads grow with the open cases of one small area only.
+ * code path: every open case carries `relKeys`, place × problem keys (keys.ts), so a probe reads the
+ * open cases of the same or a related problem within a 3×3 cell neighbourhood of its pin (plus the
+ * pinless ones of its subdistrict) with two equality queries in parallel over a narrow projection; the
+ * rest (window, distance, words) is scored here. Closed cases carry no keys, so the reads grow with
+ * the open cases of one small area only.
  */
 import { isOpenStatus } from '../categories.ts';
 import type { CaseDoc, Models } from '../models/index.ts';
-import { neighbourCells } from './keys.ts';
+import { probeKeys } from './keys.ts';
 import { cosine, currentIdf, terms, vector, type Idf } from './text.ts';
 import { typeAffinity } from './types.ts';
 
@@ -91,17 +91,9 @@ const PROJECTION = {
 
 const hasPin = <T extends { lat?: number | null; lng?: number | null }>(l: T): l is T & { lat: number; lng: number } => typeof l.lat === 'number' && typeof l.lng === 'number';
 
-/** The open cases near the probe, by the indexed keys (several equality queries in parallel); exported for the bench. */
+/** The open cases near the probe of its or a related problem, by the indexed keys (2 equality queries in parallel); exported for the bench. */
 export async function nearbyOpen(models: Pick<Models, 'Case'>, probe: RelatedProbe): Promise<CaseDoc[]> {
-  const loc = probe.location;
-  const filters: Record<string, string>[] = [];
-  if (hasPin(loc)) {
-    for (const cell of neighbourCells(loc.lat, loc.lng)) filters.push({ relCell: cell });
-    if (loc.subdistrictCode) filters.push({ relCell: `s:${loc.subdistrictCode}` });
-  } else if (loc.subdistrictCode) {
-    filters.push({ relSub: loc.subdistrictCode });
-  }
-  const lists = await Promise.all(filters.map((f) => models.Case.find(f, PROJECTION).lean<CaseDoc[]>()));
+  const lists = await Promise.all(probeKeys(probe).map((k) => models.Case.find({ relKeys: k }, PROJECTION).lean<CaseDoc[]>()));
   const seen = new Set<string>();
   const out: CaseDoc[] = [];
   for (const d of lists.flat()) {

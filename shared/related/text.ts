@@ -106,9 +106,14 @@ export async function buildIdf(models: Pick<Models, 'Case'>, now: Date, extra: s
   return idf;
 }
 
+/** How long the very first search waits for the sample before ranking with uniform weights instead. */
+const FIRST_WAIT_MS = 300;
+
 /**
- * The cached IDF: built on first use (awaited), then refreshed in the background once an hour. A
- * small sample (a new deployment) still ranks: unseen words simply weigh the most.
+ * The cached IDF: built on first use, then refreshed in the background once an hour. The first
+ * search waits for it at most FIRST_WAIT_MS (reading the sample takes seconds at 100,000 cases), then
+ * ranks with uniform weights (stop words still removed) until it is there. A small sample (a new
+ * deployment) still ranks: unseen words simply weigh the most.
  */
 export async function currentIdf(models: Pick<Models, 'Case'>, now: Date): Promise<Idf> {
   const fresh = cached && Date.now() - cached.at < REFRESH_MS;
@@ -118,8 +123,9 @@ export async function currentIdf(models: Pick<Models, 'Case'>, now: Date): Promi
       .then((idf) => { cached = { idf, at: Date.now() }; return idf; })
       .finally(() => { building = undefined; });
   }
-  if (cached) { building.catch(() => undefined); return cached.idf; }
-  return building;
+  building.catch(() => undefined);
+  if (cached) return cached.idf;
+  return Promise.race([building, new Promise<Idf>((r) => setTimeout(() => r(new Idf()), FIRST_WAIT_MS).unref())]);
 }
 
 /** Drops the cached sample (tests that load a new set of cases, or after a bulk import). */

@@ -85,7 +85,7 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     // The rows it counts under in the official tables, fixed now (config/report-rows.json).
     report: reportFieldsFor({ category: props.category, channel: props.channel, receivedAt: props.receivedAt ?? now }),
     ...listFieldsFor(props.receivedAt ?? now),
-    ...relatedKeysFor({ status: 'received', location: props.location }),
+    ...relatedKeysFor({ status: 'received', category: props.category, problemType: (props as { problemType?: string }).problemType, location: props.location }),
   });
   let event: CaseEvent;
   for (let attempt = 0; ; attempt++) {
