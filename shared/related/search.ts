@@ -137,7 +137,7 @@ export async function findRelated(models: Pick<Models, 'Case'>, probe: RelatedPr
       if (!loc.subdistrictCode || dl.subdistrictCode !== loc.subdistrictCode) continue;
       place = 0.5;
     }
-    const text = cosine(probeVec, vector(d.description ?? '', idf));
+    const text = cosine(probeVec, vector(d.description ?? '', idf, String(d._id)));
     // A related type is another problem unless the words say it is the same one (rubbish blocking the drain).
     if (affinity < 1 && text < RELATED_TYPE_MIN_TEXT) continue;
     const recency = 1 - (probe.at.getTime() - received) / (windowDays * 86_400_000);

@@ -59,10 +59,33 @@ export class Idf {
 
 export type Vector = Map<string, number>;
 
-/** TF-IDF vector of a text, unit length (sub-linear term frequency: repeating a word is not shouting it louder). */
-export function vector(text: string, idf: Idf): Vector {
+function countTerms(text: string): Map<string, number> {
   const tf = new Map<string, number>();
   for (const w of terms(text)) tf.set(w, (tf.get(w) ?? 0) + 1);
+  return tf;
+}
+
+/**
+ * Word counts of case descriptions, by case: cutting Thai words is most of a search's own CPU, and a
+ * case's description does not change (the key includes its length, for an anonymised one). Oldest out first.
+ */
+const COUNTS_MAX = 50_000;
+const countsByCase = new Map<string, Map<string, number>>();
+
+function countsOf(key: string, text: string): Map<string, number> {
+  const k = `${key}:${text.length}`;
+  let tf = countsByCase.get(k);
+  if (!tf) {
+    tf = countTerms(text);
+    if (countsByCase.size >= COUNTS_MAX) countsByCase.delete(countsByCase.keys().next().value!);
+    countsByCase.set(k, tf);
+  }
+  return tf;
+}
+
+/** TF-IDF vector of a text, unit length (sub-linear term frequency: repeating a word is not shouting it louder). `cacheKey`: the case's id, to reuse its word counts. */
+export function vector(text: string, idf: Idf, cacheKey?: string): Vector {
+  const tf = cacheKey ? countsOf(cacheKey, text) : countTerms(text);
   const v: Vector = new Map();
   let norm = 0;
   for (const [w, n] of tf) {
