@@ -685,6 +685,8 @@ describe('OpenAPI document', () => {
       'POST /liff/api/officer/cases/{id}/takeover', 'POST /liff/api/officer/cases/{id}/assign',
       // Claim codes (docs/claim-codes.md)
       'POST /liff/api/officer/cases/{id}/claim-code',
+      // Related complaints (docs/related-complaints.md)
+      'GET /liff/api/officer/cases/{id}/related', 'POST /liff/api/officer/cases/{id}/link', 'POST /liff/api/officer/cases/{id}/merge',
     ].sort());
     const create = doc.paths['/liff/api/cases'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '413', '429']));

@@ -110,4 +110,32 @@ describe('link and merge related complaints', () => {
     expect(await mergeCases(stack.rt.bot, { caseId: id(c), targetCaseId: id(a), officer: stranger })).toMatchObject({ ok: false, reason: 'not_found' });
     expect((await stack.rt.models.Case.findById(c._id).lean())!.status).toBe('received');
   });
+
+  it('the LIFF API: candidates for the officer\'s case, a refused merge says why in Thai and English, bad input is 400, another unit\'s case 404', async () => {
+    const user = (await stack.rt.models.Officer.findById(officer.id).lean())!.lineUserId;
+    const call = async (method: string, path: string, body?: unknown, as = user) => {
+      const res = await fetch(`${stack.web.url}/liff/api${path}`, {
+        method, headers: { authorization: `Bearer ${stack.sim.issueIdToken(as)}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, json: await res.json() as any };
+    };
+    const a = await open('U' + 'g1'.repeat(16), 'น้ำประปาไม่ไหลมาสามวันแล้ว ซอย 7 นิมมาน ไม่มีน้ำใช้เลย');
+    const b = await open('U' + 'g2'.repeat(16), 'ประปาไม่ไหล ซอย7นิมมาน 3 วันแล้ว ไม่มีน้ำอาบ');
+    const related = await call('GET', `/officer/cases/${b._id}/related`);
+    expect(related.status).toBe(200);
+    const hit = related.json.candidates.find((c: { trackingNo: string }) => c.trackingNo === a.trackingNo);
+    expect(hit).toMatchObject({ mayOpen: true, description: a.description, supporterCount: 1, linked: false });
+    expect(hit.reasons[0]).toBe('same_category'); // cases without a problem type compare by category
+    expect((await call('POST', `/officer/cases/${b._id}/merge`, { targetCaseId: 'not-an-id' })).status).toBe(400);
+    const self = await call('POST', `/officer/cases/${b._id}/merge`, { targetCaseId: String(b._id) });
+    expect(self.status).toBe(409);
+    expect(self.json.error.message).toEqual({ th: 'ไม่สามารถรวมหรือเชื่อมโยงเรื่องกับตัวเองได้', en: 'A case cannot be linked or merged with itself.' });
+    const stranger = await stack.officer('1004', 'officer', 'จนท. บางรัก');
+    expect((await call('GET', `/officer/cases/${b._id}/related`, undefined, stranger.userId)).status).toBe(404);
+    expect((await call('POST', `/officer/cases/${b._id}/merge`, { targetCaseId: String(a._id) }, stranger.userId)).status).toBe(404);
+    const merged = await call('POST', `/officer/cases/${b._id}/merge`, { targetCaseId: String(a._id) });
+    expect(merged.status).toBe(200);
+    expect(merged.json.status).toBe('closed');
+    expect(merged.json.resolution.text).toContain(a.trackingNo);
+  });
 });

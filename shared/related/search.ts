@@ -45,7 +45,7 @@ export interface RelatedCandidate {
   /** The unit holding it (whether the asking officer may see more than the public summary). */
   unitCode: string;
   concernedUnitCode?: string;
-  /** Why it is offered, for people: e.g. ["same_type", "within_200m", "words:ไฟดับ,ซอย5"]. */
+  /** Why it is offered, for people: e.g. ["same_type", "within_200m", "words:ไฟดับ,ซอย5"] (same_category: one side has no type). */
   reasons: string[];
 }
 
@@ -151,7 +151,7 @@ export async function findRelated(models: Pick<Models, 'Case'>, probe: RelatedPr
       distanceM: dist === undefined ? undefined : Math.round(dist), textSimilarity: text, score, supporterCount: d.supporterCount ?? 1,
       unitCode: d.unitCode, concernedUnitCode: d.concernedUnitCode ?? undefined,
       reasons: [
-        affinity === 1 ? 'same_type' : 'related_type',
+        affinity === 1 ? 'same_type' : probe.problemType && d.problemType ? 'related_type' : 'same_category',
         dist !== undefined ? `within_${Math.max(50, Math.ceil(dist / 50) * 50)}m` : 'same_subdistrict',
         ...(shared.length ? [`words:${shared.slice(0, 3).join(',')}`] : []),
       ],

@@ -38,7 +38,7 @@ const RelatedItem = z.object({
   supporterCount: z.number().int(),
   distanceM: z.number().optional(),
   score: z.number(),
-  /** Why it is offered: same_type / related_type, within_<m>m / same_subdistrict, words:<shared words>. */
+  /** Why it is offered: same_type / related_type / same_category, within_<m>m / same_subdistrict, words:<shared words>. */
   reasons: z.array(z.string()),
   /** The officer may open it (their unit's, or below for a supervisor): then its description is shown too. */
   mayOpen: z.boolean(),
