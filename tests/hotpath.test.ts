@@ -171,6 +171,9 @@ describe('hot-path queries are answered by an index', () => {
     expect((await liff(officer.userId, 'POST', `${officerCase}/preview`, { kind: 'update', text: 'ประสานการไฟฟ้าแล้ว' })).status).toBe(200);
     expect((await liff(officer.userId, 'GET', `${officerCase}/forward-targets?q=${encodeURIComponent('หางดง')}`)).status).toBe(200);
     expect((await liff(officer.userId, 'POST', `${officerCase}/internal-notes`, { text: 'โทรหาการไฟฟ้าแล้ว' })).status).toBe(200);
+    // Possibly related cases (the search's keys and the IDF sample) and a link.
+    expect((await liff(officer.userId, 'GET', `${officerCase}/related`)).status).toBe(200);
+    expect((await liff(officer.userId, 'POST', `${officerCase}/link`, { otherCaseId: caseId })).status).toBe(200);
 
     // A province head on the units below (one query per unit), the late-units reply with its unowned count, a take-over.
     const head = await stack.officer('50', 'head', 'หัวหน้า จังหวัด');

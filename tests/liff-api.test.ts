@@ -689,6 +689,8 @@ describe('OpenAPI document', () => {
       'POST /liff/api/officer/cases/{id}/claim-code',
       // The public figures page: approving and withdrawing a published result (docs/public-figures.md)
       'POST /liff/api/officer/cases/{id}/public-result', 'POST /liff/api/officer/cases/{id}/public-result/withdraw',
+      // Related complaints (docs/related-complaints.md)
+      'GET /liff/api/officer/cases/{id}/related', 'POST /liff/api/officer/cases/{id}/link', 'POST /liff/api/officer/cases/{id}/merge',
     ].sort());
     const create = doc.paths['/liff/api/cases'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '413', '429']));

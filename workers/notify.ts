@@ -142,9 +142,11 @@ async function tellCitizen(
   who: 'everyone' | 'complainant' = 'everyone',
   /** Only the followers: the complainant's message is sent separately (the closure, with its survey buttons). */
   followersOnly = false,
+  /** People told already by another message of the same event. */
+  skip: (lineUserId: string) => boolean = () => false,
 ): Promise<void> {
   for (const to of citizenAudience(c, who)) {
-    if (followersOnly && !to.follower) continue;
+    if ((followersOnly && !to.follower) || skip(to.lineUserId)) continue;
     const t = copy(to.lang);
     const text = await build(t, to.lang, to.follower);
     const body = to.follower ? `${t.followerHeader}\n\n${text}` : text;
@@ -174,6 +176,28 @@ async function tellAssignee(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, offi
   if (!o) return;
   const by = String(event.data.assignedByName ?? event.data.officerName ?? '');
   await deps.line.push(o.lineUserId, [{ type: 'text', text: th.officerAssignedToYou(c.trackingNo, by, officerCaseLink(deps.links, String(c._id))) }], `${event.id}:assignee`);
+}
+
+// ------------------------------------------------------------------ related complaints: merged cases
+
+/**
+ * A case merged into another (the event is the merged case's): its complainant and followers learn
+ * which case carries on; the target's complainant and followers learn that one more person reported
+ * it; the target's officers that it has more people to answer.
+ */
+async function caseMerged(deps: NotifyDeps, event: CaseEvent, c: CaseDoc): Promise<void> {
+  const target = typeof event.data.targetCaseId === 'string' && /^[0-9a-f]{24}$/.test(event.data.targetCaseId)
+    ? await deps.models.Case.findById(event.data.targetCaseId).lean<CaseDoc>() : null;
+  const targetNo = String(event.data.targetTrackingNo ?? target?.trackingNo ?? '');
+  const link = caseLink(deps.links, String(c._id));
+  await tellCitizen(deps, event, c, (t) => t.citizenMergedYours(c.trackingNo, targetNo, link));
+  if (!target) return;
+  const mergedPeople = new Set(citizenAudience(c, 'everyone').map((p) => p.lineUserId));
+  // Counted as the merge left it (the target's write may land after this runs).
+  const supporters = Math.max(target.supporterCount ?? 1, (target.relatedCases ?? []).includes(c.trackingNo) ? 0 : (target.supporterCount ?? 1) + (c.supporterCount ?? 1));
+  // Those of the merged case were told above (the same event id seeds their retry keys: once each).
+  await tellCitizen(deps, event, target, (t) => t.citizenMergedIntoYours(target.trackingNo, c.trackingNo, supporters), 'everyone', false, (id) => mergedPeople.has(id));
+  await tellOfficers(deps, event, target, th.officerMergedIn(target.trackingNo, c.trackingNo, supporters, officerCaseLink(deps.links, String(target._id))));
 }
 
 const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
@@ -291,6 +315,8 @@ const HANDLERS: Partial<Record<CaseEvent['type'], Handler>> = {
     const n = typeof event.data.supporterCount === 'number' ? event.data.supporterCount : c.supporterCount ?? 2;
     await tellOfficers(deps, event, c, th.officerJoined(c.trackingNo, n, officerCaseLink(deps.links, String(c._id))));
   },
+
+  'case.merged': caseMerged,
 
   async 'case.line_linked'(deps, event, c) {
     // A first link is routine; a case moving to another LINE account is what the unit must know of (the previous account is told by the bot).

@@ -14,6 +14,7 @@ import { citizenRoutes } from './routes/citizen.ts';
 import { myDataRoutes } from './routes/myData.ts';
 import { officerRoutes } from './routes/officer.ts';
 import { officerActionRoutes } from './routes/officerActions.ts';
+import { officerRelatedRoutes } from './routes/officerRelated.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import type { LiffApiDeps } from './support.ts';
 
@@ -41,6 +42,7 @@ export function createLiffApi(deps: LiffApiDeps): Router {
   myDataRoutes(api, deps);
   officerRoutes(api, deps);
   officerActionRoutes(api, deps);
+  officerRelatedRoutes(api, deps);
 
   let openapi: string | undefined;
   const document = () => (openapi ??= JSON.stringify(openApiDocument(api.specs, LIFF_API_BASE, {

@@ -27,6 +27,12 @@ export type CaseEventType =
   | 'case.rejected'
   /** A case recorded from another channel was linked to the complainant's LINE with the unit's one-time claim code (data.relinked: it moved from another LINE account). */
   | 'case.line_linked'
+  /** An officer linked two cases as the same or a related problem (data.otherTrackingNo); on both cases, nobody outside is told. */
+  | 'case.linked'
+  /** Merged into another case (data.targetTrackingNo): closed with a pointer; its complainant and followers now follow the target. */
+  | 'case.merged'
+  /** Another case was merged into this one (data.sourceTrackingNo); who is told goes with the source's case.merged. */
+  | 'case.merge_received'
   /** The complainant's personal data was removed (their request, or the retention run); data.open: the unit can no longer reach them. */
   | 'case.anonymised'
   /** An officer approved the result (summary, after photo) for the public figures page, or withdrew it: nobody is notified. */

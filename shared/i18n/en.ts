@@ -127,6 +127,9 @@ export const en: Copy = {
     result_withdrawn: 'An officer withdrew the published result',
     joined: 'One more person reported it',
     unfollowed: 'One person who joined stopped following',
+    linked: 'An officer linked a related case',
+    merged: 'Merged into another case about the same problem',
+    merged_in: 'A case about the same problem was merged in',
     other: 'Action taken',
   },
   // Supervisors and unit LINE groups
@@ -280,4 +283,11 @@ export const en: Copy = {
     `Case ${trackingNo}: the person who filed it withdrew it. If the problem is still there, tap "File a complaint" to file a new case.`,
   officerJoined: (trackingNo: string, supporters: number, link: string) =>
     `Case ${trackingNo}: one more person reported the same problem (${supporters} in all)\nDetails: ${link}`,
+  // Related complaints: an officer merged a case into another about the same problem (shared/cases/commands/mergeCases.ts).
+  citizenMergedYours: (trackingNo: string, targetNo: string, link: string) =>
+    `Your case ${trackingNo} is the same problem as case ${targetNo}, reported earlier, so the officer merged them.\nFrom now on you will get the updates of case ${targetNo} here in LINE.\nDetails: ${link}`,
+  citizenMergedIntoYours: (targetNo: string, sourceNo: string, supporters: number) =>
+    `Case ${targetNo}: someone else reported the same problem (case ${sourceNo}); the officer merged it into this one. ${supporters} people have now reported this problem.`,
+  officerMergedIn: (targetNo: string, sourceNo: string, supporters: number, link: string) =>
+    `Case ${targetNo}: case ${sourceNo} (the same problem) was merged in; ${supporters} people reported it, and all of them get this case's updates.\nDetails: ${link}`,
 };

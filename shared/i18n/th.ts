@@ -129,6 +129,9 @@ export const th = {
     result_withdrawn: 'เจ้าหน้าที่ยกเลิกการเผยแพร่ผลการแก้ไข',
     joined: 'มีผู้แจ้งเพิ่ม 1 คน',
     unfollowed: 'ผู้แจ้งด้วย 1 คนเลิกติดตาม',
+    linked: 'เจ้าหน้าที่เชื่อมโยงกับเรื่องที่เกี่ยวข้อง',
+    merged: 'รวมกับเรื่องอื่นที่เป็นปัญหาเดียวกัน',
+    merged_in: 'รวมเรื่องของผู้แจ้งปัญหาเดียวกันเข้ามา',
     other: 'ดำเนินการ',
   },
   // Supervisors and unit LINE groups
@@ -284,6 +287,13 @@ export const th = {
     `เรื่องเลขที่ ${trackingNo}: ผู้แจ้งคนแรกถอนเรื่องแล้วค่ะ หากปัญหายังอยู่ กด "แจ้งเรื่องร้องเรียน" เพื่อแจ้งเป็นเรื่องใหม่ได้`,
   officerJoined: (trackingNo: string, supporters: number, link: string) =>
     `เรื่อง ${trackingNo}: มีผู้แจ้งปัญหาเดียวกันเพิ่ม 1 คน (รวม ${supporters} คน)\nดูรายละเอียด: ${link}`,
+  // Related complaints: an officer merged a case into another about the same problem (shared/cases/commands/mergeCases.ts).
+  citizenMergedYours: (trackingNo: string, targetNo: string, link: string) =>
+    `เรื่องเลขที่ ${trackingNo} ของคุณเป็นปัญหาเดียวกับเรื่องเลขที่ ${targetNo} ที่มีผู้แจ้งไว้ เจ้าหน้าที่จึงรวมไว้เป็นเรื่องเดียวกันค่ะ\nต่อจากนี้คุณจะได้รับความคืบหน้าของเรื่อง ${targetNo} ทาง LINE นี้\nดูรายละเอียด: ${link}`,
+  citizenMergedIntoYours: (targetNo: string, sourceNo: string, supporters: number) =>
+    `เรื่องเลขที่ ${targetNo}: มีผู้แจ้งปัญหาเดียวกันเพิ่ม (เรื่องเลขที่ ${sourceNo}) เจ้าหน้าที่รวมไว้ในเรื่องนี้แล้ว ขณะนี้มีผู้แจ้งปัญหานี้ ${supporters} คนค่ะ`,
+  officerMergedIn: (targetNo: string, sourceNo: string, supporters: number, link: string) =>
+    `เรื่อง ${targetNo}: รวมเรื่อง ${sourceNo} (ปัญหาเดียวกัน) เข้ามาแล้ว ผู้แจ้งรวม ${supporters} คน ผู้แจ้งทุกคนจะได้รับความคืบหน้าของเรื่องนี้\nดูรายละเอียด: ${link}`,
 };
 
 export type Copy = typeof th;

@@ -3,11 +3,18 @@
  * type, near the same place, recent, described in similar words). The citizen is offered to join one
  * ("แจ้งด้วย") instead of filing twice; officers see them as "possibly related".
  *
- * This is the contract every caller uses (`findRelated`). The first implementation reads the open
- * cases of the probe's district and scores them in memory.
+ * How it stays fast on FerretDB (only top-level equalities are index-served) and MongoDB alike, one
+ * code path: every open case carries `relKeys`, place × problem keys (keys.ts), so a probe reads the
+ * open cases of the same or a related problem within a 3×3 cell neighbourhood of its pin (plus the
+ * pinless ones of its subdistrict) with two equality queries in parallel over a narrow projection; the
+ * rest (window, distance, words) is scored here. Closed cases carry no keys, so the reads grow with
+ * the open cases of one small area only.
  */
-import { OPEN_STATUSES } from '../categories.ts';
+import { isOpenStatus } from '../categories.ts';
 import type { CaseDoc, Models } from '../models/index.ts';
+import { probeKeys } from './keys.ts';
+import { cosine, currentIdf, terms, vector, type Idf } from './text.ts';
+import { typeAffinity } from './types.ts';
 
 export interface RelatedProbe {
   problemType?: string | null;
@@ -30,11 +37,16 @@ export interface RelatedCandidate {
   districtName?: string;
   /** Metres between the pins, when both have one. */
   distanceM?: number;
-  /** Word overlap of the descriptions, 0..1. */
+  /** TF-IDF cosine of the descriptions' words, 0..1. */
   textSimilarity: number;
   /** The overall score the list is ordered by, 0..1. */
   score: number;
   supporterCount: number;
+  /** The unit holding it (whether the asking officer may see more than the public summary). */
+  unitCode: string;
+  concernedUnitCode?: string;
+  /** Why it is offered, for people: e.g. ["same_type", "within_200m", "words:ไฟดับ,ซอย5"] (same_category: one side has no type). */
+  reasons: string[];
 }
 
 export interface RelatedOptions {
@@ -43,23 +55,26 @@ export interface RelatedOptions {
   limit?: number;
   /** How far back an open case still counts, in days. */
   windowDays?: number;
-  /** How far apart two pins may be, in metres. */
+  /** How far apart two pins may be, in metres (at most one grid cell, ~530 m). */
   radiusM?: number;
+  /** Below this score a candidate is not shown (see docs/related-complaints.md for how it was chosen). */
+  minScore?: number;
+  /** The IDF to weigh words with (default: the cached sample of recent cases). */
+  idf?: Idf;
 }
+
+/** Chosen on tests/fixtures/related-pairs.tsv (tests/related.test.ts prints what it gives). */
+export const DEFAULT_MIN_SCORE = 0.5;
+/** A candidate of a related (not the same) type needs at least this much in common in words. */
+export const RELATED_TYPE_MIN_TEXT = 0.3;
 
 const segmenter = new Intl.Segmenter('th', { granularity: 'word' });
 
+/** Every word of a text (lower case, stop words kept): the naive overlap measure some callers still use. */
 export function words(text: string): Set<string> {
   const out = new Set<string>();
   for (const s of segmenter.segment(text.toLowerCase())) if (s.isWordLike && s.segment.length > 1) out.add(s.segment);
   return out;
-}
-
-function jaccard(a: Set<string>, b: Set<string>): number {
-  if (!a.size || !b.size) return 0;
-  let inter = 0;
-  for (const w of a) if (b.has(w)) inter++;
-  return inter / (a.size + b.size - inter);
 }
 
 export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
@@ -69,34 +84,84 @@ export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng
   return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
 }
 
+const PROJECTION = {
+  trackingNo: 1, problemType: 1, category: 1, status: 1, receivedAt: 1, createdAt: 1, description: 1, supporterCount: 1, unitCode: 1, concernedUnitCode: 1,
+  'location.lat': 1, 'location.lng': 1, 'location.subdistrictCode': 1, 'location.subdistrictName': 1, 'location.districtName': 1,
+} as const;
+
+const hasPin = <T extends { lat?: number | null; lng?: number | null }>(l: T): l is T & { lat: number; lng: number } => typeof l.lat === 'number' && typeof l.lng === 'number';
+
+/** The open cases near the probe of its or a related problem, by the indexed keys (2 equality queries in parallel); exported for the bench. */
+export async function nearbyOpen(models: Pick<Models, 'Case'>, probe: RelatedProbe): Promise<CaseDoc[]> {
+  const lists = await Promise.all(probeKeys(probe).map((k) => models.Case.find({ relKeys: k }, PROJECTION).lean<CaseDoc[]>()));
+  const seen = new Set<string>();
+  const out: CaseDoc[] = [];
+  for (const d of lists.flat()) {
+    const id = String(d._id);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * The open cases probably about the same problem, best first. Scored from four signals:
+ * type (same 1, related 0.6, else not a candidate; a case or probe without a type falls back to the
+ * category), place (pins: closer is better within `radiusM`; no pin on either side: same subdistrict),
+ * words (TF-IDF cosine) and recency within the window.
+ */
 export async function findRelated(models: Pick<Models, 'Case'>, probe: RelatedProbe, opts: RelatedOptions = {}): Promise<RelatedCandidate[]> {
-  const { limit = 5, windowDays = 60, radiusM = 500 } = opts;
-  if (!probe.location.districtCode) return [];
-  const since = new Date(probe.at.getTime() - windowDays * 86_400_000);
-  const docs = await models.Case.find(
-    { 'location.districtCode': probe.location.districtCode, status: { $in: OPEN_STATUSES }, receivedAt: { $gte: since } },
-    { trackingNo: 1, problemType: 1, category: 1, status: 1, receivedAt: 1, location: 1, description: 1, supporterCount: 1 },
-  ).lean<CaseDoc[]>();
-  const probeWords = words(probe.description);
+  const { limit = 5, windowDays = 60, radiusM = 500, minScore = DEFAULT_MIN_SCORE } = opts;
+  const loc = probe.location;
+  if (!hasPin(loc) && !loc.subdistrictCode) return [];
+  const since = probe.at.getTime() - windowDays * 86_400_000;
+  const [docs, idf] = await Promise.all([nearbyOpen(models, probe), opts.idf ? Promise.resolve(opts.idf) : currentIdf(models, probe.at)]);
+  const probeVec = vector(probe.description, idf);
   const out: RelatedCandidate[] = [];
   for (const d of docs) {
     if (opts.excludeCaseId && String(d._id) === opts.excludeCaseId) continue;
-    const sameType = probe.problemType ? d.problemType === probe.problemType : d.category === probe.category;
-    const loc = d.location ?? {};
-    const sameSub = !!probe.location.subdistrictCode && loc.subdistrictCode === probe.location.subdistrictCode;
-    const dist = probe.location.lat != null && probe.location.lng != null && loc.lat != null && loc.lng != null
-      ? distanceM({ lat: probe.location.lat, lng: probe.location.lng }, { lat: loc.lat, lng: loc.lng }) : undefined;
-    const near = dist != null ? dist <= radiusM : sameSub;
-    if (!near) continue;
-    const text = jaccard(probeWords, words(d.description ?? ''));
-    if (!sameType && text < 0.3) continue;
-    const score = (sameType ? 0.5 : 0) + 0.5 * text;
+    if (!isOpenStatus(d.status)) continue;
+    const received = new Date(d.receivedAt ?? (d as { createdAt?: Date }).createdAt ?? 0).getTime();
+    if (received < since || received > probe.at.getTime() + 86_400_000) continue;
+    const affinity = probe.problemType && d.problemType ? typeAffinity(probe.problemType, d.problemType) : (d.category === probe.category ? 0.6 : 0);
+    if (affinity === 0) continue;
+    const dl = d.location ?? {};
+    let dist: number | undefined;
+    let place: number;
+    if (hasPin(loc) && hasPin(dl)) {
+      dist = distanceM(loc, dl);
+      if (dist > radiusM) continue;
+      place = 1 - 0.5 * (dist / radiusM);
+    } else {
+      if (!loc.subdistrictCode || dl.subdistrictCode !== loc.subdistrictCode) continue;
+      place = 0.5;
+    }
+    const text = cosine(probeVec, vector(d.description ?? '', idf, String(d._id)));
+    // A related type is another problem unless the words say it is the same one (rubbish blocking the drain).
+    if (affinity < 1 && text < RELATED_TYPE_MIN_TEXT) continue;
+    const recency = 1 - (probe.at.getTime() - received) / (windowDays * 86_400_000);
+    const score = 0.3 * affinity + 0.2 * place + 0.4 * text + 0.1 * Math.max(0, Math.min(1, recency));
+    if (score < minScore) continue;
+    const shared = sharedWords(probe.description, d.description ?? '', idf);
     out.push({
       caseId: String(d._id), trackingNo: d.trackingNo, problemType: d.problemType ?? undefined, category: d.category,
-      status: d.status, receivedAt: d.receivedAt ?? new Date(0), subdistrictCode: loc.subdistrictCode ?? undefined,
-      subdistrictName: loc.subdistrictName ?? undefined, districtName: loc.districtName ?? undefined,
-      distanceM: dist, textSimilarity: text, score, supporterCount: d.supporterCount ?? 1,
+      status: d.status, receivedAt: new Date(received), subdistrictCode: dl.subdistrictCode ?? undefined,
+      subdistrictName: dl.subdistrictName ?? undefined, districtName: dl.districtName ?? undefined,
+      distanceM: dist === undefined ? undefined : Math.round(dist), textSimilarity: text, score, supporterCount: d.supporterCount ?? 1,
+      unitCode: d.unitCode, concernedUnitCode: d.concernedUnitCode ?? undefined,
+      reasons: [
+        affinity === 1 ? 'same_type' : probe.problemType && d.problemType ? 'related_type' : 'same_category',
+        dist !== undefined ? `within_${Math.max(50, Math.ceil(dist / 50) * 50)}m` : 'same_subdistrict',
+        ...(shared.length ? [`words:${shared.slice(0, 3).join(',')}`] : []),
+      ],
     });
   }
   return out.sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+/** The words both texts use, the most telling (rarest) first. */
+function sharedWords(a: string, b: string, idf: Idf): string[] {
+  const bs = new Set(terms(b));
+  return [...new Set(terms(a))].filter((w) => bs.has(w)).sort((x, y) => idf.weight(y) - idf.weight(x));
 }

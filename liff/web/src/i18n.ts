@@ -348,6 +348,24 @@ const th = {
   unfollow: 'เลิกติดตาม',
   unfollowed: 'เลิกติดตามเรื่องนี้แล้ว',
   followerNote: 'ท่านร่วมแจ้งเรื่องนี้: ท่านเห็นสถานะและผลการดำเนินการ ไม่เห็นข้อมูลของผู้แจ้งคนแรก และจะได้รับความคืบหน้าทาง LINE',
+  // Related complaints on the officer's case page (pages/officerRelated.ts).
+  relTitle: 'อาจเกี่ยวข้องกัน',
+  relIntro: 'เรื่องที่ยังเปิดอยู่ใกล้กัน ประเภทเดียวกันหรือใกล้เคียง และเขียนคล้ายกัน อาจเป็นปัญหาเดียวกัน',
+  relNone: 'ไม่พบเรื่องที่อาจเกี่ยวข้อง',
+  relSupporters: 'ผู้แจ้ง {n} คน',
+  relDistance: 'ห่าง {m} ม.',
+  relSameArea: 'ตำบล/แขวงเดียวกัน',
+  relWords: 'คำที่ตรงกัน: {w}',
+  relPublicOnly: 'เรื่องของหน่วยงานอื่น: แสดงเฉพาะข้อมูลสาธารณะ',
+  relLinked: 'เชื่อมโยงแล้ว',
+  relLink: 'เชื่อมโยง',
+  relMerge: 'รวมเข้าเรื่องนี้',
+  relMergeConfirm: 'รวมเรื่องนี้เข้ากับเรื่อง {no}? เรื่องนี้จะปิดและชี้ไปที่เรื่อง {no} ผู้ร้องและผู้ติดตามทุกคนจะได้รับแจ้งและได้รับความคืบหน้าของเรื่อง {no} ต่อไป',
+  relMergeYes: 'ยืนยันรวมเรื่อง',
+  relCancel: 'ยกเลิก',
+  relLinkedDone: 'เชื่อมโยงกับเรื่อง {no} แล้ว',
+  relMergedDone: 'รวมเข้ากับเรื่อง {no} แล้ว',
+  relMergedInto: 'เรื่องนี้รวมเข้ากับเรื่องเลขที่ {no} แล้ว',
 };
 
 export type Key = keyof typeof th;
@@ -691,6 +709,24 @@ const en: Record<Key, string> = {
   unfollow: 'Unfollow',
   unfollowed: 'You no longer follow this case',
   followerNote: 'You joined this case: you see its status and result, not the first complainant\'s details, and get its updates in LINE.',
+  // Related complaints on the officer's case page (pages/officerRelated.ts).
+  relTitle: 'Possibly related',
+  relIntro: 'Open cases nearby, of the same or a related type and in similar words: possibly the same problem.',
+  relNone: 'No possibly related cases found.',
+  relSupporters: '{n} reported it',
+  relDistance: '{m} m away',
+  relSameArea: 'Same subdistrict',
+  relWords: 'Words in common: {w}',
+  relPublicOnly: 'Another unit\'s case: public summary only',
+  relLinked: 'Linked',
+  relLink: 'Link',
+  relMerge: 'Merge into this',
+  relMergeConfirm: 'Merge this case into case {no}? This case closes with a pointer to {no}; its complainant and followers are told and get the updates of {no} from now on.',
+  relMergeYes: 'Merge',
+  relCancel: 'Cancel',
+  relLinkedDone: 'Linked with case {no}',
+  relMergedDone: 'Merged into case {no}',
+  relMergedInto: 'This case was merged into case {no}',
 };
 
 let current: Lang = 'th';

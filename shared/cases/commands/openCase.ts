@@ -8,6 +8,7 @@ import { countEvent } from '../caseUpdate.ts';
 import { listFieldsFor } from '../listing.ts';
 import { routeCase } from '../routing.ts';
 import { partnerAgencies } from '../../agencies/directory.ts';
+import { relatedKeysFor } from '../../related/keys.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
 import { normaliseThaiPhone } from '../../phone.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
@@ -88,6 +89,7 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     // The rows it counts under in the official tables, fixed now (config/report-rows.json).
     report: reportFieldsFor({ category: props.category, channel: props.channel, receivedAt: props.receivedAt ?? now }),
     ...listFieldsFor(props.receivedAt ?? now),
+    ...relatedKeysFor({ status: 'received', category: props.category, problemType: (props as { problemType?: string }).problemType, location: props.location }),
   });
   let event: CaseEvent;
   for (let attempt = 0; ; attempt++) {

@@ -7,6 +7,7 @@ import { dateOnly } from '../format.ts';
 import { lang, pick, t, type Key } from '../i18n.ts';
 import { caseList, renderCase } from './cases.ts';
 import { addTemplatePicker, citizenMessageForm, forwardForm } from './officerActions.ts';
+import { relatedPanel } from './officerRelated.ts';
 
 export const isOfficer = (me: Me): boolean => me.role !== 'citizen';
 
@@ -107,6 +108,7 @@ export async function officerCasePage(ctx: Ctx, id: string): Promise<void> {
   addTemplatePicker(ctx, c, 'close', actions.querySelector('#act-close form'), 'close-summary');
   addTemplatePicker(ctx, c, 'reject', actions.querySelector('#act-reject form'), 'reject-reason');
   ctx.main.append(actions);
+  ctx.main.append(relatedPanel(ctx, c));
   document.documentElement.dataset.ready = 'officer-case';
 }
 
