@@ -39,8 +39,8 @@ async function perform(c: Command, ctx: Ctx, deps: ConversationDeps): Promise<Ou
       return c.next({ cases: r.cases.length });
     }
     case 'listCases':
-      return c.next(await citizenCases<{ trackingNo: string; category: string; status: CaseStatus; createdAt: Date }>(
-        deps.models, ctx.userId, { trackingNo: 1, category: 1, status: 1, createdAt: 1 }, 10));
+      return c.next(await citizenCases<{ trackingNo: string; category: string; problemType?: string; status: CaseStatus; createdAt: Date }>(
+        deps.models, ctx.userId, { trackingNo: 1, category: 1, problemType: 1, status: 1, createdAt: 1 }, 10));
     case 'awaitingCases': {
       // Read by _id, as citizenCases does; newest first.
       const cases = await citizenCases<{ _id: unknown; trackingNo: string; status: CaseStatus; timeline: TimelineLike[] }>(

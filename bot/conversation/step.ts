@@ -48,7 +48,7 @@ function listCases(ctx: Ctx, reply: (answer: string) => Outcome): Outcome {
       if (!cases.length) return reply(ctx.t.noCases);
       const lines = cases.map((c) => ctx.t.caseLine({
         trackingNo: c.trackingNo,
-        category: categoryLabel(c.category, ctx),
+        category: categoryLabel(c.category, ctx, c.problemType),
         status: STATUS_LABELS[c.status][ctx.lang],
         date: formatDate(c.createdAt, ctx.lang),
       }));

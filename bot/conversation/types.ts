@@ -29,6 +29,8 @@ export interface DraftPhoto { fileId: string; contentType: string; size: number;
 /** The complaint being built, kept in MongoDB between messages so a worker restart loses nothing. */
 export interface Draft {
   category?: string;
+  /** The problem type chosen (config/problem-types.json); `category` is then the type's category. */
+  problemType?: string;
   description?: string;
   location?: DraftLocation;
   photos?: DraftPhoto[];
@@ -92,7 +94,7 @@ export interface ConversationDeps {
 export interface CaseRef { id: string; trackingNo: string }
 
 /** A line of "my cases". */
-export interface CaseSummary { trackingNo: string; category: string; status: CaseStatus; createdAt: Date }
+export interface CaseSummary { trackingNo: string; category: string; problemType?: string; status: CaseStatus; createdAt: Date }
 
 /** The case just opened, with the names the citizen is told (in their language). */
 export interface OpenedCase {

@@ -243,4 +243,13 @@ export const en: Copy = {
   eraseDone: (cases: number) => `Your personal data has been deleted (${cases} case(s)). We no longer keep your name, phone or LINE ID in them.`,
   eraseKept: 'Nothing was deleted; your data is as it was.',
   officerAnonymised: (trackingNo: string) => `Case ${trackingNo}: the complainant withdrew consent and asked deletion. Their name, phone and photos are gone; the unit can no longer contact them through the system.`,
+  // Problem types (config/problem-types.json): the first question of a complaint.
+  askProblemType: 'Step 1/6 — What is the problem?\n(tap a button below, or type its number)',
+  problemTypeSuggested: (word: string, type: string) => `Step 1/6 — Found “${word}” — is it about: ${type}?\n(tap a button below, or choose another)`,
+  problemTypeList: (lines: string[]) => `Problem types:\n${lines.join('\n')}`,
+  problemTypeMore: 'Other / see all',
+  problemTypeRest: 'Step 1/6 — Other problems: choose a button below.',
+  problemTypeFirstPage: 'Back to common ones',
+  problemTypeAgain: 'Please choose a problem type from the buttons below or type its number, or type "cancel".',
+  foundWord: (word: string) => `Found “${word}”`,
 };

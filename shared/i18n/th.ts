@@ -246,6 +246,15 @@ export const th = {
   eraseDone: (cases: number) => `ลบข้อมูลส่วนบุคคลของคุณแล้วค่ะ (${cases} เรื่อง) เราจะไม่เก็บชื่อ เบอร์โทร และ LINE ID ของคุณในเรื่องเหล่านี้อีก`,
   eraseKept: 'ไม่ได้ลบข้อมูลค่ะ ข้อมูลของคุณยังอยู่ครบ',
   officerAnonymised: (trackingNo: string) => `เรื่อง ${trackingNo}: ผู้ร้องถอนความยินยอมและขอลบข้อมูลส่วนบุคคล ชื่อ เบอร์โทร และรูปภาพของผู้ร้องถูกลบแล้ว หน่วยงานจะติดต่อผู้ร้องผ่านระบบไม่ได้อีก โปรดดำเนินการตามข้อมูลที่เหลืออยู่ค่ะ`,
+  // Problem types (config/problem-types.json): the first question of a complaint.
+  askProblemType: 'ขั้นที่ 1/6 — เป็นปัญหาเรื่องอะไรคะ\n(แตะปุ่มด้านล่าง หรือพิมพ์หมายเลข)',
+  problemTypeSuggested: (word: string, type: string) => `ขั้นที่ 1/6 — พบคำว่า “${word}” — ใช่เรื่อง ${type} ไหมคะ\n(แตะปุ่มด้านล่าง หรือเลือกเรื่องอื่น)`,
+  problemTypeList: (lines: string[]) => `ประเภทปัญหา:\n${lines.join('\n')}`,
+  problemTypeMore: 'เรื่องอื่นๆ/ทั้งหมด',
+  problemTypeRest: 'ขั้นที่ 1/6 — เรื่องอื่น ๆ: เลือกจากปุ่มด้านล่างค่ะ',
+  problemTypeFirstPage: 'เรื่องที่พบบ่อย',
+  problemTypeAgain: 'กรุณาเลือกประเภทปัญหาจากปุ่มด้านล่าง หรือพิมพ์หมายเลขค่ะ หรือพิมพ์ "ยกเลิก"',
+  foundWord: (word: string) => `พบคำว่า “${word}”`,
 };
 
 export type Copy = typeof th;
