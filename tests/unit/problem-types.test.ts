@@ -8,6 +8,7 @@ import { CHANNEL_CODES, SUBJECT_CATEGORY_CODES, type ChannelCode, type SubjectCa
 import { parseProblemTypes, PROBLEM_TYPES, problemType } from '../../shared/problems/types.ts';
 import { parseKeyword } from '../../shared/problems/suggest.ts';
 import { assemble } from '../../shared/reports/build.ts';
+import { caseAlertCard } from '../../workers/messages/caseAlert.ts';
 import { reportFieldsFor } from '../../shared/reports/counters.ts';
 import { DISTRICT_ROWS, loadRowMapping, PROVINCE_ROWS, type ReportFormat } from '../../shared/reports/rows.ts';
 
@@ -87,5 +88,26 @@ describe('loading config/problem-types.json', () => {
     const bad = structuredClone(raw);
     delete bad.types[0].routing;
     expect(() => parseProblemTypes(bad, 'test.json')).toThrow(/types\.0\.routing/);
+  });
+});
+
+describe('the officer alert card', () => {
+  const base = {
+    _id: '65a000000000000000000001', trackingNo: '2569-000001', channel: 'line', category: 'help', description: 'ไฟถนนหน้าบ้านดับมา3วันแล้วค่ะ',
+    location: { provinceCode: '50', provinceName: 'เชียงใหม่', districtCode: '5001', districtName: 'เมืองเชียงใหม่' },
+    receivedAt: new Date('2026-11-10T03:00:00Z'), createdAt: new Date('2026-11-10T03:00:00Z'),
+  };
+  const shown = (c: object) => JSON.stringify(caseAlertCard(c as never, { ackDueAt: new Date('2026-11-11T03:00:00Z') }));
+
+  it('names the problem type (icon and Thai name) the citizen picked', () => {
+    const card = shown({ ...base, problemType: 'street_light' });
+    expect(card).toContain('💡 ไฟถนนดับ');
+    expect(JSON.parse(card).altText).toContain('💡 ไฟถนนดับ');
+  });
+
+  it('a case filed before types shows its category, as before', () => {
+    const card = shown(base);
+    expect(card).toContain('ขอความช่วยเหลือ');
+    expect(card).not.toContain('💡');
   });
 });
