@@ -181,7 +181,8 @@ describe('validation: per-field messages in Thai and English', () => {
     const a = await p.post('/cases', {});
     expectError(a, 400, 'validation_failed');
     const f = fieldsOf(a);
-    for (const k of ['category', 'description', 'location', 'anonymous', 'consent', 'clientRequestId']) expect(f[k], k).toBeDefined();
+    for (const k of ['problemType', 'description', 'location', 'anonymous', 'consent', 'clientRequestId']) expect(f[k], k).toBeDefined();
+    expect(f.problemType).toEqual({ th: 'กรุณาเลือกประเภทปัญหา', en: 'Choose the kind of problem.' });
     expect(f.description).toEqual({ th: 'กรุณากรอกรายละเอียดเหตุการณ์', en: 'Description is required.' });
   });
 
@@ -691,7 +692,8 @@ describe('OpenAPI document', () => {
     expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     expect(create.responses['201'].links.getMyCase).toEqual({ operationId: 'getMyCase', parameters: { id: '$response.body#/id' } });
     expect(create.requestBody.content['application/json'].schema.properties.location.properties.provinceCode.enum).toHaveLength(77);
-    expect(create.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['category', 'description', 'consent']));
+    expect(create.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['description', 'consent']));
+    expect(create.requestBody.content['application/json'].schema.properties.problemType.enum).toHaveLength(20);
     expect(doc.paths['/liff/api/cases/{id}'].get.responses['404']).toBeDefined();
     expect(doc.paths['/liff/api/cases/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
     expect(doc.paths['/liff/api/uploads'].post.responses['415']).toBeDefined();

@@ -35,8 +35,8 @@ export const ChannelCode = z.enum(CHANNEL_CODES);
 /** A problem type (config/problem-types.json); the case records the type's category, whatever else is sent. */
 export const ProblemTypeCode = z.enum(PROBLEM_TYPE_CODES as [string, ...string[]], { error: 'k:unknown_problem_type' });
 /** A citizen names the problem type; a category alone is still taken (a form opened before types existed). */
-const typeOrCategory = { error: 'k:type_required', path: ['problemType'] };
-const hasTypeOrCategory = (b: { problemType?: string; category?: string }) => Boolean(b.problemType || b.category);
+const typeOrCategory = { error: 'k:type_required', path: ['problemType'], when: () => true };
+const hasTypeOrCategory = (b: { problemType?: unknown; category?: unknown }) => Boolean(b?.problemType || b?.category);
 export const OfficerChannelCode = z.enum(CHANNEL_CODES.filter((c) => c !== 'line') as [string, ...string[]], { error: 'k:channel_line' });
 export const Status = z.enum(CASE_STATUSES);
 
