@@ -98,6 +98,7 @@ describe('problem types in the LIFF form', () => {
     await page.getByLabel('Details', { exact: true }).fill('Big pothole in front of the temple, motorbikes keep falling');
     await expect.poll(() => page.locator('#f-type-suggest').textContent(), { timeout: WAIT }).toContain('Found “pothole”');
     expect(await firstTile(page).textContent()).toContain('Road, footpath or bridge damaged');
+    await page.locator('#f-category').scrollIntoViewIfNeeded();
     await shot(page, '5-english', false);
   });
 
