@@ -53,7 +53,7 @@ describe('problem types in the LIFF form', () => {
     expect(await page.locator('#f-type-suggest').textContent()).toContain('💡 ไฟถนนดับ');
     expect(await firstTile(page).getAttribute('data-type')).toBe('street_light');
     expect(await firstTile(page).locator('.choice-why').textContent()).toBe('พบคำว่า “ไฟถนน”');
-    await page.locator('#f-category').scrollIntoViewIfNeeded();
+    await page.locator('#f-category').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, '1-suggested', false);
 
     await firstTile(page).locator('label').click();
@@ -98,7 +98,7 @@ describe('problem types in the LIFF form', () => {
     await page.getByLabel('Details', { exact: true }).fill('Big pothole in front of the temple, motorbikes keep falling');
     await expect.poll(() => page.locator('#f-type-suggest').textContent(), { timeout: WAIT }).toContain('Found “pothole”');
     expect(await firstTile(page).textContent()).toContain('Road, footpath or bridge damaged');
-    await page.locator('#f-category').scrollIntoViewIfNeeded();
+    await page.locator('#f-category').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, '5-english', false);
   });
 
