@@ -223,6 +223,26 @@ describe('validation: per-field messages in Thai and English', () => {
   });
 });
 
+describe('problem types', () => {
+  it('the case records the type\'s category, whatever category is sent beside it; an unknown type is refused on its field', async () => {
+    const p = await citizen();
+    const meta = await p.get('/meta');
+    expect(meta.json.problemTypes[1]).toMatchObject({ code: 'street_light', th: 'ไฟถนนดับ', icon: '💡', category: 'help' });
+    expect(meta.json.problemTypes[1].keywords).toContain('ไฟถนน^2');
+    // A corruption complaint sent with the category "help" beside it still counts under corruption (province row 13).
+    const a = await p.post('/cases', newCase({ problemType: 'corruption', category: 'help', description: 'เจ้าหน้าที่เรียกเงินใต้โต๊ะ 5,000 บาท ไม่งั้นไม่ออกใบอนุญาตให้' }));
+    expect(a.status).toBe(201);
+    const saved = await stack.rt.models.Case.findById(a.json.id).lean();
+    expect(saved).toMatchObject({ problemType: 'corruption', category: 'corruption', report: { provinceRow: 13, districtRow: 3 } });
+    const mine = await p.get(`/cases/${a.json.id}`);
+    expect(mine.json.problemType).toBe('corruption');
+
+    const bad = await p.post('/cases', newCase({ problemType: 'lighting', category: undefined }));
+    expectError(bad, 400, 'validation_failed');
+    expect(fieldsOf(bad).problemType).toEqual({ th: 'ไม่รู้จักประเภทปัญหานี้ กรุณาเลือกจากรายการ', en: 'Unknown problem type; choose one from the list.' });
+  });
+});
+
 describe('injection attempts', () => {
   it('query operators in fields are refused as wrong types, and nothing is stored', async () => {
     const p = await citizen();
