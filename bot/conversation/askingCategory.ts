@@ -2,12 +2,13 @@ import { SUBJECT_CATEGORIES } from '../../shared/categories.ts';
 import { suggestProblemTypes } from '../../shared/problems/suggest.ts';
 import { PROBLEM_TYPES, problemType } from '../../shared/problems/types.ts';
 import { text } from '../messages/build.ts';
-import { advance, askCategory } from './prompts.ts';
+import { MAX_DESCRIPTION } from './askingDescription.ts';
+import { advance, askCategory, isSentence } from './prompts.ts';
 import type { StateHandler } from './types.ts';
 
 /**
- * Waits for the problem type: a button, its number or name typed, or a few words that point to one
- * (then the question is asked again with those types first). A category button from before the
+ * Waits for the problem type: a button, its number or name typed, or words that point to one (then
+ * the question is asked again with those types first; a whole sentence is kept as the description). A category button from before the
  * types (still on an older message in the chat) records the category alone, as it did.
  */
 export const askingCategory: StateHandler = (input, ctx) => {
@@ -24,6 +25,15 @@ export const askingCategory: StateHandler = (input, ctx) => {
     const typed = input.text.trim().toLowerCase();
     const byNumber = /^\d{1,2}$/.test(typed) ? PROBLEM_TYPES[Number(typed) - 1] : undefined;
     code = (byNumber ?? PROBLEM_TYPES.find((t) => [t.th, t.en.toLowerCase(), `${t.icon} ${t.th}`, `${t.icon} ${t.en.toLowerCase()}`].includes(typed)))?.code;
+    // The story told here instead of a type: kept as the description (not asked for again), and the
+    // question asked again with the types it points to first.
+    if (!code && isSentence(input.text)) {
+      const description = [ctx.draft.description, input.text.trim()].filter(Boolean).join('\n');
+      if ([...description].length <= MAX_DESCRIPTION) {
+        const draft = { ...ctx.draft, description, pendingText: undefined };
+        return { replies: askCategory(ctx, draft), state: 'askingCategory', draft };
+      }
+    }
     if (!code && suggestProblemTypes(typed).length) {
       return { replies: askCategory(ctx, ctx.draft, 'first', input.text), state: 'askingCategory', draft: ctx.draft };
     }

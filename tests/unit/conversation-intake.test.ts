@@ -71,6 +71,16 @@ describe('askingCategory: problem types people recognise', () => {
     expect(r.draft).toEqual({});
   });
 
+  it('the story typed at the question is kept as the description and the question asked again from it', () => {
+    const r = turn(say('น้ำประปาไม่ไหลมาสองวันแล้วค่ะ ทั้งซอยเลย'), ctxOf('askingCategory'));
+    expect(r.state).toBe('askingCategory');
+    expect(r.draft).toEqual({ description: 'น้ำประปาไม่ไหลมาสองวันแล้วค่ะ ทั้งซอยเลย' });
+    expect(last(r)).toContain('ใช่เรื่อง น้ำประปา ไหมคะ');
+    expect(buttons(r)[0]).toBe('🚰 น้ำประปา');
+    // Tapped: the description is not asked for again.
+    expect(turn(tap('askingCategory', 'type', 'water_supply'), ctxOf('askingCategory', r.draft)).state).toBe('askingLocation');
+  });
+
   it('a category button from an older message still records its category', () => {
     const r = turn(tap('askingCategory', 'cat', 'tipoff'), ctxOf('askingCategory'));
     expect(r.draft).toEqual({ category: 'tipoff' });
