@@ -236,11 +236,11 @@ export interface CaseSearch { q?: string; status?: string; category?: string; fr
 export const PAGE_SIZE = 50;
 
 interface SearchRow {
-  trackingNo: string; status: string; category: string; channel: string; unitCode: string; receivedAt?: Date; createdAt: Date; resolveDueAt?: Date;
+  trackingNo: string; status: string; category: string; problemType?: string; channel: string; unitCode: string; receivedAt?: Date; createdAt: Date; resolveDueAt?: Date;
   location?: { provinceCode?: string; provinceName?: string; districtCode?: string; districtName?: string }; description?: string;
 }
 
-const SEARCH_FIELDS = { trackingNo: 1, status: 1, category: 1, channel: 1, unitCode: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'location.provinceCode': 1, 'location.provinceName': 1, 'location.districtCode': 1, 'location.districtName': 1, description: 1 } as const;
+const SEARCH_FIELDS = { trackingNo: 1, status: 1, category: 1, problemType: 1, channel: 1, unitCode: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'location.provinceCode': 1, 'location.provinceName': 1, 'location.districtCode': 1, 'location.districtName': 1, description: 1 } as const;
 
 /** Newest received first; cases received at the same instant, newest recorded (_id) first. */
 const byReceivedDesc = (a: SearchRow & { _id: unknown }, b: SearchRow & { _id: unknown }) =>
@@ -336,7 +336,7 @@ export async function searchCases(models: Models, scope: Scope, s: CaseSearch, l
   return {
     total,
     rows: rows.map((r) => ({
-      trackingNo: r.trackingNo, status: r.status, category: r.category, channel: r.channel, unitCode: r.unitCode, unitName: names.get(r.unitCode) ?? r.unitCode,
+      trackingNo: r.trackingNo, status: r.status, category: r.category, problemType: r.problemType, channel: r.channel, unitCode: r.unitCode, unitName: names.get(r.unitCode) ?? r.unitCode,
       receivedAt: new Date(r.receivedAt ?? r.createdAt), resolveDueAt: r.resolveDueAt ? new Date(r.resolveDueAt) : undefined,
       area: areaOf(r.location ?? {}),
       summary: maskFreeText(String(r.description ?? '')).slice(0, 80),

@@ -29,6 +29,11 @@ const tap = async (u: SimUser, msg: any, label: string | RegExp): Promise<any> =
   // area (tests/join.test.ts is about that), they file anyway.
   return label === 'ถูกต้อง' && typeof m?.text === 'string' && m.text.startsWith('มีผู้แจ้งปัญหาคล้ายกันใกล้คุณ') ? tap(u, m, 'แจ้งเรื่องใหม่') : m;
 };
+/** A problem type: tapped at once when it is among the common ones shown, else after "other / see all". */
+async function tapType(u: SimUser, msg: any, label: string) {
+  const shown = (msg.quickReply?.items ?? []).some((i: any) => i.action?.label === label);
+  return tap(u, shown ? msg : await tap(u, msg, /^(เรื่องอื่นๆ\/ทั้งหมด|Other \/ see all)$/), label);
+}
 const photo = (u: SimUser) => converse(stack.sim, u.userId, () => stack.sim.sendImage(u.userId, PNG, 'image/png'));
 const pin = (u: SimUser) => converse(stack.sim, u.userId, () => stack.sim.sendLocation(u.userId, PIN));
 const labels = (msg: any): string[] => (msg?.quickReply?.items ?? []).map((i: any) => i.action.label);
@@ -59,8 +64,9 @@ describe('the chat starts a complaint from whatever the citizen sends first', ()
     const story = 'ไฟถนนหน้าโรงเรียนบ้านหนองบัวดับมาสามสัปดาห์แล้ว กลางคืนมืดมาก เด็กกลับบ้านอันตราย';
     let m = await say(u, story);
     expect(textsOf(stack.sim, u.userId).some((t) => t.includes('ไม่ต้องพิมพ์ซ้ำ'))).toBe(true);
-    expect(m.text).toContain('ขั้นที่ 1/6');
-    m = await tap(u, m, 'ขอความช่วยเหลือ');
+    expect(m.text).toContain('ขั้นที่ 1/6 — พบคำว่า “ไฟถนน” — ใช่เรื่อง ไฟถนนดับ ไหมคะ');
+    expect(labels(m)[0]).toBe('💡 ไฟถนนดับ');
+    m = await tapType(u, m, '💡 ไฟถนนดับ');
     expect(m.text).toContain('ขั้นที่ 3/6'); // straight to "where": the story was already told
     m = await pin(u);
     m = await tap(u, m, 'ถูกต้อง');
@@ -70,7 +76,7 @@ describe('the chat starts a complaint from whatever the citizen sends first', ()
     expect(m.text).toContain(story);
     const trackingNo = await send(u, m);
     const saved = await stack.rt.models.Case.findOne({ trackingNo }).lean();
-    expect(saved).toMatchObject({ description: story, category: 'help', unitCode: '5001', complainant: { lineUserId: u.userId } });
+    expect(saved).toMatchObject({ description: story, problemType: 'street_light', category: 'help', unitCode: '5001', complainant: { lineUserId: u.userId } });
   });
 
   it('a photo first: kept as the first photo; a pin first: the area is confirmed, then only what is missing is asked', async () => {
@@ -78,7 +84,7 @@ describe('the chat starts a complaint from whatever the citizen sends first', ()
     let m = await photo(u);
     expect(textsOf(stack.sim, u.userId).some((t) => t.includes('ได้รับรูปแล้ว'))).toBe(true);
     expect(m.text).toContain('ขั้นที่ 1/6');
-    m = await tap(u, m, 'โครงการของรัฐ');
+    m = await tapType(u, m, '🏗️ โครงการของรัฐ');
     m = await say(u, 'สะพานข้ามคลองชำรุด ราวสะพานหัก เดินผ่านไม่ได้');
     m = await pin(u);
     m = await tap(u, m, 'ถูกต้อง');
@@ -95,7 +101,7 @@ describe('the chat starts a complaint from whatever the citizen sends first', ()
     expect(m.text).toContain('ต.ช้างเผือก อ.เมืองเชียงใหม่ จ.เชียงใหม่');
     m = await tap(v, m, 'ถูกต้อง');
     expect(m.text).toContain('ขั้นที่ 1/6');
-    m = await tap(v, m, 'แจ้งเบาะแส');
+    m = await tapType(v, m, '🚨 ยาเสพติด/พนัน');
     m = await say(v, 'มีบ่อนการพนันเปิดทุกคืนหลังตลาด');
     expect(m.text).toContain('ขั้นที่ 4/6'); // the area is not asked again
 
@@ -120,7 +126,7 @@ describe('the chat starts a complaint from whatever the citizen sends first', ()
     expect(m.text).not.toContain('ไม่เข้าใจ');
     m = await tap(u, m, 'แจ้งเรื่องนี้');
     expect(m.text).toContain('ขั้นที่ 1/6');
-    m = await tap(u, m, 'ขอความช่วยเหลือ');
+    m = await tapType(u, m, '🌊 น้ำท่วม/ท่อตัน');
     expect(m.text).toContain('“น้ำท่วม”'); // the description step starts from it
     m = await say(u, 'ซอยบ้านท่วมสูงครึ่งเมตรมาสองวันแล้ว');
     expect(m.text).toContain('ขั้นที่ 3/6');
@@ -138,12 +144,12 @@ describe('back, edit and declining consent', () => {
   it('ย้อนกลับ keeps the draft; แก้ไข on the review picks the part to change', async () => {
     const u = await stack.citizen('สมหมาย เปลี่ยนใจ');
     let m = await say(u, 'แจ้งเรื่องร้องเรียน');
-    m = await tap(u, m, 'หนี้นอกระบบ');
+    m = await tapType(u, m, '💸 หนี้นอกระบบ');
     expect(labels(m)).toContain('ย้อนกลับ');
     m = await tap(u, m, 'ย้อนกลับ');
     expect(m.text).toContain('ขั้นที่ 1/6');
-    m = await tap(u, m, 'แจ้งเบาะแส');
-    expect(m.text).toContain('ประเภท: แจ้งเบาะแสกระทำความผิด');
+    m = await tapType(u, m, '🗑️ ขยะ');
+    expect(m.text).toContain('ประเภท: 🗑️ ขยะ ความสะอาด');
     m = await say(u, 'มีการลักลอบทิ้งขยะอุตสาหกรรมริมคลองทุกคืน');
     m = await say(u, 'เชียงใหม่');
     m = await say(u, 'ย้อนกลับ'); // typed works too
@@ -168,7 +174,7 @@ describe('back, edit and declining consent', () => {
   it('a sentence typed at a later step is added to the story; consent and send work typed as well', async () => {
     const u = await stack.citizen('สมชาติ ลืมบอก');
     let m = await say(u, 'มีคนลักลอบตัดไม้ในป่าชุมชนทุกคืน');
-    m = await tap(u, m, 'แจ้งเบาะแส');
+    m = await tapType(u, m, '🗺️ ที่ดิน/บุกรุก');
     m = await pin(u);
     m = await tap(u, m, 'ถูกต้อง');
     m = await say(u, 'อ้อ ลืมบอกว่ารถกระบะสีดำมาตอนตีสอง');
@@ -186,7 +192,7 @@ describe('back, edit and declining consent', () => {
   it('declining consent asks first; confirmed, the draft and its stored photos are deleted', async () => {
     const u = await stack.citizen('สมนึก ไม่ยินยอม');
     let m = await photo(u);
-    m = await tap(u, m, 'ขอความช่วยเหลือ');
+    m = await tapType(u, m, '🤲 ขอความช่วยเหลือ');
     m = await say(u, 'บ้านถูกน้ำป่าพัดเสียหายทั้งหลัง');
     m = await pin(u);
     m = await tap(u, m, 'ถูกต้อง');
@@ -211,7 +217,7 @@ describe('tracking numbers and long texts', () => {
   it('the citizen’s own tracking number gives its status; someone else’s gets the same answer as an unknown one', async () => {
     const u = await stack.citizen('สมทรง ติดตาม');
     let m = await say(u, 'รถบรรทุกวิ่งส่งเสียงดังทั้งคืนในหมู่บ้าน');
-    m = await tap(u, m, 'ข้อพิพาทระหว่างบุคคล');
+    m = await tapType(u, m, '🔊 เสียง กลิ่น ควัน');
     m = await pin(u);
     m = await tap(u, m, 'ถูกต้อง');
     m = await tap(u, m, 'ไม่มีรูป');
@@ -236,7 +242,7 @@ describe('tracking numbers and long texts', () => {
     let m = await say(u, tooLong);
     const refusal = textsOf(stack.sim, u.userId).find((t) => t.includes('เกินที่รับได้ 5,000'))!;
     expect(refusal).toContain(`${[...tooLong.trim()].length.toLocaleString('en-US')} ตัวอักษร`);
-    m = await tap(u, m, 'ขอความช่วยเหลือ');
+    m = await tapType(u, m, '🤲 ขอความช่วยเหลือ');
     expect(m.text).toContain('ขั้นที่ 2/6'); // asked for again: not silently cut
     const long = sentence.repeat(Math.floor(4900 / sentence.length)).trim();
     m = await say(u, long);
@@ -269,7 +275,7 @@ describe('tracking numbers and long texts', () => {
 /** Files a case through the chat the short way (a sentence first, a pin); returns its id and tracking number. */
 async function fileCase(u: SimUser, story: string): Promise<{ id: string; trackingNo: string }> {
   let m = await say(u, story);
-  m = await tap(u, m, 'ขอความช่วยเหลือ');
+  m = await tapType(u, m, '🤲 ขอความช่วยเหลือ');
   m = await pin(u);
   m = await tap(u, m, 'ถูกต้อง');
   m = await tap(u, m, 'ไม่มีรูป');
@@ -376,12 +382,12 @@ describe('an English-speaking citizen', () => {
     const story = 'The street lights on my road have been broken for two weeks';
     m = await say(u, story);
     expect(m.text).toContain('Step 1/6');
-    m = await tap(u, m, 'Request for help');
+    m = await tapType(u, m, '💡 Street light out');
     m = await say(u, 'back');
     expect(m.text).toContain('Step 2/6');
     m = await tap(u, m, 'Back');
     expect(m.text).toContain('Step 1/6');
-    m = await tap(u, m, 'Corruption');
+    m = await tapType(u, m, '⚖️ Corruption');
     expect(m.text).toContain('Step 3/6'); // the story is kept
     m = await pin(u);
     expect(m.text).toContain('Chang Phueak, Mueang Chiang Mai, Chiang Mai');
@@ -400,8 +406,8 @@ describe('an English-speaking citizen', () => {
     expect(m.text).toContain('Step 6/6');
     m = await tap(u, m, 'Edit');
     m = await tap(u, m, 'Category');
-    m = await tap(u, m, 'State project');
-    expect(m.text).toContain('Complaint about a state project');
+    m = await tapType(u, m, '🏗️ State project');
+    expect(m.text).toContain('🏗️ State projects');
     const trackingNo = await send(u, m);
     m = await say(u, trackingNo);
     expect(m.text).toContain('Status:');

@@ -80,7 +80,7 @@ describe('local demo page (simulator UI in Chromium)', () => {
     await page.locator('#richmenu').getByRole('button', { name: 'แจ้งเรื่องร้องเรียน', exact: true }).click({ timeout: BOT_WAIT });
     await botSays('ขั้นที่ 1/6');
     await shot('0-citizen-categories');
-    await quickReply('ขอความช่วยเหลือ');
+    await quickReply('🛣️ ถนน/ทางเท้าชำรุด');
     await botSays('ขั้นที่ 2/6');
     const description = 'ถนนหน้าบ้านเป็นหลุมลึก รถจักรยานยนต์ล้มทุกวัน แจ้ง อบต. แล้วยังไม่ซ่อม';
     await type(description);

@@ -22,8 +22,9 @@ describe('citizen files a complaint in the LINE chat', () => {
 
     let m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'แจ้งเรื่องร้องเรียน'));
     expect(m.text).toContain('ขั้นที่ 1/6');
-    m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, 'ขอความช่วยเหลือ')));
+    m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, '🛣️ ถนน/ทางเท้าชำรุด')));
     expect(m.text).toContain('ขั้นที่ 2/6');
+    expect(m.text).toContain('ประเภท: 🛣️ ถนน ทางเท้า สะพานชำรุด');
     m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'สั้น'));
     expect(m.text).toContain('ขั้นที่ 2/6'); // re-asked, with a hint
     m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'ถนนหน้าบ้านเป็นหลุมลึก รถจักรยานยนต์ล้มทุกวัน แจ้ง อบต. แล้วยังไม่ซ่อม'));
@@ -49,7 +50,7 @@ describe('citizen files a complaint in the LINE chat', () => {
 
     const saved = await rt.models.Case.findOne({ trackingNo }).lean();
     expect(saved).toMatchObject({
-      channel: 'line', category: 'help', status: 'received', unitCode: '5001',
+      channel: 'line', problemType: 'road', category: 'help', status: 'received', unitCode: '5001',
       location: { provinceCode: '50', districtCode: '5001', subdistrictCode: '500107', lat: 18.8037, lng: 98.9823 },
       complainant: { lineUserId: citizen.userId, name: 'สมหญิง รักถิ่น', anonymous: false },
       consent: { version: '2569.1' },
@@ -81,8 +82,8 @@ describe('citizen files a complaint in the LINE chat', () => {
     expect(m.text).toContain('ยังไม่มีเรื่อง');
     // File one quickly by typing the area instead of sending a pin.
     m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'แจ้งเรื่อง'));
-    m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, '6'));
-    expect(m.text).toContain('หนี้นอกระบบ');
+    m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, '15')); // the type's number in the list
+    expect(m.text).toContain('ประเภท: 💸 หนี้นอกระบบ');
     m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'ถูกเจ้าหนี้นอกระบบข่มขู่ทวงเงินดอกเบี้ยร้อยละ 20 ต่อเดือน'));
     m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'จ.ขอนแก่น'));
     expect(m.text).toContain('ขอนแก่น');

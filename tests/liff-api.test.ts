@@ -181,7 +181,8 @@ describe('validation: per-field messages in Thai and English', () => {
     const a = await p.post('/cases', {});
     expectError(a, 400, 'validation_failed');
     const f = fieldsOf(a);
-    for (const k of ['category', 'description', 'location', 'anonymous', 'consent', 'clientRequestId']) expect(f[k], k).toBeDefined();
+    for (const k of ['problemType', 'description', 'location', 'anonymous', 'consent', 'clientRequestId']) expect(f[k], k).toBeDefined();
+    expect(f.problemType).toEqual({ th: 'กรุณาเลือกประเภทปัญหา', en: 'Choose the kind of problem.' });
     expect(f.description).toEqual({ th: 'กรุณากรอกรายละเอียดเหตุการณ์', en: 'Description is required.' });
   });
 
@@ -219,6 +220,26 @@ describe('validation: per-field messages in Thai and English', () => {
     expectError(await p.post('/cases', { description: 'x'.repeat(200_000) }), 413, 'payload_too_large');
     expectError(await p.post('/cases', 'category=help', { 'content-type': 'application/x-www-form-urlencoded' }), 400, 'validation_failed');
     expectError(await p.post('/cases', newCase({ score: 1e400 })), 400, 'validation_failed');
+  });
+});
+
+describe('problem types', () => {
+  it('the case records the type\'s category, whatever category is sent beside it; an unknown type is refused on its field', async () => {
+    const p = await citizen();
+    const meta = await p.get('/meta');
+    expect(meta.json.problemTypes[1]).toMatchObject({ code: 'street_light', th: 'ไฟถนนดับ', icon: '💡', category: 'help' });
+    expect(meta.json.problemTypes[1].keywords).toContain('ไฟถนน^2');
+    // A corruption complaint sent with the category "help" beside it still counts under corruption (province row 13).
+    const a = await p.post('/cases', newCase({ problemType: 'corruption', category: 'help', description: 'เจ้าหน้าที่เรียกเงินใต้โต๊ะ 5,000 บาท ไม่งั้นไม่ออกใบอนุญาตให้' }));
+    expect(a.status).toBe(201);
+    const saved = await stack.rt.models.Case.findById(a.json.id).lean();
+    expect(saved).toMatchObject({ problemType: 'corruption', category: 'corruption', report: { provinceRow: 13, districtRow: 3 } });
+    const mine = await p.get(`/cases/${a.json.id}`);
+    expect(mine.json.problemType).toBe('corruption');
+
+    const bad = await p.post('/cases', newCase({ problemType: 'lighting', category: undefined }));
+    expectError(bad, 400, 'validation_failed');
+    expect(fieldsOf(bad).problemType).toEqual({ th: 'ไม่รู้จักประเภทปัญหานี้ กรุณาเลือกจากรายการ', en: 'Unknown problem type; choose one from the list.' });
   });
 });
 
@@ -697,7 +718,8 @@ describe('OpenAPI document', () => {
     expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     expect(create.responses['201'].links.getMyCase).toEqual({ operationId: 'getMyCase', parameters: { id: '$response.body#/id' } });
     expect(create.requestBody.content['application/json'].schema.properties.location.properties.provinceCode.enum).toHaveLength(77);
-    expect(create.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['category', 'description', 'consent']));
+    expect(create.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['description', 'consent']));
+    expect(create.requestBody.content['application/json'].schema.properties.problemType.enum).toHaveLength(20);
     expect(doc.paths['/liff/api/cases/{id}'].get.responses['404']).toBeDefined();
     expect(doc.paths['/liff/api/cases/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
     expect(doc.paths['/liff/api/uploads'].post.responses['415']).toBeDefined();

@@ -210,8 +210,10 @@ describe('LIFF mini-app in Chromium (real app, worker, simulator)', () => {
     const page = await phone(officer, '#/officer/new');
     await ready(page, 'officer-new');
     await page.getByLabel('รับเรื่องทางช่องทาง').selectOption('hotline');
-    await page.getByLabel('แจ้งเบาะแสกระทำความผิด').check();
     await page.getByLabel('รายละเอียดเรื่อง').fill('ผู้โทรแจ้งว่ามีการลักลอบทิ้งขยะอุตสาหกรรมริมคลองทุกคืนวันศุกร์');
+    // The officer's form offers the same types; the words suggest rubbish first.
+    await expect.poll(() => page.locator('.choices.types .choice').first().getAttribute('data-type'), { timeout: WAIT }).toBe('rubbish');
+    await page.getByLabel('ขยะ ความสะอาด').check();
     await page.getByLabel('จังหวัด').selectOption('50');
     await page.locator('#f-district option[value="5001"]').waitFor({ state: 'attached', timeout: WAIT });
     await page.getByLabel('อำเภอ / เขต').selectOption('5001');
@@ -222,7 +224,7 @@ describe('LIFF mini-app in Chromium (real app, worker, simulator)', () => {
     await ready(page, 'done');
     const no = ((await page.locator('#tracking-no').textContent()) ?? '').trim();
     const rec = await stack.rt.models.Case.findOne({ trackingNo: no }).lean();
-    expect(rec).toMatchObject({ channel: 'hotline', category: 'tipoff', unitCode: '5001', complainant: { anonymous: true } });
+    expect(rec).toMatchObject({ channel: 'hotline', problemType: 'rubbish', category: 'help', unitCode: '5001', complainant: { anonymous: true } });
     expect(rec!.complainant?.lineUserId).toBeFalsy();
 
     // Its detail: no LINE account behind it, so no "ask the complainant"; a progress note, then
@@ -339,10 +341,11 @@ describe('LIFF mini-app in Chromium (real app, worker, simulator)', () => {
       })
       .map((el) => el.outerHTML.slice(0, 80)));
     expect(unlabelled).toEqual([]);
-    // A new page puts focus on its heading (screen readers start there); Tab goes on to the form.
+    // A new page puts focus on its heading (screen readers start there); Tab goes on to the form,
+    // whose first question is what happened.
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('category');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
     // From the top of the document, the skip link comes first.
     expect(await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.className)).toBe('skip');
     // Every tab stop of the form, in reading order, shows a focus ring (the file input's is on its label button).
@@ -359,7 +362,8 @@ describe('LIFF mini-app in Chromium (real app, worker, simulator)', () => {
       stops.push(focus.id);
       expect(focus.ring, `focus ring on ${focus.id}`).toBe(true);
     }
-    expect(stops).toEqual(['f-description', 'f-province', 'f-address', expect.any(String), 'f-photos', 'f-anonymous', 'f-name', 'f-phone', 'f-pdpa-text', 'f-consent', 'f-review']);
+    // After the description (focused above): one stop for the whole group of problem-type radios.
+    expect(stops).toEqual([expect.stringMatching(/^type-/), 'f-province', 'f-address', expect.any(String), 'f-photos', 'f-anonymous', 'f-name', 'f-phone', 'f-pdpa-text', 'f-consent', 'f-review']);
   });
 
   it('a case of another person is "not found", and the page never threw', async () => {

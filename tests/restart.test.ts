@@ -29,7 +29,7 @@ describe('worker crashes and restarts', () => {
     const citizen = await stack.citizen('ผู้ร้อง ต่อเนื่อง');
     let worker = await startWorkerProcess();
     let m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'แจ้งเรื่องร้องเรียน'));
-    m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, 'แจ้งเบาะแส')));
+    m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, '🚨 ยาเสพติด/พนัน')));
     await drained(stack);
     await kill(worker);
 
@@ -52,7 +52,7 @@ describe('worker crashes and restarts', () => {
       m = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, 'ยืนยันส่งเรื่อง')));
       expect(m.text).toContain('เลขรับเรื่อง');
       const c = await rt.models.Case.findOne({ 'complainant.lineUserId': citizen.userId }).lean();
-      expect(c).toMatchObject({ category: 'tipoff', unitCode: '5101', location: { provinceCode: '51', districtCode: '5101' } });
+      expect(c).toMatchObject({ problemType: 'safety_drugs', category: 'tipoff', unitCode: '5101', location: { provinceCode: '51', districtCode: '5101' } });
       expect(c!.description).toContain('บ่อนการพนัน');
       // Each question was asked exactly once: nothing was processed twice across the restart.
       expect(textsOf(sim, citizen.userId).filter((t) => t.includes('ขั้นที่ 3/6'))).toHaveLength(1);

@@ -38,7 +38,7 @@ async function fileByChat(citizen: SimUser): Promise<{ trackingNo: string; closi
   const { sim } = stack;
   const say = (send: () => Promise<{ status: number }>) => converse(sim, citizen.userId, send);
   let m = await say(() => sim.sendText(citizen.userId, 'แจ้งเรื่องร้องเรียน'));
-  m = await say(() => sim.sendPostback(citizen.userId, quickPostback(m, 'ขอความช่วยเหลือ')));
+  m = await say(() => sim.sendPostback(citizen.userId, quickPostback(m, '🚰 น้ำประปา')));
   m = await say(() => sim.sendText(citizen.userId, 'น้ำประปาไม่ไหลมาสามวันแล้ว ทั้งหมู่บ้านเดือดร้อน แจ้งเทศบาลแล้วยังเงียบ'));
   m = await say(() => sim.sendLocation(citizen.userId, { latitude: 18.6866, longitude: 98.9186, title: 'บ้าน', address: 'ตำบลหางดง อำเภอหางดง เชียงใหม่ 50230 ประเทศไทย' }));
   expect(m.text).toContain('อ.หางดง');

@@ -18,7 +18,7 @@ async function atDescription(name: string) {
   const { sim } = stack;
   const citizen = await stack.citizen(name);
   const m = await converse(sim, citizen.userId, () => sim.sendText(citizen.userId, 'แจ้งเรื่องร้องเรียน'));
-  const asked = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, 'แจ้งเบาะแส')));
+  const asked = await converse(sim, citizen.userId, () => sim.sendPostback(citizen.userId, quickPostback(m, '🚨 ยาเสพติด/พนัน')));
   expect(asked.text).toContain('ขั้นที่ 2/6');
   return citizen;
 }

@@ -29,6 +29,7 @@ export const confirming: StateHandler = (input, ctx) => {
       idempotencyKey: `line:${ctx.eventId}`,
       channel: 'line',
       category: d.category as SubjectCategoryCode,
+      ...(d.problemType ? { problemType: d.problemType } : {}),
       description: d.description,
       location: thaiNames(d.location),
       attachments: (d.photos ?? []).map((p) => ({ fileId: p.fileId, contentType: p.contentType, size: p.size, lineMessageId: p.lineMessageId })),

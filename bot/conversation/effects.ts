@@ -42,11 +42,11 @@ async function perform(c: Command, ctx: Ctx, deps: ConversationDeps): Promise<Ou
     }
     case 'listCases': {
       // Their own cases and the ones they joined ("แจ้งด้วย"), newest first, marked apart.
-      type Line = { trackingNo: string; category: string; status: CaseStatus; createdAt: Date; following?: boolean };
-      const fields = { trackingNo: 1, category: 1, status: 1, createdAt: 1 } as const;
+      type Line = { trackingNo: string; category: string; problemType?: string; status: CaseStatus; createdAt: Date; following?: boolean };
+      const fields = { trackingNo: 1, category: 1, problemType: 1, status: 1, createdAt: 1 } as const;
       const own = await citizenCases<Line>(deps.models, ctx.userId, fields, 10);
       const followed = (await followedCases<Line>(deps.models, ctx.userId, fields, 10))
-        .map((x) => ({ trackingNo: x.trackingNo, category: x.category, status: x.status, createdAt: x.createdAt, following: true }));
+        .map((x) => ({ trackingNo: x.trackingNo, category: x.category, problemType: x.problemType, status: x.status, createdAt: x.createdAt, following: true }));
       return c.next([...own, ...followed].sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime()).slice(0, 10));
     }
     case 'findRelated':

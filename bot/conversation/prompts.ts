@@ -1,6 +1,9 @@
 import { formatArea } from '../../shared/cases/area.ts';
-import { SUBJECT_CATEGORIES, subjectCategory } from '../../shared/categories.ts';
+import { subjectCategory } from '../../shared/categories.ts';
 import { districtsOf, province } from '../../shared/geo/index.ts';
+import { problemTypeLabel, typeName, typeShortName } from '../../shared/problems/display.ts';
+import { suggestProblemTypes } from '../../shared/problems/suggest.ts';
+import { PROBLEM_TYPES } from '../../shared/problems/types.ts';
 import { cameraItem, locationItem, messageItem, postbackData, postbackItem, text, type Message, type QuickReplyItem } from '../messages/build.ts';
 import { offerRelated } from './offeringRelated.ts';
 import { PDPA_NOTICE_VERSION, type Ctx, type Draft, type DraftLocation, type StateName, type StepResult } from './types.ts';
@@ -37,12 +40,6 @@ export function isSentence(s: string): boolean {
   return false;
 }
 
-/** Category labels short enough for a button in English (the Thai `short` names already fit). */
-const EN_SHORT: Record<string, string> = {
-  help: 'Request for help', tipoff: 'Tip-off (offence)', dispute: 'Dispute with others', official: 'About an official',
-  state_project: 'State project', informal_debt: 'Informal debt', petition: 'Royal petition', corruption: 'Corruption',
-};
-
 /** The question each state asks. Used on entering a state and to re-ask after an unexpected answer. */
 export function cancelItem(ctx: Ctx): QuickReplyItem {
   return messageItem(label(ctx.t.menu.cancel));
@@ -52,7 +49,10 @@ export function backItem(ctx: Ctx, state: StateName): QuickReplyItem {
   return postbackItem(ctx.t.back, postbackData(state, 'back'));
 }
 
-export function categoryLabel(code: string | undefined, ctx: Ctx): string {
+/** The problem type (icon and name) when the case has one; else its category, as cases filed before types show. */
+export function categoryLabel(code: string | undefined, ctx: Ctx, type?: string | null): string {
+  const typed = problemTypeLabel(type, ctx.lang);
+  if (typed) return typed;
   const c = subjectCategory(code ?? '');
   return c ? (ctx.lang === 'en' ? c.en : c.th) : '-';
 }
@@ -95,16 +95,54 @@ export function advance(ctx: Ctx, draft: Draft, before: Message[] = []): StepRes
   return goto(nextStep(draft), ctx, draft, before);
 }
 
-function askCategory(ctx: Ctx): Message[] {
-  const items = SUBJECT_CATEGORIES.map((c) =>
-    postbackItem(ctx.lang === 'en' ? EN_SHORT[c.code] ?? label(c.en) : label(c.short), postbackData('askingCategory', 'cat', c.code), ctx.lang === 'en' ? c.en : c.th));
-  const list = SUBJECT_CATEGORIES.map((c, i) => `${i + 1}. ${ctx.lang === 'en' ? c.en : c.th} — ${ctx.lang === 'en' ? c.hintEn : c.hintTh}`);
-  return [text(`${ctx.t.askCategory}\n\n${ctx.t.categoryList(list)}`, [...items, cancelItem(ctx)])];
+/** Types on the first page of the question: the suggested ones, then the most common, then "other / see all". */
+export const TYPES_FIRST_PAGE = 10;
+/** How many suggestions lead the buttons. */
+const SUGGESTED = 3;
+
+/**
+ * The problem-type question. With words to go on (a description typed before, or text typed at this
+ * step) the types they point to come first and the question says why ("พบคำว่า “ไฟดับ” — ใช่เรื่อง
+ * ไฟถนนดับ ไหมคะ"); then the most common types; the rest are one tap away. Every type keeps its
+ * number in the list, so typing "2" works on either page.
+ */
+export function askCategory(ctx: Ctx, draft: Draft, page: 'first' | 'rest' = 'first', words?: string): Message[] {
+  const item = (t: (typeof PROBLEM_TYPES)[number]) =>
+    postbackItem(label(`${t.icon} ${typeShortName(t, ctx.lang)}`), postbackData('askingCategory', 'type', t.code), typeName(t, ctx.lang));
+  if (page === 'rest') {
+    const rest = firstPageTypes(draft, words).rest;
+    return [text(`${ctx.t.problemTypeRest}\n\n${typeList(ctx, rest)}`, [
+      ...rest.map(item),
+      postbackItem(label(ctx.t.problemTypeFirstPage), postbackData('askingCategory', 'types', 'first')),
+      cancelItem(ctx),
+    ])];
+  }
+  const { suggested, shown } = firstPageTypes(draft, words);
+  const question = suggested[0]
+    ? ctx.t.problemTypeSuggested(suggested[0].matched[0]!, typeName(PROBLEM_TYPES.find((t) => t.code === suggested[0]!.code)!, ctx.lang))
+    : ctx.t.askProblemType;
+  return [text(`${question}\n\n${typeList(ctx, shown)}`, [
+    ...shown.map(item),
+    postbackItem(label(ctx.t.problemTypeMore), postbackData('askingCategory', 'types', 'rest')),
+    cancelItem(ctx),
+  ])];
+}
+
+function typeList(ctx: Ctx, types: readonly (typeof PROBLEM_TYPES)[number][]): string {
+  return ctx.t.problemTypeList(types.map((t) => `${PROBLEM_TYPES.indexOf(t) + 1}. ${t.icon} ${typeName(t, ctx.lang)}`));
+}
+
+function firstPageTypes(draft: Draft, words?: string) {
+  const basis = words ?? draft.description ?? draft.pendingText ?? '';
+  const suggested = basis ? suggestProblemTypes(basis).slice(0, SUGGESTED) : [];
+  const lead = suggested.map((s) => PROBLEM_TYPES.find((t) => t.code === s.code)!);
+  const shown = [...lead, ...PROBLEM_TYPES.filter((t) => !lead.includes(t) && t.code !== 'other')].slice(0, TYPES_FIRST_PAGE);
+  return { suggested, shown, rest: PROBLEM_TYPES.filter((t) => !shown.includes(t)) };
 }
 
 function askDescription(ctx: Ctx, draft: Draft): Message[] {
   const start = draft.pendingText ? `\n\n${ctx.t.descriptionSoFar(shorten(draft.pendingText, 200))}` : '';
-  return [text(`${ctx.t.askDescription(categoryLabel(draft.category, ctx))}${start}`, [backItem(ctx, 'askingDescription'), cancelItem(ctx)])];
+  return [text(`${ctx.t.askDescription(categoryLabel(draft.category, ctx, draft.problemType))}${start}`, [backItem(ctx, 'askingDescription'), cancelItem(ctx)])];
 }
 
 function askLocation(ctx: Ctx): Message[] {
@@ -167,7 +205,7 @@ export function descriptionPreview(description: string, ctx: Ctx): string {
 
 function confirmSend(ctx: Ctx, draft: Draft): Message[] {
   return [text(ctx.t.summary({
-    category: categoryLabel(draft.category, ctx),
+    category: categoryLabel(draft.category, ctx, draft.problemType),
     description: descriptionPreview(draft.description ?? '', ctx),
     area: areaText(draft.location, ctx),
     photos: draft.photos?.length ?? 0,
@@ -218,7 +256,7 @@ export function menuItems(ctx: Ctx): QuickReplyItem[] {
 export function goto(state: StateName, ctx: Ctx, draft: Draft, before: Message[] = []): StepResult {
   let ask: Message[];
   switch (state) {
-    case 'askingCategory': ask = askCategory(ctx); break;
+    case 'askingCategory': ask = askCategory(ctx, draft); break;
     case 'askingDescription': ask = askDescription(ctx, draft); break;
     case 'askingLocation': ask = askLocation(ctx); break;
     case 'askingDistrict': ask = askDistrict(ctx, draft.location?.provinceCode ?? ''); break;

@@ -51,7 +51,7 @@ function listCases(ctx: Ctx, reply: (answer: string) => Outcome): Outcome {
       if (!cases.length) return reply(ctx.t.noCases);
       const lines = cases.map((c) => ctx.t.caseLine({
         trackingNo: c.trackingNo,
-        category: c.following ? `${categoryLabel(c.category, ctx)} (${ctx.t.followingMark})` : categoryLabel(c.category, ctx),
+        category: c.following ? `${categoryLabel(c.category, ctx, c.problemType)} (${ctx.t.followingMark})` : categoryLabel(c.category, ctx, c.problemType),
         status: STATUS_LABELS[c.status][ctx.lang],
         date: formatDate(c.createdAt, ctx.lang),
       }));

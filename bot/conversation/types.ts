@@ -33,6 +33,8 @@ export interface DraftPhoto { fileId: string; contentType: string; size: number;
 /** The complaint being built, kept in MongoDB between messages so a worker restart loses nothing. */
 export interface Draft {
   category?: string;
+  /** The problem type chosen (config/problem-types.json); `category` is then the type's category. */
+  problemType?: string;
   description?: string;
   location?: DraftLocation;
   photos?: DraftPhoto[];
@@ -100,7 +102,7 @@ export interface ConversationDeps {
 export interface CaseRef { id: string; trackingNo: string }
 
 /** A line of "my cases"; `following`: a case they joined ("แจ้งด้วย"), not their own. */
-export interface CaseSummary { trackingNo: string; category: string; status: CaseStatus; createdAt: Date; following?: boolean }
+export interface CaseSummary { trackingNo: string; category: string; problemType?: string; status: CaseStatus; createdAt: Date; following?: boolean }
 
 /** What joining a case came to (shared/cases/commands/joinCase.ts), as the chat words it. */
 export type JoinOutcome =

@@ -74,12 +74,12 @@ export async function linkCase(message: string, ctx: Ctx, deps: BotDeps, failure
  * gets the same answer as a number that does not exist (tracking numbers are sequential).
  */
 async function ownCaseStatus(trackingNo: string, ctx: Ctx, deps: BotDeps): Promise<Message[]> {
-  const cases = await citizenCases<{ trackingNo: string; category: string; status: CaseStatus; createdAt: Date }>(
-    deps.models, ctx.userId, { trackingNo: 1, category: 1, status: 1, createdAt: 1 }, Infinity);
+  const cases = await citizenCases<{ trackingNo: string; category: string; problemType?: string; status: CaseStatus; createdAt: Date }>(
+    deps.models, ctx.userId, { trackingNo: 1, category: 1, problemType: 1, status: 1, createdAt: 1 }, Infinity);
   const c = cases.find((x) => x.trackingNo === trackingNo);
   if (!c) return [text(ctx.t.linkUsage)];
   const line = ctx.t.caseLine({
-    trackingNo: c.trackingNo, category: categoryLabel(c.category, ctx), status: STATUS_LABELS[c.status][ctx.lang], date: formatDate(c.createdAt as Date, ctx.lang),
+    trackingNo: c.trackingNo, category: categoryLabel(c.category, ctx, c.problemType), status: STATUS_LABELS[c.status][ctx.lang], date: formatDate(c.createdAt as Date, ctx.lang),
   });
   return [text(`${ctx.t.caseStatusHeader}\n\n${line}`)];
 }

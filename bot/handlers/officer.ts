@@ -50,7 +50,7 @@ export function caseDetails(c: CaseDoc, ctx: Ctx, t: Copy): string {
   const who = c.complainant?.anonymous ? t.anonymous : (c.complainant?.name || '-');
   const lines = [
     `${c.trackingNo}`,
-    `${t.fieldCategory}: ${categoryLabel(c.category, ctx)}`,
+    `${t.fieldCategory}: ${categoryLabel(c.category, ctx, c.problemType)}`,
     `${t.fieldStatus}: ${STATUS_LABELS[c.status][ctx.lang]}`,
     `${t.fieldArea}: ${areaText(c.location as never, ctx)}`,
     `${t.fieldReceived}: ${formatDateTime(c.createdAt as Date, ctx.lang)}`,

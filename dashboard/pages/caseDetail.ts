@@ -8,6 +8,7 @@ import { STATUS_LABELS, SUBJECT_CATEGORIES, isOpenStatus } from '../../shared/ca
 import { isSupervisorRole, mayActOn } from '../../shared/cases/access.ts';
 import { slaContext } from '../../shared/sla/load.ts';
 import { formatDate, formatDateTime } from '../../shared/thaiDate.ts';
+import { problemTypeLabel } from '../../shared/problems/display.ts';
 import type { DashboardSession } from '../auth.ts';
 import { resolveScope, unitInfo } from '../data.ts';
 import { errorPage, html, type Raw } from '../html.ts';
@@ -77,6 +78,7 @@ export function caseDetailPage(r: Router, ctx: PageContext): void {
       <section class="detail">
         <dl>
           <dt>สถานะ <small>Status</small></dt><dd><span class="status ${c.status}">${STATUS_LABELS[c.status].th}</span> <small>${STATUS_LABELS[c.status].en}</small></dd>
+          ${c.problemType ? html`<dt>ประเภทปัญหา <small>Problem type</small></dt><dd>${problemTypeLabel(c.problemType, 'th') ?? c.problemType} <small>${problemTypeLabel(c.problemType, 'en') ?? ''}</small></dd>` : ''}
           <dt>ประเด็น <small>Category</small></dt><dd>${SUBJECT_CATEGORIES.find((x) => x.code === c.category)?.th ?? c.category}</dd>
           <dt>ช่องทาง <small>Channel</small></dt><dd>${channelLabel(c.channel)}</dd>
           <dt>วันที่รับ <small>Received</small></dt><dd>${formatDateTime(new Date(c.receivedAt ?? c.createdAt))}</dd>

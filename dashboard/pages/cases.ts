@@ -5,6 +5,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { CASE_STATUSES, STATUS_LABELS, SUBJECT_CATEGORIES } from '../../shared/categories.ts';
 import { formatDate } from '../../shared/thaiDate.ts';
+import { problemTypeLabel } from '../../shared/problems/display.ts';
 import { PAGE_SIZE, searchCases } from '../data.ts';
 import { exportFileName, sendTable } from '../export.ts';
 import { html, num, raw } from '../html.ts';
@@ -49,7 +50,7 @@ export function casesPage(r: Router, ctx: PageContext): void {
       <table class="data cases">
         <thead><tr><th>เลขรับเรื่อง <small>Tracking no.</small></th><th>วันที่รับ <small>Received</small></th><th>ประเด็น <small>Category</small></th><th>ช่องทาง <small>Channel</small></th><th>สถานะ <small>Status</small></th><th>หน่วยงาน <small>Unit</small></th><th>พื้นที่ <small>Area</small></th></tr></thead>
         <tbody>${result.rows.map((c) => html`<tr><td><a href="/dashboard/cases/${c.trackingNo}">${c.trackingNo}</a></td><td>${formatDate(c.receivedAt)}</td>
-          <td>${SUBJECT_CATEGORIES.find((x) => x.code === c.category)?.short ?? c.category}</td><td>${channelLabel(c.channel)}</td>
+          <td>${problemTypeLabel(c.problemType, 'th') ?? ''}${c.problemType ? html`<br><small>` : ''}${SUBJECT_CATEGORIES.find((x) => x.code === c.category)?.short ?? c.category}${c.problemType ? html`</small>` : ''}</td><td>${channelLabel(c.channel)}</td>
           <td><span class="status ${c.status}">${STATUS_LABELS[c.status as keyof typeof STATUS_LABELS]?.th ?? c.status}</span></td><td>${c.unitName}</td><td>${c.area}</td></tr>`)}</tbody>
       </table>
       <p class="actions">

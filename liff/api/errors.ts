@@ -38,6 +38,7 @@ export function fieldError(path: string, key: MessageKey): FieldError {
 
 const LABELS: Record<string, [string, string]> = {
   category: ['ประเภทเรื่อง', 'Category'],
+  problemType: ['ประเภทปัญหา', 'Problem type'],
   description: ['รายละเอียดเหตุการณ์', 'Description'],
   location: ['พื้นที่เกิดเหตุ', 'Location'],
   provinceCode: ['จังหวัด', 'Province'],
@@ -94,6 +95,8 @@ const MESSAGES = {
   body_object: ['ต้องส่งข้อมูลเป็น JSON object', 'The body must be a JSON object.'],
   unknown_officer: ['ไม่พบเจ้าหน้าที่นี้ในหน่วยงานของเรื่องหรือหน่วยงานของท่าน', 'No such officer in the case\'s unit or yours.'],
   supervisors_only: ['ทำรายการนี้ได้เฉพาะหัวหน้าหน่วยงานและผู้บริหาร', 'Only heads and executives can do this.'],
+  type_required: ['กรุณาเลือกประเภทปัญหา', 'Choose the kind of problem.'],
+  unknown_problem_type: ['ไม่รู้จักประเภทปัญหานี้ กรุณาเลือกจากรายการ', 'Unknown problem type; choose one from the list.'],
   already_yours: ['เรื่องนี้อยู่ที่หน่วยงานของท่านแล้ว ใช้ "รับเรื่อง" หรือ "มอบหมาย" แทน', 'The case is already with your unit; accept or assign it instead.'],
 } as const satisfies Record<string, readonly [string, string]>;
 export type MessageKey = keyof typeof MESSAGES;

@@ -9,6 +9,7 @@ import { provinces } from '../../shared/geo/index.ts';
 import { normaliseThaiPhone } from '../../shared/phone.ts';
 import { PDPA_NOTICE_VERSION } from '../../shared/pdpa.ts';
 import { RESOLUTION_KINDS } from '../../shared/models/index.ts';
+import { PROBLEM_TYPE_CODES } from '../../shared/problems/types.ts';
 
 export const LIMITS = { descriptionMin: 20, descriptionMax: 5000, photosMax: 5, photoBytesMax: 10 * 1024 * 1024 } as const;
 
@@ -31,6 +32,11 @@ const isoDate = z.iso.datetime({ offset: true });
 
 export const CategoryCode = z.enum(SUBJECT_CATEGORY_CODES);
 export const ChannelCode = z.enum(CHANNEL_CODES);
+/** A problem type (config/problem-types.json); the case records the type's category, whatever else is sent. */
+export const ProblemTypeCode = z.enum(PROBLEM_TYPE_CODES as [string, ...string[]], { error: 'k:unknown_problem_type' });
+/** A citizen names the problem type; a category alone is still taken (a form opened before types existed). */
+const typeOrCategory = { error: 'k:type_required', path: ['problemType'], when: () => true };
+const hasTypeOrCategory = (b: { problemType?: unknown; category?: unknown }) => Boolean(b?.problemType || b?.category);
 export const OfficerChannelCode = z.enum(CHANNEL_CODES.filter((c) => c !== 'line') as [string, ...string[]], { error: 'k:channel_line' });
 export const Status = z.enum(CASE_STATUSES);
 
@@ -64,7 +70,8 @@ export const Consent = z.object({
 }).strict();
 
 export const CreateCaseBody = z.object({
-  category: CategoryCode,
+  problemType: ProblemTypeCode.optional(),
+  category: CategoryCode.optional().describe('Ignored when problemType is given (the type fixes the category)'),
   description: text(LIMITS.descriptionMin, LIMITS.descriptionMax),
   location: LocationIn,
   photoIds: PhotoIds.optional(),
@@ -72,11 +79,12 @@ export const CreateCaseBody = z.object({
   anonymous: z.boolean(),
   consent: Consent,
   clientRequestId: z.uuid().describe('Generated once per form submission: a retry with the same id returns the same case'),
-}).strict();
+}).strict().refine(hasTypeOrCategory, typeOrCategory);
 
 export const OfficerCreateCaseBody = z.object({
   channel: OfficerChannelCode,
-  category: CategoryCode,
+  problemType: ProblemTypeCode.optional(),
+  category: CategoryCode.optional().describe('Ignored when problemType is given (the type fixes the category)'),
   description: text(LIMITS.descriptionMin, LIMITS.descriptionMax),
   location: LocationIn,
   contact: Contact.optional(),
@@ -84,7 +92,7 @@ export const OfficerCreateCaseBody = z.object({
   consent: Consent.optional(),
   receivedAt: isoDate.optional().describe('When the complaint came in (not in the future); default now'),
   clientRequestId: z.uuid(),
-}).strict();
+}).strict().refine(hasTypeOrCategory, typeOrCategory);
 
 export const InfoBody = z.object({ text: text(1, 2000), photoIds: PhotoIds.optional() }).strict();
 export const WithdrawBody = z.object({ reason: text(5, 500) }).strict();
@@ -125,6 +133,11 @@ export const Me = z.object({
 });
 export const Meta = z.object({
   categories: z.array(z.object({ code: CategoryCode, th: z.string(), en: z.string(), hintTh: z.string(), hintEn: z.string() })),
+  /** Most common first; keywords feed the suggestion the form makes as the citizen types (shared/problems/match.ts). */
+  problemTypes: z.array(z.object({
+    code: z.string(), th: z.string(), en: z.string(), icon: z.string(), hintTh: z.string(), hintEn: z.string(),
+    category: CategoryCode, keywords: z.array(z.string()),
+  })),
   channels: z.array(z.object({ code: ChannelCode, th: z.string(), en: z.string() })),
   pdpa: z.object({ version: z.string(), textTh: z.string(), textEn: z.string() }),
   limits: z.object({ descriptionMin: z.number(), descriptionMax: z.number(), photosMax: z.number(), photoBytesMax: z.number() }),
@@ -151,6 +164,8 @@ export const CaseSummary = z.object({
   id: z.string(),
   trackingNo: z.string(),
   category: CategoryCode,
+  /** Absent on cases filed before problem types: they show their category. */
+  problemType: z.string().optional(),
   status: Status,
   statusTh: z.string(),
   statusEn: z.string(),

@@ -1,3 +1,4 @@
+import type { SubjectCategoryCode } from '../../shared/categories.ts';
 import type { Redis } from 'ioredis';
 import { mongo } from 'mongoose';
 import type { DomainDeps } from '../../shared/cases/deps.ts';
@@ -144,4 +145,9 @@ export async function claimUploads(deps: LiffApiDeps, fileIds: string[], caseId:
 /** GridFS bucket "attachments", shared with the chat's photos (bot/media.ts). */
 export function attachmentsBucket(deps: Pick<LiffApiDeps, 'models'>): mongo.GridFSBucket {
   return new mongo.GridFSBucket(deps.models.conn.db!, { bucketName: 'attachments' });
+}
+
+/** The type when the form sent one (openCase records its category), else the category alone. */
+export function typeOrCategoryOf(body: { problemType?: string; category?: SubjectCategoryCode }): { problemType: string; category?: SubjectCategoryCode } | { category: SubjectCategoryCode } {
+  return body.problemType ? { problemType: body.problemType } : { category: body.category! };
 }

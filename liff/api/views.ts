@@ -27,6 +27,7 @@ export function toSummary(c: CaseDoc, units: UnitNames, viewer: Viewer): CaseSum
     id: String(c._id),
     trackingNo: c.trackingNo,
     category: c.category,
+    ...(c.problemType ? { problemType: c.problemType } : {}),
     status,
     statusTh: STATUS_LABELS[status].th,
     statusEn: STATUS_LABELS[status].en,

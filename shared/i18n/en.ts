@@ -290,4 +290,13 @@ export const en: Copy = {
     `Case ${targetNo}: someone else reported the same problem (case ${sourceNo}); the officer merged it into this one. ${supporters} people have now reported this problem.`,
   officerMergedIn: (targetNo: string, sourceNo: string, supporters: number, link: string) =>
     `Case ${targetNo}: case ${sourceNo} (the same problem) was merged in; ${supporters} people reported it, and all of them get this case's updates.\nDetails: ${link}`,
+  // Problem types (config/problem-types.json): the first question of a complaint.
+  askProblemType: 'Step 1/6 — What is the problem?\n(tap a button below, or type its number)',
+  problemTypeSuggested: (word: string, type: string) => `Step 1/6 — Found “${word}” — is it about: ${type}?\n(tap a button below, or choose another)`,
+  problemTypeList: (lines: string[]) => `Problem types:\n${lines.join('\n')}`,
+  problemTypeMore: 'Other / see all',
+  problemTypeRest: 'Step 1/6 — Other problems: choose a button below.',
+  problemTypeFirstPage: 'Back to common ones',
+  problemTypeAgain: 'Please choose a problem type from the buttons below or type its number, or type "cancel".',
+  foundWord: (word: string) => `Found “${word}”`,
 };

@@ -294,6 +294,15 @@ export const th = {
     `เรื่องเลขที่ ${targetNo}: มีผู้แจ้งปัญหาเดียวกันเพิ่ม (เรื่องเลขที่ ${sourceNo}) เจ้าหน้าที่รวมไว้ในเรื่องนี้แล้ว ขณะนี้มีผู้แจ้งปัญหานี้ ${supporters} คนค่ะ`,
   officerMergedIn: (targetNo: string, sourceNo: string, supporters: number, link: string) =>
     `เรื่อง ${targetNo}: รวมเรื่อง ${sourceNo} (ปัญหาเดียวกัน) เข้ามาแล้ว ผู้แจ้งรวม ${supporters} คน ผู้แจ้งทุกคนจะได้รับความคืบหน้าของเรื่องนี้\nดูรายละเอียด: ${link}`,
+  // Problem types (config/problem-types.json): the first question of a complaint.
+  askProblemType: 'ขั้นที่ 1/6 — เป็นปัญหาเรื่องอะไรคะ\n(แตะปุ่มด้านล่าง หรือพิมพ์หมายเลข)',
+  problemTypeSuggested: (word: string, type: string) => `ขั้นที่ 1/6 — พบคำว่า “${word}” — ใช่เรื่อง ${type} ไหมคะ\n(แตะปุ่มด้านล่าง หรือเลือกเรื่องอื่น)`,
+  problemTypeList: (lines: string[]) => `ประเภทปัญหา:\n${lines.join('\n')}`,
+  problemTypeMore: 'เรื่องอื่นๆ/ทั้งหมด',
+  problemTypeRest: 'ขั้นที่ 1/6 — เรื่องอื่น ๆ: เลือกจากปุ่มด้านล่างค่ะ',
+  problemTypeFirstPage: 'เรื่องที่พบบ่อย',
+  problemTypeAgain: 'กรุณาเลือกประเภทปัญหาจากปุ่มด้านล่าง หรือพิมพ์หมายเลขค่ะ หรือพิมพ์ "ยกเลิก"',
+  foundWord: (word: string) => `พบคำว่า “${word}”`,
 };
 
 export type Copy = typeof th;

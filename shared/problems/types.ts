@@ -12,6 +12,9 @@ const typeSchema = z.object({
   code: z.string().regex(/^[a-z][a-z_]{1,31}$/),
   th: z.string().min(1).max(40),
   en: z.string().min(1).max(60),
+  /** For a chat button (LINE cuts labels at 20 characters, the icon takes up to 4 of them). */
+  shortTh: z.string().min(1).max(16).optional(),
+  shortEn: z.string().min(1).max(16).optional(),
   icon: z.string().min(1).max(8),
   category: z.enum(SUBJECT_CATEGORY_CODES),
   routing: z.enum(['direct', 'suggest']),

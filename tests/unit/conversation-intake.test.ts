@@ -1,41 +1,98 @@
 /** The complaint intake, state by state, as the citizen sees it: no Redis, no database. */
 import { describe, expect, it } from 'vitest';
 import { PDPA_NOTICE_VERSION } from '../../bot/conversation/types.ts';
-import { buttons, command, ctxOf, en, fullDraft, last, NOW, photo, say, tap, texts, th, turn } from './chat.ts';
+import { buttons, command, ctxOf, en, fullDraft, last, NOW, photo, reply, say, tap, texts, th, turn } from './chat.ts';
+
+/** A sentence sent with nothing in progress starts a complaint (once no officer is waiting for an answer). */
+const started = (sentence: string, lang: 'th' | 'en' = 'th') => reply(command(say(sentence), ctxOf('idle', {}, lang), 'awaitingCases').next([]));
 
 const DESCRIPTION = 'ไฟถนนดับทั้งซอยมาสองสัปดาห์แล้ว กลางคืนมืดมาก';
 
-describe('askingCategory', () => {
-  it('asks with one button per category plus cancel, in Thai', () => {
+describe('askingCategory: problem types people recognise', () => {
+  it('asks with the ten most common types, "other / see all" and cancel, numbered in the text, in Thai', () => {
     const r = turn(say('แจ้งเรื่องร้องเรียน'), ctxOf('idle'));
     expect(r.state).toBe('askingCategory');
-    expect(last(r)).toContain('ขั้นที่ 1/6');
-    expect(last(r)).toContain('1. ขอความช่วยเหลือ');
-    expect(buttons(r)).toEqual(['ขอความช่วยเหลือ', 'แจ้งเบาะแส', 'ข้อพิพาทระหว่างบุคคล', 'ร้องเรียนเจ้าหน้าที่', 'โครงการของรัฐ', 'หนี้นอกระบบ', 'ทูลเกล้าถวายฎีกา', 'ทุจริต/ประพฤติมิชอบ', 'ยกเลิก']);
+    expect(last(r)).toContain('ขั้นที่ 1/6 — เป็นปัญหาเรื่องอะไรคะ');
+    expect(last(r)).toContain('2. 💡 ไฟถนนดับ');
+    expect(buttons(r)).toEqual([
+      '🛣️ ถนน/ทางเท้าชำรุด', '💡 ไฟถนนดับ', '🌊 น้ำท่วม/ท่อตัน', '🗑️ ขยะ', '🚰 น้ำประปา', '⚡ ไฟฟ้าดับ/ไฟตก',
+      '🔊 เสียง กลิ่น ควัน', '🚦 จราจร/ที่จอดรถ', '🐕 สัตว์จรจัด/มีพิษ', '🚨 ยาเสพติด/พนัน', 'เรื่องอื่นๆ/ทั้งหมด', 'ยกเลิก',
+    ]);
   });
 
-  it('in English the buttons are short English names', () => {
-    const r = turn(say('file a complaint'), ctxOf('idle', {}, 'en'));
-    expect(last(r)).toContain(en.askCategory);
-    expect(buttons(r)).toContain('Tip-off (offence)');
-    expect(buttons(r)).toContain('Cancel');
+  it('"other / see all" shows the remaining ten, and a way back', () => {
+    const r = turn(tap('askingCategory', 'types', 'rest'), ctxOf('askingCategory'));
+    expect(r.state).toBe('askingCategory');
+    expect(last(r)).toContain('เรื่องอื่น ๆ');
+    expect(last(r)).toContain('19. 📜 ทูลเกล้าถวายฎีกา');
+    expect(buttons(r)).toEqual([
+      '🤲 ขอความช่วยเหลือ', '🗺️ ที่ดิน/บุกรุก', '🤝 ข้อพิพาท', '🛒 ผู้บริโภค/ถูกโกง', '💸 หนี้นอกระบบ', '🏗️ โครงการของรัฐ',
+      '👮 เจ้าหน้าที่รัฐ', '⚖️ ทุจริต/สินบน', '📜 ถวายฎีกา', '💬 เรื่องอื่น ๆ', 'เรื่องที่พบบ่อย', 'ยกเลิก',
+    ]);
+    expect(buttons(turn(tap('askingCategory', 'types', 'first'), ctxOf('askingCategory')))[0]).toBe('🛣️ ถนน/ทางเท้าชำรุด');
   });
 
-  it('takes a tap, a number or a typed name, and keeps what the draft already had', () => {
-    const byTap = turn(tap('askingCategory', 'cat', 'tipoff'), ctxOf('askingCategory', { description: DESCRIPTION }));
-    expect(byTap.draft).toEqual({ description: DESCRIPTION, category: 'tipoff' });
+  it('a description typed first: the type it points to comes first, with the word that gave it away', () => {
+    const r = started('ไฟถนนหน้าบ้านดับมา3วันแล้วค่ะ');
+    expect(r.state).toBe('askingCategory');
+    expect(last(r)).toContain('พบคำว่า “ไฟถนน” — ใช่เรื่อง ไฟถนนดับ ไหมคะ');
+    expect(buttons(r)[0]).toBe('💡 ไฟถนนดับ');
+    // Still ten types: the suggested one is not listed twice.
+    expect(buttons(r).filter((b) => b === '💡 ไฟถนนดับ')).toHaveLength(1);
+    expect(buttons(r)).toHaveLength(12);
+  });
+
+  it('in English: English names and the English reason, no Thai at all', () => {
+    const plain = turn(say('file a complaint'), ctxOf('idle', {}, 'en'));
+    expect(last(plain)).toContain(en.askProblemType);
+    expect(buttons(plain)).toContain('🚦 Traffic/parking');
+    expect(buttons(plain).at(-1)).toBe('Cancel');
+    const suggested = started('There is a huge pothole outside my house', 'en');
+    expect(last(suggested)).toContain('Found “pothole” — is it about: Road, footpath or bridge damaged?');
+    expect(buttons(suggested)[0]).toBe('🛣️ Road/footpath');
+    for (const r of [plain, suggested]) expect([...texts(r), ...buttons(r)].join(' ')).not.toMatch(/[\u0E00-\u0E7F]/);
+  });
+
+  it('takes a tap, a number or a typed name; the category recorded is the type\'s', () => {
+    const byTap = turn(tap('askingCategory', 'type', 'street_light'), ctxOf('askingCategory', { description: DESCRIPTION }));
+    expect(byTap.draft).toEqual({ description: DESCRIPTION, problemType: 'street_light', category: 'help' });
     // The description was sent already: the next question is where.
     expect(byTap.state).toBe('askingLocation');
-    expect(turn(say('3'), ctxOf('askingCategory')).draft.category).toBe('dispute');
-    expect(turn(say('หนี้นอกระบบ'), ctxOf('askingCategory')).draft.category).toBe('informal_debt');
+    expect(turn(say('18'), ctxOf('askingCategory')).draft).toEqual({ problemType: 'corruption', category: 'corruption' });
+    expect(turn(say('หนี้นอกระบบ'), ctxOf('askingCategory')).draft).toEqual({ problemType: 'informal_debt', category: 'informal_debt' });
     expect(turn(say('Royal petition'), ctxOf('askingCategory', {}, 'en')).draft.category).toBe('petition');
   });
 
-  it('anything else re-asks with a hint and changes nothing', () => {
-    const r = turn(say('9'), ctxOf('askingCategory'));
+  it('words typed at the question: asked again with the types they point to first', () => {
+    const r = turn(say('หมาจรเยอะ'), ctxOf('askingCategory'));
     expect(r.state).toBe('askingCategory');
-    expect(texts(r)[0]).toBe(th.askCategoryAgain);
+    expect(last(r)).toContain('พบคำว่า “หมาจร”');
+    expect(buttons(r)[0]).toBe('🐕 สัตว์จรจัด/มีพิษ');
     expect(r.draft).toEqual({});
+  });
+
+  it('the story typed at the question is kept as the description and the question asked again from it', () => {
+    const r = turn(say('น้ำประปาไม่ไหลมาสองวันแล้วค่ะ ทั้งซอยเลย'), ctxOf('askingCategory'));
+    expect(r.state).toBe('askingCategory');
+    expect(r.draft).toEqual({ description: 'น้ำประปาไม่ไหลมาสองวันแล้วค่ะ ทั้งซอยเลย' });
+    expect(last(r)).toContain('ใช่เรื่อง น้ำประปา ไหมคะ');
+    expect(buttons(r)[0]).toBe('🚰 น้ำประปา');
+    // Tapped: the description is not asked for again.
+    expect(turn(tap('askingCategory', 'type', 'water_supply'), ctxOf('askingCategory', r.draft)).state).toBe('askingLocation');
+  });
+
+  it('a category button from an older message still records its category', () => {
+    const r = turn(tap('askingCategory', 'cat', 'tipoff'), ctxOf('askingCategory'));
+    expect(r.draft).toEqual({ category: 'tipoff' });
+    expect(r.state).toBe('askingDescription');
+  });
+
+  it('anything else re-asks with a hint and changes nothing', () => {
+    const r = turn(say('99'), ctxOf('askingCategory'));
+    expect(r.state).toBe('askingCategory');
+    expect(texts(r)[0]).toBe(th.problemTypeAgain);
+    expect(r.draft).toEqual({});
+    expect(turn(tap('askingCategory', 'type', 'nonsense'), ctxOf('askingCategory')).state).toBe('askingCategory');
     expect(turn(tap('askingCategory', 'cat', 'nonsense'), ctxOf('askingCategory')).state).toBe('askingCategory');
   });
 });
@@ -43,10 +100,10 @@ describe('askingCategory', () => {
 describe('askingDescription', () => {
   const ctx = (draft = {}) => ctxOf('askingDescription', { category: 'help', ...draft });
 
-  it('asks with the category named, and back/cancel buttons', () => {
-    const r = turn(tap('askingCategory', 'cat', 'help'), ctxOf('askingCategory'));
+  it('asks with the type named, and back/cancel buttons', () => {
+    const r = turn(tap('askingCategory', 'type', 'rubbish'), ctxOf('askingCategory'));
     expect(r.state).toBe('askingDescription');
-    expect(last(r)).toContain('ประเภท: ขอความช่วยเหลือ');
+    expect(last(r)).toContain('ประเภท: 🗑️ ขยะ ความสะอาด');
     expect(buttons(r)).toEqual(['ย้อนกลับ', 'ยกเลิก']);
   });
 

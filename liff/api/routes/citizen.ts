@@ -16,7 +16,7 @@ import type { ApiRoutes } from '../registry.ts';
 import {
   CaseDetail, CaseSummary, Created, CreateCaseBody, IdParams, InfoBody, LIMITS, ReopenBody, SurveyBody, Upload, WithdrawBody,
 } from '../schemas.ts';
-import { attachmentsBucket, claimUploads, officerOf, ownUploads, resolveLocation, userLang, type LiffApiDeps } from '../support.ts';
+import { attachmentsBucket, claimUploads, officerOf, ownUploads, resolveLocation, typeOrCategoryOf, userLang, type LiffApiDeps } from '../support.ts';
 import { receiveImage } from '../uploads.ts';
 import { toDetail, toSummary } from '../views.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
@@ -85,7 +85,7 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     const c = await openCase(deps, {
       idempotencyKey: key,
       channel: 'line',
-      category: body.category,
+      ...typeOrCategoryOf(body),
       description: body.description,
       location,
       attachments: photos,

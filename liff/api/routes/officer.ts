@@ -20,7 +20,7 @@ import {
   AskBody, PublishResultBody, CaseDetail, CaseSummary, ClaimCodeIssued, CloseBody, Created, EmptyBody, ForwardBody, IdParams, LIMITS, NoteBody, OfficerCaseDetail,
   OfficerCreateCaseBody, OfficerListQuery, RejectBody, Upload,
 } from '../schemas.ts';
-import { attachmentsBucket, claimUploads, officerRef, officerUploads, requireOfficer, resolveLocation, type LiffApiDeps } from '../support.ts';
+import { attachmentsBucket, claimUploads, officerRef, officerUploads, requireOfficer, resolveLocation, typeOrCategoryOf, type LiffApiDeps } from '../support.ts';
 import { receiveImage } from '../uploads.ts';
 import { toDetail, toOfficerDetail, toSummary } from '../views.ts';
 import { unitNamesFor } from '../../../shared/units/names.ts';
@@ -118,7 +118,7 @@ export function officerRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     const c = await openCase(deps, {
       idempotencyKey: key,
       channel: body.channel as CaseDoc['channel'],
-      category: body.category,
+      ...typeOrCategoryOf(body),
       description: body.description,
       location,
       complainant: body.anonymous ? { anonymous: true, lang: 'th' } : { ...(name ? { name } : {}), ...(phone ? { phone } : {}), anonymous: false, lang: 'th' },

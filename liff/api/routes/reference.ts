@@ -1,4 +1,5 @@
 import { CHANNELS, SUBJECT_CATEGORIES } from '../../../shared/categories.ts';
+import { PROBLEM_TYPES } from '../../../shared/problems/types.ts';
 import { district, districtsOf, province, provinces, subdistrictsOf } from '../../../shared/geo/index.ts';
 import { PDPA_NOTICE, PDPA_NOTICE_VERSION } from '../../../shared/pdpa.ts';
 import { notFound } from '../../../shared/http/errors.ts';
@@ -35,6 +36,7 @@ export function referenceRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     success: { status: 200, description: 'Form metadata', schema: Meta },
   }, async () => ({
     categories: SUBJECT_CATEGORIES.map((c) => ({ code: c.code, th: c.th, en: c.en, hintTh: c.hintTh, hintEn: c.hintEn })),
+    problemTypes: PROBLEM_TYPES.map((t) => ({ code: t.code, th: t.th, en: t.en, icon: t.icon, hintTh: t.hintTh, hintEn: t.hintEn, category: t.category, keywords: t.keywords })),
     channels: CHANNELS.map((c) => ({ code: c.code, th: c.th, en: c.en })),
     pdpa: { version: PDPA_NOTICE_VERSION, textTh: PDPA_NOTICE.th, textEn: PDPA_NOTICE.en },
     limits: { ...LIMITS },

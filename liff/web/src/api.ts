@@ -9,6 +9,7 @@ export type Role = 'citizen' | 'officer' | 'head' | 'executive' | 'admin';
 export interface Me { displayName: string; lang: Lang; role: Role; unit?: { code: string; nameTh: string; nameEn: string } }
 export interface Meta {
   categories: { code: CategoryCode; th: string; en: string; hintTh: string; hintEn: string }[];
+  problemTypes: { code: string; th: string; en: string; icon: string; hintTh: string; hintEn: string; category: CategoryCode; keywords: string[] }[];
   channels: { code: ChannelCode; th: string; en: string }[];
   pdpa: { version: string; textTh: string; textEn: string };
   limits: { descriptionMin: number; descriptionMax: number; photosMax: number; photoBytesMax: number };
@@ -17,7 +18,7 @@ export interface Area { code: string; nameTh: string; nameEn: string; postalCode
 export interface LocationIn { provinceCode: string; districtCode?: string; subdistrictCode?: string; lat?: number; lng?: number; address?: string }
 export interface TimelineItem { at: string; action: string; actor: 'citizen' | 'officer' | 'system'; actorName?: string; textTh: string; textEn: string; note?: string }
 export interface CaseSummary {
-  id: string; trackingNo: string; category: CategoryCode; status: Status; statusTh: string; statusEn: string;
+  id: string; trackingNo: string; category: CategoryCode; problemType?: string; status: Status; statusTh: string; statusEn: string;
   createdAt: string; updatedAt: string; unitNameTh: string; areaTh: string; canAddInfo: boolean; canWithdraw: boolean; surveyDue: boolean;
   /** A case this person joined ("แจ้งด้วย"), not their own; how many reported it. */
   following?: boolean; supporterCount?: number;

@@ -127,7 +127,10 @@ export function textForm(o: {
 
 export const statusLabel = (s: { statusTh: string; statusEn: string }): string => (lang() === 'en' ? s.statusEn : s.statusTh);
 
-export function categoryLabel(meta: Meta | undefined, code: string): string {
+/** The problem type (icon and name) when the case has one; a case filed before types shows its category. */
+export function categoryLabel(meta: Meta | undefined, code: string, problemType?: string | null): string {
+  const ty = problemType ? meta?.problemTypes.find((x) => x.code === problemType) : undefined;
+  if (ty) return `${ty.icon} ${lang() === 'en' ? ty.en : ty.th}`;
   const c = meta?.categories.find((x) => x.code === code);
   return c ? (lang() === 'en' ? c.en : c.th) : code;
 }

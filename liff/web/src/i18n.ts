@@ -29,8 +29,8 @@ const th = {
   newIntro: 'กรอกให้ครบทุกขั้นตอน ระบบบันทึกร่างไว้ในเครื่องให้อัตโนมัติ ปิดหน้านี้แล้วกลับมาทำต่อได้',
   draftRestored: 'กู้คืนร่างที่ท่านกรอกค้างไว้แล้ว',
   draftClear: 'เริ่มกรอกใหม่',
-  secCategory: '1. เรื่องที่ต้องการแจ้ง',
-  secDescription: '2. เกิดอะไรขึ้น',
+  secCategory: '2. เป็นปัญหาเรื่องอะไร',
+  secDescription: '1. เกิดอะไรขึ้น',
   descriptionLabel: 'รายละเอียดเรื่อง',
   descriptionHint: 'เล่าว่าเกิดอะไร เมื่อไร ใครเกี่ยวข้อง อย่างน้อย {min} ตัวอักษร',
   counter: '{n} / {max} ตัวอักษร',
@@ -98,7 +98,7 @@ const th = {
   photosCount: '{n} รูป',
   coords: 'พิกัด',
 
-  errCategory: 'โปรดเลือกประเภทเรื่อง',
+  errCategory: 'โปรดเลือกประเภทปัญหา',
   errDescriptionShort: 'โปรดเล่ารายละเอียดอย่างน้อย {min} ตัวอักษร',
   errDescriptionLong: 'รายละเอียดยาวเกิน {max} ตัวอักษร',
   errProvince: 'โปรดเลือกจังหวัด',
@@ -366,6 +366,9 @@ const th = {
   relLinkedDone: 'เชื่อมโยงกับเรื่อง {no} แล้ว',
   relMergedDone: 'รวมเข้ากับเรื่อง {no} แล้ว',
   relMergedInto: 'เรื่องนี้รวมเข้ากับเรื่องเลขที่ {no} แล้ว',
+  // Problem types: the suggestion from the description (shared/problems/match.ts)
+  typeFoundWord: 'พบคำว่า “{word}”',
+  typeSuggested: 'พบคำว่า “{word}” — ใช่เรื่อง {type} ไหม? เลือกได้ด้านล่าง',
 };
 
 export type Key = keyof typeof th;
@@ -395,8 +398,8 @@ const en: Record<Key, string> = {
   newIntro: 'Fill in every step. Your draft is kept on this device: you can close this page and come back.',
   draftRestored: 'Your unfinished draft has been restored.',
   draftClear: 'Start over',
-  secCategory: '1. What is it about',
-  secDescription: '2. What happened',
+  secCategory: '2. What kind of problem',
+  secDescription: '1. What happened',
   descriptionLabel: 'Details',
   descriptionHint: 'Say what happened, when and who was involved; at least {min} characters.',
   counter: '{n} / {max} characters',
@@ -464,7 +467,7 @@ const en: Record<Key, string> = {
   photosCount: '{n} photo(s)',
   coords: 'Coordinates',
 
-  errCategory: 'Please choose what it is about.',
+  errCategory: 'Please choose the kind of problem.',
   errDescriptionShort: 'Please give at least {min} characters of details.',
   errDescriptionLong: 'The details are longer than {max} characters.',
   errProvince: 'Please choose the province.',
@@ -727,6 +730,9 @@ const en: Record<Key, string> = {
   relLinkedDone: 'Linked with case {no}',
   relMergedDone: 'Merged into case {no}',
   relMergedInto: 'This case was merged into case {no}',
+  // Problem types: the suggestion from the description (shared/problems/match.ts)
+  typeFoundWord: 'Found “{word}”',
+  typeSuggested: 'Found “{word}” — is it about {type}? Choose below.',
 };
 
 let current: Lang = 'th';

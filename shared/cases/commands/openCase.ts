@@ -11,6 +11,7 @@ import { partnerAgencies } from '../../agencies/directory.ts';
 import { relatedKeysFor } from '../../related/keys.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
 import { normaliseThaiPhone } from '../../phone.ts';
+import { problemType } from '../../problems/types.ts';
 import { computeDeadlines, unitChainFor } from '../../sla/deadlines.ts';
 import { slaContext } from '../../sla/load.ts';
 import { countsChangeOf, reportFieldsFor, type CaseLike } from '../../reports/counters.ts';
@@ -19,8 +20,14 @@ export interface OpenCaseProps {
   /** Unique per intake (e.g. `line:<webhookEventId>`): a retried job gets the case it already created. */
   idempotencyKey: string;
   channel: ChannelCode;
+  /**
+   * The subject category the case is recorded under (it fixes the report rows). Given with a problem
+   * type it is ignored: the type's own category is recorded, so no client can pair a type with a
+   * category that counts it in the wrong row. Alone, it is what officers' records, imports and
+   * partners send.
+   */
   category: SubjectCategoryCode;
-  /** The problem type the citizen recognised (config/problem-types.json): with the place, it picks the partner agency. */
+  /** The problem type the citizen recognised (config/problem-types.json): it records the category, and with the place it picks the partner agency. */
   problemType?: string;
   /** What happened, in the complainant's words. */
   description: string;
@@ -48,12 +55,30 @@ export interface OpenCaseProps {
   by: Actor;
 }
 
+/** What openCase is given: a problem type, a category, or both (then the type's category wins). */
+export type OpenCaseInput = Omit<OpenCaseProps, 'category'> & ({ category: SubjectCategoryCode } | { problemType: string; category?: SubjectCategoryCode });
+
+export class UnknownProblemTypeError extends Error {
+  override name = 'UnknownProblemTypeError';
+  constructor(code: string) {
+    super(`ไม่รู้จักประเภทปัญหา ${code.slice(0, 40)} / unknown problem type ${code.slice(0, 40)}`);
+  }
+}
+
+function withCategoryOfType(input: OpenCaseInput): OpenCaseProps {
+  if (!input.problemType) return input as OpenCaseProps;
+  const type = problemType(input.problemType);
+  if (!type) throw new UnknownProblemTypeError(input.problemType);
+  return { ...input, problemType: type.code, category: type.category };
+}
+
 /**
  * Registers a complaint, routes it to the responsible unit, and announces `case.opened`. A retry of an
  * intake that already created its case gets that case, and its outbox is queued again: the first try
  * may have died before queuing (the job ids make a second queuing a no-op).
  */
-export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<CaseDoc> {
+export async function openCase(deps: DomainDeps, input: OpenCaseInput): Promise<CaseDoc> {
+  const props = withCategoryOfType(input);
   const { models, clock } = deps;
   const existing = await models.Case.findOne({ idempotencyKey: props.idempotencyKey }).lean<CaseDoc>();
   if (existing) {
@@ -72,6 +97,7 @@ export async function openCase(deps: DomainDeps, props: OpenCaseProps): Promise<
     idempotencyKey: props.idempotencyKey,
     channel: props.channel,
     category: props.category,
+    ...(props.problemType ? { problemType: props.problemType } : {}),
     description: props.description,
     location: props.location,
     attachments: props.attachments ?? [],

@@ -32,7 +32,7 @@ export function caseList(list: CaseSummary[], meta: Meta | undefined, href: (c: 
       h('span', { class: 'case-top' },
         h('span', { class: 'case-no' }, c.trackingNo),
         h('span', { class: `badge st-${c.status}` }, statusLabel(c))),
-      h('span', { class: 'case-cat' }, categoryLabel(meta, c.category)),
+      h('span', { class: 'case-cat' }, categoryLabel(meta, c.category, c.problemType)),
       h('span', { class: 'case-meta' }, [c.areaTh, c.unitNameTh].filter(Boolean).join(' · ')),
       h('span', { class: 'case-meta' }, t('filedOn', { d: dateTime(c.createdAt, lang()) })),
       c.surveyDue ? h('span', { class: 'badge survey' }, t('surveyDue')) : null,
@@ -66,7 +66,7 @@ export function renderCase(ctx: Ctx, c: CaseDetail, meta: Meta | undefined, who:
     h('p', null, h('span', { class: `badge st-${c.status}` }, statusLabel(c))));
   const dl = h('dl', { class: 'review' });
   const row = (k: string, v: Node | string) => dl.append(h('dt', null, k), h('dd', null, v));
-  row(t('category'), categoryLabel(meta, c.category));
+  row(t('category'), categoryLabel(meta, c.category, c.problemType));
   if (who === 'officer') {
     const ch = meta?.channels.find((x) => x.code === c.channel);
     row(t('channel'), ch ? pick(ch.th, ch.en) : c.channel);

@@ -9,12 +9,16 @@ import { announce, clear, h, uid } from '../dom.ts';
 import { areaText, dateOnly, normalisePhone, uuid } from '../format.ts';
 import { lang, pick, t } from '../i18n.ts';
 import { PhotoError, preparePhoto } from '../photos.ts';
+import { suggestFrom, type TypeSuggestion } from '../../../../shared/problems/match.ts';
 
 type Mode = 'citizen' | 'officer';
 
 interface DraftPhoto { id: string; contentType: string; size: number; name: string }
 interface Draft {
   v: 1;
+  /** The problem type picked; the server records its category. */
+  problemType?: string;
+  /** Only in drafts saved before problem types: sent as it is (the server still takes a category alone). */
   category?: string;
   description: string;
   provinceCode?: string;
@@ -41,7 +45,7 @@ function loadDraft(ctx: Ctx, mode: Mode): { draft: Draft; restored: boolean } {
     const d = raw ? JSON.parse(raw) : null;
     if (d && d.v === 1 && typeof d.clientRequestId === 'string') {
       const draft = { ...emptyDraft(), ...d } as Draft;
-      const restored = Boolean(draft.category || draft.description || draft.provinceCode || draft.photos.length);
+      const restored = Boolean(draft.problemType || draft.category || draft.description || draft.provinceCode || draft.photos.length);
       return { draft, restored };
     }
   } catch { /* a broken draft is dropped */ }
@@ -142,29 +146,7 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
     form.append(channelFs);
   }
 
-  // -- 1. category
-  const catFs = h('fieldset', { class: 'card', id: 'f-category', 'aria-describedby': 'f-category-error' }, h('legend', null, t('secCategory')));
-  const catErr = h('p', { id: 'f-category-error', class: 'field-error', hidden: true });
-  const catList = h('div', { class: 'choices' });
-  for (const c of meta.categories) {
-    const id = uid('cat');
-    const input = h('input', { type: 'radio', name: 'category', id, value: c.code, checked: draft.category === c.code });
-    input.addEventListener('change', () => { draft.category = c.code; save(); fields.category.setError(null); });
-    catList.append(h('div', { class: 'choice' }, input,
-      h('label', { for: id }, h('span', { class: 'choice-title' }, pick(c.th, c.en)), h('span', { class: 'choice-hint' }, pick(c.hintTh, c.hintEn)))));
-  }
-  catFs.append(catList, catErr);
-  fields.category = {
-    wrap: catFs, control: catFs,
-    setError(msg) {
-      catErr.textContent = msg ?? '';
-      catErr.hidden = !msg;
-      catFs.classList.toggle('invalid', Boolean(msg));
-    },
-  };
-  form.append(catFs);
-
-  // -- 2. description
+  // -- 1. description: first, so the type question can start from the citizen's own words
   const descFs = h('fieldset', { class: 'card' }, h('legend', null, t('secDescription')));
   const desc = h('textarea', { rows: 6, maxlength: L.descriptionMax, value: draft.description, autocomplete: 'off' });
   const counter = h('p', { class: 'counter', id: 'f-description-counter' });
@@ -181,6 +163,8 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
     draft.description = desc.value;
     updateCounter();
     saveSoon();
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(showSuggestions, 250);
     if (desc.getAttribute('aria-invalid') && desc.value.trim().length >= L.descriptionMin) fields.description.setError(null);
   });
   fields.description = field('f-description', t('descriptionLabel'), desc, { hint: t('descriptionHint', { min: L.descriptionMin }), extra: counter });
@@ -189,7 +173,58 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
   descFs.append(fields.description.wrap);
   form.append(descFs);
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let suggestTimer: ReturnType<typeof setTimeout> | undefined;
   function saveSoon() { clearTimeout(saveTimer); saveTimer = setTimeout(save, 300); }
+
+  // -- 2. problem type: a grid, most common first; the types the description points to move to the top, with why.
+  const catFs = h('fieldset', { class: 'card', id: 'f-category', 'aria-describedby': 'f-category-error' }, h('legend', null, t('secCategory')));
+  const catErr = h('p', { id: 'f-category-error', class: 'field-error', hidden: true });
+  const catList = h('div', { class: 'choices types' });
+  const tiles = new Map<string, { tile: HTMLElement; why: HTMLElement }>();
+  for (const ty of meta.problemTypes) {
+    const id = uid('type');
+    const input = h('input', { type: 'radio', name: 'category', id, value: ty.code, checked: draft.problemType === ty.code });
+    input.addEventListener('change', () => { draft.problemType = ty.code; draft.category = undefined; save(); fields.category.setError(null); });
+    const why = h('span', { class: 'choice-why', hidden: true });
+    const tile = h('div', { class: 'choice type', 'data-type': ty.code }, input,
+      h('label', { for: id },
+        h('span', { class: 'choice-title' }, h('span', { class: 'type-icon', 'aria-hidden': 'true' }, ty.icon), ' ', pick(ty.th, ty.en)),
+        why,
+        h('span', { class: 'choice-hint' }, pick(ty.hintTh, ty.hintEn))));
+    tiles.set(ty.code, { tile, why });
+    catList.append(tile);
+  }
+  const suggestNote = h('p', { class: 'suggest-note', id: 'f-type-suggest', hidden: true });
+  catFs.append(suggestNote, catList, catErr);
+  fields.category = {
+    wrap: catFs, control: catFs,
+    setError(msg) {
+      catErr.textContent = msg ?? '';
+      catErr.hidden = !msg;
+      catFs.classList.toggle('invalid', Boolean(msg));
+    },
+  };
+  let lastSuggested = '';
+  const showSuggestions = () => {
+    const found: TypeSuggestion[] = suggestFrom(meta.problemTypes, desc.value, lang()).slice(0, 3);
+    const key = found.map((f) => f.code).join(',');
+    if (key === lastSuggested) return;
+    lastSuggested = key;
+    const order = [...found.map((f) => f.code), ...meta.problemTypes.map((ty) => ty.code).filter((c) => !found.some((f) => f.code === c))];
+    for (const code of order) catList.append(tiles.get(code)!.tile);
+    for (const [code, { tile, why }] of tiles) {
+      const f = found.find((x) => x.code === code);
+      why.textContent = f ? t('typeFoundWord', { word: f.matched[0]! }) : '';
+      why.hidden = !f;
+      tile.classList.toggle('suggested', Boolean(f));
+    }
+    const first = found[0] && meta.problemTypes.find((ty) => ty.code === found[0]!.code);
+    suggestNote.hidden = !first;
+    suggestNote.textContent = first ? t('typeSuggested', { word: found[0]!.matched[0]!, type: `${first.icon} ${pick(first.th, first.en)}` }) : '';
+    if (first) announce(suggestNote.textContent);
+  };
+  showSuggestions();
+  form.append(catFs);
 
   // -- 3. where
   const whereFs = h('fieldset', { class: 'card' }, h('legend', null, t('secWhere')));
@@ -378,7 +413,7 @@ function validate(mode: Mode, meta: Meta, d: Draft, consent: boolean): Problem[]
     if (!d.channel) p.push({ field: 'channel', msg: t('errChannel') });
     if (d.receivedAt && new Date(d.receivedAt).getTime() > Date.now()) p.push({ field: 'receivedAt', msg: t('errReceivedAt') });
   }
-  if (!d.category) p.push({ field: 'category', msg: t('errCategory') });
+  if (!d.problemType && !d.category) p.push({ field: 'category', msg: t('errCategory') });
   const n = d.description.trim().length;
   if (n < L.descriptionMin) p.push({ field: 'description', msg: t('errDescriptionShort', { min: L.descriptionMin }) });
   if (n > L.descriptionMax) p.push({ field: 'description', msg: t('errDescriptionLong', { max: L.descriptionMax }) });
@@ -395,7 +430,7 @@ function validate(mode: Mode, meta: Meta, d: Draft, consent: boolean): Problem[]
 /** Where a server error path (`location.provinceCode`, `contact.phone`, …) shows in the form. */
 function fieldOfPath(path: string): string {
   const map: [RegExp, string][] = [
-    [/^category/, 'category'], [/^description/, 'description'], [/^channel/, 'channel'], [/^receivedAt/, 'receivedAt'],
+    [/^(category|problemType)/, 'category'], [/^description/, 'description'], [/^channel/, 'channel'], [/^receivedAt/, 'receivedAt'],
     [/^location\.districtCode/, 'district'], [/^location\.subdistrictCode/, 'subdistrict'], [/^location\.address/, 'address'],
     [/^location\.(lat|lng)/, 'location'], [/^location/, 'province'], [/^photoIds/, 'photos'],
     [/^contact\.name/, 'name'], [/^contact\.phone/, 'phone'], [/^contact/, 'name'], [/^consent/, 'consent'],
@@ -519,6 +554,7 @@ function renderReview(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], d: Dr
   back(): void; submitted(r: Recorded): void; rejected(e: ApiError): void; joined(j: Joined): void; consent: boolean;
 }): void {
   pageStart(ctx, t('reviewTitle'), h('p', { class: 'lead' }, t('reviewIntro')));
+  const type = meta.problemTypes.find((x) => x.code === d.problemType);
   const cat = meta.categories.find((c) => c.code === d.category);
   const prov = provinces.find((p) => p.code === d.provinceCode);
   const dl = h('dl', { class: 'review' });
@@ -528,7 +564,7 @@ function renderReview(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], d: Dr
     row(t('receivedVia'), ch ? pick(ch.th, ch.en) : t('none'));
     row(t('receivedAt'), d.receivedAt ? d.receivedAt.replace('T', ' ') : t('receivedAtHint'));
   }
-  row(t('category'), cat ? pick(cat.th, cat.en) : t('none'));
+  row(t('category'), type ? `${type.icon} ${pick(type.th, type.en)}` : cat ? pick(cat.th, cat.en) : t('none'));
   row(t('description'), h('span', { class: 'pre' }, d.description.trim()));
   const area = h('span', { id: 'review-area' }, prov ? pick(prov.nameTh, prov.nameEn) : t('none'));
   row(t('where'), area);
@@ -660,7 +696,7 @@ function contact(d: Draft) {
 function citizenBody(meta: Meta, d: Draft) {
   const c = contact(d);
   return {
-    category: d.category,
+    ...(d.problemType ? { problemType: d.problemType } : { category: d.category }),
     description: d.description.trim(),
     location: location(d),
     ...(d.photos.length ? { photoIds: d.photos.map((p) => p.id) } : {}),
@@ -675,7 +711,7 @@ function officerBody(meta: Meta, d: Draft, consent: boolean) {
   const c = contact(d);
   return {
     channel: d.channel as ChannelCode,
-    category: d.category,
+    ...(d.problemType ? { problemType: d.problemType } : { category: d.category }),
     description: d.description.trim(),
     location: location(d),
     ...(c ? { contact: c } : {}),
