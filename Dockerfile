@@ -28,6 +28,7 @@ COPY simulator ./simulator
 COPY dashboard ./dashboard
 COPY exchange ./exchange
 COPY ops ./ops
+COPY figures ./figures
 COPY config ./config
 USER node
 EXPOSE 3000

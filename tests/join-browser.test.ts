@@ -41,7 +41,7 @@ describe('LIFF: the related-cases box and joining', () => {
       method: 'POST',
       headers: { authorization: `Bearer ${stack.sim.issueIdToken(a.userId)}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        category: 'help', description: 'ไฟถนนดับหน้าวัดพระสิงห์ทั้งแถว กลางคืนมืดมาก บ้านเลขที่ 99 ของผม',
+        problemType: 'street_light', description: 'ไฟถนนดับหน้าวัดพระสิงห์ทั้งแถว กลางคืนมืดมาก บ้านเลขที่ 99 ของผม',
         location: { provinceCode: '50', districtCode: '5001', subdistrictCode: '500101', address: 'บ้านเลขที่ 99 ถนนสามล้าน' },
         anonymous: false, contact: { name: 'สมศักดิ์ ต้นเรื่อง', phone: '0891112222' },
         consent: { version: PDPA_NOTICE_VERSION, accepted: true }, clientRequestId: randomUUID(),
@@ -52,8 +52,8 @@ describe('LIFF: the related-cases box and joining', () => {
 
     const page = await phone(b, '#/new');
     await ready(page, 'new');
-    await page.getByLabel('ขอความช่วยเหลือ').check();
     await page.getByLabel('รายละเอียดเรื่อง').fill('ไฟทางหน้าวัดพระสิงห์ดับหลายดวง กลางคืนมืดมาก เดินผ่านไม่ปลอดภัย');
+    await page.locator('[data-type="street_light"] label').click();
     await page.getByLabel('จังหวัด').selectOption({ label: 'เชียงใหม่' });
     await page.locator('#f-district option[value="5001"]').waitFor({ state: 'attached', timeout: WAIT });
     await page.getByLabel('อำเภอ / เขต').selectOption('5001');

@@ -37,7 +37,7 @@ async function describeUntilWhere(user: SimUser, lang: 'th' | 'en', description:
   const th = lang === 'th';
   await converse(sim, user.userId, () => sim.follow(user.userId));
   let m = await converse(sim, user.userId, () => sim.sendText(user.userId, th ? 'แจ้งเรื่องร้องเรียน' : 'file a complaint'));
-  m = await converse(sim, user.userId, () => sim.sendPostback(user.userId, quickPostback(m, th ? 'ขอความช่วยเหลือ' : 'Request for help')));
+  m = await converse(sim, user.userId, () => sim.sendPostback(user.userId, quickPostback(m, th ? '💡 ไฟถนนดับ' : '💡 Street light out')));
   m = await converse(sim, user.userId, () => sim.sendText(user.userId, description));
   m = await converse(sim, user.userId, () => sim.sendLocation(user.userId, { ...pin, ...WAT_KET }));
   return converse(sim, user.userId, () => sim.sendPostback(user.userId, quickPostback(m, th ? 'ถูกต้อง' : 'Yes')));
@@ -197,14 +197,14 @@ describe('แจ้งด้วย: joining a case about the same problem', () =
     const b = await stack.citizen('นางข ร่วมแจ้ง');
     const location = { provinceCode: '50', districtCode: '5001', subdistrictCode: '500102', lat: 18.79, lng: 98.99 };
     const filed = await api(a, 'POST', '/cases', {
-      category: 'help', description: 'ท่อประปาแตกน้ำไหลนองถนนหน้าตลาดมาสองวันแล้ว บ้านเลขที่ 12 ของนายก',
+      problemType: 'water_supply', category: 'help', description: 'ท่อประปาแตกน้ำไหลนองถนนหน้าตลาดมาสองวันแล้ว บ้านเลขที่ 12 ของนายก',
       location: { ...location, address: 'บ้านเลขที่ 12' }, anonymous: false, contact: { name: 'นายก ต้นเรื่อง', phone: '0812345678' },
       consent: { version: PDPA_NOTICE_VERSION, accepted: true }, clientRequestId: randomUUID(),
     });
     expect(filed.status, filed.text).toBe(201);
     const id = filed.json.id as string;
 
-    const found = await api(b, 'POST', '/related', { category: 'help', description: 'น้ำประปาแตกไหลนองถนนหน้าตลาด', location: { ...location, lat: 18.7902, lng: 98.9901 } });
+    const found = await api(b, 'POST', '/related', { problemType: 'water_supply', category: 'help', description: 'น้ำประปาแตกไหลนองถนนหน้าตลาด', location: { ...location, lat: 18.7902, lng: 98.9901 } });
     expect(found.status, found.text).toBe(200);
     expect(found.json).toEqual([expect.objectContaining({ id, trackingNo: filed.json.trackingNo, supporterCount: 1, areaEn: expect.stringContaining('Chiang Mai'), statusTh: 'รับเรื่องแล้ว รอเจ้าหน้าที่' })]);
     expect(found.text).not.toMatch(/นายก|ประปาแตก|0812345678|บ้านเลขที่|18\.79/);
@@ -249,7 +249,7 @@ describe('แจ้งด้วย: joining a case about the same problem', () =
     const a = await stack.citizen('ผู้แจ้ง รายแรก');
     const b = await stack.citizen('ผู้ร่วม แจ้ง');
     const filed = await api(a, 'POST', '/cases', {
-      category: 'help', description: 'ขยะล้นถังหน้าตลาดไม่มีใครมาเก็บหนึ่งสัปดาห์แล้ว ส่งกลิ่นเหม็น',
+      problemType: 'rubbish', category: 'help', description: 'ขยะล้นถังหน้าตลาดไม่มีใครมาเก็บหนึ่งสัปดาห์แล้ว ส่งกลิ่นเหม็น',
       location: { provinceCode: '50', districtCode: '5001', subdistrictCode: '500103' }, anonymous: true,
       consent: { version: PDPA_NOTICE_VERSION, accepted: true }, clientRequestId: randomUUID(),
     });

@@ -267,11 +267,11 @@ export type OfficerCaseDetailOut = z.infer<typeof OfficerCaseDetail>;
 
 // "แจ้งด้วย": the open cases a report may be the same problem as, and joining one (docs/joining.md)
 export const RelatedBody = z.object({
-  category: CategoryCode,
-  problemType: z.string().regex(/^[a-z][a-z_]{1,31}$/).optional(),
+  category: CategoryCode.optional(),
+  problemType: ProblemTypeCode.optional(),
   description: text(1, LIMITS.descriptionMax),
   location: LocationIn,
-}).strict();
+}).strict().refine(hasTypeOrCategory, typeOrCategory);
 /** The public part of a related case: no description, name, phone, pin or photo. */
 export const RelatedOfferOut = z.object({
   id: z.string(),

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { mongo } from 'mongoose';
 import { z } from 'zod';
+import { problemType } from '../../../shared/problems/types.ts';
 import { addCaseInfo } from '../../../shared/cases/commands/addCaseInfo.ts';
 import { openCase } from '../../../shared/cases/commands/openCase.ts';
 import { submitSurvey } from '../../../shared/cases/commands/submitSurvey.ts';
@@ -137,7 +138,7 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
   }, async ({ body }) => {
     const location = resolveLocation(body.location);
     const offers = await relatedOffers(models, {
-      problemType: body.problemType ?? null, category: body.category, description: body.description, at: deps.clock.now(),
+      problemType: body.problemType ?? null, category: problemType(body.problemType)?.category ?? body.category!, description: body.description, at: deps.clock.now(),
       location: { provinceCode: location.provinceCode, districtCode: location.districtCode ?? null, subdistrictCode: location.subdistrictCode ?? null, lat: location.lat ?? null, lng: location.lng ?? null },
     });
     return offers.map((o) => ({

@@ -623,7 +623,7 @@ function renderReview(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], d: Dr
 async function relatedBox(ctx: Ctx, d: Draft, box: HTMLElement, joined: (j: Joined) => void): Promise<void> {
   let offers: RelatedOffer[];
   try {
-    offers = await ctx.api.post<RelatedOffer[]>('/related', { category: d.category, description: d.description.trim(), location: location(d) });
+    offers = await ctx.api.post<RelatedOffer[]>('/related', { ...(d.problemType ? { problemType: d.problemType } : { category: d.category }), description: d.description.trim(), location: location(d) });
   } catch {
     return;
   }
