@@ -40,6 +40,8 @@ const ACTION_TH: Record<string, string> = {
   survey: 'ผู้ร้องประเมินความพึงพอใจ', line_linked: 'เชื่อมกับบัญชี LINE ของผู้ร้อง', line_relinked: 'ย้ายไปเชื่อมกับบัญชี LINE อื่นด้วยรหัสเชื่อมเรื่องใหม่',
   reopened: 'ผู้ร้องแจ้งว่ายังไม่ได้แก้ไข เปิดเรื่องใหม่',
   result_published: 'เผยแพร่ผลการแก้ไขต่อสาธารณะ', result_withdrawn: 'ยกเลิกการเผยแพร่ผลการแก้ไข',
+  joined: 'มีผู้แจ้งปัญหาเดียวกันเพิ่ม 1 คน (แจ้งด้วย)', unfollowed: 'ผู้ติดตาม 1 คนเลิกติดตาม',
+  linked: 'เชื่อมโยงกับเรื่องที่เกี่ยวข้อง', merged: 'รวมเข้ากับเรื่องอื่น (ปัญหาเดียวกัน)', merged_in: 'รวมเรื่องอื่นเข้ามาในเรื่องนี้',
 };
 
 export function caseDetailPage(r: Router, ctx: PageContext): void {
