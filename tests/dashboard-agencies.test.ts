@@ -20,6 +20,8 @@ import { openCase } from '../shared/cases/commands/openCase.ts';
 import { publishResult } from '../shared/cases/commands/publishResult.ts';
 import { buildReport, buildReportFromCases, fiscalYearOf, fiscalYearPeriod } from '../shared/reports/index.ts';
 import type { SimUser } from '../simulator/server.ts';
+import { scopeOf } from '../shared/supervision/lateUnits.ts';
+import { searchCases, unitInfo } from '../dashboard/data.ts';
 import { get, seedCase, signIn, type Jar } from './helpers/dashboard.ts';
 import { openBrowser, type Browsing } from './helpers/browser.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
@@ -221,6 +223,15 @@ describe('case list: problem type and reported by many', () => {
     const many = await text('/dashboard/cases?reported=2');
     expect(many).toContain('พบ 1 เรื่อง');
     expect(many).toMatch(new RegExp(`>${cases.light.trackingNo}</a>.*<td class="n reporters">3</td>`, 's'));
+    // Paged one case at a time, the filtered list equals a plain query of the cases, newest first.
+    const scope = { unit: (await unitInfo(stack.rt.models, '50'))!, codes: await scopeOf(stack.rt.models, '50') };
+    const plain = (await stack.rt.models.Case.find({ unitCode: { $in: scope.codes! }, problemType: 'street_light' }).lean())
+      .sort((a, b) => new Date(b.receivedAt ?? b.createdAt).getTime() - new Date(a.receivedAt ?? a.createdAt).getTime() || String(b._id).localeCompare(String(a._id)))
+      .map((c) => c.trackingNo);
+    const p1 = await searchCases(stack.rt.models, scope, { page: 1, problemType: 'street_light' }, 1);
+    const p2 = await searchCases(stack.rt.models, scope, { page: 2, problemType: 'street_light' }, 1);
+    expect([p1.totalExact, p2.totalExact, p2.total]).toEqual([false, true, 2]);
+    expect([...p1.rows, ...p2.rows].map((r) => r.trackingNo)).toEqual(plain);
     const bad = await get(stack, '/dashboard/cases?type=nonsense', headJar);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('unknown problem type');
