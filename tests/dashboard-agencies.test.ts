@@ -131,7 +131,9 @@ describe('partner agencies on the dashboard', () => {
     expect(section).toMatch(/ศูนย์ดำรงธรรมอำเภอหางดง <small class="code">5015<\/small>/);
     // light + merged repeat + road: received 3, the road and the merged repeat closed.
     expect(section).toMatch(new RegExp(`<tr data-unit="${MUN}"><td><span class="agency">· เทศบาลตำบลหางดง \\(ตัวอย่าง\\)</span>.*?<td class="n">3</td><td class="n">2</td><td class="n">1</td>`));
-    // A province head does not see agencies of another province's centres, nor does a district outside it.
+    // The reopen rates per unit mark the agency too (its road case was closed as resolved).
+    expect(/<section class="reopens"[\s\S]*?<\/section>/.exec(page)?.[0]).toContain(`<tr data-unit="${MUN}"><td><span class="agency">· เทศบาลตำบลหางดง (ตัวอย่าง)</span>`);
+    // A centre with no agency under it has no such section.
     const other = await stack.officer('5001', 'head', 'หัวหน้า อ.เมือง');
     expect(await text('/dashboard/', (await signIn(stack, other.userId)).jar)).not.toContain('class="agencies"');
   });

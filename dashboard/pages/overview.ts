@@ -3,7 +3,7 @@
  */
 import type { Router } from 'express';
 import { formatDateTime } from '../../shared/thaiDate.ts';
-import { agencyFigures, overview, reopenRates } from '../data.ts';
+import { agencyFigures, overview, reopenRates, unitMarks } from '../data.ts';
 import { html, num } from '../html.ts';
 import { fiscalYearOf } from '../../shared/reports/index.ts';
 import { CLOSE_DAYS_CAP } from '../../shared/reports/counters.ts';
@@ -18,6 +18,7 @@ export function overviewPage(r: Router, ctx: PageContext): void {
     const fy = q.fy ?? fiscalYearOf(now);
     const scope = await scopeOf(req, res, q.unit);
     const [o, reopens, agencies] = await Promise.all([overview(deps.models, report, scope, fy, now), reopenRates(deps.models, scope, fy), agencyFigures(deps.models, report, scope, fy)]);
+    const marks = await unitMarks(deps.models, reopens.units.map((u) => u.unitCode));
     const card = (th: string, en: string, value: string, sub?: string, tone = '') => html`<div class="kpi ${tone}"><div class="label">${th}<small>${en}</small></div><div class="value">${value}</div>${sub ? html`<div class="sub">${sub}</div>` : ''}</div>`;
     await page(res, 'ภาพรวม', 'Overview', '/dashboard/', html`
       ${await picker(res, scope, fyPicker(fy, now), '/dashboard/')}
@@ -35,7 +36,7 @@ export function overviewPage(r: Router, ctx: PageContext): void {
         <h2>เรื่องที่ผู้ร้องขอเปิดใหม่ <small>Reopened by the complainant (problem not fixed)</small></h2>
         ${reopens.units.length ? html`<table class="data">
           <thead><tr><th>หน่วยงาน <small>Unit</small></th><th class="n">ยุติเรื่อง <small>Closed</small></th><th class="n">เปิดใหม่ <small>Reopened</small></th><th class="n">ร้อยละ <small>Rate</small></th></tr></thead>
-          <tbody>${reopens.units.map((u) => html`<tr data-unit="${u.unitCode}"><td>${u.nameTh} <small class="code">${u.unitCode}</small></td><td class="n">${num(u.closed)}</td><td class="n ${u.reopened ? 'bad' : ''}">${num(u.reopened)}</td><td class="n">${u.percent}%</td></tr>`)}</tbody>
+          <tbody>${reopens.units.map((u) => html`<tr data-unit="${u.unitCode}"><td>${marks.get(u.unitCode)?.partner ? html`<span class="agency">· ${u.nameTh}</span>` : u.nameTh} <small class="code">${u.unitCode}</small></td><td class="n">${num(u.closed)}</td><td class="n ${u.reopened ? 'bad' : ''}">${num(u.reopened)}</td><td class="n">${u.percent}%</td></tr>`)}</tbody>
           <tfoot><tr><th>รวม <small>Total</small></th><td class="n">${num(reopens.total.closed)}</td><td class="n">${num(reopens.total.reopened)}</td><td class="n">${reopens.total.percent ?? '0.00'}%</td></tr></tfoot></table>`
           : html`<p class="notice">ยังไม่มีเรื่องที่ยุติในปีนี้ · no closed cases this year yet</p>`}
       </section>
