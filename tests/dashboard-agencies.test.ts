@@ -6,7 +6,7 @@
  * the tables counted from the cases); the case page shows supporters, followers (a count), linked
  * and merged cases, the suggested agency and the published result, which the head withdraws there;
  * the case list filters by problem type and by "reported by two or more".
- * Screenshot: artifacts/screenshots/dashboard-agency-case.png
+ * Screenshots: artifacts/screenshots/dashboard-agency-case.png, dashboard-agency-case-published.png, dashboard-agency-overview.png
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -256,6 +256,9 @@ describe('in Chromium', () => {
     await page.goto(`${stack.web.url}/dashboard/cases/${cases.road.trackingNo}`);
     await expect.poll(() => page.locator('#withdraw-result button').textContent()).toContain('ยกเลิกการเผยแพร่');
     await web.shot(page, 'agency-case-published', true);
+    await page.goto(`${stack.web.url}/dashboard/?fy=${fiscalYearOf(new Date(Date.now() - 40 * DAY))}`);
+    await expect.poll(() => page.locator(`section.agencies tr[data-unit="${MUN}"]`).textContent()).toContain('· เทศบาลตำบลหางดง');
+    await web.shot(page, 'agency-overview', true);
     expect(web.errors).toEqual([]);
   });
 });
