@@ -31,6 +31,7 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import { EVENT_CONSUMERS } from '../shared/cases/outbox.ts';
 import { eventQueueName } from '../workers/events/consumer.ts';
 import { responseTemplates } from '../shared/templates.ts';
+import { forgetPublicFigures } from '../shared/publicResults/index.ts';
 
 /** Everything a process needs, wired once from the validated config (the composition root). */
 export interface Runtime {
@@ -126,7 +127,7 @@ export function startWeb(rt: Runtime, port = rt.config.PORT, host = '0.0.0.0', o
   });
   const reportsApi = createReportsRouter({ models: rt.models, spendPartnerBudget, authenticate: reportAuthenticator(rt, [rt.dashboardAuthenticate, ...(opts.reportAuth ?? []), apiKeyAuthenticate]) });
   const dashboard = createDashboard({ models: rt.models, clock: rt.clock, log: rt.log, config: rt.config, calendar: slaContext().calendar,
-    buildReport: (q) => buildReport({ models: rt.models }, q), actions: { publish: rt.bot.publish, line: rt.line } });
+    buildReport: (q) => buildReport({ models: rt.models }, q), actions: { publish: rt.bot.publish, line: rt.line, forgetPublicFigures: () => forgetPublicFigures(rt.queues.connection, rt.config.QUEUE_PREFIX) } });
   // Data exchange: Open311 + partner API behind API keys.
   const exchange = createExchangeApi({ models: rt.models, clock: rt.clock, publish: rt.bot.publish, log: rt.log, publicBaseUrl: rt.config.PUBLIC_BASE_URL, authenticate: apiKeyAuthenticate,
     rateLimit: partnerRateLimit,

@@ -15,6 +15,7 @@ import type { Models } from '../shared/models/index.ts';
 import { inScope, overdueFilter, scopeOf } from '../shared/supervision/lateUnits.ts';
 import { usableLateSnapshot } from '../shared/supervision/lateSnapshot.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
+import { PROBLEM_TYPE_CODES } from '../shared/problems/types.ts';
 import { areaOf } from './area.ts';
 import { rulesOfMask, type CompletenessRule, COMPLETENESS_RULES } from './completeness.ts';
 import { fiscalYearPeriod, monthPeriod, type ReportJson, type ReportQuery } from '../shared/reports/index.ts';
@@ -46,7 +47,8 @@ export async function unitInfo(models: Models, code: string): Promise<UnitInfo |
 /** The unit the page asks for (default: the officer's own), checked against the officer's scope. */
 export async function resolveScope(models: Models, p: Principal, requested: unknown): Promise<Scope> {
   const code = typeof requested === 'string' && requested ? requested : p.unitCode;
-  if (!/^[A-Za-z0-9_-]{1,20}$/.test(code)) throw new ForbiddenScope('bad unit');
+  // Agency codes run to 31 characters (shared/agencies AGENCY_CODE).
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(code)) throw new ForbiddenScope('bad unit');
   const unit = await unitInfo(models, code);
   if (!unit || !(await mayRead(models, p, code))) throw new ForbiddenScope(code);
   return { unit, codes: code === MINISTRY_UNIT_CODE ? null : await scopeOf(models, code) };
@@ -56,7 +58,7 @@ export async function resolveScope(models: Models, p: Principal, requested: unkn
 export async function unitOptions(models: Models, p: Principal, selected: UnitInfo): Promise<UnitInfo[]> {
   const codes = new Set<string>([p.unitCode, selected.code]);
   const add = async (parent: string) => {
-    for (const u of await models.Unit.find({ parentCode: parent, level: { $ne: 'partner' } }, { _id: 1 }).sort({ _id: 1 }).lean()) codes.add(String(u._id));
+    for (const u of await models.Unit.find({ parentCode: parent }, { _id: 1 }).sort({ _id: 1 }).lean()) codes.add(String(u._id));
   };
   await add(p.unitCode);
   if (selected.code !== p.unitCode) await add(selected.code);
@@ -65,8 +67,47 @@ export async function unitOptions(models: Models, p: Principal, selected: UnitIn
     await add(selected.parentCode);
   }
   const units = await models.Unit.find({ _id: { $in: [...codes] } }).lean();
-  const order = (u: { level: string; _id: unknown }) => `${{ ministry: 0, province: 1, district: 2, partner: 3 }[u.level] ?? 4}${String(u._id).padStart(6, '0')}`;
+  const centreKey = (u: { level: string; _id: unknown }) => `${{ ministry: 0, province: 1, district: 2 }[u.level] ?? 3}${String(u._id).padStart(6, '0')}`;
+  const keys = new Map(units.filter((u) => u.level !== 'partner').map((u) => [String(u._id), centreKey(u)]));
+  // An agency right under the centre that supervises it ('~' sorts after the centre's own key and before the next centre's).
+  const order = (u: { level: string; _id: unknown; parentCode?: string | null }) => (u.level === 'partner' ? `${(u.parentCode && keys.get(u.parentCode)) || '3'}~${String(u._id)}` : keys.get(String(u._id))!);
   return units.sort((a, b) => order(a).localeCompare(order(b))).map((u) => ({ code: String(u._id), nameTh: u.nameTh, nameEn: u.nameEn, level: u.level, parentCode: u.parentCode ?? null }));
+}
+
+/** A row's unit as the per-unit tables show it: partner agencies marked, with the centre that supervises them. */
+export interface UnitMark { partner: boolean; supervisorCode?: string; supervisorName?: string }
+
+/** Marks for the units of a table (two reads of the small unit collection by _id, whatever the cases). */
+export async function unitMarks(models: Models, codes: readonly string[]): Promise<Map<string, UnitMark>> {
+  const units = await models.Unit.find({ _id: { $in: [...new Set(codes)] } }, { level: 1, parentCode: 1 }).lean();
+  const parents = [...new Set(units.filter((u) => u.level === 'partner' && u.parentCode).map((u) => u.parentCode!))];
+  const names = new Map((parents.length ? await models.Unit.find({ _id: { $in: parents } }, { nameTh: 1 }).lean() : []).map((u) => [String(u._id), u.nameTh]));
+  return new Map(units.map((u) => [String(u._id), u.level === 'partner'
+    ? { partner: true, ...(u.parentCode ? { supervisorCode: u.parentCode, supervisorName: names.get(u.parentCode) ?? u.parentCode } : {}) }
+    : { partner: false }]));
+}
+
+export interface AgencyFigures { code: string; nameTh: string; supervisorCode: string; supervisorName: string; received: number; closed: number; open: number }
+
+/** At most this many agencies on the overview (the country has thousands of local bodies; a province a few hundred). */
+export const OVERVIEW_AGENCIES_MAX = 300;
+
+/**
+ * The partner agencies in a scope with their fiscal year's table totals, grouped under their
+ * supervising centre: agencies by one indexed equality (`level`), the figures from the report
+ * engine (one counter read by _id per agency), so they agree with the official tables.
+ */
+export async function agencyFigures(models: Models, report: ReportFn, scope: Scope, fiscalYear: number): Promise<{ agencies: AgencyFigures[]; more: number }> {
+  const all = (await models.Unit.find({ level: 'partner' }, { nameTh: 1, parentCode: 1 }).lean())
+    .filter((u) => u.parentCode && inScope(scope.codes, String(u._id)))
+    .sort((a, b) => a.parentCode!.localeCompare(b.parentCode!) || String(a._id).localeCompare(String(b._id)));
+  const shown = all.slice(0, OVERVIEW_AGENCIES_MAX);
+  const sup = new Map((await models.Unit.find({ _id: { $in: [...new Set(shown.map((u) => u.parentCode!))] } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
+  const tables = await Promise.all(shown.map((u) => report({ unitCode: String(u._id), withChildren: true, format: 'district', period: fiscalYearPeriod(fiscalYear) })));
+  return {
+    agencies: shown.map((u, i) => ({ code: String(u._id), nameTh: u.nameTh, supervisorCode: u.parentCode!, supervisorName: sup.get(u.parentCode!) ?? u.parentCode!, received: tables[i]!.total.total, closed: tables[i]!.total.closed, open: tables[i]!.total.open })),
+    more: all.length - shown.length,
+  };
 }
 
 /** Cases received in [from, to): `receivedAt` when recorded, else the time the case was created. */
@@ -231,16 +272,22 @@ export async function completeness(models: Models, scope: Scope, fiscalYear: num
   return { units, total: { cases, complete, percent: pct(complete, cases) ?? '0.00' } };
 }
 
-export interface CaseSearch { q?: string; status?: string; category?: string; from?: Date; to?: Date; page: number }
+export interface CaseSearch {
+  q?: string; status?: string; category?: string; from?: Date; to?: Date; page: number;
+  /** A problem type code (config/problem-types.json). */
+  problemType?: string;
+  /** Only cases that two or more people reported (the complainant and those who joined). */
+  reported?: boolean;
+}
 
 export const PAGE_SIZE = 50;
 
 interface SearchRow {
-  trackingNo: string; status: string; category: string; problemType?: string; channel: string; unitCode: string; receivedAt?: Date; createdAt: Date; resolveDueAt?: Date;
+  supporterCount?: number; trackingNo: string; status: string; category: string; problemType?: string; channel: string; unitCode: string; receivedAt?: Date; createdAt: Date; resolveDueAt?: Date;
   location?: { provinceCode?: string; provinceName?: string; districtCode?: string; districtName?: string }; description?: string;
 }
 
-const SEARCH_FIELDS = { trackingNo: 1, status: 1, category: 1, problemType: 1, channel: 1, unitCode: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'location.provinceCode': 1, 'location.provinceName': 1, 'location.districtCode': 1, 'location.districtName': 1, description: 1 } as const;
+const SEARCH_FIELDS = { supporterCount: 1, trackingNo: 1, status: 1, category: 1, problemType: 1, channel: 1, unitCode: 1, receivedAt: 1, createdAt: 1, resolveDueAt: 1, 'location.provinceCode': 1, 'location.provinceName': 1, 'location.districtCode': 1, 'location.districtName': 1, description: 1 } as const;
 
 /** Newest received first; cases received at the same instant, newest recorded (_id) first. */
 const byReceivedDesc = (a: SearchRow & { _id: unknown }, b: SearchRow & { _id: unknown }) =>
@@ -277,7 +324,7 @@ async function listMonths(models: Models, scope: Scope, status: string | undefin
  * indexes: a small scope unit by unit, the country day by day from the month's last day (stopping
  * once `want` cases are in hand, or all `count` of the month are).
  */
-async function monthRows(models: Models, scope: Scope, month: number, eq: Record<string, string>, want: number, count: number): Promise<(SearchRow & { _id: unknown })[]> {
+async function monthRows(models: Models, scope: Scope, month: number, eq: Record<string, unknown>, want: number, count: number): Promise<(SearchRow & { _id: unknown })[]> {
   const find = (f: Record<string, unknown>) => models.Case.find({ ...f, ...eq }, SEARCH_FIELDS).lean<(SearchRow & { _id: unknown })[]>();
   if (scope.codes && scope.codes.length <= UNIT_MONTH_MAX_UNITS) {
     return (await Promise.all(scope.codes.map((unitCode) => find({ listMonth: month, unitCode })))).flat().sort(byReceivedDesc);
@@ -298,8 +345,27 @@ async function monthRows(models: Models, scope: Scope, month: number, eq: Record
 export async function searchCases(models: Models, scope: Scope, s: CaseSearch, limit = PAGE_SIZE) {
   const status = s.status && (CASE_STATUSES as readonly string[]).includes(s.status) ? s.status : undefined;
   const category = s.category && SUBJECT_CATEGORIES.some((c) => c.code === s.category) ? s.category : undefined;
+  const problemType = s.problemType && PROBLEM_TYPE_CODES.includes(s.problemType) ? s.problemType : undefined;
+  // Equality on a top-level field and a bound on another, applied within the month's index-served read.
+  const narrow: Record<string, unknown> = { ...(problemType ? { problemType } : {}), ...(s.reported ? { supporterCount: { $gte: 2 } } : {}) };
   let total: number, rows: SearchRow[];
-  if (!s.q && !s.from && !s.to) {
+  let totalExact = true;
+  if (!s.q && !s.from && !s.to && Object.keys(narrow).length) {
+    // The counters know months by status and category only: read months newest first, each through
+    // the list's index-served equalities, until this page and one case more are in hand. The total is
+    // then exact only when every month was read ("at least" otherwise).
+    const months = await listMonths(models, scope, status, category);
+    const eq: Record<string, unknown> = { ...(status ? { status } : {}), ...(category ? { category } : {}), ...narrow };
+    const want = s.page * limit + 1;
+    const matched: SearchRow[] = [];
+    for (const [month, count] of months) {
+      if (matched.length >= want) break;
+      matched.push(...(await monthRows(models, scope, month, eq, want - matched.length, count)));
+    }
+    totalExact = matched.length < want;
+    total = matched.length;
+    rows = matched.slice((s.page - 1) * limit, s.page * limit);
+  } else if (!s.q && !s.from && !s.to) {
     // Pages through months of receipt (totals from the counters), reading only the month a page falls in.
     const months = await listMonths(models, scope, status, category);
     total = months.reduce((t, [, n]) => t + n, 0);
@@ -324,6 +390,7 @@ export async function searchCases(models: Models, scope: Scope, s: CaseSearch, l
     }
     if (status) filter.status = status;
     if (category) filter.category = category;
+    Object.assign(filter, narrow);
     if (s.from || s.to) and.push(receivedBetween(s.from ?? new Date(0), s.to ?? new Date(8.64e15)));
     if (and.length) filter.$and = and;
     // Text and date searches filter on what FerretDB cannot push down: these read the whole collection there.
@@ -334,8 +401,8 @@ export async function searchCases(models: Models, scope: Scope, s: CaseSearch, l
   }
   const names = new Map((await models.Unit.find({ _id: { $in: [...new Set(rows.map((r) => r.unitCode))] } }, { nameTh: 1 }).lean()).map((u) => [String(u._id), u.nameTh]));
   return {
-    total,
-    rows: rows.map((r) => ({
+    total, totalExact,
+    rows: rows.map((r) => ({ supporterCount: r.supporterCount ?? 1,
       trackingNo: r.trackingNo, status: r.status, category: r.category, problemType: r.problemType, channel: r.channel, unitCode: r.unitCode, unitName: names.get(r.unitCode) ?? r.unitCode,
       receivedAt: new Date(r.receivedAt ?? r.createdAt), resolveDueAt: r.resolveDueAt ? new Date(r.resolveDueAt) : undefined,
       area: areaOf(r.location ?? {}),

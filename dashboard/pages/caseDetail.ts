@@ -18,6 +18,7 @@ import type { OfficerRef } from '../../shared/cases/actor.ts';
 import { assignCaseToOfficer } from '../../shared/cases/commands/assignCase.ts';
 import { closeCase } from '../../shared/cases/commands/closeCase.ts';
 import { takeOverCase } from '../../shared/cases/commands/takeOverCase.ts';
+import { withdrawPublicResult } from '../../shared/cases/commands/publishResult.ts';
 import { en as enCopy } from '../../shared/i18n/en.ts';
 import { th as thCopy } from '../../shared/i18n/th.ts';
 import { channelLabel } from './query.ts';
@@ -28,6 +29,7 @@ const DONE: Record<string, string> = {
   takeover: 'รับเรื่องไว้ดำเนินการเองแล้ว ผู้ร้องได้รับแจ้งแล้ว · Taken over; the complainant has been told.',
   assign: 'มอบหมายเจ้าหน้าที่แล้ว เจ้าหน้าที่ได้รับแจ้งทาง LINE · Assigned; the officer was alerted on LINE.',
   close: 'ยุติเรื่องแล้ว ผู้ร้องได้รับแจ้งผลและแบบประเมิน · Closed; the complainant got the result and the survey.',
+  withdrawn: 'ยกเลิกการเผยแพร่ผลแล้ว ผลและภาพไม่แสดงในหน้าสาธารณะอีก · The result is no longer public; its page entry and photo are gone.',
 };
 
 /** Timeline steps as officers say them. */
@@ -38,6 +40,8 @@ const ACTION_TH: Record<string, string> = {
   survey: 'ผู้ร้องประเมินความพึงพอใจ', line_linked: 'เชื่อมกับบัญชี LINE ของผู้ร้อง', line_relinked: 'ย้ายไปเชื่อมกับบัญชี LINE อื่นด้วยรหัสเชื่อมเรื่องใหม่',
   reopened: 'ผู้ร้องแจ้งว่ายังไม่ได้แก้ไข เปิดเรื่องใหม่',
   result_published: 'เผยแพร่ผลการแก้ไขต่อสาธารณะ', result_withdrawn: 'ยกเลิกการเผยแพร่ผลการแก้ไข',
+  joined: 'มีผู้แจ้งปัญหาเดียวกันเพิ่ม 1 คน (แจ้งด้วย)', unfollowed: 'ผู้ติดตาม 1 คนเลิกติดตาม',
+  linked: 'เชื่อมโยงกับเรื่องที่เกี่ยวข้อง', merged: 'รวมเข้ากับเรื่องอื่น (ปัญหาเดียวกัน)', merged_in: 'รวมเรื่องอื่นเข้ามาในเรื่องนี้',
 };
 
 export function caseDetailPage(r: Router, ctx: PageContext): void {
@@ -71,6 +75,8 @@ export function caseDetailPage(r: Router, ctx: PageContext): void {
         <dt>LINE</dt><dd>${assigned ? cp.lineUserId || '–' : maskLineId(cp.lineUserId)}</dd>`;
     const done = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
     const forms = await supervisorForms(s, c);
+    const mayAct = await mayActOn(deps.models, s.principal, c);
+    const links = await relatedParts(c, s.csrf, mayAct);
     await page(res, `เรื่อง ${c.trackingNo}`, 'Case detail', '/dashboard/cases', html`
       ${done ? html`<p class="notice good" role="status">${done}</p>` : ''}
       ${assigned ? html`<p class="notice">ท่านเป็นหน่วยงานผู้รับผิดชอบ จึงเห็นข้อมูลส่วนบุคคล การเปิดดูนี้ถูกบันทึกไว้ · You are the assigned unit: personal data is shown and this view is audited.</p>`
@@ -89,15 +95,64 @@ export function caseDetailPage(r: Router, ctx: PageContext): void {
           <dt>ที่อยู่ / พิกัด <small>Address</small></dt><dd>${assigned ? address || '–' : maskAddress(address)}${assigned && typeof loc.lat === 'number' ? ` (${loc.lat.toFixed(5)}, ${loc.lng?.toFixed(5)})` : ''}</dd>
           ${person}
           ${c.attachments?.length ? html`<dt>ภาพถ่าย <small>Photos</small></dt><dd>${c.attachments.length} ภาพ</dd>` : ''}
+          ${links.facts}
         </dl>
         <h2>รายละเอียด <small>What happened</small></h2>
         <p class="desc">${assigned ? c.description : maskFreeText(c.description)}</p>
         ${c.resolution?.text ? html`<h2>ผลการดำเนินการ <small>Result</small></h2><p class="desc">${assigned ? c.resolution.text : maskFreeText(c.resolution.text)}</p>` : ''}
         ${c.survey?.score ? html`<p>ความพึงพอใจ ${c.survey.score}/5</p>` : ''}
+        ${links.published}
         <h2>ลำดับเหตุการณ์ <small>Timeline</small></h2>
         <ol class="timeline">${(c.timeline ?? []).map((t) => html`<li><time>${formatDateTime(new Date(t.at))}</time> <b>${ACTION_TH[t.action] ?? t.action}</b> ${t.by?.kind === 'officer' ? t.by.name ?? '' : t.by?.kind === 'citizen' ? (assigned ? 'ผู้ร้อง' : 'ผู้ร้อง') : 'ระบบ'}${t.note ? html` — ${assigned ? t.note : maskFreeText(t.note)}` : ''}</li>`)}</ol>
       </section>
       ${forms}`);
+  }));
+
+  /**
+   * How the case stands among others (people who reported it too, linked and merged cases, the
+   * agency suggested for it) and its published result. Followers are a count: their LINE ids never show.
+   */
+  async function relatedParts(c: {
+    trackingNo: string; supporterCount?: number | null; followers?: unknown[] | null; relatedCases?: string[] | null; mergedInto?: string | null; suggestedUnitCode?: string | null;
+    publicResult?: { approvedAt?: Date | null; by?: { name?: string | null } | null; summary?: string | null } | null; publicSlug?: string | null;
+  }, csrf: string, mayAct: boolean): Promise<{ facts: Raw; published: Raw }> {
+    const caseLink = (t: string) => html`<a href="/dashboard/cases/${t}">${t}</a>`;
+    const supporters = c.supporterCount ?? 1;
+    const followers = c.followers?.length ?? 0;
+    const agency = c.suggestedUnitCode ? await unitInfo(deps.models, c.suggestedUnitCode) : null;
+    const facts = html`
+      <dt>ผู้แจ้ง <small>Reported by</small></dt><dd class="supporters">มีผู้แจ้ง ${supporters} คน <small>${supporters} ${supporters === 1 ? 'person' : 'people'} reported this</small>${followers ? html` · ผู้ติดตาม ${followers} คน <small>${followers} following its updates</small>` : ''}</dd>
+      ${c.mergedInto ? html`<dt>รวมเข้ากับ <small>Merged into</small></dt><dd class="merged">${caseLink(c.mergedInto)} <small>เรื่องนี้ยุติโดยรวมกับเรื่องดังกล่าว · this case was closed into that one</small></dd>` : ''}
+      ${c.relatedCases?.length ? html`<dt>เรื่องที่เกี่ยวข้อง <small>Related cases</small></dt><dd class="related">${c.relatedCases.map((t, i) => html`${i ? ', ' : ''}${caseLink(t)}`)}</dd>` : ''}
+      ${c.suggestedUnitCode ? html`<dt>หน่วยงานที่แนะนำ <small>Suggested agency</small></dt><dd class="suggested">${agency?.nameTh ?? c.suggestedUnitCode} <small>${agency?.nameEn ?? ''} · หน่วยงานที่แก้ปัญหาประเภทนี้ในพื้นที่ · fixes this kind of problem here</small></dd>` : ''}`;
+    const p = c.publicResult;
+    const published = c.publicSlug && p ? html`<section class="published" id="published">
+        <h2>ผลที่เผยแพร่ต่อสาธารณะ <small>Published result</small></h2>
+        <p class="desc">${p.summary ?? ''}</p>
+        <p><small>อนุมัติโดย ${p.by?.name ?? '–'}${p.approvedAt ? ` เมื่อ ${formatDateTime(new Date(p.approvedAt))}` : ''} · approved for the public figures page</small></p>
+        ${mayAct && deps.actions ? html`<form method="post" action="/dashboard/cases/${c.trackingNo}/withdraw-result" class="action" id="withdraw-result">
+          <input type="hidden" name="csrf" value="${csrf}">
+          <button type="submit" class="danger">ยกเลิกการเผยแพร่ <small>Withdraw from the public page</small></button></form>` : ''}
+      </section>` : html``;
+    return { facts, published };
+  }
+
+  // ยกเลิกการเผยแพร่: the LIFF case page's command, for any officer who may act on the case.
+  r.post('/cases/:trackingNo/withdraw-result', form, wrap(async (req, res) => {
+    const trackingNo = String(req.params.trackingNo);
+    const notFound = () => errorPage(res, 404, 'ไม่พบเรื่องนี้ในขอบเขตของท่าน', 'No such case in your scope.');
+    if (!deps.actions || !/^\d{4}-\d{1,8}$/.test(trackingNo)) return notFound();
+    if (!checkCsrf(req, res)) return;
+    const s = session(res);
+    const c = await deps.models.Case.findOne({ trackingNo }, { unitCode: 1, concernedUnitCode: 1 }).lean();
+    if (!c || !(await mayActOn(deps.models, s.principal, c))) return notFound();
+    const r2 = await withdrawPublicResult({ models: deps.models, clock: deps.clock, publish: deps.actions.publish }, { caseId: String(c._id), officer: refOf(s) });
+    if (!r2.ok && r2.reason === 'not_found') return notFound();
+    if (!r2.ok) return errorPage(res, 409, 'ผลของเรื่องนี้ไม่ได้เผยแพร่อยู่', 'This result is not published.');
+    await deps.models.Audit.create({ at: deps.clock.now(), officerId: s.principal.officerId, lineUserId: s.principal.lineUserId, caseId: String(c._id), action: 'withdraw_public_result', via: 'dashboard' });
+    // The public page is cached: without this the withdrawn result would stay until the cache expires.
+    await deps.actions.forgetPublicFigures?.();
+    res.redirect(303, `/dashboard/cases/${trackingNo}?done=withdrawn`);
   }));
 
   // -------- supervisors act on a case from its page: take over, assign to a named officer, close

@@ -31,7 +31,11 @@ export interface DashboardDeps {
    * What supervisors' actions need (take over, assign, close a case; กระตุ้น a late unit): the domain
    * events' queue and LINE. Absent: the dashboard only reads.
    */
-  actions?: { publish: PublishEvents; line: LineClient };
+  actions?: {
+    publish: PublishEvents; line: LineClient;
+    /** Drops the public figures page's cache (shared/publicResults forgetPublicFigures) after a withdrawal. */
+    forgetPublicFigures?: () => Promise<void>;
+  };
 }
 
 export interface PageContext {

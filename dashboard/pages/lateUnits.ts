@@ -8,7 +8,7 @@ import { OPEN_STATUSES } from '../../shared/categories.ts';
 import { lateUnits } from '../../shared/supervision/lateUnits.ts';
 import { staffedUnits, unitsBelow, isSupervisorRole } from '../../shared/cases/access.ts';
 import { formatDate, formatDateTime } from '../../shared/thaiDate.ts';
-import { unitInfo } from '../data.ts';
+import { unitInfo, unitMarks } from '../data.ts';
 import { exportFileName, sendTable } from '../export.ts';
 import { errorPage, html, num, type Raw } from '../html.ts';
 import { en as enCopy } from '../../shared/i18n/en.ts';
@@ -35,7 +35,14 @@ export function lateUnitsPage(r: Router, ctx: PageContext): void {
     const nudgeForm = (unitCode: string) => html`<form method="post" action="/dashboard/late-units/nudge" class="inline">
       <input type="hidden" name="csrf" value="${s.csrf}"><input type="hidden" name="unitCode" value="${unitCode}"><input type="hidden" name="back" value="${scope.unit.code}">
       <button type="submit" class="nudge">กระตุ้น <small>Nudge</small></button></form>`;
-    const [unowned, outcome] = await Promise.all([unownedIn(scope.codes, s.principal.unitCode), q.nudge ? nudgeNotice(q.nudge, q.nudged) : Promise.resolve(html``)]);
+    const [unowned, outcome, marks] = await Promise.all([unownedIn(scope.codes, s.principal.unitCode), q.nudge ? nudgeNotice(q.nudge, q.nudged) : Promise.resolve(html``), unitMarks(deps.models, late.units.map((u) => u.unitCode))]);
+    // Agencies are ranked with the centres (the worst first) and say which centre supervises them.
+    const unitCell = (u: { unitCode: string; nameTh: string }) => {
+      const m = marks.get(u.unitCode);
+      return m?.partner
+        ? html`<span class="agency">· ${u.nameTh}</span> <small class="code">${u.unitCode}</small><br><small class="supervisor">หน่วยงานภาคี ในความดูแลของ${m.supervisorName ?? ''} · partner agency</small>`
+        : html`${u.nameTh} <small class="code">${u.unitCode}</small>`;
+    };
     await page(res, 'หน่วยงานล่าช้า', 'Late units', '/dashboard/late-units', html`
       ${await picker(res, scope, html``, '/dashboard/late-units')}
       ${outcome}
@@ -43,7 +50,7 @@ export function lateUnitsPage(r: Router, ctx: PageContext): void {
       ${unowned.cases ? html`<p class="notice masked unowned">เรื่องค้างในหน่วยงานที่ยังไม่มีเจ้าหน้าที่ในระบบ ${num(unowned.cases)} เรื่อง (${num(unowned.units)} หน่วยงาน) · ${num(unowned.cases)} open cases held by ${num(unowned.units)} units with no registered officer: take them over or assign them from the case page.</p>` : ''}
       ${late.units.length ? html`<table class="data">
         <thead><tr><th>#</th><th>หน่วยงาน <small>Unit</small></th><th class="n">เรื่องเกินกำหนด <small>Overdue</small></th><th class="n">ค้างนานสุด (วันทำการ) <small>Oldest, working days late</small></th><th>เรื่องที่ค้างนานสุด <small>Oldest case</small></th>${canNudge ? html`<th></th>` : ''}</tr></thead>
-        <tbody>${late.units.map((u, i) => html`<tr><td>${i + 1}</td><td>${u.nameTh} <small class="code">${u.unitCode}</small></td><td class="n bad">${num(u.overdue)}</td><td class="n">${u.oldestDays}</td>
+        <tbody>${late.units.map((u, i) => html`<tr data-unit="${u.unitCode}"><td>${i + 1}</td><td>${unitCell(u)}</td><td class="n bad">${num(u.overdue)}</td><td class="n">${u.oldestDays}</td>
           <td>${u.oldestTrackingNo ? html`<a href="/dashboard/cases/${u.oldestTrackingNo}">${u.oldestTrackingNo}</a> <small>${u.oldestDueAt ? `กำหนด ${formatDate(u.oldestDueAt)}` : ''}</small>` : '–'}</td>${canNudge ? html`<td>${nudgeForm(u.unitCode)}</td>` : ''}</tr>`)}</tbody></table>`
         : html`<p class="notice good">ไม่มีหน่วยงานล่าช้า · No late units in this scope.</p>`}
       <p class="actions"><a class="button ghost" href="/dashboard/export/late-units.csv?unit=${scope.unit.code}">CSV</a> <a class="button ghost" href="/dashboard/export/late-units.xlsx?unit=${scope.unit.code}">XLSX</a></p>`);

@@ -8,7 +8,7 @@ import { CHANNELS } from '../../shared/categories.ts';
 import { fiscalYearOf } from '../../shared/reports/index.ts';
 import { html, raw } from '../html.ts';
 
-export const code = z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, 'รหัสหน่วยงานไม่ถูกต้อง (bad unit code)');
+export const code = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'รหัสหน่วยงานไม่ถูกต้อง (bad unit code)');
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'วันที่ต้องเป็น YYYY-MM-DD (date must be YYYY-MM-DD)').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00+07:00`)), 'วันที่ไม่ถูกต้อง (invalid date)');
 export const common = z.object({
   unit: code.optional(),
