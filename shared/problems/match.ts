@@ -64,7 +64,7 @@ interface Keyword { word: string; key: string; skel: string; weight: number; tha
 
 /**
  * Thai as people actually type it in a hurry: tone marks and ็ ์ dropped ("เปน", "เกบ", "เหมน"),
- * ร said and typed as ล ("แร้ว"), and letters that sound alike swapped ("ใหย่", "ฏีกา", "สพาน").
+ * ร said and typed as ล ("แร้ว", "ทุจลิต"), and letters that sound alike swapped ("ใหย่", "สาลา").
  * Keywords and text are both reduced to this skeleton, so a misspelt keyword is still found; a
  * hit that is only equal in the skeleton weighs less than one spelt as in the lexicon.
  */
