@@ -54,11 +54,11 @@ describe('npm start keeps its Redis data', () => {
 /** A machine with everything the demo and the tests need. */
 const complete: MachineFacts = {
   redisServer: true, postgres: true, mongod: false, ferretdb: true, go: 'ok', aptGoRecentEnough: false, caCertificates: true,
-  chromium: true, aptChromium: true, thaiFonts: true, schemathesis: true, pythonVenv: true, env: {},
+  chromium: true, aptChromium: true, thaiFonts: true, emojiFont: true, schemathesis: true, pythonVenv: true, env: {},
 };
 /** A fresh Debian 12 (a cloud image: CA certificates there): no Redis, no PostgreSQL, no Go, no browser, no Python venv. */
 const freshDebian12: MachineFacts = {
-  ...complete, redisServer: false, postgres: false, ferretdb: false, go: 'missing', chromium: false, thaiFonts: false, schemathesis: false, pythonVenv: false,
+  ...complete, redisServer: false, postgres: false, ferretdb: false, go: 'missing', chromium: false, thaiFonts: false, emojiFont: false, schemathesis: false, pythonVenv: false,
 };
 
 describe('the first command installs what is missing (planning, no apt run)', () => {
@@ -68,9 +68,9 @@ describe('the first command installs what is missing (planning, no apt run)', ()
     expect(installStep([], { root: true, aptGet: true })).toEqual({ kind: 'none' });
   });
 
-  it('the demo needs Redis and PostgreSQL but no browser; the tests add Chromium, Thai fonts and python3-venv', () => {
+  it('the demo needs Redis and PostgreSQL but no browser; the tests add Chromium, Thai and emoji fonts and python3-venv', () => {
     expect(planInstall(freshDebian12, 'start').packages).toEqual(['redis-server', 'postgresql']);
-    expect(planInstall(freshDebian12, 'test').packages).toEqual(['redis-server', 'postgresql', 'chromium', 'fonts-thai-tlwg', 'python3-venv']);
+    expect(planInstall(freshDebian12, 'test').packages).toEqual(['redis-server', 'postgresql', 'chromium', 'fonts-thai-tlwg', 'fonts-noto-color-emoji', 'python3-venv']);
   });
 
   it('Go to build FerretDB: golang-go where apt has 1.21 or newer, else a note pointing to go.dev (Debian 12)', () => {
@@ -88,7 +88,7 @@ describe('the first command installs what is missing (planning, no apt run)', ()
 
   it('where apt has no chromium package (Ubuntu), the tests get a note instead, so the other packages still install', () => {
     const ubuntu = { ...freshDebian12, aptChromium: false };
-    expect(planInstall(ubuntu, 'test').packages).toEqual(['redis-server', 'postgresql', 'fonts-thai-tlwg', 'python3-venv']);
+    expect(planInstall(ubuntu, 'test').packages).toEqual(['redis-server', 'postgresql', 'fonts-thai-tlwg', 'fonts-noto-color-emoji', 'python3-venv']);
     expect(planInstall(ubuntu, 'test').notes).toContain(CHROMIUM_NOTE);
   });
 

@@ -83,4 +83,30 @@ describe('LIFF ข้อมูลของฉัน', () => {
     expect(c!.complainant?.phone).toBeUndefined();
     expect(web.errors).toEqual([]);
   });
+
+  it('a chat draft and a case filed by type show the type\'s icon and name, not the category', async () => {
+    const me = await stack.citizen('ประเภท ทดสอบ');
+    const { trackingNo } = await api(me, 'POST', '/cases', {
+      problemType: 'street_light', description: 'ไฟถนนหน้าบ้านดับมาสามวันแล้วค่ะ',
+      location: { provinceCode: '50', districtCode: '5001', subdistrictCode: '500107', address: 'ปากซอย 4' },
+      anonymous: true, photoIds: [], consent: { version: PDPA_NOTICE_VERSION, accepted: true }, clientRequestId: randomUUID(),
+    });
+    await drained(stack);
+    // Half-way through a second complaint in the chat: the type is chosen, the description typed.
+    await stack.rt.models.Conversation.replaceOne({ _id: me.userId }, {
+      _id: me.userId, state: 'askingLocation', lang: 'th', displayName: 'ประเภท ทดสอบ',
+      draft: { problemType: 'stray_animals', category: 'help', description: 'หมาจรไล่กัดเด็กหน้าโรงเรียน' },
+    }, { upsert: true });
+
+    const page = await web.liff(me, '#/me/data');
+    await web.ready(page, 'mydata');
+    const main = page.locator('main');
+    await expect.poll(() => main.innerText()).toContain(trackingNo);
+    const text = await main.innerText();
+    expect(text).toContain('🐕 สัตว์จรจัด สัตว์มีพิษ');
+    expect(text).toContain('💡 ไฟถนนดับ');
+    expect(text).not.toContain('ขอความช่วยเหลือ');
+    await web.shot(page, 'types');
+    expect(web.errors).toEqual([]);
+  });
 });

@@ -26,6 +26,8 @@ export interface MachineFacts {
   aptChromium: boolean;
   /** Thai glyphs (fonts-thai-tlwg): without them browser screenshots show Thai as boxes. */
   thaiFonts: boolean;
+  /** A colour emoji font (fonts-noto-color-emoji): without it the problem types' icons are empty boxes in screenshots. */
+  emojiFont: boolean;
   /** schemathesis already in the cache's venv; else it needs `python3 -m venv`. */
   schemathesis: boolean;
   pythonVenv: boolean;
@@ -66,6 +68,7 @@ export function planInstall(m: MachineFacts, purpose: InstallPurpose): InstallPl
       else notes.push(CHROMIUM_NOTE);
     }
     if (!m.thaiFonts) packages.push('fonts-thai-tlwg');
+    if (!m.emojiFont) packages.push('fonts-noto-color-emoji');
     if (!m.schemathesis && !m.pythonVenv) packages.push('python3-venv');
   }
   return { packages, notes };

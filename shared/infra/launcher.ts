@@ -149,6 +149,7 @@ export function detectMachine(): MachineFacts {
     chromium: existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
     aptChromium: aptCandidate('chromium') !== '',
     thaiFonts: existsSync('/usr/share/fonts/truetype/tlwg'),
+    emojiFont: existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf'),
     schemathesis: existsSync(process.env.SCHEMATHESIS_BIN ?? join(cache, 'venv-schemathesis', 'bin', 'st')),
     pythonVenv: spawnSync('python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' }).status === 0,
     env: { REDIS_URL: process.env.REDIS_URL, MONGODB_URI: process.env.MONGODB_URI, FERRETDB_HANDLER: process.env.FERRETDB_HANDLER },

@@ -7,16 +7,17 @@ import { STATUS_LABELS, subjectCategory, type CaseStatus } from '../categories.t
 import { citizenCases, followedCases } from '../cases/citizenCases.ts';
 import type { CaseDoc, Models } from '../models/index.ts';
 import { formatDateTime, type Lang } from '../thaiDate.ts';
+import { problemTypeLabel } from '../problems/display.ts';
 import { draftPhotoIds } from './anonymise.ts';
 
 export interface MyData {
   generatedAt: string;
   lineUserId: string;
   profile: { displayName: string | null; language: string | null } | null;
-  draft: { state: string; category: string | null; description: string | null; address: string | null; photos: number; lastActivity: string | null } | null;
+  draft: { state: string; category: string | null; problemType: string | null; description: string | null; address: string | null; photos: number; lastActivity: string | null } | null;
   linkAttempts: { failures: number; since: string | null } | null;
   cases: {
-    trackingNo: string; category: string; status: string; filedAt: string | null;
+    trackingNo: string; category: string; problemType: string | null; status: string; filedAt: string | null;
     name: string | null; phone: string | null; anonymous: boolean; language: string | null;
     description: string;
     area: { province: string | null; district: string | null; subdistrict: string | null };
@@ -34,19 +35,19 @@ const iso = (d: unknown) => (d ? new Date(d as Date).toISOString() : null);
 export async function collectMyData(models: Models, lineUserId: string, now: Date): Promise<MyData> {
   const conv = await models.Conversation.findById(lineUserId, { draft: 1, state: 1, lang: 1, displayName: 1, linkFailures: 1, updatedAt: 1 }).lean();
   const cases = await citizenCases<CaseDoc & { createdAt?: Date }>(models, lineUserId, { timeline: 0, pendingEvents: 0, slaSent: 0 }, 10_000);
-  const draft = (conv?.draft ?? {}) as { category?: string; description?: string; location?: { address?: string } };
+  const draft = (conv?.draft ?? {}) as { category?: string; problemType?: string; description?: string; location?: { address?: string } };
   const lf = conv?.linkFailures as { count?: number; since?: Date } | null | undefined;
   return {
     generatedAt: now.toISOString(),
     lineUserId,
     profile: conv ? { displayName: conv.displayName ?? null, language: conv.lang ?? null } : null,
     draft: conv && conv.state !== 'idle' ? {
-      state: conv.state, category: draft.category ?? null, description: draft.description ?? null,
+      state: conv.state, category: draft.category ?? null, problemType: draft.problemType ?? null, description: draft.description ?? null,
       address: draft.location?.address ?? null, photos: draftPhotoIds(conv.draft).length, lastActivity: iso((conv as { updatedAt?: Date }).updatedAt),
     } : null,
     linkAttempts: lf?.count ? { failures: lf.count, since: iso(lf.since) } : null,
     cases: cases.map((c) => ({
-      trackingNo: c.trackingNo, category: c.category, status: c.status, filedAt: iso(c.receivedAt ?? c.createdAt),
+      trackingNo: c.trackingNo, category: c.category, problemType: c.problemType ?? null, status: c.status, filedAt: iso(c.receivedAt ?? c.createdAt),
       name: c.complainant?.name ?? null, phone: c.complainant?.phone ?? null, anonymous: !!c.complainant?.anonymous, language: c.complainant?.lang ?? null,
       description: c.description,
       area: { province: c.location?.provinceName ?? null, district: c.location?.districtName ?? null, subdistrict: c.location?.subdistrictName ?? null },
@@ -87,7 +88,7 @@ export function renderMyDataHtml(d: MyData, lang: Lang): string {
   const when = (s: string | null) => (s ? formatDateTime(new Date(s), lang) : t.none);
   const row = (k: string, v: unknown) => `<tr><th>${esc(k)}</th><td>${v === null || v === undefined || v === '' ? t.none : esc(v)}</td></tr>`;
   const cases = d.cases.map((c) => `<section class="case"><h3>${esc(c.trackingNo)}</h3><table>
-${row(t.category, subjectCategory(c.category)?.[lang] ?? c.category)}
+${row(t.category, problemTypeLabel(c.problemType, lang) ?? subjectCategory(c.category)?.[lang] ?? c.category)}
 ${row(t.status, STATUS_LABELS[c.status as CaseStatus]?.[lang] ?? c.status)}
 ${row(t.filedAt, when(c.filedAt))}
 ${row(t.name, c.anonymous ? t.anonymous : c.name)}
@@ -101,7 +102,7 @@ ${row(t.description, c.description)}
 ${row(t.survey, c.surveyComment)}
 </table></section>`).join('\n');
   const draft = d.draft
-    ? `<table>${row(t.category, d.draft.category)}${row(t.description, d.draft.description)}${row(t.address, d.draft.address)}${row(t.photos, d.draft.photos)}${row(t.filedAt, when(d.draft.lastActivity))}</table>`
+    ? `<table>${row(t.category, problemTypeLabel(d.draft.problemType, lang) ?? (d.draft.category ? subjectCategory(d.draft.category)?.[lang] ?? d.draft.category : null))}${row(t.description, d.draft.description)}${row(t.address, d.draft.address)}${row(t.photos, d.draft.photos)}${row(t.filedAt, when(d.draft.lastActivity))}</table>`
     : `<p>${t.noDraft}</p>`;
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

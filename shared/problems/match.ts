@@ -60,48 +60,103 @@ export function parseKeyword(entry: string): { word: string; factor: number } {
   return m ? { word: m[1]!.trim(), factor: Number(m[2]) } : { word: entry.trim(), factor: 1 };
 }
 
-interface Keyword { word: string; key: string; weight: number; thai: boolean; short: boolean }
+interface Keyword { word: string; key: string; skel: string; weight: number; thai: boolean; short: boolean }
 
-const prepared = new WeakMap<readonly Lexicon[], { code: string; keywords: Keyword[] }[]>();
+/**
+ * Thai as people actually type it in a hurry: tone marks and ็ ์ dropped ("เปน", "เกบ", "เหมน"),
+ * ร said and typed as ล ("แร้ว", "ทุจลิต"), and letters that sound alike swapped ("ใหย่", "สาลา").
+ * Keywords and text are both reduced to this skeleton, so a misspelt keyword is still found; a
+ * hit that is only equal in the skeleton weighs less than one spelt as in the lexicon.
+ */
+const SOUND_ALIKE: Record<string, string> = {
+  'ใ': 'ไ', 'ร': 'ล', 'ฬ': 'ล', 'ศ': 'ส', 'ษ': 'ส', 'ณ': 'น', 'ญ': 'ย', 'ฏ': 'ต', 'ฎ': 'ด', 'ธ': 'ท', 'ฑ': 'ท',
+  'ฒ': 'ท', 'ภ': 'พ', 'ฆ': 'ค', 'ฌ': 'ช', 'ฐ': 'ถ', 'ฤ': 'ล',
+};
+const DROPPED = /[\u0E47-\u0E4C]/;
+const MISSPELT = 0.7;
 
+/** The skeleton of a compact text, and for each of its characters where it came from in the text. */
+function skeleton(text: string): { skel: string; from: number[] } {
+  let skel = '';
+  const from: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (DROPPED.test(c)) continue;
+    skel += SOUND_ALIKE[c] ?? c;
+    from.push(i);
+  }
+  from.push(text.length);
+  return { skel, from };
+}
+
+/**
+ * English endings a keyword may carry: "flood" finds "floods", "flooded", "flooding"; "scam" finds
+ * "scammed" and "scammer". Anything longer is another word ("road" is not "roadmap").
+ */
+const LATIN_ENDING = /^(?:s|es|d|ed|ing|er|ers|y|ly)?$/;
+
+const prepared = new WeakMap<readonly Lexicon[], { code: string; keywords: Keyword[]; against: Keyword[] }[]>();
+
+function prepare(entry: string): Keyword {
+  const { word, factor } = parseKeyword(entry);
+  const key = compact(normaliseText(word));
+  const length = [...key].length;
+  const thai = THAI.test(key);
+  return { word, key, skel: skeleton(key).skel, weight: factor * (1 + Math.min(length, 10) / 10), thai, short: thai && length <= SHORT };
+}
+
+/**
+ * A keyword written "-word" is a cue against the type: "-ไฟถนน" on the power cut means a text about
+ * a street light that says "ไฟดับ" is not about the electricity supply.
+ */
 function lexicon(types: readonly Lexicon[]) {
   let lex = prepared.get(types);
   if (!lex) {
-    lex = types.map((t) => ({
-      code: t.code,
-      keywords: [...new Set(t.keywords)].map((entry) => {
-        const { word, factor } = parseKeyword(entry);
-        const key = compact(normaliseText(word));
-        const length = [...key].length;
-        return { word, key, weight: factor * (1 + Math.min(length, 10) / 10), thai: THAI.test(key), short: THAI.test(key) && length <= SHORT };
-      }).filter((k) => k.key.length > 0),
-    }));
+    lex = types.map((t) => {
+      const entries = [...new Set(t.keywords)];
+      return {
+        code: t.code,
+        keywords: entries.filter((e) => !e.startsWith('-')).map(prepare).filter((k) => k.key.length > 0),
+        against: entries.filter((e) => e.startsWith('-')).map((e) => prepare(e.slice(1))).filter((k) => k.key.length > 0),
+      };
+    });
     prepared.set(types, lex);
   }
   return lex;
 }
 
-interface Hit { code: string; kw: Keyword; start: number; end: number }
+interface Hit { code: string; kw: Keyword; start: number; end: number; exact: boolean }
 
-/** Every place a keyword occurs: Thai anywhere (short ones on word boundaries), Latin as whole words. */
-function hits(text: string, types: readonly Lexicon[]): Hit[] {
+interface Scanned { text: string; skel: string; from: number[]; bounds: Set<number> }
+
+function scan(text: string): Scanned {
   const bounds = new Set<number>();
   for (const seg of segmenter.segment(text)) { bounds.add(seg.index); bounds.add(seg.index + seg.segment.length); }
+  return { text, bounds, ...skeleton(text) };
+}
+
+/** Where a keyword occurs: Thai anywhere (short ones on word boundaries), Latin as words with an ending. */
+function occurrences(s: Scanned, kw: Keyword): { start: number; end: number; exact: boolean }[] {
+  const out: { start: number; end: number; exact: boolean }[] = [];
+  for (let at = s.skel.indexOf(kw.skel); at >= 0; at = s.skel.indexOf(kw.skel, at + 1)) {
+    const start = s.from[at]!;
+    const end = s.from[at + kw.skel.length]!;
+    if (kw.short && !(s.bounds.has(start) && s.bounds.has(end))) continue;
+    if (!kw.thai) {
+      if (/[a-z]/.test(s.text[start - 1] ?? '')) continue;
+      const rest = /^[a-z]*/.exec(s.text.slice(end))![0];
+      const doubled = rest.length > 1 && rest[0] === kw.key.at(-1) ? rest.slice(1) : rest;
+      if (!LATIN_ENDING.test(rest) && !(doubled !== rest && LATIN_ENDING.test(doubled))) continue;
+    }
+    out.push({ start, end, exact: s.text.slice(start, end) === kw.key });
+  }
+  return out;
+}
+
+function hits(s: Scanned, types: readonly Lexicon[]): Hit[] {
   const out: Hit[] = [];
   for (const { code, keywords } of lexicon(types)) {
-    for (const kw of keywords) {
-      for (let at = text.indexOf(kw.key); at >= 0; at = text.indexOf(kw.key, at + 1)) {
-        const end = at + kw.key.length;
-        if (kw.short && !(bounds.has(at) && bounds.has(end))) continue;
-        if (!kw.thai) {
-          const before = text[at - 1] ?? '';
-          let after = end;
-          if (text[after] === 's') after += 1; // plurals: "dogs", "potholes"
-          if (/[a-z]/.test(before) || /[a-z]/.test(text[after] ?? '')) continue;
-        }
-        out.push({ code, kw, start: at, end });
-      }
-    }
+    for (const kw of keywords) for (const o of occurrences(s, kw)) out.push({ code, kw, ...o });
   }
   // A keyword inside a longer one found at the same place says less: "ไฟฟ้า" inside "ไฟฟ้าดับ",
   // "กัด" inside "จำกัดความเร็ว". Only the longer one counts.
@@ -115,15 +170,20 @@ function hits(text: string, types: readonly Lexicon[]): Hit[] {
 export function suggestFrom(types: readonly Lexicon[], text: string, _lang?: Lang): TypeSuggestion[] {
   const t = compact(normaliseText(text));
   if (!t) return [];
-  const byType = new Map<string, Map<string, Keyword>>();
-  for (const h of hits(t, types)) {
-    const found = byType.get(h.code) ?? new Map<string, Keyword>();
-    found.set(h.kw.key, h.kw);
+  const s = scan(t);
+  const byType = new Map<string, Map<string, { kw: Keyword; weight: number }>>();
+  for (const h of hits(s, types)) {
+    const found = byType.get(h.code) ?? new Map<string, { kw: Keyword; weight: number }>();
+    const weight = h.exact ? h.kw.weight : h.kw.weight * MISSPELT;
+    if ((found.get(h.kw.key)?.weight ?? 0) < weight) found.set(h.kw.key, { kw: h.kw, weight });
     byType.set(h.code, found);
   }
+  const against = new Map(lexicon(types).map((l) => [l.code, l.against]));
   const order = new Map(types.map((ty, i) => [ty.code, i]));
   return [...byType].map(([code, found]) => {
     const kws = [...found.values()].sort((a, b) => b.weight - a.weight);
-    return { code, score: Math.round(kws.reduce((s, k) => s + k.weight, 0) * 100) / 100, matched: kws.map((k) => k.word) };
+    const contra = against.get(code)!.some((kw) => occurrences(s, kw).length > 0);
+    const score = kws.reduce((sum, k) => sum + k.weight, 0) * (contra ? 0.25 : 1);
+    return { code, score: Math.round(score * 100) / 100, matched: kws.map((k) => k.kw.word) };
   }).sort((a, b) => b.score - a.score || order.get(a.code)! - order.get(b.code)!);
 }

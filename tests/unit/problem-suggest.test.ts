@@ -1,8 +1,8 @@
 /**
  * The type suggested from the citizen's own words (shared/problems/suggest.ts), measured on labelled
  * descriptions written the way people type in LINE (tests/fixtures/problem-descriptions-th*.tsv).
- * The first file was partly written before the lexicon and then used to tune it; the held-out file was
- * written after tuning and never tuned on, so its figures are the honest ones for new text.
+ * The first two files were used to tune the lexicon; the blind file was written and measured before the
+ * last rework and never tuned on, so its figures are the honest ones for new text.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -33,30 +33,50 @@ function measure(rows: { code: string; text: string }[]) {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-describe('suggested problem type: accuracy', () => {
-  const tuning = labelled('problem-descriptions-th.tsv');
-  const holdout = labelled('problem-descriptions-th-holdout.tsv');
+const TRAINING_TOP1 = 0.97, TRAINING_TOP3 = 0.99, OLD_HOLDOUT_TOP1 = 0.97, OLD_HOLDOUT_TOP3 = 0.97, BLIND_TOP1 = 0.86, BLIND_TOP3 = 0.94;
 
-  it('the labelled sets: ≥ 300 lines, ≥ 10 per type, every label a real type; the hold-out ≥ 40 lines', () => {
-    expect(tuning.length).toBeGreaterThanOrEqual(300);
-    expect(holdout.length).toBeGreaterThanOrEqual(40);
-    for (const r of [...tuning, ...holdout]) expect(PROBLEM_TYPE_CODES, r.text).toContain(r.code);
-    for (const code of PROBLEM_TYPE_CODES) expect(tuning.filter((r) => r.code === code).length, code).toBeGreaterThanOrEqual(10);
+describe('suggested problem type: accuracy', () => {
+  const training = labelled('problem-descriptions-th.tsv');
+  // Written after the first lexicon as a hold-out; since folded into training (its misses were added
+  // to the lexicon), so its figure is no longer a measure of new text.
+  const oldHoldout = labelled('problem-descriptions-th-holdout.tsv');
+  // Written, committed and measured before the matcher and lexicon were reworked, in styles the other
+  // sets lack (indirect stories, regional words, English, typos, run-ons); never tuned on.
+  const blind = labelled('problem-descriptions-th-blind.tsv');
+
+  it('the labelled sets: ≥ 300 training lines, ≥ 10 per type; the blind set ≥ 80 lines, ≥ 3 per type; every label a real type', () => {
+    expect(training.length).toBeGreaterThanOrEqual(300);
+    expect(oldHoldout.length).toBeGreaterThanOrEqual(40);
+    expect(blind.length).toBeGreaterThanOrEqual(80);
+    for (const r of [...training, ...oldHoldout, ...blind]) expect(PROBLEM_TYPE_CODES, r.text).toContain(r.code);
+    for (const code of PROBLEM_TYPE_CODES) {
+      expect(training.filter((r) => r.code === code).length, code).toBeGreaterThanOrEqual(10);
+      expect(blind.filter((r) => r.code === code).length, code).toBeGreaterThanOrEqual(3);
+    }
   });
 
-  it('top-1 and top-3 on the labelled set (per type) and on the held-out set', () => {
-    const m = measure(tuning);
-    const h = measure(holdout);
-    console.log(`problem type suggestion — labelled set (${m.n}): top-1 ${pct(m.top1)}, top-3 ${pct(m.top3)}; held-out (${h.n}): top-1 ${pct(h.top1)}, top-3 ${pct(h.top3)}`);
+  it('top-1 and top-3 on the training sets (per type) and on the blind set', () => {
+    const m = measure(training);
+    const h = measure(oldHoldout);
+    const b = measure(blind);
+    console.log([
+      `problem type suggestion — training (${m.n}): top-1 ${pct(m.top1)}, top-3 ${pct(m.top3)}`,
+      `  old hold-out, now training (${h.n}): top-1 ${pct(h.top1)}, top-3 ${pct(h.top3)}`,
+      `  blind set (${b.n}), never tuned on: top-1 ${pct(b.top1)}, top-3 ${pct(b.top3)}` +
+        ' (before the rework, with the first matcher and lexicon: top-1 47.0%, top-3 50.0%)',
+    ].join('\n'));
     console.table(Object.fromEntries(PROBLEM_TYPE_CODES.map((c) => {
       const p = m.per.get(c)!;
-      return [c, { n: p.n, 'top-1': pct(p.top1 / p.n), 'top-3': pct(p.top3 / p.n) }];
+      const q = b.per.get(c)!;
+      return [c, { n: p.n, 'top-1': pct(p.top1 / p.n), 'top-3': pct(p.top3 / p.n), 'blind n': q.n, 'blind top-1': pct(q.top1 / q.n), 'blind top-3': pct(q.top3 / q.n) }];
     })));
-    // Floors just under what was measured (labelled 96.8% / 99.7%, held-out 60.4% / 68.8%).
-    expect(m.top1).toBeGreaterThanOrEqual(0.95);
-    expect(m.top3).toBeGreaterThanOrEqual(0.98);
-    expect(h.top1).toBeGreaterThanOrEqual(0.58);
-    expect(h.top3).toBeGreaterThanOrEqual(0.66);
+    // Floors just under what was measured (see docs/problem-types.md).
+    expect(m.top1).toBeGreaterThanOrEqual(TRAINING_TOP1);
+    expect(m.top3).toBeGreaterThanOrEqual(TRAINING_TOP3);
+    expect(h.top1).toBeGreaterThanOrEqual(OLD_HOLDOUT_TOP1);
+    expect(h.top3).toBeGreaterThanOrEqual(OLD_HOLDOUT_TOP3);
+    expect(b.top1).toBeGreaterThanOrEqual(BLIND_TOP1);
+    expect(b.top3).toBeGreaterThanOrEqual(BLIND_TOP3);
   });
 });
 
@@ -83,6 +103,28 @@ describe('suggested problem type: the words people type', () => {
     expect(suggestProblemTypes('Potholes everywhere')[0]!.code).toBe('road');
     // "road" inside "roadside" or "railroad" is not the word road.
     expect(suggestProblemTypes('railroads').map((s) => s.code)).not.toContain('road');
+  });
+
+  it('misspelt Thai still finds the keyword, weighing less than the right spelling', () => {
+    const [misspelt] = suggestProblemTypes('ทุจลิตงบโครงการ');
+    const [right] = suggestProblemTypes('ทุจริตงบโครงการ');
+    expect(misspelt).toMatchObject({ code: 'corruption', matched: ['ทุจริต'] });
+    expect(misspelt!.score).toBeLessThan(right!.score);
+    expect(suggestProblemTypes('นำ้ทวมบ้าน')[0]!.code).toBe('flooding');
+    expect(suggestProblemTypes('ฏีกา')[0]!.code).toBe('petition');
+  });
+
+  it('English keywords keep their endings: bribed, littering, flooding; not a longer word', () => {
+    expect(suggestProblemTypes('someone bribed him')[0]).toMatchObject({ code: 'corruption', matched: ['bribe'] });
+    expect(suggestProblemTypes('people keep littering here')[0]).toMatchObject({ code: 'rubbish', matched: ['litter'] });
+    expect(suggestProblemTypes('roadmap')).toEqual([]);
+  });
+
+  it('a cue against a type: a street light that says ไฟดับ is not a power cut', () => {
+    const s = suggestProblemTypes('ไฟถนนดับ ไฟดับทั้งเส้นเลย');
+    expect(s[0]!.code).toBe('street_light');
+    expect(s.find((x) => x.code === 'electricity')!.score).toBeLessThan(1);
+    expect(suggestProblemTypes('ไฟดับทั้งเส้นเลย')[0]!.code).toBe('electricity');
   });
 
   it('a short Thai keyword inside a longer word does not count: กัด in จำกัด', () => {

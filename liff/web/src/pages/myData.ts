@@ -8,10 +8,10 @@ import { lang, t } from '../i18n.ts';
 interface MyData {
   generatedAt: string;
   profile: { displayName: string | null; language: string | null } | null;
-  draft: { state: string; category: string | null; description: string | null; address: string | null; photos: number } | null;
+  draft: { state: string; category: string | null; problemType?: string | null; description: string | null; address: string | null; photos: number } | null;
   linkAttempts: { failures: number; since: string | null } | null;
   cases: {
-    trackingNo: string; category: string; status: string; filedAt: string | null; name: string | null; phone: string | null; anonymous: boolean;
+    trackingNo: string; category: string; problemType?: string | null; status: string; filedAt: string | null; name: string | null; phone: string | null; anonymous: boolean;
     description: string; address: string | null; area: { province: string | null; district: string | null; subdistrict: string | null };
     photos: number; consent: { version: string | null; at: string | null };
   }[];
@@ -58,7 +58,7 @@ export async function myDataPage(ctx: Ctx): Promise<void> {
 
   ctx.main.append(h('h2', null, t('myDataProfile')), dl([[t('myDataDisplayName'), d.profile?.displayName], [t('myDataLanguage'), d.profile?.language]]));
   ctx.main.append(h('h2', null, t('myDataDraft')), d.draft
-    ? dl([[t('category'), d.draft.category ? categoryLabel(meta, d.draft.category) : null], [t('description'), d.draft.description], [t('address'), d.draft.address], [t('myDataPhotos'), d.draft.photos]])
+    ? dl([[t('category'), d.draft.category || d.draft.problemType ? categoryLabel(meta, d.draft.category ?? '', d.draft.problemType) : null], [t('description'), d.draft.description], [t('address'), d.draft.address], [t('myDataPhotos'), d.draft.photos]])
     : h('p', { class: 'hint' }, t('myDataNoDraft')));
   if (d.linkAttempts) ctx.main.append(h('p', { class: 'hint' }, t('myDataLinkAttempts', { n: d.linkAttempts.failures })));
 
@@ -68,7 +68,7 @@ export async function myDataPage(ctx: Ctx): Promise<void> {
     ctx.main.append(h('section', { 'aria-label': c.trackingNo },
       h('h3', null, c.trackingNo),
       dl([
-        [t('category'), categoryLabel(meta, c.category)],
+        [t('category'), categoryLabel(meta, c.category, c.problemType)],
         [t('myDataName'), c.anonymous ? t('myDataAnonymous') : c.name],
         [t('myDataPhone'), c.phone],
         [t('where'), [c.area.subdistrict, c.area.district, c.area.province].filter(Boolean).join(' ')],
