@@ -207,10 +207,14 @@ describe('an agency that receives by API', () => {
   });
 
   it('reports progress and the result through the API; the citizen is told each once, and only the holding unit may write', async () => {
+    const { key } = await createKey(stack.env, 'AG-CM-HANGDONG-POWER', 'PEA Hang Dong (updates)');
     const citizen = await stack.citizen('ผู้ร้อง ไฟตก');
     const c = await fileCase(citizen, 'electricity', 'ไฟตกทุกเย็น หลอดไฟในบ้านกะพริบ ตู้เย็นเสียไปแล้วหนึ่งเครื่อง');
     expect(c.unitCode).toBe('AG-CM-HANGDONG-POWER');
-    const { key } = await createKey(stack.env, 'AG-CM-HANGDONG-POWER', 'PEA Hang Dong (updates)');
+    // It takes its cases by API: the citizen is not told that nobody there is registered.
+    const filed = await waitForText(stack.sim, citizen.userId, c.trackingNo);
+    expect(filed).toContain('การไฟฟ้าอำเภอหางดง (ตัวอย่าง)');
+    expect(filed).not.toContain('ยังไม่มีเจ้าหน้าที่');
     const post = (body: unknown, k = key) => fetch(`${stack.web.url}/api/v1/cases/${c.trackingNo}/updates`, {
       method: 'POST', headers: { 'x-api-key': k, 'content-type': 'application/json' }, body: JSON.stringify(body),
     });

@@ -8,6 +8,7 @@
 import { OPEN_STATUSES } from '../categories.ts';
 import type { Models } from '../models/index.ts';
 import { buildUnitCatalog, MINISTRY_UNIT_CODE } from '../units/catalog.ts';
+import { exchangeModels } from '../partners/models.ts';
 
 export type OfficerRole = 'officer' | 'head' | 'executive' | 'admin';
 
@@ -80,10 +81,22 @@ export async function staffedUnits(models: Pick<Models, 'Officer'>, codes: strin
  * the nearest unit up the ladder with a registered supervisor (the one that was alerted). `unowned` says
  * the unit itself has nobody yet; `holder` is undefined when nobody anywhere up the ladder is registered.
  */
-export async function caseHolder(models: Pick<Models, 'Officer' | 'Unit'>, unitCode: string, concernedUnitCode?: string | null): Promise<{ unowned: boolean; holder?: string }> {
+export async function caseHolder(models: Pick<Models, 'Officer' | 'Unit' | 'conn'>, unitCode: string, concernedUnitCode?: string | null): Promise<{ unowned: boolean; holder?: string }> {
+  if (await receivesByApi(models, unitCode)) return { unowned: false, holder: unitCode };
   const near = await nearestActors(models, unitCode, { concernedUnitCode, ownRoles: ['officer', 'head', 'executive', 'admin'] });
   if (!near.lineUserIds.length) return { unowned: true };
   return near.unitCode === unitCode ? { unowned: false, holder: unitCode } : { unowned: true, holder: near.unitCode };
+}
+
+/**
+ * A partner agency that takes its cases through the partner API (`receives: 'api'`) with a live key
+ * holds them without anyone on LINE: telling its citizens "nobody is registered there" would be false.
+ */
+async function receivesByApi(models: Pick<Models, 'Unit' | 'conn'>, unitCode: string): Promise<boolean> {
+  if (isFixedTreeUnit(unitCode)) return false;
+  const unit = await models.Unit.findById(unitCode, { receives: 1 }).lean<{ receives?: string }>();
+  if (unit?.receives !== 'api') return false;
+  return Boolean(await exchangeModels(models.conn).ApiKey.exists({ unitCode, revokedAt: null }));
 }
 
 let catalogParents: Map<string, string | null> | undefined;

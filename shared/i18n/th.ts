@@ -289,7 +289,7 @@ export const th = {
     `เรื่อง ${trackingNo}: มีผู้แจ้งปัญหาเดียวกันเพิ่ม 1 คน (รวม ${supporters} คน)\nดูรายละเอียด: ${link}`,
   // Related complaints: an officer merged a case into another about the same problem (shared/cases/commands/mergeCases.ts).
   citizenMergedYours: (trackingNo: string, targetNo: string, link: string) =>
-    `เรื่องเลขที่ ${trackingNo} ของคุณเป็นปัญหาเดียวกับเรื่องเลขที่ ${targetNo} ที่มีผู้แจ้งไว้ เจ้าหน้าที่จึงรวมไว้เป็นเรื่องเดียวกันค่ะ\nต่อจากนี้คุณจะได้รับความคืบหน้าของเรื่อง ${targetNo} ทาง LINE นี้\nดูรายละเอียด: ${link}`,
+    `เรื่องเลขที่ ${trackingNo} ของท่านเป็นปัญหาเดียวกับเรื่องเลขที่ ${targetNo} ที่มีผู้แจ้งไว้ เจ้าหน้าที่จึงรวมไว้เป็นเรื่องเดียวกันค่ะ\nต่อจากนี้ท่านจะได้รับความคืบหน้าของเรื่อง ${targetNo} ทาง LINE นี้\nดูรายละเอียด: ${link}`,
   citizenMergedIntoYours: (targetNo: string, sourceNo: string, supporters: number) =>
     `เรื่องเลขที่ ${targetNo}: มีผู้แจ้งปัญหาเดียวกันเพิ่ม (เรื่องเลขที่ ${sourceNo}) เจ้าหน้าที่รวมไว้ในเรื่องนี้แล้ว ขณะนี้มีผู้แจ้งปัญหานี้ ${supporters} คนค่ะ`,
   officerMergedIn: (targetNo: string, sourceNo: string, supporters: number, link: string) =>
