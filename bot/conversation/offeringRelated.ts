@@ -8,11 +8,11 @@
  * and photos may show them or their home, so nothing of the joiner is attached to it. The reply
  * says so, and that a different problem is filed as a new case.
  */
-import { offerArea, offerDate, offerStatus, offerType, type RelatedOffer } from '../../shared/cases/relatedOffer.ts';
+import type { RelatedOffer } from '../../shared/cases/relatedOffer.ts';
 import { STATUS_LABELS } from '../../shared/categories.ts';
-import { postbackData, postbackItem, text, type Message } from '../messages/build.ts';
+import { text, type Message } from '../messages/build.ts';
 import { appendToDescription } from './askingDescription.ts';
-import { advance, backItem, cancelItem, goto, isSentence, menuItems, reask } from './prompts.ts';
+import { advance, goto, isSentence, menuItems, reask } from './prompts.ts';
 import type { ConversationDeps, Ctx, Draft, JoinOutcome, Outcome, StateHandler, StateName, StepResult } from './types.ts';
 
 /** The steps after "where": reaching one of them with nothing looked up yet is when the offer is due. */
@@ -39,21 +39,6 @@ export function offerRelatedIfDue(result: StepResult, ctx: Ctx, deps: Conversati
     },
     next: (offers) => (offers.length ? goto('offeringRelated', { ...ctx, state: result.state }, { ...checked, related: offers }) : { ...result, draft: checked }),
   };
-}
-
-/** The offer: one message with the public summary of each case, a "แจ้งด้วย" button each and "แจ้งเรื่องใหม่". */
-export function offerRelated(ctx: Ctx, draft: Draft): Message[] {
-  const offers = draft.related ?? [];
-  const lines = offers.map((o) => ctx.t.relatedLine({
-    trackingNo: o.trackingNo, type: offerType(o, ctx.lang), area: offerArea(o, ctx.lang),
-    date: offerDate(o, ctx.lang), status: offerStatus(o, ctx.lang), supporters: o.supporters,
-  }));
-  return [text(`${ctx.t.relatedIntro}\n\n${lines.join('\n\n')}\n\n${ctx.t.relatedExplain}`, [
-    ...offers.map((o) => postbackItem(ctx.t.joinButton(o.trackingNo), postbackData('offeringRelated', 'join', o.id))),
-    postbackItem(ctx.t.fileAnyway, postbackData('offeringRelated', 'new')),
-    backItem(ctx, 'offeringRelated'),
-    cancelItem(ctx),
-  ])];
 }
 
 const TRACKING_NO = /(\d{4}-\d{4,})/;

@@ -5,7 +5,7 @@ import { problemTypeLabel, typeName, typeShortName } from '../../shared/problems
 import { suggestProblemTypes } from '../../shared/problems/suggest.ts';
 import { PROBLEM_TYPES } from '../../shared/problems/types.ts';
 import { cameraItem, locationItem, messageItem, postbackData, postbackItem, text, type Message, type QuickReplyItem } from '../messages/build.ts';
-import { offerRelated } from './offeringRelated.ts';
+import { offerArea, offerDate, offerStatus, offerType } from '../../shared/cases/relatedOffer.ts';
 import { PDPA_NOTICE_VERSION, type Ctx, type Draft, type DraftLocation, type StateName, type StepResult } from './types.ts';
 
 /** LINE cuts a quick-reply label at 20 characters. */
@@ -276,4 +276,19 @@ export function goto(state: StateName, ctx: Ctx, draft: Draft, before: Message[]
 export function reask(ctx: Ctx, hint: string): StepResult {
   if (ctx.state === 'idle') return { replies: [text(hint, menuItems(ctx))], state: 'idle', draft: ctx.draft };
   return goto(ctx.state, ctx, ctx.draft, [text(hint)]);
+}
+
+/** The offer: one message with the public summary of each case, a "แจ้งด้วย" button each and "แจ้งเรื่องใหม่". */
+export function offerRelated(ctx: Ctx, draft: Draft): Message[] {
+  const offers = draft.related ?? [];
+  const lines = offers.map((o) => ctx.t.relatedLine({
+    trackingNo: o.trackingNo, type: offerType(o, ctx.lang), area: offerArea(o, ctx.lang),
+    date: offerDate(o, ctx.lang), status: offerStatus(o, ctx.lang), supporters: o.supporters,
+  }));
+  return [text(`${ctx.t.relatedIntro}\n\n${lines.join('\n\n')}\n\n${ctx.t.relatedExplain}`, [
+    ...offers.map((o) => postbackItem(ctx.t.joinButton(o.trackingNo), postbackData('offeringRelated', 'join', o.id))),
+    postbackItem(ctx.t.fileAnyway, postbackData('offeringRelated', 'new')),
+    backItem(ctx, 'offeringRelated'),
+    cancelItem(ctx),
+  ])];
 }
