@@ -128,8 +128,10 @@ export function askCategory(ctx: Ctx, draft: Draft, page: 'first' | 'rest' = 'fi
   ])];
 }
 
+/** The numbered list, in number order (the buttons put the suggested types first; the list stays easy to scan). */
 function typeList(ctx: Ctx, types: readonly (typeof PROBLEM_TYPES)[number][]): string {
-  return ctx.t.problemTypeList(types.map((t) => `${PROBLEM_TYPES.indexOf(t) + 1}. ${t.icon} ${typeName(t, ctx.lang)}`));
+  const ordered = [...types].sort((a, b) => PROBLEM_TYPES.indexOf(a) - PROBLEM_TYPES.indexOf(b));
+  return ctx.t.problemTypeList(ordered.map((t) => `${PROBLEM_TYPES.indexOf(t) + 1}. ${t.icon} ${typeName(t, ctx.lang)}`));
 }
 
 function firstPageTypes(draft: Draft, words?: string) {
