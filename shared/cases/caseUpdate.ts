@@ -8,6 +8,7 @@ import { publishEvents, toStored } from './publish.ts';
 import { applyEventCounters, countsChangeOf, type CaseLike } from '../reports/counters.ts';
 import { isConsumed, markConsumed } from './outbox.ts';
 import { KEYED_FIELDS, relatedKeysChange } from '../related/keys.ts';
+import { syncRelatedEntry, touchesEntry } from '../related/openIndex.ts';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
@@ -108,6 +109,21 @@ export async function writeCaseChange(deps: DomainDeps, caseId: string, change: 
   });
   if (!updated) return null;
   if (deps.countInline !== false) await countEvent(deps.models, change.event);
+  await keepRelatedEntry(deps.models, caseId, updated, [...Object.keys(change.set ?? {}), ...(change.unset ?? [])]);
   await publishEvents(deps.publish, [change.event]);
   return updated;
+}
+
+/**
+ * The related-complaints index entry (shared/related/openIndex.ts) after a case write, before the
+ * event is queued. If this fails or the process dies first, the event's counters job syncs it again
+ * from the case (workers/events/reportCounters.ts), so it is only late, never lost.
+ */
+export async function keepRelatedEntry(models: Models, caseId: string, updated: CaseDoc, paths: string[], log?: { warn: (o: object, m: string) => void }): Promise<void> {
+  if (!touchesEntry(paths)) return;
+  try {
+    await syncRelatedEntry(models, caseId, updated);
+  } catch (err) {
+    (log ?? console).warn({ caseId, err: (err as Error).message }, 'related index entry left to the worker');
+  }
 }

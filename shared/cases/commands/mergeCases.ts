@@ -64,7 +64,7 @@ export async function mergeCases(deps: DomainDeps, props: MergeCasesProps): Prom
     const slaFields = src.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(src.resolveDueAt).getTime() } : {};
     const pointer = `รวมกับเรื่องเลขที่ ${target.trackingNo} (ปัญหาเดียวกัน) / Merged into ${target.trackingNo} (the same problem)`;
     const event = newEvent('case.merged', { caseId: props.caseId, trackingNo: src.trackingNo, unitCode: src.unitCode }, now, {
-      targetTrackingNo: target.trackingNo, targetCaseId: props.targetCaseId, officerId: props.officer.id,
+      targetTrackingNo: target.trackingNo, targetCaseId: props.targetCaseId, officerId: props.officer.id, officerName: props.officer.name,
     });
     const closed = await writeCaseChange(deps, props.caseId, {
       // The status it was read at: a close or a merge landing first makes this match nothing.
@@ -102,6 +102,20 @@ export function followersAfterMerge(target: Pick<CaseDoc, 'followers' | 'complai
     added++;
   }
   return { followers: out, added };
+}
+
+/**
+ * The target's half again, from the `case.merged` event (workers/notify.ts runs it before telling
+ * anyone): merge is two writes, and a process that dies between them leaves the source closed and
+ * the target without its people. The event is in the source's outbox from the first write on, so its
+ * consumer always comes, and this makes the target whole (a no-op when the command got there first).
+ * Null when there is nothing to complete (not merged into that case, or the target no longer open).
+ */
+export async function completeMerge(deps: DomainDeps, src: CaseDoc, event: { data: Record<string, unknown> }): Promise<CaseDoc | null> {
+  const targetId = typeof event.data.targetCaseId === 'string' ? event.data.targetCaseId : '';
+  if (!src.mergedInto || src.mergedInto !== event.data.targetTrackingNo || !/^[0-9a-f]{24}$/.test(targetId)) return null;
+  const by = { kind: 'officer' as const, id: String(event.data.officerId ?? ''), name: String(event.data.officerName ?? '') };
+  return receiveMerge(deps, targetId, src, by);
 }
 
 /** The target's half: followers, supporter count, the link back, a timeline entry. Null if the target is no longer open. */
