@@ -21,7 +21,7 @@
  */
 import { Schema, type Model } from 'mongoose';
 import { isOpenStatus, OPEN_STATUSES } from '../categories.ts';
-import type { CaseDoc, Models } from '../models/index.ts';
+import type { Models } from '../models/index.ts';
 import { relatedKeysFor } from './keys.ts';
 
 export interface RelatedEntry {
@@ -29,6 +29,7 @@ export interface RelatedEntry {
   _id: string;
   /** The case's version this was copied at. */
   v: number;
+  /** The place × problem keys of keys.ts, compacted (compactKey). */
   relKeys: string[];
   trackingNo: string;
   problemType?: string;
@@ -83,7 +84,24 @@ export function touchesEntry(paths: string[]): boolean {
   return paths.some((p) => ENTRY_ROOTS.has(p.split('.')[0]!));
 }
 
-type SourceCase = Pick<CaseDoc, 'trackingNo' | 'category' | 'status' | 'description' | 'unitCode'> & Partial<Pick<CaseDoc, 'problemType' | 'receivedAt' | 'supporterCount' | 'concernedUnitCode' | 'location' | 'version'>> & { _id: unknown; createdAt?: Date };
+interface SourceCase {
+  _id: unknown; trackingNo: string; category: string; status: string; description: string; unitCode: string;
+  problemType?: string | null; receivedAt?: Date | null; createdAt?: Date; supporterCount?: number | null; concernedUnitCode?: string | null; version?: number | null;
+  location?: { subdistrictCode?: string | null; subdistrictName?: string | null; districtName?: string | null; lat?: number | null; lng?: number | null } | null;
+}
+
+/**
+ * A key as the index stores it: the 32-bit FNV-1a hash of the readable key (keys.ts), in base 36
+ * (at most 7 characters instead of ~25). An entry carries some 40 keys and FerretDB decodes all of
+ * them with every candidate it returns, so this is most of an entry's size. Two keys sharing a hash
+ * cost nothing but an extra candidate read: the search checks type, distance and subdistrict of
+ * every candidate itself.
+ */
+export function compactKey(key: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) { h ^= key.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  return h.toString(36);
+}
 
 /** The entry a case should have, or null when it should have none (not open, or nowhere to find it). */
 export function entryFor(c: SourceCase): RelatedEntry | null {
@@ -92,14 +110,14 @@ export function entryFor(c: SourceCase): RelatedEntry | null {
   const { relKeys } = relatedKeysFor({ status: c.status, problemType: c.problemType, category: c.category, location: loc });
   if (!relKeys?.length) return null;
   const e: RelatedEntry = {
-    _id: String(c._id), v: c.version ?? 0, relKeys, trackingNo: c.trackingNo, category: c.category, status: c.status,
+    _id: String(c._id), v: c.version ?? 0, relKeys: [...new Set(relKeys.map(compactKey))], trackingNo: c.trackingNo, category: c.category, status: c.status,
     receivedAt: new Date(c.receivedAt ?? c.createdAt ?? 0), description: c.description ?? '', supporterCount: c.supporterCount ?? 1, unitCode: c.unitCode,
   };
   if (c.problemType) e.problemType = c.problemType;
   if (typeof loc.lat === 'number' && typeof loc.lng === 'number') { e.lat = loc.lat; e.lng = loc.lng; }
   if (loc.subdistrictCode) e.subdistrictCode = loc.subdistrictCode;
-  if ((loc as { subdistrictName?: string }).subdistrictName) e.subdistrictName = (loc as { subdistrictName?: string }).subdistrictName;
-  if ((loc as { districtName?: string }).districtName) e.districtName = (loc as { districtName?: string }).districtName;
+  if (loc.subdistrictName) e.subdistrictName = loc.subdistrictName;
+  if (loc.districtName) e.districtName = loc.districtName;
   if (c.concernedUnitCode) e.concernedUnitCode = c.concernedUnitCode;
   return e;
 }

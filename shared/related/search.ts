@@ -14,7 +14,7 @@
 import { isOpenStatus } from '../categories.ts';
 import type { Models } from '../models/index.ts';
 import { probeKeys } from './keys.ts';
-import { relatedIndexModel, type RelatedEntry } from './openIndex.ts';
+import { compactKey, relatedIndexModel, type RelatedEntry } from './openIndex.ts';
 import { cosine, currentIdf, terms, vector, type Idf } from './text.ts';
 import { typeAffinity } from './types.ts';
 
@@ -91,7 +91,7 @@ const hasPin = <T extends { lat?: number | null; lng?: number | null }>(l: T): l
 /** The open cases near the probe of its or a related problem: their index entries, by the indexed keys (2 equality queries in parallel); exported for the bench. */
 export async function nearbyOpen(models: Pick<Models, 'conn'>, probe: RelatedProbe): Promise<RelatedEntry[]> {
   const M = relatedIndexModel(models);
-  const lists = await Promise.all(probeKeys(probe).map((k) => M.find({ relKeys: k }, ENTRY_READ).lean<RelatedEntry[]>()));
+  const lists = await Promise.all(probeKeys(probe).map((k) => M.find({ relKeys: compactKey(k) }, ENTRY_READ).lean<RelatedEntry[]>()));
   const seen = new Set<string>();
   const out: RelatedEntry[] = [];
   for (const d of lists.flat()) {

@@ -147,8 +147,8 @@ export async function openCase(deps: DomainDeps, input: OpenCaseInput): Promise<
     }
   }
   const created = doc.toObject() as CaseDoc;
-  if (deps.countInline !== false) await countEvent(models, event);
-  await keepRelatedEntry(models, String(created._id), created, ['status']);
+  // The index entry first: the counters job, marked done by the inline count, is also what heals it.
+  if ((await keepRelatedEntry(models, String(created._id), created, ['status'])) && deps.countInline !== false) await countEvent(models, event);
   await publishEvents(deps.publish, [event]);
   return created;
 }
