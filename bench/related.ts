@@ -20,7 +20,7 @@ import { Types } from 'mongoose';
 import { bangkokDay } from '../shared/cases/listing.ts';
 import { probeKeys, relatedKeysFor } from '../shared/related/keys.ts';
 import { findRelated, nearbyOpen } from '../shared/related/search.ts';
-import { compactKey, entryFor, relatedIndexModel } from '../shared/related/openIndex.ts';
+import { compactKey, entryFor, packEntry, relatedIndexModel } from '../shared/related/openIndex.ts';
 import { buildIdf, resetIdf } from '../shared/related/text.ts';
 import { benchDatabase, benchLog, fmt, num, seededRandom } from './support.ts';
 
@@ -91,7 +91,7 @@ async function main() {
       const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => randomCase(i + k, now));
       await models.Case.collection.insertMany(batch, { ordered: false });
       // Their entries in the search's index, as openCase writes them (shared/related/openIndex.ts).
-      await relatedIndexModel(models).collection.insertMany(batch.map((c) => entryFor(c)!) as never[], { ordered: false });
+      await relatedIndexModel(models).collection.insertMany(batch.map((c) => packEntry(entryFor(c)!)) as never[], { ordered: false });
       // Keep a sample to probe at (every 50th case): the searches land where cases are.
       for (let k = 0; k < batch.length; k += 50) seeded.push(batch[k]!);
       if ((i / BATCH) % 4 === 0) log(`seeded ${fmt(i + batch.length)} / ${fmt(N)}`);
@@ -120,7 +120,7 @@ async function main() {
       'location.lat': 1, 'location.lng': 1, 'location.subdistrictCode': 1, 'location.subdistrictName': 1, 'location.districtName': 1,
     };
     const onCases = await timed(SEARCHES, (i) => Promise.all(probeKeys(probes[i]!).map((k) => models.Case.find({ relKeys: k }, OLD_PROJECTION).lean())));
-    const oneKey = await timed(SEARCHES, (i) => relatedIndexModel(models).find({ relKeys: compactKey(probeKeys(probes[i]!)[0]!) }, { relKeys: 0 }).lean());
+    const oneKey = await timed(SEARCHES, (i) => relatedIndexModel(models).find({ relKeys: compactKey(probeKeys(probes[i]!)[0]!) }, { d: 1 }).lean());
     const candidates: number[] = [];
     const read = await timed(SEARCHES, async (i) => candidates.push((await nearbyOpen(models, probes[i]!)).length));
     const found: number[] = [];

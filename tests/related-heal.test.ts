@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../shared/cases/commands/openCase.ts';
 import { closeAsMerged } from '../shared/cases/commands/mergeCases.ts';
-import { entryFor, relatedIndexModel } from '../shared/related/openIndex.ts';
+import { entryFor, packEntry, relatedIndexModel } from '../shared/related/openIndex.ts';
 import { findRelated } from '../shared/related/search.ts';
 import type { CaseDoc } from '../shared/models/index.ts';
 import { drained, startStack, waitForText, type Stack } from './helpers/stack.ts';
@@ -48,7 +48,7 @@ describe('a merge cut short by a crash', () => {
     const closed = await closeAsMerged({ ...stack.rt.bot, countInline: false, publish: async () => undefined }, src!, tgt!, { caseId: String(source._id), targetCaseId: String(target._id), officer });
     expect(closed!.status).toBe('closed');
     // ...and before its index entry was removed: the entry as it was while the case was open.
-    await relatedIndexModel(stack.rt.models).collection.insertOne(entryFor(src!) as never);
+    await relatedIndexModel(stack.rt.models).collection.insertOne(packEntry(entryFor(src!)!) as never);
     const half = await stack.rt.models.Case.findById(target._id).lean();
     expect(half!.supporterCount ?? 1).toBe(1);
     expect(half!.followers ?? []).toEqual([]);

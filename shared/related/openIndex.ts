@@ -47,29 +47,35 @@ export interface RelatedEntry {
   concernedUnitCode?: string;
 }
 
-const entrySchema = new Schema<RelatedEntry>({
+/**
+ * As stored: the keys (the query's field) and everything else packed into ONE string, `d` (JSON of
+ * the rest of the entry). FerretDB converts a document field by field on every read; one string
+ * instead of some fifteen fields is a measurable part of a candidate's cost (docs/benchmarks.md).
+ */
+export interface StoredEntry { _id: string; v: number; relKeys: string[]; d: string }
+
+const entrySchema = new Schema<StoredEntry>({
   _id: String,
   v: { type: Number, required: true },
   relKeys: { type: [String], required: true },
-  trackingNo: String,
-  problemType: String,
-  category: String,
-  status: String,
-  receivedAt: Date,
-  lat: Number,
-  lng: Number,
-  subdistrictCode: String,
-  subdistrictName: String,
-  districtName: String,
-  description: String,
-  supporterCount: Number,
-  unitCode: String,
-  concernedUnitCode: String,
+  d: { type: String, required: true },
 }, { versionKey: false, autoIndex: false });
 entrySchema.index({ relKeys: 1 });
 
-export function relatedIndexModel(models: Pick<Models, 'conn'>): Model<RelatedEntry> {
-  return (models.conn.models.RelatedOpen as Model<RelatedEntry> | undefined) ?? models.conn.model<RelatedEntry>('RelatedOpen', entrySchema, 'related_open');
+export function relatedIndexModel(models: Pick<Models, 'conn'>): Model<StoredEntry> {
+  return (models.conn.models.RelatedOpen as Model<StoredEntry> | undefined) ?? models.conn.model<StoredEntry>('RelatedOpen', entrySchema, 'related_open');
+}
+
+/** An entry as stored (see StoredEntry). */
+export function packEntry(e: RelatedEntry): StoredEntry {
+  const { _id, v, relKeys, ...rest } = e;
+  return { _id, v, relKeys, d: JSON.stringify(rest) };
+}
+
+/** An entry as read back by the search (without its keys: the search does not read them). */
+export function unpackEntry(s: Pick<StoredEntry, '_id' | 'd'>): Omit<RelatedEntry, 'relKeys' | 'v'> {
+  const rest = JSON.parse(s.d) as Omit<RelatedEntry, '_id' | 'v' | 'relKeys' | 'receivedAt'> & { receivedAt: string };
+  return { ...rest, _id: String(s._id), receivedAt: new Date(rest.receivedAt) };
 }
 
 /** The case fields an entry is made of (a projection for reading a case to sync). */
@@ -133,7 +139,7 @@ export async function syncRelatedEntry(models: Pick<Models, 'conn'>, caseId: str
   try {
     // Only over an older copy: a slow writer holding an earlier version never undoes a newer one
     // (a newer entry makes the upsert collide on `_id`, which is then the answer).
-    await M.replaceOne({ _id: caseId, v: { $lte: entry.v } }, entry, { upsert: true });
+    await M.replaceOne({ _id: caseId, v: { $lte: entry.v } }, packEntry(entry), { upsert: true });
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
   }

@@ -14,7 +14,7 @@
 import { isOpenStatus } from '../categories.ts';
 import type { Models } from '../models/index.ts';
 import { probeKeys } from './keys.ts';
-import { compactKey, relatedIndexModel, type RelatedEntry } from './openIndex.ts';
+import { compactKey, relatedIndexModel, unpackEntry, type StoredEntry } from './openIndex.ts';
 import { cosine, currentIdf, terms, vector, type Idf } from './text.ts';
 import { typeAffinity } from './types.ts';
 
@@ -89,22 +89,21 @@ export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng
 const hasPin = <T extends { lat?: number | null; lng?: number | null }>(l: T): l is T & { lat: number; lng: number } => typeof l.lat === 'number' && typeof l.lng === 'number';
 
 /** The open cases near the probe of its or a related problem: their index entries, by the indexed keys (2 equality queries in parallel); exported for the bench. */
-export async function nearbyOpen(models: Pick<Models, 'conn'>, probe: RelatedProbe): Promise<RelatedEntry[]> {
+export async function nearbyOpen(models: Pick<Models, 'conn'>, probe: RelatedProbe): Promise<Candidate[]> {
   const M = relatedIndexModel(models);
-  const lists = await Promise.all(probeKeys(probe).map((k) => M.find({ relKeys: compactKey(k) }, ENTRY_READ).lean<RelatedEntry[]>()));
+  const lists = await Promise.all(probeKeys(probe).map((k) => M.find({ relKeys: compactKey(k) }, { d: 1 }).lean<Pick<StoredEntry, '_id' | 'd'>[]>()));
   const seen = new Set<string>();
-  const out: RelatedEntry[] = [];
+  const out: Candidate[] = [];
   for (const d of lists.flat()) {
     const id = String(d._id);
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push(d);
+    out.push(unpackEntry(d));
   }
   return out;
 }
 
-/** Everything of an entry but its keys (the longest part, and only the query needs them). */
-const ENTRY_READ = { relKeys: 0, v: 0 } as const;
+type Candidate = ReturnType<typeof unpackEntry>;
 
 /**
  * The open cases probably about the same problem, best first. Scored from four signals:
