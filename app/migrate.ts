@@ -1,3 +1,4 @@
+import { relatedIndexModel } from '../shared/related/openIndex.ts';
 import { exchangeModels } from '../shared/partners/models.ts';
 import { DEAD_LETTERS_COLLECTION } from '../shared/deadLetters.ts';
 import { ensureMigrated as ensure, migrationStatus, type MigrateLog, type MigrationResult } from '../shared/infra/migrate.ts';
@@ -24,6 +25,7 @@ export function bindAllModels(models: Models): void {
   lateSnapshotModel(models);
   nudgeModel(models);
   followingModel(models);
+  relatedIndexModel(models);
 }
 
 /** Written by modules that keep their model private (dashboard/signouts.ts, shared/deadLetters.ts). */

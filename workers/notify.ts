@@ -11,6 +11,8 @@ import { caseAlertCard } from './messages/caseAlert.ts';
 import { citizenLangOf, citizenMessage } from '../shared/cases/citizenMessages.ts';
 import { caseHolder, nearestActors } from '../shared/cases/access.ts';
 import { redactText } from '../shared/privacy/redact.ts';
+import { completeMerge } from '../shared/cases/commands/mergeCases.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
 
 export interface NotifyDeps {
   models: Models;
@@ -186,6 +188,10 @@ async function tellAssignee(deps: NotifyDeps, event: CaseEvent, c: CaseDoc, offi
  * it; the target's officers that it has more people to answer.
  */
 async function caseMerged(deps: NotifyDeps, event: CaseEvent, c: CaseDoc): Promise<void> {
+  // The target's half of the merge first (a crash between the command's two writes left it undone):
+  // then the count told below is the one people will see. Its own event waits in the target's outbox
+  // for the sweep (nothing here to queue it with); the command's inline counting already counted it.
+  await completeMerge({ models: deps.models, clock: (deps as { clock?: Clock }).clock ?? systemClock, publish: async () => undefined }, c, event);
   const target = typeof event.data.targetCaseId === 'string' && /^[0-9a-f]{24}$/.test(event.data.targetCaseId)
     ? await deps.models.Case.findById(event.data.targetCaseId).lean<CaseDoc>() : null;
   const targetNo = String(event.data.targetTrackingNo ?? target?.trackingNo ?? '');

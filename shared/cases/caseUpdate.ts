@@ -8,6 +8,7 @@ import { publishEvents, toStored } from './publish.ts';
 import { applyEventCounters, countsChangeOf, type CaseLike } from '../reports/counters.ts';
 import { isConsumed, markConsumed } from './outbox.ts';
 import { KEYED_FIELDS, relatedKeysChange } from '../related/keys.ts';
+import { syncRelatedEntry, touchesEntry } from '../related/openIndex.ts';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
@@ -107,7 +108,26 @@ export async function writeCaseChange(deps: DomainDeps, caseId: string, change: 
     return update;
   });
   if (!updated) return null;
-  if (deps.countInline !== false) await countEvent(deps.models, change.event);
+  // The index entry before the counters: the counters job (which also syncs the entry) is marked done by the inline count.
+  const synced = await keepRelatedEntry(deps.models, caseId, updated, [...Object.keys(change.set ?? {}), ...(change.unset ?? [])]);
+  if (deps.countInline !== false && synced) await countEvent(deps.models, change.event);
   await publishEvents(deps.publish, [change.event]);
   return updated;
+}
+
+/**
+ * The related-complaints index entry (shared/related/openIndex.ts) after a case write, before the
+ * inline counting and the queuing of the event. If this fails or the process dies first, the event's
+ * counters job (workers/events/reportCounters.ts) is not yet marked done, and it syncs the entry again
+ * from the case: late, never lost. False when it failed (then the counting is left to that job too).
+ */
+export async function keepRelatedEntry(models: Models, caseId: string, updated: CaseDoc, paths: string[], log?: { warn: (o: object, m: string) => void }): Promise<boolean> {
+  if (!touchesEntry(paths)) return true;
+  try {
+    await syncRelatedEntry(models, caseId, updated);
+    return true;
+  } catch (err) {
+    (log ?? console).warn({ caseId, err: (err as Error).message }, 'related index entry left to the worker');
+    return false;
+  }
 }

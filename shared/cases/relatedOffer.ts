@@ -31,7 +31,7 @@ export interface RelatedOffer {
 }
 
 /** The open cases a report like `probe` may be the same problem as, best first, public part only. */
-export async function relatedOffers(models: Pick<Models, 'Case'>, probe: RelatedProbe): Promise<RelatedOffer[]> {
+export async function relatedOffers(models: Pick<Models, 'conn' | 'Case'>, probe: RelatedProbe): Promise<RelatedOffer[]> {
   const found = await findRelated(models, probe, { limit: MAX_OFFERS });
   return found.slice(0, MAX_OFFERS).map((r) => ({
     id: r.caseId,

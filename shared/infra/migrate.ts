@@ -20,6 +20,7 @@ import { addFerretPostgresIndexes } from '../store/ferretPostgres.ts';
 import { addFerretSqliteIdIndexes } from '../store/ferretSqlite.ts';
 import { updateCaseGuarded } from '../store/guardedUpdate.ts';
 import { relatedKeysFor } from '../related/keys.ts';
+import { rebuildRelatedIndex } from '../related/openIndex.ts';
 import { OPEN_STATUSES } from '../categories.ts';
 import { listFieldsFor } from '../cases/listing.ts';
 
@@ -240,6 +241,8 @@ async function runSteps(models: Models, opts: MigrateOptions): Promise<Omit<Migr
   await models.Case.updateMany({ 'pendingEvents.0': { $exists: true }, hasOutbox: { $ne: true } }, { $set: { hasOutbox: true } });
   await backfillListFields(models);
   await backfillRelatedKeys(models);
+  // The search's slim copy of the open cases (shared/related/openIndex.ts): missing or stale entries, after the keys.
+  await rebuildRelatedIndex(models);
   let sqliteIdIndexes = 0;
   if (opts.sqliteDir) sqliteIdIndexes = addFerretSqliteIdIndexes(opts.sqliteDir, conn.db!.databaseName).length;
   // FerretDB/PostgreSQL keeps each database in a schema of the same name.

@@ -4,15 +4,17 @@
  * ("แจ้งด้วย") instead of filing twice; officers see them as "possibly related".
  *
  * How it stays fast on FerretDB (only top-level equalities are index-served) and MongoDB alike, one
- * code path: every open case carries `relKeys`, place × problem keys (keys.ts), so a probe reads the
- * open cases of the same or a related problem within a 3×3 cell neighbourhood of its pin (plus the
- * pinless ones of its subdistrict) with two equality queries in parallel over a narrow projection; the
- * rest (window, distance, words) is scored here. Closed cases carry no keys, so the reads grow with
+ * code path: every open case has an entry in a slim side collection (openIndex.ts) carrying `relKeys`,
+ * place × problem keys (keys.ts), so a probe reads the open cases of the same or a related problem
+ * within a 3×3 cell neighbourhood of its pin (plus the pinless ones of its subdistrict) with two
+ * equality queries in parallel, a few hundred bytes per candidate instead of a whole case; the rest
+ * (window, distance, words) is scored here. Closed cases carry no keys, so the reads grow with
  * the open cases of one small area only.
  */
 import { isOpenStatus } from '../categories.ts';
-import type { CaseDoc, Models } from '../models/index.ts';
+import type { Models } from '../models/index.ts';
 import { probeKeys } from './keys.ts';
+import { compactKey, relatedIndexModel, unpackEntry, type StoredEntry } from './openIndex.ts';
 import { cosine, currentIdf, terms, vector, type Idf } from './text.ts';
 import { typeAffinity } from './types.ts';
 
@@ -84,26 +86,24 @@ export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng
   return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
 }
 
-const PROJECTION = {
-  trackingNo: 1, problemType: 1, category: 1, status: 1, receivedAt: 1, createdAt: 1, description: 1, supporterCount: 1, unitCode: 1, concernedUnitCode: 1,
-  'location.lat': 1, 'location.lng': 1, 'location.subdistrictCode': 1, 'location.subdistrictName': 1, 'location.districtName': 1,
-} as const;
-
 const hasPin = <T extends { lat?: number | null; lng?: number | null }>(l: T): l is T & { lat: number; lng: number } => typeof l.lat === 'number' && typeof l.lng === 'number';
 
-/** The open cases near the probe of its or a related problem, by the indexed keys (2 equality queries in parallel); exported for the bench. */
-export async function nearbyOpen(models: Pick<Models, 'Case'>, probe: RelatedProbe): Promise<CaseDoc[]> {
-  const lists = await Promise.all(probeKeys(probe).map((k) => models.Case.find({ relKeys: k }, PROJECTION).lean<CaseDoc[]>()));
+/** The open cases near the probe of its or a related problem: their index entries, by the indexed keys (2 equality queries in parallel); exported for the bench. */
+export async function nearbyOpen(models: Pick<Models, 'conn'>, probe: RelatedProbe): Promise<Candidate[]> {
+  const M = relatedIndexModel(models);
+  const lists = await Promise.all(probeKeys(probe).map((k) => M.find({ relKeys: compactKey(k) }, { d: 1 }).lean<Pick<StoredEntry, '_id' | 'd'>[]>()));
   const seen = new Set<string>();
-  const out: CaseDoc[] = [];
+  const out: Candidate[] = [];
   for (const d of lists.flat()) {
     const id = String(d._id);
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push(d);
+    out.push(unpackEntry(d));
   }
   return out;
 }
+
+type Candidate = ReturnType<typeof unpackEntry>;
 
 /**
  * The open cases probably about the same problem, best first. Scored from four signals:
@@ -111,7 +111,7 @@ export async function nearbyOpen(models: Pick<Models, 'Case'>, probe: RelatedPro
  * category), place (pins: closer is better within `radiusM`; no pin on either side: same subdistrict),
  * words (TF-IDF cosine) and recency within the window.
  */
-export async function findRelated(models: Pick<Models, 'Case'>, probe: RelatedProbe, opts: RelatedOptions = {}): Promise<RelatedCandidate[]> {
+export async function findRelated(models: Pick<Models, 'conn' | 'Case'>, probe: RelatedProbe, opts: RelatedOptions = {}): Promise<RelatedCandidate[]> {
   const { limit = 5, windowDays = 60, radiusM = 500, minScore = DEFAULT_MIN_SCORE } = opts;
   const loc = probe.location;
   if (!hasPin(loc) && !loc.subdistrictCode) return [];
@@ -122,11 +122,11 @@ export async function findRelated(models: Pick<Models, 'Case'>, probe: RelatedPr
   for (const d of docs) {
     if (opts.excludeCaseId && String(d._id) === opts.excludeCaseId) continue;
     if (!isOpenStatus(d.status)) continue;
-    const received = new Date(d.receivedAt ?? (d as { createdAt?: Date }).createdAt ?? 0).getTime();
+    const received = new Date(d.receivedAt).getTime();
     if (received < since || received > probe.at.getTime() + 86_400_000) continue;
     const affinity = probe.problemType && d.problemType ? typeAffinity(probe.problemType, d.problemType) : (d.category === probe.category ? 0.6 : 0);
     if (affinity === 0) continue;
-    const dl = d.location ?? {};
+    const dl = d;
     let dist: number | undefined;
     let place: number;
     if (hasPin(loc) && hasPin(dl)) {

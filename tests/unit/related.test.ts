@@ -4,6 +4,7 @@ import { cellOf, neighbourCells, probeKeys, relatedKeysChange, relatedKeysFor } 
 import { cosine, Idf, terms, vector } from '../../shared/related/text.ts';
 import { typeAffinity } from '../../shared/related/types.ts';
 import { distanceM } from '../../shared/related/search.ts';
+import { compactKey, entryFor, touchesEntry } from '../../shared/related/openIndex.ts';
 
 describe('place keys', () => {
   it('the 3×3 neighbourhood holds every pin within 500 m, in Chiang Mai and in Bangkok', () => {
@@ -61,5 +62,27 @@ describe('type pairs', () => {
     expect(typeAffinity('street_light', 'electricity')).toBe(0.6);
     expect(typeAffinity('electricity', 'street_light')).toBe(0.6);
     expect(typeAffinity('rubbish', 'water_supply')).toBe(0);
+  });
+});
+
+describe('the index entry of an open case (shared/related/openIndex.ts)', () => {
+  const base = { _id: 'a'.repeat(24), version: 7, trackingNo: '2569-000123', category: 'help', problemType: 'street_light', description: 'ไฟถนนดับทั้งซอย', unitCode: '5001', supporterCount: 3, receivedAt: new Date('2026-12-01T03:00:00Z') };
+  const near = { lat: 18.8018, lng: 98.969, subdistrictCode: '500108', subdistrictName: 'สุเทพ', districtName: 'เมืองเชียงใหม่' };
+
+  it('copies what the search shows, with the compacted keys a probe asks with; no entry for a case that is not open', () => {
+    const e = entryFor({ ...base, status: 'in_progress', location: near })!;
+    expect(e).toMatchObject({ _id: base._id, v: 7, trackingNo: '2569-000123', status: 'in_progress', lat: 18.8018, subdistrictName: 'สุเทพ', supporterCount: 3, description: 'ไฟถนนดับทั้งซอย' });
+    expect(e.relKeys.every((k) => /^[0-9a-z]{1,7}$/.test(k))).toBe(true);
+    const asks = (probe: Parameters<typeof probeKeys>[0]) => probeKeys(probe).some((k) => e.relKeys.includes(compactKey(k)));
+    expect(asks({ problemType: 'electricity', category: 'help', location: { lat: 18.7985, lng: 98.9672, subdistrictCode: '500108' } })).toBe(true);
+    expect(asks({ problemType: 'water_supply', category: 'help', location: { lat: 18.7985, lng: 98.9672, subdistrictCode: '500108' } })).toBe(false);
+    for (const status of ['closed', 'rejected', 'withdrawn']) expect(entryFor({ ...base, status, location: near })).toBeNull();
+    expect(entryFor({ ...base, status: 'received', location: {} })).toBeNull(); // nowhere to find it
+  });
+
+  it('knows which case changes it must follow', () => {
+    expect(touchesEntry(['supporterCount'])).toBe(true);
+    expect(touchesEntry(['location.lat', 'description'])).toBe(true);
+    expect(touchesEntry(['assignee', 'report.closedMonth'])).toBe(false);
   });
 });

@@ -2,15 +2,21 @@
  * Report counters: the increments an event carries (written by the command with the case change),
  * applied exactly once per counter document (shared/reports/counters.ts). The command applies them
  * itself right after the case write; this consumer is what makes a crash in between heal by itself.
+ * Likewise the case's entry in the related-complaints index (shared/related/openIndex.ts): re-read
+ * from the case and synced, a no-op when the command already wrote it.
  */
 import { isConsumed } from '../../shared/cases/outbox.ts';
 import type { Models } from '../../shared/models/index.ts';
 import { applyEventCounters } from '../../shared/reports/counters.ts';
+import { resyncRelatedEntry } from '../../shared/related/openIndex.ts';
 import type { EventConsumerDef } from './consumer.ts';
 
 export function reportCountersConsumer(deps: { models: Models }): EventConsumerDef {
   return {
     name: 'counters',
-    handle: (event) => applyEventCounters(deps.models, event, (id) => isConsumed(deps.models, 'counters', id)),
+    handle: async (event) => {
+      await applyEventCounters(deps.models, event, (id) => isConsumed(deps.models, 'counters', id));
+      await resyncRelatedEntry(deps.models, event.caseId);
+    },
   };
 }

@@ -58,32 +58,41 @@ export async function mergeCases(deps: DomainDeps, props: MergeCasesProps): Prom
     if (target.mergedInto) return { ok: false, reason: 'target_merged', case: src };
     if (!isOpenStatus(target.status)) return { ok: false, reason: 'target_closed', case: src };
 
-    const now = deps.clock.now();
-    const cal = (deps.sla ?? slaContext()).calendar;
-    const closeDays = workingDaysToClose(cal, new Date(src.receivedAt ?? src.createdAt), now);
-    const slaFields = src.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(src.resolveDueAt).getTime() } : {};
-    const pointer = `รวมกับเรื่องเลขที่ ${target.trackingNo} (ปัญหาเดียวกัน) / Merged into ${target.trackingNo} (the same problem)`;
-    const event = newEvent('case.merged', { caseId: props.caseId, trackingNo: src.trackingNo, unitCode: src.unitCode }, now, {
-      targetTrackingNo: target.trackingNo, targetCaseId: props.targetCaseId, officerId: props.officer.id,
-    });
-    const closed = await writeCaseChange(deps, props.caseId, {
-      // The status it was read at: a close or a merge landing first makes this match nothing.
-      guard: { status: src.status, unitCode: src.unitCode, mergedInto: { $exists: false } },
-      set: {
-        status: 'closed', mergedInto: target.trackingNo, resolution: { kind: 'resolved', text: pointer, at: now },
-        relatedCases: [...new Set([...(src.relatedCases ?? []), target.trackingNo])],
-        'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields,
-      },
-      entry: { by, action: 'merged', note: target.trackingNo, fromStatus: src.status, toStatus: 'closed', unitCode: src.unitCode },
-      event,
-    });
+    const closed = await closeAsMerged(deps, src, target, props);
     if (!closed) continue;
     await receiveMerge(deps, props.targetCaseId, closed, by);
-    await deps.models.Audit.create({ at: now, officerId: props.officer.id, caseId: props.caseId, action: 'merge_cases', via: props.via ?? 'liff', page: target.trackingNo });
+    await deps.models.Audit.create({ at: deps.clock.now(), officerId: props.officer.id, caseId: props.caseId, action: 'merge_cases', via: props.via ?? 'liff', page: target.trackingNo });
     return { ok: true, case: closed };
   }
   const now2 = await loadCase(deps, props.caseId);
   return now2 && (await mayActOn(deps.models, props.officer, now2)) ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+}
+
+/**
+ * The first of merge's two writes: the source closes, pointing at the target, with the `case.merged`
+ * event in its outbox. Exported so a test can stop here, as a crash would (completeMerge heals it).
+ */
+export async function closeAsMerged(deps: DomainDeps, src: CaseDoc, target: CaseDoc, props: MergeCasesProps): Promise<CaseDoc | null> {
+  const by = { kind: 'officer' as const, id: props.officer.id, name: props.officer.name };
+  const now = deps.clock.now();
+  const cal = (deps.sla ?? slaContext()).calendar;
+  const closeDays = workingDaysToClose(cal, new Date(src.receivedAt ?? src.createdAt), now);
+  const slaFields = src.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(src.resolveDueAt).getTime() } : {};
+  const pointer = `รวมกับเรื่องเลขที่ ${target.trackingNo} (ปัญหาเดียวกัน) / Merged into ${target.trackingNo} (the same problem)`;
+  const event = newEvent('case.merged', { caseId: props.caseId, trackingNo: src.trackingNo, unitCode: src.unitCode }, now, {
+    targetTrackingNo: target.trackingNo, targetCaseId: props.targetCaseId, officerId: props.officer.id, officerName: props.officer.name,
+  });
+  return writeCaseChange(deps, props.caseId, {
+    // The status it was read at: a close or a merge landing first makes this match nothing.
+    guard: { status: src.status, unitCode: src.unitCode, mergedInto: { $exists: false } },
+    set: {
+      status: 'closed', mergedInto: target.trackingNo, resolution: { kind: 'resolved', text: pointer, at: now },
+      relatedCases: [...new Set([...(src.relatedCases ?? []), target.trackingNo])],
+      'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields,
+    },
+    entry: { by, action: 'merged', note: target.trackingNo, fromStatus: src.status, toStatus: 'closed', unitCode: src.unitCode },
+    event,
+  });
 }
 
 /** The people of a merged case as followers of the target (each LINE user once), and its supporters counted there. */
@@ -102,6 +111,20 @@ export function followersAfterMerge(target: Pick<CaseDoc, 'followers' | 'complai
     added++;
   }
   return { followers: out, added };
+}
+
+/**
+ * The target's half again, from the `case.merged` event (workers/notify.ts runs it before telling
+ * anyone): merge is two writes, and a process that dies between them leaves the source closed and
+ * the target without its people. The event is in the source's outbox from the first write on, so its
+ * consumer always comes, and this makes the target whole (a no-op when the command got there first).
+ * Null when there is nothing to complete (not merged into that case, or the target no longer open).
+ */
+export async function completeMerge(deps: DomainDeps, src: CaseDoc, event: { data: Record<string, unknown> }): Promise<CaseDoc | null> {
+  const targetId = typeof event.data.targetCaseId === 'string' ? event.data.targetCaseId : '';
+  if (!src.mergedInto || src.mergedInto !== event.data.targetTrackingNo || !/^[0-9a-f]{24}$/.test(targetId)) return null;
+  const by = { kind: 'officer' as const, id: String(event.data.officerId ?? ''), name: String(event.data.officerName ?? '') };
+  return receiveMerge(deps, targetId, src, by);
 }
 
 /** The target's half: followers, supporter count, the link back, a timeline entry. Null if the target is no longer open. */

@@ -4,7 +4,7 @@ import type { Actor } from '../actor.ts';
 import type { DomainDeps } from '../deps.ts';
 import { newEvent, type CaseEvent } from '../events.ts';
 import { fromStored, publishEvents, toStored } from '../publish.ts';
-import { countEvent } from '../caseUpdate.ts';
+import { countEvent, keepRelatedEntry } from '../caseUpdate.ts';
 import { listFieldsFor } from '../listing.ts';
 import { routeCase } from '../routing.ts';
 import { partnerAgencies } from '../../agencies/directory.ts';
@@ -147,7 +147,8 @@ export async function openCase(deps: DomainDeps, input: OpenCaseInput): Promise<
     }
   }
   const created = doc.toObject() as CaseDoc;
-  if (deps.countInline !== false) await countEvent(models, event);
+  // The index entry first: the counters job, marked done by the inline count, is also what heals it.
+  if ((await keepRelatedEntry(models, String(created._id), created, ['status'])) && deps.countInline !== false) await countEvent(models, event);
   await publishEvents(deps.publish, [event]);
   return created;
 }
