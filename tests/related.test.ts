@@ -102,7 +102,6 @@ describe('related complaints on the labelled set', () => {
     const officer = { id: '0'.repeat(24), name: 'จนท. ทดสอบ', unitCode: c!.unitCode };
     expect((await closeCase(stack.rt.bot, { caseId: id, officer, summary: 'ซ่อมถนนเรียบร้อยแล้ว' })).ok).toBe(true);
     expect(await found()).not.toContain(c!.trackingNo);
-    expect((await stack.rt.models.Case.findById(id).lean())!.relKeys).toBeUndefined();
     expect(await relatedIndexModel(stack.rt.models).countDocuments({ _id: id })).toBe(0);
     const reopened = await reopenCase(stack.rt.bot, { caseId: id, lineUserId: c!.complainant!.lineUserId!, reason: 'ยังเป็นหลุมอยู่เลย ไม่ได้ซ่อม' });
     expect(reopened.ok).toBe(true);

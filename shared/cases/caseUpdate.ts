@@ -7,7 +7,6 @@ import type { CaseEvent } from './events.ts';
 import { publishEvents, toStored } from './publish.ts';
 import { applyEventCounters, countsChangeOf, type CaseLike } from '../reports/counters.ts';
 import { isConsumed, markConsumed } from './outbox.ts';
-import { KEYED_FIELDS, relatedKeysChange } from '../related/keys.ts';
 import { syncRelatedEntry, touchesEntry } from '../related/openIndex.ts';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -94,16 +93,8 @@ export async function writeCaseChange(deps: DomainDeps, caseId: string, change: 
     };
     if (change.attachments?.length) push.attachments = { $each: change.attachments };
     const update: UpdateQuery<CaseDoc> = { $push: push };
-    let unset = change.unset ?? [];
-    let keys = {};
-    // A change of status (or type) takes the case out of, back into or across the related-complaints search (shared/related/keys.ts).
-    if (KEYED_FIELDS.some((f) => change.set?.[f] !== undefined)) {
-      const pick = (f: 'status' | 'problemType' | 'category') => (change.set?.[f] ?? cur[f]) as string | undefined;
-      const rel = relatedKeysChange({ status: pick('status') ?? cur.status, problemType: pick('problemType'), category: pick('category'), location: cur.location });
-      keys = rel.set;
-      unset = [...unset, ...rel.unset.filter((k) => (cur as Record<string, unknown>)[k] !== undefined)];
-    }
-    update.$set = { ...change.set, ...keys, hasOutbox: true };
+    const unset = change.unset ?? [];
+    update.$set = { ...change.set, hasOutbox: true };
     if (unset.length) update.$unset = Object.fromEntries(unset.map((k) => [k, 1]));
     return update;
   });

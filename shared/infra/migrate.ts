@@ -19,7 +19,6 @@ import { seedUnits } from '../units/seed.ts';
 import { addFerretPostgresIndexes } from '../store/ferretPostgres.ts';
 import { addFerretSqliteIdIndexes } from '../store/ferretSqlite.ts';
 import { updateCaseGuarded } from '../store/guardedUpdate.ts';
-import { relatedKeysFor } from '../related/keys.ts';
 import { rebuildRelatedIndex } from '../related/openIndex.ts';
 import { OPEN_STATUSES } from '../categories.ts';
 import { listFieldsFor } from '../cases/listing.ts';
@@ -196,20 +195,6 @@ async function backfillListFields(models: Models): Promise<void> {
   }
 }
 
-/**
- * Open cases from before the related-complaints keys (shared/related/keys.ts) get them, the same way:
- * through the version claim, one by one; read by the indexed `status` equality. A no-op after.
- */
-async function backfillRelatedKeys(models: Models): Promise<void> {
-  for (const status of OPEN_STATUSES) {
-    const cursor = models.Case.find({ status, relKeys: { $exists: false } }, { _id: 1, location: 1, problemType: 1, category: 1 }).lean().cursor({ batchSize: 1000 });
-    for await (const c of cursor as AsyncIterable<{ _id: unknown; problemType?: string; category?: string; location?: { subdistrictCode?: string; lat?: number; lng?: number } }>) {
-      const keys = relatedKeysFor({ status, problemType: c.problemType, category: c.category, location: c.location });
-      if (Object.keys(keys).length) await updateCaseGuarded(models, String(c._id), { status }, { $set: keys });
-    }
-  }
-}
-
 /** The steps, one at a time (never two creations at once, even from this process). Caller holds the lock. */
 async function runSteps(models: Models, opts: MigrateOptions): Promise<Omit<MigrationResult, 'ran' | 'ms' | 'waitedMs'>> {
   const { conn } = models;
@@ -240,7 +225,6 @@ async function runSteps(models: Models, opts: MigrateOptions): Promise<Omit<Migr
   // Outboxes written before cases carried the `hasOutbox` flag the sweep finds them by (a no-op after).
   await models.Case.updateMany({ 'pendingEvents.0': { $exists: true }, hasOutbox: { $ne: true } }, { $set: { hasOutbox: true } });
   await backfillListFields(models);
-  await backfillRelatedKeys(models);
   // The search's slim copy of the open cases (shared/related/openIndex.ts): missing or stale entries, after the keys.
   await rebuildRelatedIndex(models);
   let sqliteIdIndexes = 0;

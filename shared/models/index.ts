@@ -178,11 +178,6 @@ const caseSchema = new Schema({
   mergedInto: String,
   /** Cases an officer linked as the same or a related problem (tracking numbers). */
   relatedCases: { type: [String], default: undefined },
-  /**
-   * How an open case is found by place and problem for related complaints (shared/related/keys.ts):
-   * `<grid cell or subdistrict>|<problem tag>` strings. Absent once closed (writeCaseChange).
-   */
-  relKeys: { type: [String], default: undefined },
   /** Day (yyyymmdd) and month (yyyymm) it was received, Bangkok: what the dashboard's list pages by (shared/cases/listing.ts). */
   listDay: Number,
   listMonth: Number,
@@ -217,7 +212,6 @@ caseSchema.index({ status: 1 });
 caseSchema.index({ publicMonth: 1 });
 caseSchema.index({ publicSlug: 1 });
 // Related complaints: the open cases of a place and problem (shared/related/search.ts).
-caseSchema.index({ relKeys: 1 });
 
 /**
  * Fields the SLA clock plans from: an update changing any of them (and not setting slaNextAt) asks for

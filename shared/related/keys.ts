@@ -95,11 +95,3 @@ export function probeKeys(p: { problemType?: string | null; category: string; lo
   return out;
 }
 
-/** Fields whose change moves a case in or out of the search, or to other keys. */
-export const KEYED_FIELDS = ['status', 'problemType', 'category'] as const;
-
-/** The `$set`/`$unset` that bring a case's keys in line after a change of status, type or category. */
-export function relatedKeysChange(after: KeyedCase): { set: { relKeys?: string[] }; unset: 'relKeys'[] } {
-  const keys = relatedKeysFor(after);
-  return keys.relKeys ? { set: keys, unset: [] } : { set: {}, unset: ['relKeys'] };
-}

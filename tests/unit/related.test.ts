@@ -1,6 +1,6 @@
 /** The pure parts of the related-complaints search: place keys, Thai words, type pairs. */
 import { describe, expect, it } from 'vitest';
-import { cellOf, neighbourCells, probeKeys, relatedKeysChange, relatedKeysFor } from '../../shared/related/keys.ts';
+import { cellOf, neighbourCells, probeKeys, relatedKeysFor } from '../../shared/related/keys.ts';
 import { cosine, Idf, terms, vector } from '../../shared/related/text.ts';
 import { typeAffinity } from '../../shared/related/types.ts';
 import { distanceM } from '../../shared/related/search.ts';
@@ -36,7 +36,6 @@ describe('place keys', () => {
     // A case from before the types answers to every type of its category, and a probe without a type to its category.
     expect(found({ status: 'received', category: 'help', location: near }, { problemType: 'flooding', category: 'help', location: at })).toBe(true);
     expect(found({ status: 'received', problemType: 'flooding', category: 'help', location: near }, { category: 'help', location: at })).toBe(true);
-    expect(relatedKeysChange({ status: 'rejected', problemType: 'road', category: 'help', location: near })).toEqual({ set: {}, unset: ['relKeys'] });
   });
 });
 

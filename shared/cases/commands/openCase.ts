@@ -8,7 +8,6 @@ import { countEvent, keepRelatedEntry } from '../caseUpdate.ts';
 import { listFieldsFor } from '../listing.ts';
 import { routeCase } from '../routing.ts';
 import { partnerAgencies } from '../../agencies/directory.ts';
-import { relatedKeysFor } from '../../related/keys.ts';
 import { nextTrackingNo } from '../trackingNo.ts';
 import { normaliseThaiPhone } from '../../phone.ts';
 import { problemType } from '../../problems/types.ts';
@@ -115,7 +114,6 @@ export async function openCase(deps: DomainDeps, input: OpenCaseInput): Promise<
     // The rows it counts under in the official tables, fixed now (config/report-rows.json).
     report: reportFieldsFor({ category: props.category, channel: props.channel, receivedAt: props.receivedAt ?? now }),
     ...listFieldsFor(props.receivedAt ?? now),
-    ...relatedKeysFor({ status: 'received', category: props.category, problemType: (props as { problemType?: string }).problemType, location: props.location }),
   });
   let event: CaseEvent;
   for (let attempt = 0; ; attempt++) {
