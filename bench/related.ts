@@ -9,9 +9,8 @@
  * (so the busy areas are probed in proportion), reporting p50/p95/p99 against the target p95 ≤ 50 ms.
  * Measured in the same run, the engine's own floor: a `findOne` by `_id` and one indexed equality
  * query of the kind the search sends (`{ relKeys }` on the index of open cases, 2 of which it runs in
- * parallel), so a missed target shows whether our code or the engine is the bound; and, as before the
- * index (shared/related/openIndex.ts), the same 2 reads on the cases collection, which decodes whole
- * case documents. Exits 1 if the target is missed.
+ * parallel), so a missed target shows whether our code or the engine is the bound. Exits 1 if the
+ * target is missed.
  *
  * Env: BENCH_CASES, BENCH_SEARCHES, BENCH_BATCH (insert batch, default 5,000), MONGODB_URI.
  */
@@ -86,8 +85,6 @@ async function main() {
   try {
     const now = Date.now();
     const seeded: ReturnType<typeof randomCase>[] = [];
-    // The old index on the cases' own keys: only the "before" row reads it (cases no longer carry keys).
-    await models.Case.collection.createIndex({ relKeys: 1 });
     const t0 = performance.now();
     for (let i = 0; i < N; i += BATCH) {
       const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => randomCase(i + k, now));
@@ -116,12 +113,6 @@ async function main() {
     for (const p of probes.slice(0, 10)) await findRelated(models, p, { idf });
 
     const byId = await timed(SEARCHES, (i) => models.Case.findById(seeded[i % seeded.length]!._id, { trackingNo: 1 }).lean());
-    // Before the index: the same 2 reads on the cases themselves, as the search first did (the bench seeds the cases with the keys and, below, their old index), with the projection it used.
-    const OLD_PROJECTION = {
-      trackingNo: 1, problemType: 1, category: 1, status: 1, receivedAt: 1, createdAt: 1, description: 1, supporterCount: 1, unitCode: 1, concernedUnitCode: 1,
-      'location.lat': 1, 'location.lng': 1, 'location.subdistrictCode': 1, 'location.subdistrictName': 1, 'location.districtName': 1,
-    };
-    const onCases = await timed(SEARCHES, (i) => Promise.all(probeKeys(probes[i]!).map((k) => models.Case.find({ relKeys: k }, OLD_PROJECTION).lean())));
     const oneKey = await timed(SEARCHES, (i) => relatedIndexModel(models).find({ relKeys: compactKey(probeKeys(probes[i]!)[0]!) }, { d: 1 }).lean());
     const candidates: number[] = [];
     const read = await timed(SEARCHES, async (i) => candidates.push((await nearbyOpen(models, probes[i]!)).length));
@@ -138,7 +129,6 @@ async function main() {
     console.log(`  seeding (insertMany, batches of ${fmt(BATCH)})  ${fmt(seedS, 1)} s, ${fmt(N / seedS)} cases/s   info`);
     console.log(`  IDF sample of ${fmt(idf.size)} recent descriptions  ${fmt(idfMs)} ms   info (hourly, background)`);
     row('baseline: findOne by _id', byId);
-    row('before: the 2 reads on the cases (whole documents)', onCases);
     row('baseline: one { relKeys } equality on the index', oneKey);
     row('the search\'s reads: its 2 keys in parallel', read);
     row('findRelated (reads, scoring, ranking)', search, TARGET_P95_MS);
