@@ -77,6 +77,16 @@ describe('possibly related cases on the officer case page', () => {
 
     await waitForText(stack.sim, second.userId, `Your case ${source.trackingNo} is the same problem as case ${target.trackingNo}`);
     await waitForText(stack.sim, first.userId, `มีผู้แจ้งปัญหาเดียวกันเพิ่ม (เรื่องเลขที่ ${source.trackingNo})`);
+
+    // The case merged into now has a second person to tell: the officer writing an update is warned before the preview.
+    const targetPage: Page = await web.liff(officer, `#/officer/cases/${target._id}`);
+    await web.ready(targetPage, 'officer-case');
+    await targetPage.locator('#act-note summary').click();
+    expect(await targetPage.locator('#act-note').textContent()).toContain('ข้อความนี้ส่งถึงผู้ที่แจ้งปัญหาเดียวกันอีก 1 คนด้วย');
+    await targetPage.locator('#note-text').fill('ช่างจะเข้าซ่อมถนนพรุ่งนี้');
+    await targetPage.locator('#note-preview').click();
+    await expect.poll(() => targetPage.locator('#note-followers').isVisible(), { timeout: WAIT }).toBe(true);
+    await web.shot(targetPage.locator('#act-note'), 'update-followers', false);
     expect(web.errors).toEqual([]);
   });
 });

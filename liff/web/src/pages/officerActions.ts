@@ -76,7 +76,10 @@ export function citizenMessageForm(ctx: Ctx, c: OfficerCaseDetail, o: {
   kind: 'update' | 'ask'; id: string; label: string; min: number; max: number; send(text: string): Promise<void>;
 }): HTMLFormElement {
   const box = h('textarea', { rows: 4, maxlength: o.max });
-  const f = field(`${o.id}-text`, o.label, box, { hint: `${t(c.complainant.hasLine ? 'msgGoesToLine' : 'msgNoLine')} ${t('errTextRange', { min: o.min, max: o.max })}` });
+  // People who joined the case get updates too (workers/notify.ts): the officer should know before writing.
+  const others = o.kind === 'update' ? Math.max(0, (c.supporterCount ?? 1) - 1) : 0;
+  const alsoTo = others ? ` ${t('msgFollowersToo', { n: others })}` : '';
+  const f = field(`${o.id}-text`, o.label, box, { hint: `${t(c.complainant.hasLine ? 'msgGoesToLine' : 'msgNoLine')}${alsoTo} ${t('errTextRange', { min: o.min, max: o.max })}` });
   const status = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const previewBtn = h('button', { type: 'submit', class: 'btn', id: `${o.id}-preview` }, t('msgPreview'));
   const out = h('section', { class: 'msg-preview', id: `${o.id}-preview-box`, hidden: true, 'aria-live': 'polite' });
@@ -123,6 +126,7 @@ export function citizenMessageForm(ctx: Ctx, c: OfficerCaseDetail, o: {
       h('h3', null, t(p.toLine ? 'msgPreviewTitle' : 'msgPreviewTitleNoLine'), p.lang === 'en' ? ` (English)` : ''),
       h('p', { class: 'line-bubble pre', id: `${o.id}-preview-text` }, p.text),
       h('p', { class: 'notice', hidden: p.toLine }, t('msgNoLine')),
+      h('p', { class: 'notice', id: `${o.id}-followers`, hidden: !others }, t('msgFollowersToo', { n: others })),
       h('div', { class: 'row' }, send, edit));
     out.hidden = false;
     send.focus();
