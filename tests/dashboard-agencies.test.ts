@@ -262,3 +262,30 @@ describe('in Chromium', () => {
     expect(web.errors).toEqual([]);
   });
 });
+
+describe('forwarding to the suggested agency from the case page', () => {
+  it('the centre head forwards in one POST to the agency the case names, CSRF-checked; the case then sits with the agency', async () => {
+    const path = `/dashboard/cases/${cases.noise.trackingNo}`;
+    const page = await text(path);
+    expect(page).toContain('id="forward-agency"');
+    expect(page).toContain('ส่งต่อเทศบาลตำบลหางดง (ตัวอย่าง)');
+    const csrf = /id="forward-agency">\s*<input type="hidden" name="csrf" value="([^"]+)"/.exec(page)?.[1];
+    expect(csrf).toBeTruthy();
+    const post = (body: Record<string, string>) => get(stack, `${path}/forward`, headJar, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+    expect((await post({ csrf: 'forged' })).status).toBe(403);
+    // Extra fields (a unit of the poster's choosing) are refused: only the suggested agency is reachable.
+    expect((await post({ csrf: csrf!, unitCode: '5001' })).status).toBe(400);
+    expect((await stack.rt.models.Case.findById(cases.noise.id).lean())!.unitCode).toBe('5015');
+
+    const done = await post({ csrf: csrf! });
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`${path}?done=forward`);
+    const after = (await stack.rt.models.Case.findById(cases.noise.id).lean())!;
+    expect(after.unitCode).toBe(MUN);
+    expect(after.timeline.at(-1)).toMatchObject({ action: 'forwarded', unitCode: MUN, fromUnitCode: '5015' });
+    // The head still sees it (the agency is below the centre), with no forward form left to press.
+    const again = await text(`${path}?done=forward`);
+    expect(again).toContain('ส่งต่อหน่วยงานที่แนะนำแล้ว');
+    expect(again).not.toContain('id="forward-agency"');
+  });
+});

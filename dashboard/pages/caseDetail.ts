@@ -18,6 +18,7 @@ import type { OfficerRef } from '../../shared/cases/actor.ts';
 import { assignCaseToOfficer } from '../../shared/cases/commands/assignCase.ts';
 import { closeCase } from '../../shared/cases/commands/closeCase.ts';
 import { takeOverCase } from '../../shared/cases/commands/takeOverCase.ts';
+import { forwardCase } from '../../shared/cases/commands/forwardCase.ts';
 import { withdrawPublicResult } from '../../shared/cases/commands/publishResult.ts';
 import { en as enCopy } from '../../shared/i18n/en.ts';
 import { th as thCopy } from '../../shared/i18n/th.ts';
@@ -27,6 +28,7 @@ import type { PageContext } from './context.ts';
 /** What the case page says after a supervisor's action (`?done=`). */
 const DONE: Record<string, string> = {
   takeover: 'รับเรื่องไว้ดำเนินการเองแล้ว ผู้ร้องได้รับแจ้งแล้ว · Taken over; the complainant has been told.',
+  forward: 'ส่งต่อหน่วยงานที่แนะนำแล้ว ผู้ร้องได้รับแจ้งแล้ว · Forwarded to the suggested agency; the complainant has been told.',
   assign: 'มอบหมายเจ้าหน้าที่แล้ว เจ้าหน้าที่ได้รับแจ้งทาง LINE · Assigned; the officer was alerted on LINE.',
   close: 'ยุติเรื่องแล้ว ผู้ร้องได้รับแจ้งผลและแบบประเมิน · Closed; the complainant got the result and the survey.',
   withdrawn: 'ยกเลิกการเผยแพร่ผลแล้ว ผลและภาพไม่แสดงในหน้าสาธารณะอีก · The result is no longer public; its page entry and photo are gone.',
@@ -158,7 +160,7 @@ export function caseDetailPage(r: Router, ctx: PageContext): void {
   // -------- supervisors act on a case from its page: take over, assign to a named officer, close
   const refOf = (s: DashboardSession): OfficerRef => ({ id: s.principal.officerId, name: s.principal.name || 'เจ้าหน้าที่', unitCode: s.principal.unitCode, role: s.principal.role });
 
-  async function supervisorForms(s: DashboardSession, c: { _id: unknown; trackingNo: string; unitCode: string; status: string; concernedUnitCode?: string | null }): Promise<Raw> {
+  async function supervisorForms(s: DashboardSession, c: { _id: unknown; trackingNo: string; unitCode: string; status: string; concernedUnitCode?: string | null; suggestedUnitCode?: string | null }): Promise<Raw> {
     if (!deps.actions || !isSupervisorRole(s.principal.role) || !isOpenStatus(c.status) || !(await mayActOn(deps.models, s.principal, c))) return html``;
     const units = [...new Set([c.unitCode, s.principal.unitCode])];
     const officers = (await Promise.all(units.map((u) => deps.models.Officer.find({ unitCode: u, active: true }, { name: 1, unitCode: 1 }).lean()))).flat();
@@ -166,8 +168,14 @@ export function caseDetailPage(r: Router, ctx: PageContext): void {
     const names = new Map(await Promise.all(units.map(async (u) => [u, await unitName(u)] as const)));
     const csrf = html`<input type="hidden" name="csrf" value="${s.csrf}">`;
     const base = `/dashboard/cases/${c.trackingNo}`;
+    // The agency routing suggested for this type and place (the LINE card and the LIFF page offer the same, in one tap).
+    const agency = c.suggestedUnitCode && c.suggestedUnitCode !== c.unitCode ? await unitInfo(deps.models, c.suggestedUnitCode) : null;
     return html`<section class="supervise" aria-labelledby="sup-h">
       <h2 id="sup-h">การดำเนินการของหัวหน้าหน่วยงาน <small>Supervisor actions</small></h2>
+      ${agency ? html`<form method="post" action="${base}/forward" class="action" id="forward-agency">${csrf}
+        <h3>ส่งต่อ${agency.nameTh} <small>Forward to ${agency.nameEn}</small></h3>
+        <p>หน่วยงานนี้รับผิดชอบปัญหาประเภทนี้ในพื้นที่ ศูนย์ฯ ยังติดตามเรื่องและกำหนดเวลาได้ตามเดิม ผู้ร้องจะได้รับแจ้ง · It fixes this kind of problem here; the centre still follows the case; the complainant is told.</p>
+        <button type="submit">ส่งต่อ${agency.nameTh} <small>Forward</small></button></form>` : ''}
       ${c.unitCode !== s.principal.unitCode ? html`<form method="post" action="${base}/takeover" class="action" id="takeover">${csrf}
         <h3>รับเรื่องไว้เอง <small>Take over</small></h3>
         <p>เรื่องจะย้ายมาที่${names.get(s.principal.unitCode)} โดยท่านเป็นผู้รับผิดชอบ ผู้ร้องจะได้รับแจ้ง · The case moves to your unit with you as its handler; the complainant is told.</p>
@@ -187,6 +195,7 @@ export function caseDetailPage(r: Router, ctx: PageContext): void {
   const ACTION_BODIES = {
     takeover: z.object({ csrf: z.string(), reason: z.string().trim().min(5, 'เหตุผล 5–1000 ตัวอักษร (reason: 5–1000 characters)').max(1000, 'เหตุผล 5–1000 ตัวอักษร (reason: 5–1000 characters)') }).strict(),
     assign: z.object({ csrf: z.string(), officerId: z.string().regex(/^[0-9a-f]{24}$/, 'กรุณาเลือกเจ้าหน้าที่ (choose an officer)') }).strict(),
+    forward: z.object({ csrf: z.string() }).strict(),
     close: z.object({ csrf: z.string(), summary: z.string().trim().min(5, 'ผลการดำเนินการ 5–2000 ตัวอักษร (result: 5–2000 characters)').max(2000, 'ผลการดำเนินการ 5–2000 ตัวอักษร (result: 5–2000 characters)') }).strict(),
   };
   r.post('/cases/:trackingNo/:action', form, wrap(async (req, res) => {
@@ -197,7 +206,7 @@ export function caseDetailPage(r: Router, ctx: PageContext): void {
     if (!checkCsrf(req, res)) return;
     const s = session(res);
     if (!isSupervisorRole(s.principal.role)) return errorPage(res, 403, thCopy.supervisorsOnly, enCopy.supervisorsOnly);
-    const c = await deps.models.Case.findOne({ trackingNo }, { unitCode: 1, concernedUnitCode: 1 }).lean();
+    const c = await deps.models.Case.findOne({ trackingNo }, { unitCode: 1, concernedUnitCode: 1, suggestedUnitCode: 1 }).lean();
     if (!c || !(await mayActOn(deps.models, s.principal, c))) return notFound();
     const body = ACTION_BODIES[action].safeParse(req.body);
     if (!body.success) return errorPage(res, 400, 'ค่าที่ส่งมาไม่ถูกต้อง', body.error.issues.map((i) => i.message).join('; '));
@@ -205,6 +214,15 @@ export function caseDetailPage(r: Router, ctx: PageContext): void {
     const me = refOf(s);
     const caseId = String(c._id);
     const b = body.data as Record<string, string>;
+    if (action === 'forward') {
+      // Only to the agency the case itself names: the form carries no unit a forged post could change.
+      const agency = c.suggestedUnitCode ? await unitInfo(deps.models, c.suggestedUnitCode) : null;
+      if (!agency || c.suggestedUnitCode === c.unitCode) return errorPage(res, 409, 'เรื่องนี้ไม่มีหน่วยงานที่แนะนำให้ส่งต่อ', 'This case has no suggested agency to forward to.');
+      const f = await forwardCase(cmd, { caseId, officer: me, toUnitCode: c.suggestedUnitCode!, reason: thCopy.forwardToAgencyReason(agency.nameTh) });
+      if (f.ok) return void res.redirect(303, `/dashboard/cases/${trackingNo}?done=forward`);
+      if (f.reason === 'not_found') return notFound();
+      return errorPage(res, 409, 'เรื่องนี้ปิดแล้ว หรือส่งต่อไปยังหน่วยงานนี้ไม่ได้', 'This case is closed or cannot go to that agency.');
+    }
     const r2 = action === 'takeover' ? await takeOverCase(cmd, { caseId, officer: me, reason: b.reason! })
       : action === 'assign' ? await assignCaseToOfficer(cmd, { caseId, by: me, officerId: b.officerId! })
       : await closeCase(cmd, { caseId, officer: me, summary: b.summary! });
