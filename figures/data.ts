@@ -10,8 +10,7 @@ import { countsOf, reportCounterModel } from '../shared/reports/counters.ts';
 import { fiscalYearOfMonth, wholeMonths, type ReportPeriod } from '../shared/reports/period.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { publishRefusal } from '../shared/publicResults/index.ts';
-import { problemType } from '../shared/problems/types.ts';
-import { subjectCategory } from '../shared/categories.ts';
+import { caseKind } from '../shared/problems/display.ts';
 import { formatArea } from '../shared/cases/area.ts';
 
 export interface UnitFigures {
@@ -158,11 +157,10 @@ async function publicResults(models: Models, months: { first: number; last: numb
   const out: (PublicResultItem & { at: number })[] = [];
   for (const c of found) {
     if (c.status !== 'closed' || c.resolution?.kind !== 'resolved' || !c.publicSlug || !c.publicResult?.approvedAt || publishRefusal(c)) continue;
-    const type = problemType(c.problemType);
-    const cat = subjectCategory(c.category);
+    const kind = caseKind(c.problemType, c.category);
     out.push({
       slug: c.publicSlug,
-      problemTh: type?.th ?? cat?.th ?? c.category, problemEn: type?.en ?? cat?.en ?? c.category, icon: type?.icon ?? '',
+      problemTh: kind?.th ?? c.category, problemEn: kind?.en ?? c.category, icon: kind?.icon ?? '',
       areaTh: formatArea(c.location, 'th'), areaEn: formatArea(c.location, 'en'),
       month: c.publicMonth ?? 0,
       closeDays: typeof c.report?.closeDays === 'number' ? c.report.closeDays : null,

@@ -1,7 +1,6 @@
 import { formatArea } from '../../shared/cases/area.ts';
-import { subjectCategory } from '../../shared/categories.ts';
 import { districtsOf, province } from '../../shared/geo/index.ts';
-import { problemTypeLabel, typeName, typeShortName } from '../../shared/problems/display.ts';
+import { caseKindLabel, typeName, typeShortName } from '../../shared/problems/display.ts';
 import { suggestProblemTypes } from '../../shared/problems/suggest.ts';
 import { PROBLEM_TYPES } from '../../shared/problems/types.ts';
 import { cameraItem, locationItem, messageItem, postbackData, postbackItem, text, type Message, type QuickReplyItem } from '../messages/build.ts';
@@ -51,10 +50,7 @@ export function backItem(ctx: Ctx, state: StateName): QuickReplyItem {
 
 /** The problem type (icon and name) when the case has one; else its category, as cases filed before types show. */
 export function categoryLabel(code: string | undefined, ctx: Ctx, type?: string | null): string {
-  const typed = problemTypeLabel(type, ctx.lang);
-  if (typed) return typed;
-  const c = subjectCategory(code ?? '');
-  return c ? (ctx.lang === 'en' ? c.en : c.th) : '-';
+  return caseKindLabel(type, code, ctx.lang) ?? '-';
 }
 
 export function areaText(loc: DraftLocation | undefined, ctx: Ctx): string {

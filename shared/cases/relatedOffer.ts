@@ -5,10 +5,10 @@
  * or a photo: those are the first complainant's. One shape for the chat (bot/conversation/
  * offeringRelated.ts) and the LIFF form (liff/api/routes/citizen.ts). See docs/joining.md.
  */
-import { STATUS_LABELS, subjectCategory, type CaseStatus } from '../categories.ts';
+import { STATUS_LABELS, type CaseStatus } from '../categories.ts';
 import { district, province, subdistrict } from '../geo/index.ts';
 import type { Models } from '../models/index.ts';
-import { problemType } from '../problems/types.ts';
+import { caseKindLabel } from '../problems/display.ts';
 import { findRelated, type RelatedProbe } from '../related/search.ts';
 import { formatDate, type Lang } from '../thaiDate.ts';
 import { formatArea } from './area.ts';
@@ -49,10 +49,7 @@ export async function relatedOffers(models: Pick<Models, 'conn' | 'Case'>, probe
 
 /** The problem type's name (the category's for cases filed before types existed). */
 export function offerType(o: Pick<RelatedOffer, 'problemType' | 'category'>, lang: Lang): string {
-  const t = problemType(o.problemType);
-  if (t) return `${t.icon} ${lang === 'en' ? t.en : t.th}`;
-  const c = subjectCategory(o.category);
-  return c ? (lang === 'en' ? c.en : c.th) : '-';
+  return caseKindLabel(o.problemType, o.category, lang) ?? '-';
 }
 
 /** Subdistrict, district, province, named in the reader's language. */

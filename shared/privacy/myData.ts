@@ -3,11 +3,11 @@
  * (LIFF #/me/data, liff/api/routes/myData.ts). Only what identifies or concerns them: their cases
  * as they hold their data, the chat's record of them, the draft in progress, link attempts.
  */
-import { STATUS_LABELS, subjectCategory, type CaseStatus } from '../categories.ts';
+import { STATUS_LABELS, type CaseStatus } from '../categories.ts';
 import { citizenCases, followedCases } from '../cases/citizenCases.ts';
 import type { CaseDoc, Models } from '../models/index.ts';
 import { formatDateTime, type Lang } from '../thaiDate.ts';
-import { problemTypeLabel } from '../problems/display.ts';
+import { caseKindLabel } from '../problems/display.ts';
 import { draftPhotoIds } from './anonymise.ts';
 
 export interface MyData {
@@ -88,7 +88,7 @@ export function renderMyDataHtml(d: MyData, lang: Lang): string {
   const when = (s: string | null) => (s ? formatDateTime(new Date(s), lang) : t.none);
   const row = (k: string, v: unknown) => `<tr><th>${esc(k)}</th><td>${v === null || v === undefined || v === '' ? t.none : esc(v)}</td></tr>`;
   const cases = d.cases.map((c) => `<section class="case"><h3>${esc(c.trackingNo)}</h3><table>
-${row(t.category, problemTypeLabel(c.problemType, lang) ?? subjectCategory(c.category)?.[lang] ?? c.category)}
+${row(t.category, caseKindLabel(c.problemType, c.category, lang) ?? c.category)}
 ${row(t.status, STATUS_LABELS[c.status as CaseStatus]?.[lang] ?? c.status)}
 ${row(t.filedAt, when(c.filedAt))}
 ${row(t.name, c.anonymous ? t.anonymous : c.name)}
@@ -102,7 +102,7 @@ ${row(t.description, c.description)}
 ${row(t.survey, c.surveyComment)}
 </table></section>`).join('\n');
   const draft = d.draft
-    ? `<table>${row(t.category, problemTypeLabel(d.draft.problemType, lang) ?? (d.draft.category ? subjectCategory(d.draft.category)?.[lang] ?? d.draft.category : null))}${row(t.description, d.draft.description)}${row(t.address, d.draft.address)}${row(t.photos, d.draft.photos)}${row(t.filedAt, when(d.draft.lastActivity))}</table>`
+    ? `<table>${row(t.category, caseKindLabel(d.draft.problemType, d.draft.category, lang) ?? d.draft.category ?? null)}${row(t.description, d.draft.description)}${row(t.address, d.draft.address)}${row(t.photos, d.draft.photos)}${row(t.filedAt, when(d.draft.lastActivity))}</table>`
     : `<p>${t.noDraft}</p>`;
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,7 +1,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import { formatArea } from '../../shared/cases/area.ts';
-import { subjectCategory, CHANNELS } from '../../shared/categories.ts';
-import { problemTypeLabel } from '../../shared/problems/display.ts';
+import { CHANNELS } from '../../shared/categories.ts';
+import { caseKindLabel } from '../../shared/problems/display.ts';
 import { th } from '../../shared/i18n/th.ts';
 import type { CaseDoc } from '../../shared/models/index.ts';
 import { formatDateTime } from '../../shared/thaiDate.ts';
@@ -25,7 +25,7 @@ function row(label: string, value: string): messagingApi.FlexBox {
 export function caseAlertCard(c: CaseDoc, opts: { ackDueAt: Date; note?: string; takeOver?: boolean; suggestedAgency?: string }): messagingApi.FlexMessage {
   const id = String(c._id);
   // The problem type the citizen picked says more than its category; cases filed before types show the category.
-  const category = problemTypeLabel(c.problemType, 'th') ?? subjectCategory(c.category)?.th ?? c.category;
+  const category = caseKindLabel(c.problemType, c.category, 'th') ?? c.category;
   const summary = c.description.length > 160 ? `${c.description.slice(0, 159)}…` : c.description;
   const channel = CHANNELS.find((ch) => ch.code === c.channel)?.th ?? c.channel;
   const body: messagingApi.FlexComponent[] = [

@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { mayActOn } from '../../../shared/cases/access.ts';
 import { linkCases } from '../../../shared/cases/commands/linkCases.ts';
 import { mergeCases } from '../../../shared/cases/commands/mergeCases.ts';
-import { STATUS_LABELS, subjectCategory, type CaseStatus } from '../../../shared/categories.ts';
+import { STATUS_LABELS, type CaseStatus } from '../../../shared/categories.ts';
 import type { CaseDoc } from '../../../shared/models/index.ts';
-import { problemType } from '../../../shared/problems/types.ts';
+import { caseKind } from '../../../shared/problems/display.ts';
 import { findRelated } from '../../../shared/related/search.ts';
 import { conflict, notFound } from '../../../shared/http/errors.ts';
 import { orThrow } from '../../../shared/http/result.ts';
@@ -84,7 +84,7 @@ export function officerRelatedRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
         if (d?.description) descriptions.set(r.caseId, d.description);
       }
       // Cases from before the problem types show their subject category instead.
-      const type = problemType(r.problemType) ?? (() => { const cat = subjectCategory(r.category); return cat ? { th: cat.th, en: cat.en, icon: undefined } : undefined; })();
+      const type = caseKind(r.problemType, r.category);
       const status = r.status as CaseStatus;
       candidates.push({
         caseId: r.caseId, trackingNo: r.trackingNo, problemType: r.problemType,
