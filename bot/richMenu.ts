@@ -4,7 +4,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { LineClient } from '../shared/line/client.ts';
 import { liffUrl, type LinkConfig } from '../shared/links.ts';
 import type { Logger } from '../shared/logger.ts';
-import { isSupervisor } from '../shared/supervision/lateUnits.ts';
+import { isSupervisorRole } from '../shared/cases/access.ts';
 
 /** Bump the suffix whenever the layout or image changes, so a new menu is created. */
 export const CITIZEN_MENU_NAME = 'rongrian-citizen-v1';
@@ -83,7 +83,7 @@ export const MY_WORK_TEXT = 'งานของฉัน';
 export const OFFICER_HELP_TEXT = 'วิธีใช้';
 export const LATE_UNITS_TEXT = 'หน่วยงานล่าช้า';
 
-export const officerMenuKind = (role: string): OfficerMenuKind => (isSupervisor(role) ? 'supervisor' : 'officer');
+export const officerMenuKind = (role: string): OfficerMenuKind => (isSupervisorRole(role) ? 'supervisor' : 'officer');
 
 export function officerMenu(kind: OfficerMenuKind, links: LinkConfig): messagingApi.RichMenuRequest {
   const items: messagingApi.Action[] = [

@@ -7,7 +7,7 @@
  */
 import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { countsOf, reportCounterModel } from '../shared/reports/counters.ts';
-import { fiscalYearOfMonth, wholeMonths, type ReportPeriod } from '../shared/reports/period.ts';
+import { fiscalYearOfMonth, monthsBetween, wholeMonths, type ReportPeriod } from '../shared/reports/period.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
 import { publishRefusal } from '../shared/publicResults/index.ts';
 import { caseKind } from '../shared/problems/display.ts';
@@ -141,19 +141,13 @@ export async function computeFigures(models: Models, period: ReportPeriod): Prom
   };
 }
 
-function monthsOf(first: number, last: number): number[] {
-  const out: number[] = [];
-  for (let m = first; m <= last; m = m % 100 === 12 ? m + 89 : m + 1) out.push(m);
-  return out;
-}
-
 /**
  * Approved results of cases closed in the period, by `publicMonth` equality (indexed). Each is
  * checked again against the publication rules: a case reopened, merged or made anonymous since
  * the approval stays off the page.
  */
 async function publicResults(models: Models, months: { first: number; last: number }): Promise<PublicResultItem[]> {
-  const found = (await Promise.all(monthsOf(months.first, months.last).reverse().map((publicMonth) => models.Case.find({ publicMonth }, RESULT_FIELDS).lean<CaseDoc[]>()))).flat();
+  const found = (await Promise.all(monthsBetween(months.first, months.last).reverse().map((publicMonth) => models.Case.find({ publicMonth }, RESULT_FIELDS).lean<CaseDoc[]>()))).flat();
   const out: (PublicResultItem & { at: number })[] = [];
   for (const c of found) {
     if (c.status !== 'closed' || c.resolution?.kind !== 'resolved' || !c.publicSlug || !c.publicResult?.approvedAt || publishRefusal(c)) continue;

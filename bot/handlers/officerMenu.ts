@@ -6,7 +6,8 @@
  */
 import { OPEN_STATUSES, STATUS_LABELS } from '../../shared/categories.ts';
 import { liffUrl } from '../../shared/links.ts';
-import { isSupervisor, unownedBelow } from '../../shared/supervision/lateUnits.ts';
+import { unownedBelow } from '../../shared/supervision/lateUnits.ts';
+import { isSupervisorRole } from '../../shared/cases/access.ts';
 import { formatDate } from '../../shared/thaiDate.ts';
 import type { Ctx } from '../conversation/types.ts';
 import { text, type Message } from '../messages/build.ts';
@@ -68,7 +69,7 @@ export async function myWorkReply(ctx: Ctx, deps: BotDeps): Promise<Message[]> {
 
 /** For a supervisor: the open cases below held where nobody is registered (theirs to take over or assign). */
 async function unownedLine(officer: { unitCode: string; role: string }, ctx: Ctx, deps: BotDeps): Promise<string[]> {
-  if (!isSupervisor(officer.role)) return [];
+  if (!isSupervisorRole(officer.role)) return [];
   const unowned = await unownedBelow(deps.models, officer.unitCode);
   return unowned.cases ? [ctx.t.lateUnitsUnowned(unowned.units.length, unowned.cases, liffUrl(deps.links, '/officer/below?filter=unowned'))] : [];
 }
@@ -76,5 +77,5 @@ async function unownedLine(officer: { unitCode: string; role: string }, ctx: Ctx
 /** วิธีใช้ from an officer: the officer commands (heads also see theirs). Undefined for anyone else: the citizen flow answers. */
 export async function officerHelpReply(ctx: Ctx, deps: BotDeps): Promise<Message[] | undefined> {
   const officer = await activeOfficer(ctx.userId, deps);
-  return officer ? [text(ctx.t.officerHelp(isSupervisor(officer.role)))] : undefined;
+  return officer ? [text(ctx.t.officerHelp(isSupervisorRole(officer.role)))] : undefined;
 }

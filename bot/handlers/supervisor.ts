@@ -8,7 +8,8 @@ import { th } from '../../shared/i18n/th.ts';
 import type { LineEventJob } from '../../shared/queues.ts';
 import { slaContext } from '../../shared/sla/load.ts';
 import { createGroupCode, GROUP_CODE_PATTERN, linkGroup, unlinkGroup } from '../../shared/supervision/groups.ts';
-import { isSupervisor, lateUnits, scopeOf, unownedBelow } from '../../shared/supervision/lateUnits.ts';
+import { lateUnits, scopeOf, unownedBelow } from '../../shared/supervision/lateUnits.ts';
+import { isSupervisorRole } from '../../shared/cases/access.ts';
 import { liffUrl } from '../../shared/links.ts';
 import { nudgeUnit } from '../../shared/supervision/nudges.ts';
 import { formatDateTime } from '../../shared/thaiDate.ts';
@@ -24,7 +25,7 @@ const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', hour: 
 
 async function supervisorOf(ctx: Ctx, deps: BotDeps) {
   const o = await deps.models.Officer.findOne({ lineUserId: ctx.userId, active: true }).lean();
-  return o && isSupervisor(o.role) ? o : null;
+  return o && isSupervisorRole(o.role) ? o : null;
 }
 
 async function unitName(deps: BotDeps, code: string): Promise<string> {
@@ -51,7 +52,7 @@ export async function lateUnitsReply(ctx: Ctx, deps: BotDeps): Promise<Message[]
 /** กระตุ้น from the card: only heads/executives, only units in their scope, once per unit per 4 hours. */
 export async function nudgeReply(unitCode: string, ctx: Ctx, deps: BotDeps): Promise<Message[]> {
   const sup = await deps.models.Officer.findOne({ lineUserId: ctx.userId, active: true }).lean();
-  if (!sup || !isSupervisor(sup.role)) return [text(ctx.t.supervisorsOnly)];
+  if (!sup || !isSupervisorRole(sup.role)) return [text(ctx.t.supervisorsOnly)];
   const r = await nudgeUnit({ models: deps.models, line: deps.line, clock: deps.clock, calendar: slaContext().calendar }, sup, unitCode);
   if (r.ok) return [text(ctx.t.nudgeSent(r.unitName, r.officers, r.groups))];
   if (r.reason === 'out_of_scope' || r.reason === 'not_supervisor') return [text(ctx.t.nudgeOutOfScope)];

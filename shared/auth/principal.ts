@@ -5,6 +5,7 @@
  */
 import type { Models } from '../models/index.ts';
 import { MINISTRY_UNIT_CODE } from '../units/catalog.ts';
+import { isUnitBelow, unitsBelow } from '../cases/access.ts';
 
 export type Principal =
   | { kind: 'officer'; officerId: string; lineUserId: string; name: string; unitCode: string; role: 'officer' | 'head' | 'executive' | 'admin' }
@@ -15,26 +16,12 @@ export function seesWholeCountry(p: Principal): boolean {
   return p.unitCode === MINISTRY_UNIT_CODE;
 }
 
-/** The unit and every unit under it (the unit tree is shallow: ministry → province → district, plus partners). */
+/** The unit and every unit under it, breadth first (the tree walk of shared/cases/access.ts). */
 export async function unitAndDescendants(models: Pick<Models, 'Unit'>, unitCode: string): Promise<string[]> {
-  const out = [unitCode];
-  let frontier = [unitCode];
-  while (frontier.length) {
-    const children = await models.Unit.find({ parentCode: { $in: frontier } }, { _id: 1 }).lean<{ _id: string }[]>();
-    frontier = children.map((c) => c._id);
-    out.push(...frontier);
-  }
-  return out;
+  return [unitCode, ...await unitsBelow(models, unitCode)];
 }
 
 /** May `p` read data of `unitCode`? (Its own unit, any unit under it, or anything for the ministry.) */
 export async function mayRead(models: Pick<Models, 'Unit'>, p: Principal, unitCode: string): Promise<boolean> {
-  if (seesWholeCountry(p) || p.unitCode === unitCode) return true;
-  let code: string | null | undefined = unitCode;
-  for (let i = 0; i < 4 && code; i++) {
-    const unit: { parentCode?: string | null } | null = await models.Unit.findById(code, { parentCode: 1 }).lean();
-    code = unit?.parentCode;
-    if (code === p.unitCode) return true;
-  }
-  return false;
+  return seesWholeCountry(p) || p.unitCode === unitCode || isUnitBelow(models, p.unitCode, unitCode);
 }

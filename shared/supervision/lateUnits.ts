@@ -11,24 +11,11 @@ import { officeMinutesBetween } from '../sla/officeTime.ts';
 import { answeredFilter } from '../sla/answered.ts';
 import { LATE_FIELDS, LateTally, usableLateSnapshot, type LateRow, type LateUnitTally } from './lateSnapshot.ts';
 import { staffedUnits, unitsBelow } from '../cases/access.ts';
-
-export const SUPERVISOR_ROLES = ['head', 'executive', 'admin'] as const;
-
-export function isSupervisor(role: string | undefined | null): boolean {
-  return !!role && (SUPERVISOR_ROLES as readonly string[]).includes(role);
-}
+import { unitAndDescendants } from '../auth/principal.ts';
 
 /** Unit codes a supervisor of `unitCode` oversees: the unit and everything below it; `null` = the whole country (MOI). */
 export async function scopeOf(models: Models, unitCode: string): Promise<string[] | null> {
-  if (unitCode === MINISTRY_UNIT_CODE) return null;
-  const codes = [unitCode];
-  let frontier = [unitCode];
-  for (let depth = 0; depth < 4 && frontier.length; depth++) {
-    const children = (await models.Unit.find({ parentCode: { $in: frontier } }, { _id: 1 }).lean()).map((u) => String(u._id));
-    frontier = children.filter((c) => !codes.includes(c));
-    codes.push(...frontier);
-  }
-  return codes;
+  return unitCode === MINISTRY_UNIT_CODE ? null : unitAndDescendants(models, unitCode);
 }
 
 export function inScope(scope: string[] | null, unitCode: string): boolean {

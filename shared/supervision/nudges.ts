@@ -13,7 +13,8 @@ import type { LineClient } from '../line/client.ts';
 import type { Models, OfficerDoc } from '../models/index.ts';
 import type { WorkingCalendar } from '../sla/calendar.ts';
 import { groupsOf } from './groups.ts';
-import { inScope, isSupervisor, lateUnits, scopeOf } from './lateUnits.ts';
+import { inScope, lateUnits, scopeOf } from './lateUnits.ts';
+import { isSupervisorRole } from '../cases/access.ts';
 
 export const NUDGE_WINDOW_MS = 4 * 3600_000;
 
@@ -70,7 +71,7 @@ async function send(deps: NudgeDeps, n: Nudge, unitName: string): Promise<void> 
 }
 
 export async function nudgeUnit(deps: NudgeDeps, supervisor: Pick<OfficerDoc, '_id' | 'lineUserId' | 'unitCode' | 'role' | 'name'>, unitCode: string): Promise<NudgeResult> {
-  if (!isSupervisor(supervisor.role)) return { ok: false, reason: 'not_supervisor' };
+  if (!isSupervisorRole(supervisor.role)) return { ok: false, reason: 'not_supervisor' };
   const unit = typeof unitCode === 'string' && unitCode.length <= 20 ? await deps.models.Unit.findById(unitCode).lean() : null;
   if (!unit || !inScope(await scopeOf(deps.models, supervisor.unitCode), unitCode)) return { ok: false, reason: 'out_of_scope' };
   const Nudges = nudgeModel(deps.models);
