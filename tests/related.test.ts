@@ -13,6 +13,7 @@ import { findRelated, type RelatedCandidate } from '../shared/related/search.ts'
 import { relatedKeysFor } from '../shared/related/keys.ts';
 import { rebuildRelatedIndex, relatedIndexModel } from '../shared/related/openIndex.ts';
 import { buildIdf, resetIdf } from '../shared/related/text.ts';
+import { assignCase } from '../shared/cases/commands/assignCase.ts';
 import { closeCase } from '../shared/cases/commands/closeCase.ts';
 import { reopenCase } from '../shared/cases/commands/reopenCase.ts';
 import { startStack, type Stack } from './helpers/stack.ts';
@@ -100,6 +101,10 @@ describe('related complaints on the labelled set', () => {
     const found = async () => (await findRelated(stack.rt.models, probe)).map((x) => x.trackingNo);
     expect(await found()).toContain(c!.trackingNo);
     const officer = { id: '0'.repeat(24), name: 'จนท. ทดสอบ', unitCode: c!.unitCode };
+    // Taken by an officer: the status citizens and officers are shown follows at once.
+    expect((await assignCase(stack.rt.bot, { caseId: id, officer })).ok).toBe(true);
+    const status = async () => (await findRelated(stack.rt.models, probe)).find((x) => x.trackingNo === c!.trackingNo)?.status;
+    expect(await status()).toBe('assigned');
     expect((await closeCase(stack.rt.bot, { caseId: id, officer, summary: 'ซ่อมถนนเรียบร้อยแล้ว' })).ok).toBe(true);
     expect(await found()).not.toContain(c!.trackingNo);
     expect(await relatedIndexModel(stack.rt.models).countDocuments({ _id: id })).toBe(0);

@@ -83,6 +83,7 @@ export async function countEvent(models: Models, event: CaseEvent, log?: { warn:
  */
 export async function writeCaseChange(deps: DomainDeps, caseId: string, change: CaseChange): Promise<CaseDoc | null> {
   const cal = deps.sla?.calendar;
+  markRelatedChange(change.event, [...Object.keys(change.set ?? {}), ...(change.unset ?? [])]);
   const updated = await updateCaseGuarded(deps.models, caseId, change.guard, (cur) => {
     const counts = countsChangeOf(cur as CaseLike, afterChange(cur, change.set, change.unset), cal);
     if (counts) change.event.data.counts = counts;
@@ -99,26 +100,35 @@ export async function writeCaseChange(deps: DomainDeps, caseId: string, change: 
     return update;
   });
   if (!updated) return null;
-  // The index entry before the counters: the counters job (which also syncs the entry) is marked done by the inline count.
-  const synced = await keepRelatedEntry(deps.models, caseId, updated, [...Object.keys(change.set ?? {}), ...(change.unset ?? [])]);
-  if (deps.countInline !== false && synced) await countEvent(deps.models, change.event);
-  await publishEvents(deps.publish, [change.event]);
+  await finishCaseWrite(deps, caseId, updated, change.event);
   return updated;
 }
 
 /**
- * The related-complaints index entry (shared/related/openIndex.ts) after a case write, before the
- * inline counting and the queuing of the event. If this fails or the process dies first, the event's
- * counters job (workers/events/reportCounters.ts) is not yet marked done, and it syncs the entry again
- * from the case: late, never lost. False when it failed (then the counting is left to that job too).
+ * Marks, before the write, an event whose change moves the case's entry in the related-complaints
+ * index (shared/related/openIndex.ts): the flag is stored in the outbox with the event, so its
+ * counters job (workers/events/reportCounters.ts) re-syncs the entry only for such events.
  */
-export async function keepRelatedEntry(models: Models, caseId: string, updated: CaseDoc, paths: string[], log?: { warn: (o: object, m: string) => void }): Promise<boolean> {
-  if (!touchesEntry(paths)) return true;
-  try {
-    await syncRelatedEntry(models, caseId, updated);
-    return true;
-  } catch (err) {
-    (log ?? console).warn({ caseId, err: (err as Error).message }, 'related index entry left to the worker');
-    return false;
+export function markRelatedChange(event: CaseEvent, paths: string[]): void {
+  if (touchesEntry(paths)) event.data.rel = true;
+}
+
+/**
+ * What every case write ends with, once the case document is written: the related-complaints index
+ * entry (for a marked event), then the inline counting, then the queuing of the event. If the entry
+ * fails or the process dies first, the event's counters job is not yet marked done, and it syncs the
+ * entry again from the case: late, never lost (a failed entry leaves the counting to that job too).
+ */
+export async function finishCaseWrite(deps: DomainDeps, caseId: string, updated: CaseDoc, event: CaseEvent, log?: { warn: (o: object, m: string) => void }): Promise<void> {
+  let synced = true;
+  if (event.data.rel) {
+    try {
+      await syncRelatedEntry(deps.models, caseId, updated);
+    } catch (err) {
+      synced = false;
+      (log ?? console).warn({ caseId, err: (err as Error).message }, 'related index entry left to the worker');
+    }
   }
+  if (deps.countInline !== false && synced) await countEvent(deps.models, event);
+  await publishEvents(deps.publish, [event]);
 }

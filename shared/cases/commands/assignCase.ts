@@ -1,9 +1,9 @@
 import type { CaseDoc } from '../../models/index.ts';
 import { newEvent } from '../events.ts';
-import { countEvent, type CommandResult } from '../caseUpdate.ts';
+import { finishCaseWrite, markRelatedChange, type CommandResult } from '../caseUpdate.ts';
 import { updateCaseGuarded } from '../../store/guardedUpdate.ts';
 import { countsChangeOf, type CaseLike } from '../../reports/counters.ts';
-import { publishEvents, toStored } from '../publish.ts';
+import { toStored } from '../publish.ts';
 import type { DomainDeps } from '../deps.ts';
 import type { OfficerRef } from '../actor.ts';
 import { isSupervisorRole, mayActOn } from '../access.ts';
@@ -46,6 +46,7 @@ export async function assignCase(deps: DomainDeps, props: AssignCaseProps): Prom
   const event = newEvent('case.assigned', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, {
     officerId: props.officer.id, officerName: props.officer.name,
   });
+  markRelatedChange(event, ['status']);
   const updated = await updateCaseGuarded(
     models,
     props.caseId,
@@ -68,8 +69,7 @@ export async function assignCase(deps: DomainDeps, props: AssignCaseProps): Prom
     const now2 = await models.Case.findById(props.caseId).lean<CaseDoc>();
     return { ok: false, reason: 'taken', case: now2 ?? undefined };
   }
-  if (deps.countInline !== false) await countEvent(models, event);
-  await publishEvents(deps.publish, [event]);
+  await finishCaseWrite(deps, props.caseId, updated, event);
   return { ok: true, case: updated };
 }
 

@@ -4,7 +4,7 @@ import type { Actor } from '../actor.ts';
 import type { DomainDeps } from '../deps.ts';
 import { newEvent, type CaseEvent } from '../events.ts';
 import { fromStored, publishEvents, toStored } from '../publish.ts';
-import { countEvent, keepRelatedEntry } from '../caseUpdate.ts';
+import { finishCaseWrite, markRelatedChange } from '../caseUpdate.ts';
 import { listFieldsFor } from '../listing.ts';
 import { routeCase } from '../routing.ts';
 import { partnerAgencies } from '../../agencies/directory.ts';
@@ -122,6 +122,8 @@ export async function openCase(deps: DomainDeps, input: OpenCaseInput): Promise<
     // Its place in the report counters travels with the event (see countEvent).
     const counts = countsChangeOf(null, doc.toObject() as CaseLike, deps.sla?.calendar);
     if (counts) event.data.counts = counts;
+    // A new case enters the related-complaints index (its entry is written after the insert).
+    markRelatedChange(event, ['status']);
     doc.set('trackingNo', trackingNo);
     doc.set('timeline', [{ at: now, by: props.by, action: 'opened', toStatus: 'received', unitCode: route.unitCode, eventId: event.id }]);
     doc.set('pendingEvents', [toStored(event)]);
@@ -145,8 +147,6 @@ export async function openCase(deps: DomainDeps, input: OpenCaseInput): Promise<
     }
   }
   const created = doc.toObject() as CaseDoc;
-  // The index entry first: the counters job, marked done by the inline count, is also what heals it.
-  if ((await keepRelatedEntry(models, String(created._id), created, ['status'])) && deps.countInline !== false) await countEvent(models, event);
-  await publishEvents(deps.publish, [event]);
+  await finishCaseWrite(deps, String(created._id), created, event);
   return created;
 }
