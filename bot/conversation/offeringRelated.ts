@@ -31,7 +31,7 @@ export function offerRelatedIfDue(result: StepResult, ctx: Ctx, deps: Conversati
   return {
     run: 'findRelated',
     probe: {
-      problemType: (d as Draft & { problemType?: string }).problemType ?? null,
+      problemType: d.problemType ?? null,
       category: d.category,
       location: { provinceCode: loc.provinceCode, districtCode: loc.districtCode, subdistrictCode: loc.subdistrictCode ?? null, lat: loc.lat ?? null, lng: loc.lng ?? null },
       description: d.description,

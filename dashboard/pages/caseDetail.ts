@@ -105,7 +105,7 @@ export function caseDetailPage(r: Router, ctx: PageContext): void {
         ${c.survey?.score ? html`<p>ความพึงพอใจ ${c.survey.score}/5</p>` : ''}
         ${links.published}
         <h2>ลำดับเหตุการณ์ <small>Timeline</small></h2>
-        <ol class="timeline">${(c.timeline ?? []).map((t) => html`<li><time>${formatDateTime(new Date(t.at))}</time> <b>${ACTION_TH[t.action] ?? t.action}</b> ${t.by?.kind === 'officer' ? t.by.name ?? '' : t.by?.kind === 'citizen' ? (assigned ? 'ผู้ร้อง' : 'ผู้ร้อง') : 'ระบบ'}${t.note ? html` — ${assigned ? t.note : maskFreeText(t.note)}` : ''}</li>`)}</ol>
+        <ol class="timeline">${(c.timeline ?? []).map((t) => html`<li><time>${formatDateTime(new Date(t.at))}</time> <b>${ACTION_TH[t.action] ?? t.action}</b> ${t.by?.kind === 'officer' ? t.by.name ?? '' : t.by?.kind === 'citizen' ? 'ผู้ร้อง' : 'ระบบ'}${t.note ? html` — ${assigned ? t.note : maskFreeText(t.note)}` : ''}</li>`)}</ol>
       </section>
       ${forms}`);
   }));

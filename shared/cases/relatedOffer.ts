@@ -33,7 +33,7 @@ export interface RelatedOffer {
 /** The open cases a report like `probe` may be the same problem as, best first, public part only. */
 export async function relatedOffers(models: Pick<Models, 'conn' | 'Case'>, probe: RelatedProbe): Promise<RelatedOffer[]> {
   const found = await findRelated(models, probe, { limit: MAX_OFFERS });
-  return found.slice(0, MAX_OFFERS).map((r) => ({
+  return found.map((r) => ({
     id: r.caseId,
     trackingNo: r.trackingNo,
     ...(r.problemType ? { problemType: r.problemType } : {}),

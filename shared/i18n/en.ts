@@ -298,5 +298,4 @@ export const en: Copy = {
   problemTypeRest: 'Step 1/6 — Other problems: choose a button below.',
   problemTypeFirstPage: 'Back to common ones',
   problemTypeAgain: 'Please choose a problem type from the buttons below or type its number, or type "cancel".',
-  foundWord: (word: string) => `Found “${word}”`,
 };

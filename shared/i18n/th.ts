@@ -302,7 +302,6 @@ export const th = {
   problemTypeRest: 'ขั้นที่ 1/6 — เรื่องอื่น ๆ: เลือกจากปุ่มด้านล่างค่ะ',
   problemTypeFirstPage: 'เรื่องที่พบบ่อย',
   problemTypeAgain: 'กรุณาเลือกประเภทปัญหาจากปุ่มด้านล่าง หรือพิมพ์หมายเลขค่ะ หรือพิมพ์ "ยกเลิก"',
-  foundWord: (word: string) => `พบคำว่า “${word}”`,
 };
 
 export type Copy = typeof th;

@@ -68,14 +68,14 @@ const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.
 const L = {
   th: {
     title: 'ข้อมูลของฉัน', intro: 'ข้อมูลทั้งหมดที่ระบบรับเรื่องร้องเรียนเก็บเกี่ยวกับคุณ ณ', profile: 'ข้อมูลจาก LINE', displayName: 'ชื่อที่แสดง', language: 'ภาษา',
-    draft: 'ร่างเรื่องที่ยังไม่ได้ส่ง', noDraft: 'ไม่มี', cases: 'เรื่องร้องเรียนของฉัน', noCases: 'ยังไม่มีเรื่อง', trackingNo: 'เลขรับเรื่อง', category: 'ประเภท',
+    draft: 'ร่างเรื่องที่ยังไม่ได้ส่ง', noDraft: 'ไม่มี', cases: 'เรื่องร้องเรียนของฉัน', noCases: 'ยังไม่มีเรื่อง', category: 'ประเภท',
     status: 'สถานะ', filedAt: 'วันที่แจ้ง', name: 'ชื่อ', phone: 'เบอร์โทร', address: 'ที่อยู่', area: 'พื้นที่', coords: 'พิกัด', photos: 'รูปภาพ', consent: 'ความยินยอม',
     description: 'รายละเอียด', survey: 'ความเห็นในแบบประเมิน', link: 'ความพยายามเชื่อมเรื่องที่ไม่สำเร็จ', none: '—', anonymous: 'ไม่ประสงค์ออกนาม', lineId: 'LINE user id',
     following: 'เรื่องที่ฉันแจ้งด้วย (ติดตาม)', noFollowing: 'ไม่มี', since: 'ตั้งแต่',
   },
   en: {
     title: 'My data', intro: 'Everything the complaint desk holds about you, as of', profile: 'From LINE', displayName: 'Display name', language: 'Language',
-    draft: 'Draft not yet sent', noDraft: 'None', cases: 'My cases', noCases: 'No cases yet', trackingNo: 'Tracking no.', category: 'Category',
+    draft: 'Draft not yet sent', noDraft: 'None', cases: 'My cases', noCases: 'No cases yet', category: 'Category',
     status: 'Status', filedAt: 'Filed', name: 'Name', phone: 'Phone', address: 'Address', area: 'Area', coords: 'Coordinates', photos: 'Photos', consent: 'Consent',
     description: 'Description', survey: 'Survey comment', link: 'Failed case-link attempts', none: '—', anonymous: 'Anonymous', lineId: 'LINE user id',
     following: 'Cases I joined (following)', noFollowing: 'None', since: 'Since',

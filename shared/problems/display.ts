@@ -1,7 +1,6 @@
-/** How a problem type is shown: icon and name in the reader's language, and why it was suggested. */
+/** How a problem type is shown: icon and name in the reader's language. */
 import { subjectCategory } from '../categories.ts';
-import { copy, type Lang } from '../i18n/index.ts';
-import type { TypeSuggestion } from './suggest.ts';
+import type { Lang } from '../i18n/index.ts';
 import { problemType, type ProblemType } from './types.ts';
 
 export const typeName = (t: ProblemType, lang: Lang): string => (lang === 'en' ? t.en : t.th);
@@ -32,9 +31,4 @@ export function caseKindLabel(type: string | null | undefined, category: string 
   if (!k) return undefined;
   const name = lang === 'en' ? k.en : k.th;
   return k.icon ? `${k.icon} ${name}` : name;
-}
-
-/** The reason shown with a suggestion: the citizen's own word that gave it away ("พบคำว่า “ไฟดับ”"). */
-export function suggestionReason(s: Pick<TypeSuggestion, 'matched'>, lang: Lang): string {
-  return copy(lang).foundWord(s.matched[0] ?? '');
 }

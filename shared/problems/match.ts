@@ -4,7 +4,6 @@
  * scan of each type's keywords (config/problem-types.json). The citizen still chooses; a wrong guess
  * costs one tap, so the ranking favours saying nothing over saying something from a two-letter hit.
  */
-import type { Lang } from '../thaiDate.ts';
 
 /**
  * What the matcher needs of a type. This file reads no files, so the LIFF page bundles it too and
@@ -167,7 +166,7 @@ function hits(s: Scanned, types: readonly Lexicon[]): Hit[] {
  * The problem types the text points to, best first (ties keep the file's order, most common first).
  * Empty when no keyword is found: the caller then offers the most common types.
  */
-export function suggestFrom(types: readonly Lexicon[], text: string, _lang?: Lang): TypeSuggestion[] {
+export function suggestFrom(types: readonly Lexicon[], text: string): TypeSuggestion[] {
   const t = compact(normaliseText(text));
   if (!t) return [];
   const s = scan(t);

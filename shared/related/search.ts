@@ -70,15 +70,6 @@ export const DEFAULT_MIN_SCORE = 0.5;
 /** A candidate of a related (not the same) type needs at least this much in common in words. */
 export const RELATED_TYPE_MIN_TEXT = 0.3;
 
-const segmenter = new Intl.Segmenter('th', { granularity: 'word' });
-
-/** Every word of a text (lower case, stop words kept): the naive overlap measure some callers still use. */
-export function words(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const s of segmenter.segment(text.toLowerCase())) if (s.isWordLike && s.segment.length > 1) out.add(s.segment);
-  return out;
-}
-
 export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
   const rad = Math.PI / 180;
   const dLat = (b.lat - a.lat) * rad, dLng = (b.lng - a.lng) * rad;
@@ -126,15 +117,14 @@ export async function findRelated(models: Pick<Models, 'conn' | 'Case'>, probe: 
     if (received < since || received > probe.at.getTime() + 86_400_000) continue;
     const affinity = probe.problemType && d.problemType ? typeAffinity(probe.problemType, d.problemType) : (d.category === probe.category ? 0.6 : 0);
     if (affinity === 0) continue;
-    const dl = d;
     let dist: number | undefined;
     let place: number;
-    if (hasPin(loc) && hasPin(dl)) {
-      dist = distanceM(loc, dl);
+    if (hasPin(loc) && hasPin(d)) {
+      dist = distanceM(loc, d);
       if (dist > radiusM) continue;
       place = 1 - 0.5 * (dist / radiusM);
     } else {
-      if (!loc.subdistrictCode || dl.subdistrictCode !== loc.subdistrictCode) continue;
+      if (!loc.subdistrictCode || d.subdistrictCode !== loc.subdistrictCode) continue;
       place = 0.5;
     }
     const text = cosine(probeVec, vector(d.description ?? '', idf, String(d._id)));
@@ -146,8 +136,8 @@ export async function findRelated(models: Pick<Models, 'conn' | 'Case'>, probe: 
     const shared = sharedWords(probe.description, d.description ?? '', idf);
     out.push({
       caseId: String(d._id), trackingNo: d.trackingNo, problemType: d.problemType ?? undefined, category: d.category,
-      status: d.status, receivedAt: new Date(received), subdistrictCode: dl.subdistrictCode ?? undefined,
-      subdistrictName: dl.subdistrictName ?? undefined, districtName: dl.districtName ?? undefined,
+      status: d.status, receivedAt: new Date(received), subdistrictCode: d.subdistrictCode ?? undefined,
+      subdistrictName: d.subdistrictName ?? undefined, districtName: d.districtName ?? undefined,
       distanceM: dist === undefined ? undefined : Math.round(dist), textSimilarity: text, score, supporterCount: d.supporterCount ?? 1,
       unitCode: d.unitCode, concernedUnitCode: d.concernedUnitCode ?? undefined,
       reasons: [

@@ -206,7 +206,7 @@ function renderEdit(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], draft: 
   };
   let lastSuggested = '';
   const showSuggestions = () => {
-    const found: TypeSuggestion[] = suggestFrom(meta.problemTypes, desc.value, lang()).slice(0, 3);
+    const found: TypeSuggestion[] = suggestFrom(meta.problemTypes, desc.value).slice(0, 3);
     const key = found.map((f) => f.code).join(',');
     if (key === lastSuggested) return;
     lastSuggested = key;
