@@ -1,3 +1,4 @@
+import { atVersionOf } from '../../store/guardedUpdate.ts';
 import type { OfficerRef } from '../actor.ts';
 import { mayActOn } from '../access.ts';
 import { isOpenStatus } from '../../categories.ts';
@@ -96,21 +97,19 @@ export async function closeAsMerged(deps: DomainDeps, src: CaseDoc, target: Case
 }
 
 /** The people of a merged case as followers of the target (each LINE user once), and its supporters counted there. */
-export function followersAfterMerge(target: Pick<CaseDoc, 'followers' | 'complainant'>, src: Pick<CaseDoc, 'followers' | 'complainant' | 'trackingNo'>, at: Date): { followers: Follower[]; added: number } {
+function followersAfterMerge(target: Pick<CaseDoc, 'followers' | 'complainant'>, src: Pick<CaseDoc, 'followers' | 'complainant' | 'trackingNo'>, at: Date): Follower[] {
   const out: Follower[] = [...((target.followers ?? []) as Follower[])];
   const have = new Set([target.complainant?.lineUserId, ...out.map((f) => f.lineUserId)].filter(Boolean));
   const incoming: Follower[] = [
     ...(src.complainant?.lineUserId ? [{ lineUserId: src.complainant.lineUserId, lang: src.complainant.lang ?? 'th' }] : []),
     ...((src.followers ?? []) as Follower[]).map((f) => ({ lineUserId: f.lineUserId, lang: f.lang ?? 'th' })),
   ];
-  let added = 0;
   for (const f of incoming) {
     if (have.has(f.lineUserId)) continue;
     have.add(f.lineUserId);
     out.push({ lineUserId: f.lineUserId, lang: f.lang, at, via: 'merge', trackingNo: src.trackingNo });
-    added++;
   }
-  return { followers: out, added };
+  return out;
 }
 
 /**
@@ -134,10 +133,10 @@ async function receiveMerge(deps: DomainDeps, targetId: string, src: CaseDoc, by
     if (!target || !isOpenStatus(target.status)) return null;
     if ((target.relatedCases ?? []).includes(src.trackingNo) && target.timeline.some((e) => e.action === 'merged_in' && e.note === src.trackingNo)) return target;
     const now = deps.clock.now();
-    const { followers } = followersAfterMerge(target, src, now);
+    const followers = followersAfterMerge(target, src, now);
     const event = newEvent('case.merge_received', { caseId: targetId, trackingNo: target.trackingNo, unitCode: target.unitCode }, now, { sourceTrackingNo: src.trackingNo, officerId: by.id });
     const updated = await writeCaseChange(deps, targetId, {
-      guard: { version: target.version ?? 0, status: target.status },
+      guard: { ...atVersionOf(target), status: target.status },
       set: {
         followers,
         // Everyone who reported it there (its complainant and its followers) now counts here.
