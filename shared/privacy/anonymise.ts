@@ -5,6 +5,7 @@
  * retention run for cases closed long ago (shared/privacy/retention.ts). docs/privacy.md says what
  * is removed and what stays.
  */
+import { atVersionOf } from '../store/guardedUpdate.ts';
 import { isOpenStatus } from '../categories.ts';
 import type { Actor } from '../cases/actor.ts';
 import { loadCase, writeCaseChange } from '../cases/caseUpdate.ts';
@@ -88,7 +89,7 @@ export async function anonymiseCase(deps: DomainDeps, caseId: string, opts: { re
     const event = newEvent('case.anonymised', { caseId, trackingNo: cur.trackingNo, unitCode: cur.unitCode }, now, { open: wasOpen, reason: opts.reason });
     const updated = await writeCaseChange(deps, caseId, {
       // The fields above were computed from this version: anything newer is read again.
-      guard: { version: cur.version ?? { $exists: false } },
+      guard: atVersionOf(cur),
       set: a.set,
       unset: a.unset,
       entry: { by: opts.by ?? { kind: 'system' }, action: 'anonymised', note: opts.reason === 'request' ? 'ผู้ร้องขอลบข้อมูลส่วนบุคคล / the complainant asked deletion' : 'ครบระยะเวลาเก็บรักษาข้อมูล / retention period over' },

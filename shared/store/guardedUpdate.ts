@@ -15,6 +15,11 @@ import { CLAIM_STALE_MS, claimVersion, pause, sweepOldClaims } from './claim.ts'
 
 const MAX_ATTEMPTS = 50;
 
+/** The guard "still the version I read" (a case written before versions has none). */
+export function atVersionOf(c: { version?: number | null }): Record<string, unknown> {
+  return c.version === undefined ? { version: { $exists: false } } : { version: c.version };
+}
+
 export interface GuardedUpdateOptions {
   /**
    * Write by `_id` alone once the version is claimed (only with an empty guard): on FerretDB every
@@ -58,7 +63,7 @@ export async function updateCaseGuarded(
       continue;
     }
     // This version is ours to write: nobody else can change the case until we bump it.
-    const atVersion = cur.version === undefined ? { version: { $exists: false } } : { version };
+    const atVersion = atVersionOf(cur);
     const update = typeof change === 'function' ? change(cur as CaseDoc) : change;
     // The claim already proves we are the one writer of `version` and our read of it came after it
     // was written (a stale read would have claimed an older version, which is taken); so the write

@@ -1,3 +1,4 @@
+import { atVersionOf } from '../../store/guardedUpdate.ts';
 import { isOpenStatus, OPEN_STATUSES } from '../../categories.ts';
 import type { Lang } from '../../i18n/index.ts';
 import type { CaseDoc } from '../../models/index.ts';
@@ -20,7 +21,6 @@ export type JoinResult =
 type Follower = NonNullable<CaseDoc['followers']>[number];
 
 /** The version the guard pins, written as FerretDB matches a case that never had one. */
-const atVersion = (c: CaseDoc) => (c.version === undefined ? { version: { $exists: false } } : { version: c.version });
 
 /**
  * "แจ้งด้วย": a citizen with the same problem follows an open case instead of filing it twice. They
@@ -48,7 +48,7 @@ export async function joinCase(deps: DomainDeps, props: JoinCaseProps): Promise<
     const supporterCount = (current.supporterCount ?? 1) + 1;
     const event = newEvent('case.joined', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { supporterCount });
     const updated = await writeCaseChange(deps, props.caseId, {
-      guard: { ...atVersion(current), status: { $in: OPEN_STATUSES } },
+      guard: { ...atVersionOf(current), status: { $in: OPEN_STATUSES } },
       set: { followers: [...followers, { lineUserId: props.lineUserId, lang: props.lang, at: now, via: 'join' }], supporterCount },
       entry: { by: { kind: 'citizen' }, action: 'joined' },
       event,
@@ -76,7 +76,7 @@ export async function unfollowCase(deps: DomainDeps, props: { caseId: string; li
     }
     const event = newEvent('case.unfollowed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, deps.clock.now());
     const updated = await writeCaseChange(deps, props.caseId, {
-      guard: atVersion(current),
+      guard: atVersionOf(current),
       set: { followers: followers.filter((f) => f.lineUserId !== props.lineUserId) },
       entry: { by: { kind: 'citizen' }, action: 'unfollowed' },
       event,

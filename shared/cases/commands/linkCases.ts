@@ -1,3 +1,4 @@
+import { atVersionOf } from '../../store/guardedUpdate.ts';
 import type { OfficerRef } from '../actor.ts';
 import { mayActOn } from '../access.ts';
 import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts';
@@ -48,7 +49,7 @@ async function addLink(deps: DomainDeps, caseId: string, trackingNo: string, by:
     const event = newEvent('case.linked', { caseId, trackingNo: cur.trackingNo, unitCode: cur.unitCode }, now, { otherTrackingNo: trackingNo, officerId: by.id });
     // The version it was read at: another link landing first changes the list this write extends.
     const updated = await writeCaseChange(deps, caseId, {
-      guard: { version: cur.version ?? 0 },
+      guard: atVersionOf(cur),
       set: { relatedCases: [...(cur.relatedCases ?? []), trackingNo] },
       entry: { by, action: 'linked', note: trackingNo, unitCode: cur.unitCode },
       event,
