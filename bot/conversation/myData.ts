@@ -1,17 +1,10 @@
 import { liffUrl } from '../../shared/links.ts';
 import { postbackData, postbackItem, text } from '../messages/build.ts';
-import { goto, menuItems } from './prompts.ts';
-import type { ConversationDeps, Ctx, Input, Outcome, StepResult } from './types.ts';
+import { answered, menuItems } from './prompts.ts';
+import type { ConversationDeps, Ctx, Input, Outcome } from './types.ts';
 
 /** The postback step of the deletion question: answered from any state, it is not a step of the intake. */
 export const ERASE_STEP = 'eraseMyData';
-
-/** Back where the citizen was (the draft kept), or the menu. */
-function answered(ctx: Ctx, answer: string): StepResult {
-  return ctx.state === 'idle'
-    ? { replies: [text(answer, menuItems(ctx))], state: 'idle', draft: {} }
-    : goto(ctx.state, ctx, ctx.draft, [text(answer)]);
-}
 
 /** "ข้อมูลของฉัน": the link to the LIFF page that shows and downloads it all. */
 export function myDataReply(ctx: Ctx, deps: ConversationDeps): Outcome {

@@ -270,6 +270,13 @@ export function goto(state: StateName, ctx: Ctx, draft: Draft, before: Message[]
   return { replies: [...before, ...ask].slice(-5), state, draft };
 }
 
+/** An answer to something asked on the side (status, contact, my data), then back where the citizen was (the draft kept), or the menu. */
+export function answered(ctx: Ctx, answer: string): StepResult {
+  return ctx.state === 'idle'
+    ? { replies: [text(answer, menuItems(ctx))], state: 'idle', draft: {} }
+    : goto(ctx.state, ctx, ctx.draft, [text(answer)]);
+}
+
 /** Re-asks the current question after an answer that does not fit, with a hint first. */
 export function reask(ctx: Ctx, hint: string): StepResult {
   if (ctx.state === 'idle') return { replies: [text(hint, menuItems(ctx))], state: 'idle', draft: ctx.draft };

@@ -15,7 +15,7 @@ import { choosingCase } from './answeringOfficer.ts';
 import { confirmingDecline } from './confirmingDecline.ts';
 import { askErase, ERASE_STEP, myDataReply, onErasePostback } from './myData.ts';
 import { carryOut } from './effects.ts';
-import { categoryLabel, EDIT_PARTS, editChoices, editPart, goto, INTAKE_STATES, menuItems, PREVIOUS, reask, type EditPart } from './prompts.ts';
+import { answered, categoryLabel, EDIT_PARTS, editChoices, editPart, goto, INTAKE_STATES, menuItems, PREVIOUS, reask, type EditPart } from './prompts.ts';
 import type { ConversationDeps, Ctx, Input, Outcome, StateHandler, StateName, StepResult } from './types.ts';
 
 const HANDLERS: Record<StateName, StateHandler> = {
@@ -103,18 +103,13 @@ export function decide(input: Input, ctx: Ctx, deps: ConversationDeps): Outcome 
   }
   if (intent === 'track' || intent === 'contact') {
     // Looking something up does not throw away a complaint half-way through: re-ask where they were.
-    const answered = (answer: string): StepResult => ctx.state === 'idle'
-      ? { replies: [text(answer, menuItems(ctx))], state: 'idle', draft: {} }
-      : goto(ctx.state, ctx, ctx.draft, [text(answer)]);
-    return intent === 'track' ? listCases(ctx, answered) : answered(ctx.t.contact);
+    const reply = (answer: string) => answered(ctx, answer);
+    return intent === 'track' ? listCases(ctx, reply) : reply(ctx.t.contact);
   }
   if (intent === 'myData') return myDataReply(ctx, deps);
   if (intent === 'unfollow' && input.kind === 'text') {
     const trackingNo = /\d{4}-\d{4,}/.exec(input.text)![0];
-    const answered = (answer: string): StepResult => ctx.state === 'idle'
-      ? { replies: [text(answer, menuItems(ctx))], state: 'idle', draft: {} }
-      : goto(ctx.state, ctx, ctx.draft, [text(answer)]);
-    return { run: 'unfollow', trackingNo, next: (done) => answered(done ? ctx.t.unfollowed(trackingNo) : ctx.t.notFollowing(trackingNo)) };
+    return { run: 'unfollow', trackingNo, next: (done) => answered(ctx, done ? ctx.t.unfollowed(trackingNo) : ctx.t.notFollowing(trackingNo)) };
   }
   if (intent === 'erase') return askErase(ctx);
   if (input.kind === 'postback' && input.step === ERASE_STEP) return onErasePostback(input, ctx);
