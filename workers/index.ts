@@ -16,7 +16,7 @@ import { partnerWebhooksConsumer, type PartnerFanOut } from './events/partnerWeb
 import { slaRescheduleConsumer } from './events/slaReschedule.ts';
 import { reportCountersConsumer } from './events/reportCounters.ts';
 import { startOutboxSweeper } from './events/outboxSweep.ts';
-import { ensureRetentionSetup, startRetentionWorker } from './retention.ts';
+import { startRetentionWorker } from './retention.ts';
 
 /**
  * What the worker process runs on. The bot's turn handler and the exchange's partner fan-out come
@@ -122,7 +122,7 @@ export async function startWorkers(deps: WorkerDeps, opts: WorkerOptions): Promi
         opts.log.warn({ shards: missing.length }, 'shard queues had lost their global concurrency (Redis restarted or flushed); set again');
       }
       if (await ensureSlaSetup(sla.queue)) opts.log.warn('SLA schedulers were gone (Redis restarted or flushed); restored, reconcile queued');
-      if (await ensureRetentionSetup(retention.queue)) opts.log.warn('the retention scheduler was gone (Redis restarted or flushed); restored');
+      if (await retention.ensureSetup()) opts.log.warn('the retention scheduler was gone (Redis restarted or flushed); restored');
     } catch (err) {
       opts.log.warn({ err: (err as Error).message }, 'could not verify the Redis-held queue settings yet');
     } finally {

@@ -1,7 +1,7 @@
 /**
  * The nightly retention run (shared/privacy/retention.ts): a BullMQ job scheduler at the policy's
  * Bangkok time, one job at a time across processes. Like the SLA schedulers, it lives only in
- * Redis: `ensureRetentionSetup` puts it back after Redis restarted empty (workers/index.ts heals).
+ * Redis: `ensureSetup` puts it back after Redis restarted empty (workers/index.ts heals).
  */
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -16,6 +16,8 @@ const JOB_OPTS = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age
 export interface RunningRetention {
   queue: Queue;
   worker: Worker;
+  /** Restores the scheduler (with the policy this worker runs) and the one-at-a-time limit if Redis lost them; true if anything was missing. */
+  ensureSetup(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -23,8 +25,7 @@ async function upsertScheduler(queue: Queue, policy: RetentionPolicy): Promise<v
   await queue.upsertJobScheduler(SCHEDULER_ID, { pattern: cronOf(policy), tz: 'Asia/Bangkok' }, { name: 'run', data: {}, opts: JOB_OPTS });
 }
 
-/** Restores the scheduler and the one-at-a-time limit if Redis lost them. Returns whether anything was missing. */
-export async function ensureRetentionSetup(queue: Queue, policy: RetentionPolicy = loadRetentionPolicy()): Promise<boolean> {
+async function ensureRetentionSetup(queue: Queue, policy: RetentionPolicy): Promise<boolean> {
   const [concurrency, scheduler] = await Promise.all([queue.getGlobalConcurrency(), queue.getJobScheduler(SCHEDULER_ID)]);
   if (concurrency === 1 && scheduler) return false;
   if (concurrency !== 1) await queue.setGlobalConcurrency(1);
@@ -48,6 +49,7 @@ export async function startRetentionWorker(deps: DomainDeps & { log: Logger }, o
   return {
     queue,
     worker,
+    ensureSetup: () => ensureRetentionSetup(queue, policy),
     async close() {
       await worker.close();
       await queue.close();
