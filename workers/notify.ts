@@ -9,10 +9,10 @@ import { ackDueAt } from '../shared/sla/policy.ts';
 import { formatDateTime } from '../shared/thaiDate.ts';
 import { caseAlertCard } from './messages/caseAlert.ts';
 import { citizenLangOf, citizenMessage } from '../shared/cases/citizenMessages.ts';
-import { caseHolder, nearestActors } from '../shared/cases/access.ts';
+import { caseHolder, isFixedTreeUnit, nearestActors } from '../shared/cases/access.ts';
 import { redactText } from '../shared/privacy/redact.ts';
 import { completeMerge } from '../shared/cases/commands/mergeCases.ts';
-import { systemClock, type Clock } from '../shared/clock.ts';
+import type { Clock } from '../shared/clock.ts';
 
 export interface NotifyDeps {
   models: Models;
@@ -20,6 +20,7 @@ export interface NotifyDeps {
   log: Logger;
   /** Where links in messages point (LIFF app in LINE, or this deployment's pages). */
   links: LinkConfig;
+  clock: Clock;
 }
 
 /**
@@ -90,6 +91,8 @@ export async function processDomainEvent(deps: NotifyDeps, event: CaseEvent): Pr
  * the alert itself climbed to the centre, and no copy is needed.
  */
 async function copySupervisingCentre(deps: NotifyDeps, event: CaseEvent, c: CaseDoc): Promise<void> {
+  // Centres of the fixed tree are never agencies: no read for them.
+  if (isFixedTreeUnit(c.unitCode)) return;
   const unit = await deps.models.Unit.findById(c.unitCode, { level: 1, parentCode: 1, nameTh: 1 }).lean();
   if (unit?.level !== 'partner' || !unit.parentCode) return;
   // Its heads (else executives, up the ladder): the ones who may open a case of a unit below theirs.
@@ -191,7 +194,7 @@ async function caseMerged(deps: NotifyDeps, event: CaseEvent, c: CaseDoc): Promi
   // The target's half of the merge first (a crash between the command's two writes left it undone):
   // then the count told below is the one people will see. Its own event waits in the target's outbox
   // for the sweep (nothing here to queue it with); the command's inline counting already counted it.
-  await completeMerge({ models: deps.models, clock: (deps as { clock?: Clock }).clock ?? systemClock, publish: async () => undefined }, c, event);
+  await completeMerge({ models: deps.models, clock: deps.clock, publish: async () => undefined }, c, event);
   const target = typeof event.data.targetCaseId === 'string' && /^[0-9a-f]{24}$/.test(event.data.targetCaseId)
     ? await deps.models.Case.findById(event.data.targetCaseId).lean<CaseDoc>() : null;
   const targetNo = String(event.data.targetTrackingNo ?? target?.trackingNo ?? '');
