@@ -17,7 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import { Types } from 'mongoose';
 import { bangkokDay } from '../shared/cases/listing.ts';
-import { probeKeys, relatedKeysFor } from '../shared/related/keys.ts';
+import { probeKeys } from '../shared/related/keys.ts';
 import { findRelated, nearbyOpen } from '../shared/related/search.ts';
 import { compactKey, entryFor, packEntry, relatedIndexModel } from '../shared/related/openIndex.ts';
 import { buildIdf, resetIdf } from '../shared/related/text.ts';
@@ -67,7 +67,6 @@ function randomCase(i: number, now: number) {
     description, location, status: rand() < 0.5 ? 'received' : 'in_progress', unitCode: sub.slice(0, 4), receivedAt, listDay: bangkokDay(receivedAt),
     complainant: { lineUserId: `U${String(i).padStart(32, '0')}`, lang: 'th' }, supporterCount: 1,
     timeline: [{ at: receivedAt, by: { kind: 'citizen' }, action: 'opened', toStatus: 'received' }],
-    ...relatedKeysFor({ status: 'received', problemType: type, category: 'help', location }),
   };
 }
 

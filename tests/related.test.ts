@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { findRelated, type RelatedCandidate } from '../shared/related/search.ts';
-import { relatedKeysFor } from '../shared/related/keys.ts';
 import { rebuildRelatedIndex, relatedIndexModel } from '../shared/related/openIndex.ts';
 import { buildIdf, resetIdf } from '../shared/related/text.ts';
 import { assignCase } from '../shared/cases/commands/assignCase.ts';
@@ -44,7 +43,6 @@ beforeAll(async () => {
     return {
       trackingNo, idempotencyKey: `related-set:${randomUUID()}`, channel: 'line', category: b.category, problemType: b.problemType,
       description: b.description, location, status: 'received', complainant: { lineUserId: `U${String(i).padStart(32, '0')}`, lang: 'th' }, unitCode: b.district, receivedAt: dayAt(b.day),
-      ...relatedKeysFor({ status: 'received', problemType: b.problemType, category: b.category, location }),
     };
   }));
   // Inserted past the commands, like cases from before the search's index: the migration's rebuild gives them their entries.

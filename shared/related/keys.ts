@@ -1,11 +1,12 @@
 /**
  * Where an OPEN case can be found by place and problem, as index keys: FerretDB answers only
  * equalities on top-level fields from an index (tests/hotpath.test.ts), so "open cases of this or a
- * related problem near this pin" becomes ONE equality on `relKeys`, an array of strings each case
- * carries (FerretDB/PostgreSQL pushes `{ relKeys: "x" }` down as `_jsonb -> 'relKeys' @> '"x"'`, which
- * its GIN index answers; MongoDB's multikey index likewise). Only open cases carry keys
- * (writeCaseChange drops them when a case closes and puts them back when it reopens), so a query
- * reads the open cases of one small area, however many closed cases the area has had.
+ * related problem near this pin" becomes ONE equality on `relKeys`, an array of strings each open
+ * case's entry in the search's index carries (openIndex.ts; FerretDB/PostgreSQL pushes
+ * `{ relKeys: "x" }` down as `_jsonb -> 'relKeys' @> '"x"'`, which its GIN index answers; MongoDB's
+ * multikey index likewise). Only open cases have an entry (the case write drops it when a case closes
+ * and writes it again when it reopens), so a query reads the open cases of one small area, however
+ * many closed cases the area has had.
  *
  * A key is `<place>|<tag>`:
  * - place: `g:<cell>` for each of the 9 grid cells around the case's pin (so a probe queries only its
@@ -66,9 +67,9 @@ function caseTags(c: KeyedCase): string[] {
   return [...tags];
 }
 
-/** The keys a case should carry given its status, type and place (none for a closed one). */
-export function relatedKeysFor(c: KeyedCase): { relKeys?: string[] } {
-  if (!isOpenStatus(c.status)) return {};
+/** The keys a case's entry carries given its status, type and place (none for a closed one). */
+export function relatedKeysFor(c: KeyedCase): string[] {
+  if (!isOpenStatus(c.status)) return [];
   const loc = c.location ?? {};
   const tags = caseTags(c);
   const places: string[] = [];
@@ -78,8 +79,8 @@ export function relatedKeysFor(c: KeyedCase): { relKeys?: string[] } {
   } else if (loc.subdistrictCode) {
     places.push(`s:${loc.subdistrictCode}`);
   }
-  if (!places.length || !tags.length) return {};
-  return { relKeys: places.flatMap((p) => tags.map((t) => `${p}|${t}`)) };
+  if (!places.length || !tags.length) return [];
+  return places.flatMap((p) => tags.map((t) => `${p}|${t}`));
 }
 
 /** The keys a probe queries, one equality each: with a pin its cell and the pinless cases of its subdistrict; without, its subdistrict. */

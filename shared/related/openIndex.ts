@@ -113,8 +113,8 @@ export function compactKey(key: string): string {
 export function entryFor(c: SourceCase): RelatedEntry | null {
   if (!isOpenStatus(c.status)) return null;
   const loc = c.location ?? {};
-  const { relKeys } = relatedKeysFor({ status: c.status, problemType: c.problemType, category: c.category, location: loc });
-  if (!relKeys?.length) return null;
+  const relKeys = relatedKeysFor({ status: c.status, problemType: c.problemType, category: c.category, location: loc });
+  if (!relKeys.length) return null;
   const e: RelatedEntry = {
     _id: String(c._id), v: c.version ?? 0, relKeys: [...new Set(relKeys.map(compactKey))], trackingNo: c.trackingNo, category: c.category, status: c.status,
     receivedAt: new Date(c.receivedAt ?? c.createdAt ?? 0), description: c.description ?? '', supporterCount: c.supporterCount ?? 1, unitCode: c.unitCode,

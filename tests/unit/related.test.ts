@@ -23,7 +23,7 @@ describe('place keys', () => {
     const at = { lat: 18.7985, lng: 98.9672, subdistrictCode: '500108' };
     const near = { lat: 18.8018, lng: 98.9690, subdistrictCode: '500108' };
     const found = (c: Parameters<typeof relatedKeysFor>[0], probe: Parameters<typeof probeKeys>[0]) => {
-      const keys = new Set(relatedKeysFor(c).relKeys ?? []);
+      const keys = new Set(relatedKeysFor(c));
       return probeKeys(probe).some((k) => keys.has(k));
     };
     expect(found({ status: 'received', problemType: 'street_light', category: 'help', location: near }, { problemType: 'street_light', category: 'help', location: at })).toBe(true);
