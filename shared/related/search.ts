@@ -49,6 +49,8 @@ export interface RelatedCandidate {
   concernedUnitCode?: string;
   /** Why it is offered, for people: e.g. ["same_type", "within_200m", "words:ไฟดับ,ซอย5"] (same_category: one side has no type). */
   reasons: string[];
+  /** The citizen's words, as the index entry holds them: only for an officer who may open the case (never to citizens). */
+  description: string;
 }
 
 export interface RelatedOptions {
@@ -139,7 +141,7 @@ export async function findRelated(models: Pick<Models, 'conn' | 'Case'>, probe: 
       status: d.status, receivedAt: new Date(received), subdistrictCode: d.subdistrictCode ?? undefined,
       subdistrictName: d.subdistrictName ?? undefined, districtName: d.districtName ?? undefined,
       distanceM: dist === undefined ? undefined : Math.round(dist), textSimilarity: text, score, supporterCount: d.supporterCount ?? 1,
-      unitCode: d.unitCode, concernedUnitCode: d.concernedUnitCode ?? undefined,
+      unitCode: d.unitCode, concernedUnitCode: d.concernedUnitCode ?? undefined, description: d.description ?? '',
       reasons: [
         affinity === 1 ? 'same_type' : probe.problemType && d.problemType ? 'related_type' : 'same_category',
         dist !== undefined ? `within_${Math.max(50, Math.ceil(dist / 50) * 50)}m` : 'same_subdistrict',

@@ -79,10 +79,8 @@ export function officerRelatedRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     const candidates = [];
     for (const r of found) {
       const mayOpen = await mayActOn(models, officer, { unitCode: r.unitCode, concernedUnitCode: r.concernedUnitCode });
-      if (mayOpen) {
-        const d = await models.Case.findById(r.caseId, { description: 1 }).lean<{ description?: string }>();
-        if (d?.description) descriptions.set(r.caseId, d.description);
-      }
+      // From the index entry the search read (kept with every case write): no second read of the case.
+      if (mayOpen && r.description) descriptions.set(r.caseId, r.description);
       // Cases from before the problem types show their subject category instead.
       const type = caseKind(r.problemType, r.category);
       const status = r.status as CaseStatus;
