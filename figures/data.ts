@@ -9,7 +9,7 @@ import type { CaseDoc, Models } from '../shared/models/index.ts';
 import { countsOf, reportCounterModel } from '../shared/reports/counters.ts';
 import { fiscalYearOfMonth, monthsBetween, wholeMonths, type ReportPeriod } from '../shared/reports/period.ts';
 import { MINISTRY_UNIT_CODE } from '../shared/units/catalog.ts';
-import { publishRefusal } from '../shared/publicResults/index.ts';
+import { isShownPublicly } from '../shared/publicResults/index.ts';
 import { caseKind } from '../shared/problems/display.ts';
 import { formatArea } from '../shared/cases/area.ts';
 
@@ -150,7 +150,7 @@ async function publicResults(models: Models, months: { first: number; last: numb
   const found = (await Promise.all(monthsBetween(months.first, months.last).reverse().map((publicMonth) => models.Case.find({ publicMonth }, RESULT_FIELDS).lean<CaseDoc[]>()))).flat();
   const out: (PublicResultItem & { at: number })[] = [];
   for (const c of found) {
-    if (c.status !== 'closed' || c.resolution?.kind !== 'resolved' || !c.publicSlug || !c.publicResult?.approvedAt || publishRefusal(c)) continue;
+    if (!c.publicSlug || !c.publicResult?.approvedAt || !isShownPublicly(c)) continue;
     const kind = caseKind(c.problemType, c.category);
     out.push({
       slug: c.publicSlug,

@@ -16,7 +16,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { Models } from '../shared/models/index.ts';
 import { setSecurityHeaders } from '../shared/http/securityHeaders.ts';
 import { fiscalYearOf, fiscalYearPeriod, monthOf, parsePeriod, ReportInputError, type ReportPeriod } from '../shared/reports/period.ts';
-import { figuresGenerationKey, publishRefusal } from '../shared/publicResults/index.ts';
+import { figuresGenerationKey, isShownPublicly } from '../shared/publicResults/index.ts';
 import { computeFigures, type FiguresData } from './data.ts';
 import { FIGURES_CSP, renderFiguresPage } from './page.ts';
 import { stripMetadata } from './strip.ts';
@@ -104,7 +104,7 @@ export function createFiguresRouter(deps: FiguresDeps): Router {
         status: 1, category: 1, problemType: 1, concernedUnitCode: 1, mergedInto: 1, 'complainant.anonymous': 1, publicResult: 1, attachments: 1, resolution: 1,
       }).lean();
       const fileId = c?.publicResult?.photoFileId ? String(c.publicResult.photoFileId) : undefined;
-      if (!c || !fileId || c.status !== 'closed' || c.resolution?.kind !== 'resolved' || publishRefusal(c)) return gone();
+      if (!c || !fileId || !isShownPublicly(c)) return gone();
       // Only an officer's "after" photo of this case, never one the complainant sent.
       const after = (c.attachments ?? []).find((a) => String(a.fileId) === fileId && a.kind === 'after');
       if (!after) return gone();

@@ -48,6 +48,26 @@ export function publishRefusal(c: PublishableFacts): 'not_place_bound' | 'sensit
   return placeBound ? null : 'not_place_bound';
 }
 
+/** Whether a case's approved result may be on the public page now: closed as resolved, and not refused (reopened, merged or made sensitive since, it leaves the page). */
+export function isShownPublicly(c: PublishableFacts & { status: string; resolution?: { kind?: string | null } | null }): boolean {
+  return c.status === 'closed' && c.resolution?.kind === 'resolved' && !publishRefusal(c);
+}
+
+/** The case fields of a published result, all cleared together when it is withdrawn. */
+export const PUBLIC_RESULT_FIELDS = ['publicResult', 'publicSlug', 'publicMonth'] as const;
+
+/**
+ * The fields an officer's approval writes: the redacted summary, the first publishable "after" photo,
+ * the month it counts under, and a new handle every time (links to a withdrawn result stay dead).
+ */
+export function approvedResult(officer: { id: string; name: string }, summary: string, photo: unknown, now: Date, month: number): Record<string, unknown> {
+  return {
+    publicResult: { approvedAt: now, by: { id: officer.id, name: officer.name }, summary: publicSummaryOf(summary), ...(photo ? { photoFileId: photo } : {}) },
+    publicSlug: newPublicSlug(),
+    publicMonth: month,
+  };
+}
+
 /** The public text: the officer's words with ID numbers, phones, e-mails, LINE ids and bank accounts replaced by markers. */
 export function publicSummaryOf(text: string): string {
   return redactText(text.trim()).slice(0, 2000);

@@ -7,7 +7,7 @@ import type { DomainDeps } from '../deps.ts';
 import { workingDaysToClose } from '../../reports/counters.ts';
 import { slaContext } from '../../sla/load.ts';
 import { monthOf } from '../../reports/period.ts';
-import { newPublicSlug, publicPhotoOf, publicSummaryOf, publishRefusal } from '../../publicResults/index.ts';
+import { approvedResult, PUBLIC_RESULT_FIELDS, publicPhotoOf, publishRefusal } from '../../publicResults/index.ts';
 
 export interface CloseCaseProps {
   caseId: string;
@@ -52,7 +52,7 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
         ...(props.publish ? publicResultFields(props, now) : {}),
       },
       // A result published at an earlier closure (before a reopen) does not carry over to this one.
-      ...(!props.publish && (current.publicResult || current.publicSlug) ? { unset: ['publicResult', 'publicSlug', 'publicMonth'] } : {}),
+      ...(!props.publish && (current.publicResult || current.publicSlug) ? { unset: [...PUBLIC_RESULT_FIELDS] } : {}),
       entry: {
         by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: 'closed', note: props.summary, fromStatus: current.status, toStatus: 'closed', unitCode: current.unitCode,
         ...(props.photos?.length ? { photos: props.photos.length } : {}),
@@ -68,12 +68,5 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
 
 function publicResultFields(props: CloseCaseProps, now: Date): Record<string, unknown> {
   const photo = publicPhotoOf((props.photos ?? []).map((p) => ({ ...p, kind: 'after' })));
-  return {
-    publicResult: {
-      approvedAt: now, by: { id: props.officer.id, name: props.officer.name }, summary: publicSummaryOf(props.publish!.summary),
-      ...(photo ? { photoFileId: photo } : {}),
-    },
-    publicSlug: newPublicSlug(),
-    publicMonth: monthOf(now),
-  };
+  return approvedResult(props.officer, props.publish!.summary, photo, now, monthOf(now));
 }

@@ -4,7 +4,7 @@ import { loadCase, writeCaseChange, type CommandResult } from '../caseUpdate.ts'
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from '../deps.ts';
 import { monthOf } from '../../reports/period.ts';
-import { newPublicSlug, publicPhotoOf, publicSummaryOf, publishRefusal } from '../../publicResults/index.ts';
+import { approvedResult, PUBLIC_RESULT_FIELDS, publicPhotoOf, publishRefusal } from '../../publicResults/index.ts';
 
 /** Timeline actions of these commands: officers and the complainant see that the result was made public, and when it stopped. */
 export const RESULT_PUBLISHED_ACTION = 'result_published';
@@ -34,12 +34,7 @@ export async function publishResult(deps: DomainDeps, props: PublishResultProps)
   const event = newEvent('case.result_published', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
   const updated = await writeCaseChange(deps, props.caseId, {
     guard: { unitCode: current.unitCode, status: 'closed' },
-    set: {
-      publicResult: { approvedAt: now, by: { id: props.officer.id, name: props.officer.name }, summary: publicSummaryOf(props.summary), ...(photo ? { photoFileId: photo } : {}) },
-      // A new handle on every approval: links to a withdrawn result stay dead.
-      publicSlug: newPublicSlug(),
-      publicMonth: current.report?.closedMonth ?? monthOf(closedAt),
-    },
+    set: approvedResult(props.officer, props.summary, photo, now, current.report?.closedMonth ?? monthOf(closedAt)),
     entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: RESULT_PUBLISHED_ACTION, unitCode: current.unitCode },
     event,
   });
@@ -57,7 +52,7 @@ export async function withdrawPublicResult(deps: DomainDeps, props: { caseId: st
   const event = newEvent('case.result_withdrawn', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id });
   const updated = await writeCaseChange(deps, props.caseId, {
     guard: { unitCode: current.unitCode, publicSlug: current.publicSlug },
-    unset: ['publicResult', 'publicSlug', 'publicMonth'],
+    unset: [...PUBLIC_RESULT_FIELDS],
     entry: { by: { kind: 'officer', id: props.officer.id, name: props.officer.name }, action: RESULT_WITHDRAWN_ACTION, unitCode: current.unitCode },
     event,
   });
