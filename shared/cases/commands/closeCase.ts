@@ -37,16 +37,11 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
     if (props.publish && publishRefusal(current)) return { ok: false, reason: 'not_publishable', case: current };
 
     const now = deps.clock.now();
-    // Frozen on the case for the dashboard overview counters (shared/reports/counters.ts): a later
-    // holiday edit or deadline change does not move a case already closed.
-    const cal = (deps.sla ?? slaContext()).calendar;
-    const closeDays = workingDaysToClose(cal, new Date(current.receivedAt ?? current.createdAt), now);
-    const slaFields = current.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(current.resolveDueAt).getTime() } : {};
     const event = newEvent('case.closed', { caseId: props.caseId, trackingNo: current.trackingNo, unitCode: current.unitCode }, now, { officerId: props.officer.id }, props.eventId);
     const updated = await writeCaseChange(deps, props.caseId, {
       guard: { unitCode: current.unitCode, status: current.status },
       set: {
-        status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, 'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields,
+        status: 'closed', resolution: { kind: 'resolved', text: props.summary, at: now }, ...closureReportFields(deps, current, now),
         // The guard holds the status, so no other close lands between this read and the write.
         'report.closures': (current.report?.closures ?? 0) + 1,
         ...(props.publish ? publicResultFields(props, now) : {}),
@@ -64,6 +59,20 @@ export async function closeCase(deps: DomainDeps, props: CloseCaseProps): Promis
   }
   const now2 = await loadCase(deps, props.caseId);
   return now2 && (await mayActOn(deps.models, props.officer, now2)) ? { ok: false, reason: 'not_open', case: now2 } : { ok: false, reason: 'not_found' };
+}
+
+/**
+ * What a closure freezes on the case for the dashboard overview counters (shared/reports/counters.ts):
+ * the month closed, working days taken and whether the deadline was met, so a later holiday edit or
+ * deadline change does not move a case already closed. Also the merge's closure.
+ */
+export function closureReportFields(deps: Pick<DomainDeps, 'sla'>, c: { receivedAt?: Date | null; createdAt?: Date | null; resolveDueAt?: Date | null }, now: Date): Record<string, unknown> {
+  const cal = (deps.sla ?? slaContext()).calendar;
+  return {
+    'report.closedMonth': monthOf(now),
+    'report.closeDays': workingDaysToClose(cal, new Date((c.receivedAt ?? c.createdAt) as Date), now),
+    ...(c.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(c.resolveDueAt).getTime() } : {}),
+  };
 }
 
 function publicResultFields(props: CloseCaseProps, now: Date): Record<string, unknown> {

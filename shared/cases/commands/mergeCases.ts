@@ -7,9 +7,7 @@ import { noteFollowing } from '../following.ts';
 import { newEvent } from '../events.ts';
 import type { DomainDeps } from '../deps.ts';
 import type { CaseDoc } from '../../models/index.ts';
-import { workingDaysToClose } from '../../reports/counters.ts';
-import { slaContext } from '../../sla/load.ts';
-import { monthOf } from '../../reports/period.ts';
+import { closureReportFields } from './closeCase.ts';
 
 export interface MergeCasesProps {
   /** The case that closes (the officer may act on it). */
@@ -76,9 +74,6 @@ export async function mergeCases(deps: DomainDeps, props: MergeCasesProps): Prom
 export async function closeAsMerged(deps: DomainDeps, src: CaseDoc, target: CaseDoc, props: MergeCasesProps): Promise<CaseDoc | null> {
   const by = { kind: 'officer' as const, id: props.officer.id, name: props.officer.name };
   const now = deps.clock.now();
-  const cal = (deps.sla ?? slaContext()).calendar;
-  const closeDays = workingDaysToClose(cal, new Date(src.receivedAt ?? src.createdAt), now);
-  const slaFields = src.resolveDueAt ? { 'report.slaMet': now.getTime() <= new Date(src.resolveDueAt).getTime() } : {};
   const pointer = `รวมกับเรื่องเลขที่ ${target.trackingNo} (ปัญหาเดียวกัน) / Merged into ${target.trackingNo} (the same problem)`;
   const event = newEvent('case.merged', { caseId: props.caseId, trackingNo: src.trackingNo, unitCode: src.unitCode }, now, {
     targetTrackingNo: target.trackingNo, targetCaseId: props.targetCaseId, officerId: props.officer.id, officerName: props.officer.name,
@@ -89,7 +84,7 @@ export async function closeAsMerged(deps: DomainDeps, src: CaseDoc, target: Case
     set: {
       status: 'closed', mergedInto: target.trackingNo, resolution: { kind: 'resolved', text: pointer, at: now },
       relatedCases: [...new Set([...(src.relatedCases ?? []), target.trackingNo])],
-      'report.closedMonth': monthOf(now), 'report.closeDays': closeDays, ...slaFields,
+      ...closureReportFields(deps, src, now),
     },
     entry: { by, action: 'merged', note: target.trackingNo, fromStatus: src.status, toStatus: 'closed', unitCode: src.unitCode },
     event,
