@@ -155,12 +155,11 @@ export function citizenRoutes(api: ApiRoutes, deps: LiffApiDeps): void {
     success: { status: 200, description: 'Following it', schema: JoinedOut },
   }, async ({ user, params }) => {
     const lang = await userLang(deps, user.userId);
-    const r = await joinCase(deps, { caseId: params.id, lineUserId: user.userId, lang });
-    if (!r.ok) {
-      if (r.reason === 'own_case') throw conflict('เรื่องนี้เป็นเรื่องที่ท่านแจ้งเอง ท่านได้รับความคืบหน้าอยู่แล้ว', 'This is your own complaint; you already get its updates.');
-      if (r.reason === 'not_open') throw conflict('เรื่องนี้ยุติแล้ว จึงร่วมแจ้งไม่ได้ หากปัญหายังอยู่ กรุณาแจ้งเป็นเรื่องใหม่', 'This case is closed and cannot be joined. If the problem is still there, please file a new complaint.');
-      throw notFound();
-    }
+    const r = orThrow(await joinCase(deps, { caseId: params.id, lineUserId: user.userId, lang }), {
+      own_case: () => conflict('เรื่องนี้เป็นเรื่องที่ท่านแจ้งเอง ท่านได้รับความคืบหน้าอยู่แล้ว', 'This is your own complaint; you already get its updates.'),
+      not_open: () => conflict('เรื่องนี้ยุติแล้ว จึงร่วมแจ้งไม่ได้ หากปัญหายังอยู่ กรุณาแจ้งเป็นเรื่องใหม่', 'This case is closed and cannot be joined. If the problem is still there, please file a new complaint.'),
+      not_found: notFound,
+    });
     const status = r.case.status as CaseStatus;
     return { id: String(r.case._id), trackingNo: r.case.trackingNo, status, statusTh: STATUS_LABELS[status].th, statusEn: STATUS_LABELS[status].en, supporterCount: r.case.supporterCount ?? 1, already: r.already };
   });

@@ -623,7 +623,7 @@ function renderReview(ctx: Ctx, mode: Mode, meta: Meta, provinces: Area[], d: Dr
 async function relatedBox(ctx: Ctx, d: Draft, box: HTMLElement, joined: (j: Joined) => void): Promise<void> {
   let offers: RelatedOffer[];
   try {
-    offers = await ctx.api.post<RelatedOffer[]>('/related', { ...(d.problemType ? { problemType: d.problemType } : { category: d.category }), description: d.description.trim(), location: location(d) });
+    offers = await ctx.api.post<RelatedOffer[]>('/related', { ...kind(d), description: d.description.trim(), location: location(d) });
   } catch {
     return;
   }
@@ -675,6 +675,11 @@ function renderJoined(ctx: Ctx, j: Joined, again: () => void): void {
   document.documentElement.dataset.ready = 'joined';
 }
 
+/** What the complaint is about, as the API takes it: the problem type, else (a draft from before types) the category. */
+function kind(d: Draft) {
+  return d.problemType ? { problemType: d.problemType } : { category: d.category };
+}
+
 function location(d: Draft) {
   return {
     provinceCode: d.provinceCode!,
@@ -696,7 +701,7 @@ function contact(d: Draft) {
 function citizenBody(meta: Meta, d: Draft) {
   const c = contact(d);
   return {
-    ...(d.problemType ? { problemType: d.problemType } : { category: d.category }),
+    ...kind(d),
     description: d.description.trim(),
     location: location(d),
     ...(d.photos.length ? { photoIds: d.photos.map((p) => p.id) } : {}),
@@ -711,7 +716,7 @@ function officerBody(meta: Meta, d: Draft, consent: boolean) {
   const c = contact(d);
   return {
     channel: d.channel as ChannelCode,
-    ...(d.problemType ? { problemType: d.problemType } : { category: d.category }),
+    ...kind(d),
     description: d.description.trim(),
     location: location(d),
     ...(c ? { contact: c } : {}),
